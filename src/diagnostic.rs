@@ -1,0 +1,113 @@
+//! Diagnostics as data: what went wrong, where (spans), and what to do about
+//! it. Every stage's error converts into a `Diagnostic`; `render/` turns it
+//! into styled text. Nothing here prints.
+
+use crate::syntax::Span;
+
+/// What kind of problem; decides the exit status of a script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Syntax,
+    Shape,
+    Name,
+    Index,
+    Type,
+    Domain,
+    Limit,
+    Interrupted,
+}
+
+impl ErrorKind {
+    /// Syntax errors exit with 2, evaluation errors with 1.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Syntax => 2,
+            _ => 1,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+/// A piece of source to underline, with a short text under it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+    /// The primary label gets `^` and gives the diagnostic its line:column.
+    pub primary: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub kind: ErrorKind,
+    pub message: String,
+    pub labels: Vec<Label>,
+    /// Extra lines shown as-is under the source (aligned shapes, rules).
+    pub notes: Vec<String>,
+    /// Fixes that have been checked to work.
+    pub help: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(kind: ErrorKind, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: Vec::new(),
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(ErrorKind::Type, message)
+        }
+    }
+
+    pub fn primary(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+            primary: true,
+        });
+        self
+    }
+
+    pub fn secondary(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+            primary: false,
+        });
+        self
+    }
+
+    pub fn note(mut self, text: impl Into<String>) -> Diagnostic {
+        self.notes.push(text.into());
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Diagnostic {
+        self.help.push(text.into());
+        self
+    }
+
+    /// The span that locates the diagnostic (`FILE:LINE:COL`).
+    pub fn location(&self) -> Option<Span> {
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+            .map(|l| l.span)
+    }
+}

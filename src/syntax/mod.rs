@@ -1,0 +1,9 @@
+//! Source text to AST. The pest grammar lives in `grammar/tensorcalc.pest`;
+//! pest's types never leave this module: callers get a `Program` or a
+//! `Diagnostic` with plain-words messages.
+
+mod ast;
+mod parser;
+
+pub use ast::*;
+pub use parser::{MAX_NESTING, MAX_OPERATOR_CHAIN, parse};

@@ -1,0 +1,516 @@
+//! The pest parser and the Pratt table that turns its pairs into the AST.
+//!
+//! Precedence, loosest to tightest:
+//!   `|` < `&` < comparisons < `+ -` < `* / // % @` < prefix `- + !`
+//!   < `^ **` (right-associative) < postfix `'`, `[...]`.
+//! Calls `f(...)` are primaries, so `shape(A)[0]` indexes the call's result.
+
+use std::sync::OnceLock;
+
+use pest::Parser;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+
+use super::ast::*;
+use crate::diagnostic::{Diagnostic, ErrorKind};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/tensorcalc.pest"]
+struct Grammar;
+
+/// Deepest bracket nesting accepted; deeper input is refused before parsing,
+/// so the recursive-descent parser cannot overflow the stack.
+pub const MAX_NESTING: usize = 256;
+/// Most prefix or power operators in one input. Both nest (`- - - x`,
+/// `2^2^2`), so they are bounded for the same reason as brackets.
+pub const MAX_OPERATOR_CHAIN: usize = 10_000;
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::logical_or, Assoc::Left))
+            .op(Op::infix(Rule::logical_and, Assoc::Left))
+            .op(Op::infix(Rule::eq, Assoc::Left)
+                | Op::infix(Rule::ne, Assoc::Left)
+                | Op::infix(Rule::lt, Assoc::Left)
+                | Op::infix(Rule::le, Assoc::Left)
+                | Op::infix(Rule::gt, Assoc::Left)
+                | Op::infix(Rule::ge, Assoc::Left))
+            .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+            .op(Op::infix(Rule::mul, Assoc::Left)
+                | Op::infix(Rule::div, Assoc::Left)
+                | Op::infix(Rule::floor_div, Assoc::Left)
+                | Op::infix(Rule::modulo, Assoc::Left)
+                | Op::infix(Rule::matmul, Assoc::Left))
+            .op(Op::prefix(Rule::neg) | Op::prefix(Rule::plus) | Op::prefix(Rule::not))
+            .op(Op::infix(Rule::pow, Assoc::Right))
+            .op(Op::postfix(Rule::transpose) | Op::postfix(Rule::index))
+    })
+}
+
+type PResult<T> = Result<T, Diagnostic>;
+
+fn span_of(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn syntax_error(span: Span, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(ErrorKind::Syntax, message).primary(span, label)
+}
+
+/// Parses a whole program (a script, or one prompt entry).
+pub fn parse(source: &str) -> PResult<Program> {
+    prescan(source)?;
+    pest::set_call_limit(std::num::NonZeroUsize::new(50_000_000));
+    let mut pairs = Grammar::parse(Rule::program, source).map_err(|e| pest_error(source, e))?;
+    let program = pairs.next().expect("the program rule always yields one pair");
+    let mut statements = Vec::new();
+    for pair in program.into_inner() {
+        match pair.as_rule() {
+            Rule::semicolon => {
+                if let Some(last) = statements.last_mut() {
+                    let last: &mut Stmt = last;
+                    last.silent = true;
+                }
+            }
+            Rule::EOI => {}
+            _ => statements.push(build_statement(pair)?),
+        }
+    }
+    // A `;` only silences the statement directly before it; separators that
+    // follow a newline belong to no statement. The loop above marks the most
+    // recent statement, which is right because newlines produce no pairs and
+    // `a\n;` is still "a followed by ;".
+    Ok(Program { statements })
+}
+
+/// Refuses input whose nesting would make the recursive parser or evaluator
+/// overflow the stack, pointing at the bracket or operator that went too far.
+fn prescan(source: &str) -> PResult<()> {
+    let mut depth = 0usize;
+    let mut chain = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut prev_significant = b'\n';
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_comment {
+            if c == b'\n' {
+                in_comment = false;
+                prev_significant = b'\n';
+            }
+        } else if in_string {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' || c == b'\n' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                b'#' => in_comment = true,
+                b'"' => in_string = true,
+                b'[' | b'(' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(Diagnostic::error(
+                            ErrorKind::Limit,
+                            format!("brackets nested more than {MAX_NESTING} deep"),
+                        )
+                        .primary(Span::new(i, i + 1), format!("level {depth}"))
+                        .help("split the expression into several statements with names"));
+                    }
+                }
+                b']' | b')' => depth = depth.saturating_sub(1),
+                b'-' | b'+' | b'!' if is_operator_position(prev_significant) => chain += 1,
+                b'^' => chain += 1,
+                b'*' if bytes.get(i + 1) == Some(&b'*') => chain += 1,
+                _ => {}
+            }
+            if chain > MAX_OPERATOR_CHAIN {
+                return Err(Diagnostic::error(
+                    ErrorKind::Limit,
+                    format!("more than {MAX_OPERATOR_CHAIN} nested operators in one input"),
+                )
+                .primary(Span::new(i, i + 1), "this one goes over the limit"));
+            }
+            if !c.is_ascii_whitespace() {
+                prev_significant = c;
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Whether a `-`, `+` or `!` after this byte is a prefix operator.
+fn is_operator_position(prev: u8) -> bool {
+    matches!(
+        prev,
+        b'\n' | b';' | b'=' | b'(' | b'[' | b',' | b':' | b'+' | b'-' | b'*' | b'/' | b'%' | b'@'
+            | b'^' | b'<' | b'>' | b'&' | b'|' | b'!'
+    )
+}
+
+fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
+    let span = span_of(&pair);
+    let kind = match pair.as_rule() {
+        Rule::expr => StmtKind::Expr(build_expr(pair)?),
+        Rule::assign => {
+            let mut inner = pair.into_inner();
+            let name = inner.next().unwrap();
+            let mut next = inner.next().unwrap();
+            let mut index = None;
+            if next.as_rule() == Rule::index {
+                index = Some(build_index_items(next)?);
+                next = inner.next().unwrap();
+            }
+            StmtKind::Assign {
+                name: name.as_str().to_string(),
+                name_span: span_of(&name),
+                index,
+                value: build_expr(next)?,
+            }
+        }
+        Rule::unpack => {
+            let mut names = Vec::new();
+            let mut value = None;
+            for p in pair.into_inner() {
+                match p.as_rule() {
+                    Rule::ident => names.push((p.as_str().to_string(), span_of(&p))),
+                    _ => value = Some(build_expr(p)?),
+                }
+            }
+            StmtKind::Unpack {
+                names,
+                value: value.expect("unpack has a value"),
+            }
+        }
+        rule => unreachable!("statement rule {rule:?}"),
+    };
+    Ok(Stmt {
+        kind,
+        span,
+        silent: false,
+    })
+}
+
+fn build_expr(pair: Pair<Rule>) -> PResult<Expr> {
+    debug_assert_eq!(pair.as_rule(), Rule::expr);
+    pratt_expr(pair.into_inner())
+}
+
+fn pratt_expr(pairs: Pairs<Rule>) -> PResult<Expr> {
+    pratt()
+        .map_primary(build_primary)
+        .map_prefix(|op, operand| {
+            let operand = operand?;
+            let op_span = span_of(&op);
+            let op_kind = match op.as_rule() {
+                Rule::neg => UnOp::Neg,
+                Rule::plus => UnOp::Plus,
+                Rule::not => UnOp::Not,
+                rule => unreachable!("prefix {rule:?}"),
+            };
+            Ok(Expr {
+                span: op_span.to(operand.span),
+                kind: ExprKind::Unary {
+                    op: op_kind,
+                    op_span,
+                    operand: Box::new(operand),
+                },
+            })
+        })
+        .map_postfix(|operand, op| {
+            let operand = operand?;
+            let op_span = span_of(&op);
+            let span = operand.span.to(op_span);
+            let kind = match op.as_rule() {
+                Rule::transpose => ExprKind::Transpose {
+                    op_span,
+                    operand: Box::new(operand),
+                },
+                Rule::index => ExprKind::Index {
+                    target: Box::new(operand),
+                    items: build_index_items(op)?,
+                },
+                rule => unreachable!("postfix {rule:?}"),
+            };
+            Ok(Expr { kind, span })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let op_kind = match op.as_rule() {
+                Rule::logical_or => BinOp::Or,
+                Rule::logical_and => BinOp::And,
+                Rule::eq => BinOp::Eq,
+                Rule::ne => BinOp::Ne,
+                Rule::lt => BinOp::Lt,
+                Rule::le => BinOp::Le,
+                Rule::gt => BinOp::Gt,
+                Rule::ge => BinOp::Ge,
+                Rule::add => BinOp::Add,
+                Rule::sub => BinOp::Sub,
+                Rule::mul => BinOp::Mul,
+                Rule::div => BinOp::Div,
+                Rule::floor_div => BinOp::FloorDiv,
+                Rule::modulo => BinOp::Mod,
+                Rule::matmul => BinOp::MatMul,
+                Rule::pow => BinOp::Pow,
+                rule => unreachable!("infix {rule:?}"),
+            };
+            Ok(Expr {
+                span: lhs.span.to(rhs.span),
+                kind: ExprKind::Binary {
+                    op: op_kind,
+                    op_span: span_of(&op),
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+            })
+        })
+        .parse(pairs)
+}
+
+fn build_primary(pair: Pair<Rule>) -> PResult<Expr> {
+    let span = span_of(&pair);
+    let text = pair.as_str();
+    let kind = match pair.as_rule() {
+        Rule::integer => match text.parse::<i64>() {
+            Ok(v) => ExprKind::Int(v),
+            Err(_) => {
+                return Err(Diagnostic::error(
+                    ErrorKind::Syntax,
+                    "integer literal does not fit in int64",
+                )
+                .primary(span, format!("the largest int64 is {}", i64::MAX))
+                .help(format!("write it as a float: {text}.0")));
+            }
+        },
+        Rule::float => ExprKind::Float(parse_float(text, span)?),
+        Rule::imaginary => ExprKind::Imag(parse_float(&text[..text.len() - 1], span)?),
+        Rule::string => ExprKind::Str(unescape(pair.into_inner().next().unwrap().as_str())),
+        Rule::ident => ExprKind::Name(text.to_string()),
+        Rule::paren => {
+            let inner = pair.into_inner().next().unwrap();
+            ExprKind::Paren(Box::new(build_expr(inner)?))
+        }
+        Rule::array => build_array(pair)?,
+        Rule::call => {
+            let mut inner = pair.into_inner();
+            let name = inner.next().unwrap();
+            let mut args = Vec::new();
+            for arg in inner {
+                args.push(match arg.as_rule() {
+                    Rule::kwarg => {
+                        let mut kv = arg.into_inner();
+                        let key = kv.next().unwrap();
+                        Arg {
+                            keyword: Some((key.as_str().to_string(), span_of(&key))),
+                            value: build_expr(kv.next().unwrap())?,
+                        }
+                    }
+                    _ => Arg {
+                        keyword: None,
+                        value: build_expr(arg)?,
+                    },
+                });
+            }
+            ExprKind::Call {
+                name: name.as_str().to_string(),
+                name_span: span_of(&name),
+                args,
+            }
+        }
+        Rule::expr => return build_expr(pair),
+        rule => unreachable!("primary {rule:?}"),
+    };
+    Ok(Expr { kind, span })
+}
+
+fn parse_float(text: &str, span: Span) -> PResult<f64> {
+    text.parse::<f64>()
+        .map_err(|_| syntax_error(span, "malformed number", "not a number"))
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `[a, b; c, d]` becomes `[[a, b], [c, d]]`; `[a, b]` stays flat.
+fn build_array(pair: Pair<Rule>) -> PResult<ExprKind> {
+    let rows: Vec<Pair<Rule>> = pair.into_inner().collect();
+    if rows.len() == 1 {
+        let row = rows.into_iter().next().unwrap();
+        return Ok(ExprKind::Array(build_row(row)?));
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let span = span_of(&row);
+        out.push(Expr {
+            kind: ExprKind::Array(build_row(row)?),
+            span,
+        });
+    }
+    Ok(ExprKind::Array(out))
+}
+
+fn build_row(row: Pair<Rule>) -> PResult<Vec<Expr>> {
+    row.into_inner().map(build_expr).collect()
+}
+
+fn build_index_items(pair: Pair<Rule>) -> PResult<Vec<IndexItem>> {
+    let mut items = Vec::new();
+    for item in pair.into_inner() {
+        let span = span_of(&item);
+        items.push(match item.as_rule() {
+            Rule::ellipsis => IndexItem::Ellipsis(span),
+            Rule::slice => {
+                let mut parts = item
+                    .into_inner()
+                    .map(|p| p.into_inner().next().map(build_expr).transpose());
+                let start = parts.next().unwrap()?;
+                let stop = parts.next().unwrap()?;
+                let step = parts.next().transpose()?.flatten();
+                IndexItem::Slice {
+                    start,
+                    stop,
+                    step,
+                    span,
+                }
+            }
+            Rule::expr => IndexItem::Expr(build_expr(item)?),
+            rule => unreachable!("index item {rule:?}"),
+        });
+    }
+    Ok(items)
+}
+
+/// Rewrites pest's rule lists into plain words.
+fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = source[pos..].chars().next();
+    let end = pos + found.map_or(0, char::len_utf8);
+    let found_text = match found {
+        None => "end of input".to_string(),
+        Some('\n') => "end of line".to_string(),
+        Some(c) if c.is_control() => format!("`{}`", c.escape_default()),
+        Some(c) => format!("`{c}`"),
+    };
+    let expected = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let at_end = found.is_none() || found == Some('\n');
+    let open = unclosed_bracket(&source[..pos]);
+    let expected = match open {
+        Some((ch, _)) if at_end => format!("`{}`", if ch == '[' { ']' } else { ')' }),
+        _ => expected,
+    };
+    let mut d = Diagnostic::error(ErrorKind::Syntax, format!("unexpected {found_text}"))
+        .primary(Span::new(pos, end), format!("expected {expected}"));
+    if let Some((ch, at)) = open {
+        d = d.secondary(Span::new(at, at + 1), format!("this `{ch}` is not closed"));
+        if at_end {
+            d = d.help(format!("close it with `{}`", if ch == '[' { ']' } else { ')' }));
+        }
+    }
+    d
+}
+
+/// The innermost bracket still open at the end of `text`, if any.
+fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
+    let mut stack = Vec::new();
+    let mut in_string = false;
+    let mut in_comment = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '\n' => {
+                in_comment = false;
+                in_string = false;
+            }
+            _ if in_comment => {}
+            '"' => in_string = !in_string,
+            _ if in_string => {}
+            '#' => in_comment = true,
+            '[' | '(' => stack.push((c, i)),
+            ']' | ')' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.pop()
+}
+
+fn describe_expected(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for rule in rules {
+        let word = match rule {
+            Rule::expr
+            | Rule::primary
+            | Rule::integer
+            | Rule::float
+            | Rule::imaginary
+            | Rule::string
+            | Rule::ident
+            | Rule::array
+            | Rule::paren
+            | Rule::call
+            | Rule::neg
+            | Rule::plus
+            | Rule::not => "a number, a name or `[`",
+            Rule::row => "an element",
+            Rule::logical_or
+            | Rule::logical_and
+            | Rule::eq
+            | Rule::ne
+            | Rule::lt
+            | Rule::le
+            | Rule::gt
+            | Rule::ge
+            | Rule::add
+            | Rule::sub
+            | Rule::mul
+            | Rule::div
+            | Rule::floor_div
+            | Rule::modulo
+            | Rule::matmul
+            | Rule::pow => "an operator",
+            Rule::transpose | Rule::index => "an operator",
+            Rule::EOI | Rule::semicolon => "the end of the statement",
+            Rule::slice | Rule::ellipsis | Rule::slice_part => "an index",
+            Rule::kwarg => "an argument",
+            _ => "something else",
+        };
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].to_string(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
