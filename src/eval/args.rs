@@ -1,0 +1,236 @@
+//! Evaluated call arguments with their spans, and the checks every built-in
+//! shares: arity, kinds, sizes, axes, keywords. Each failed check names the
+//! argument in the source and shows the function's signature.
+
+use std::rc::Rc;
+
+use super::builtins::Builtin;
+use super::errors::{blamed_arg, generic_error};
+use super::value::{Array, C64, DType, Value};
+use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::ops::OpError;
+use crate::syntax::Span;
+
+pub type EResult<T> = Result<T, Diagnostic>;
+
+pub struct Args {
+    pub builtin: &'static Builtin,
+    pub call_span: Span,
+    pub name_span: Span,
+    pub pos: Vec<(Rc<Value>, Span)>,
+    /// `(name, name span, value, value span)`.
+    pub kw: Vec<(String, Span, Rc<Value>, Span)>,
+}
+
+impl Args {
+    pub fn len(&self) -> usize {
+        self.pos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos.is_empty()
+    }
+
+    pub fn span(&self, i: usize) -> Span {
+        self.pos.get(i).map_or(self.call_span, |p| p.1)
+    }
+
+    /// An error about argument `i` (or the whole call for `None`).
+    pub fn error(&self, kind: ErrorKind, at: Option<usize>, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+        let span = at.map_or(self.call_span, |i| self.span(i));
+        Diagnostic::error(kind, format!("{}: {}", self.builtin.name, message.into()))
+            .primary(span, label)
+            .note(format!("signature: {}", self.builtin.signature))
+    }
+
+    fn type_error(&self, i: usize, expected: &str) -> Diagnostic {
+        let got = self.pos[i].0.describe();
+        self.error(
+            ErrorKind::Type,
+            Some(i),
+            format!("argument {} must be {expected}", i + 1),
+            format!("this is {got}"),
+        )
+    }
+
+    /// Turns an operation's error into a diagnostic pointing at the argument
+    /// it blames, or at the call.
+    pub fn op_err(&self, e: OpError) -> Diagnostic {
+        let at = blamed_arg(&e);
+        let span = at.map_or(self.call_span, |i| self.span(i));
+        let label = match at {
+            Some(i) => self.pos.get(i).map_or(String::new(), |p| p.0.describe()),
+            None => String::new(),
+        };
+        let mut d = generic_error(self.builtin.name, e).primary(span, label);
+        if !d.message.starts_with(self.builtin.name) {
+            d.message = format!("{}: {}", self.builtin.name, d.message);
+        }
+        d
+    }
+
+    pub fn value(&self, i: usize) -> &Value {
+        &self.pos[i].0
+    }
+
+    pub fn array(&self, i: usize) -> EResult<&Array> {
+        match &*self.pos[i].0 {
+            Value::Array(a) => Ok(a),
+            _ => Err(self.type_error(i, "an array or a number")),
+        }
+    }
+
+    /// All positional arrays from `start` on.
+    pub fn arrays_from(&self, start: usize) -> EResult<Vec<Array>> {
+        (start..self.len()).map(|i| self.array(i).cloned()).collect()
+    }
+
+    pub fn string(&self, i: usize) -> EResult<&str> {
+        match &*self.pos[i].0 {
+            Value::Str(s) => Ok(s),
+            _ => Err(self.type_error(i, "a string in double quotes")),
+        }
+    }
+
+    fn scalar_at(&self, i: usize, what: &str) -> EResult<C64> {
+        let a = self.array(i)?;
+        if !a.is_scalar() {
+            return Err(self.type_error(i, what));
+        }
+        Ok(a.first_c64().expect("0-d arrays hold one element"))
+    }
+
+    /// A whole number: an int, a bool, or a float with no fraction.
+    pub fn int(&self, i: usize) -> EResult<i64> {
+        if let Value::Array(Array::Int(a)) = &*self.pos[i].0
+            && a.ndim() == 0
+        {
+            return Ok(*a.iter().next().expect("0-d"));
+        }
+        let z = self.scalar_at(i, "a whole number")?;
+        whole(z).ok_or_else(|| self.type_error(i, "a whole number"))
+    }
+
+    pub fn f64(&self, i: usize) -> EResult<f64> {
+        let z = self.scalar_at(i, "a real number")?;
+        if z.im != 0.0 {
+            return Err(self.type_error(i, "a real number"));
+        }
+        Ok(z.re)
+    }
+
+    /// A size: a whole number that is not negative.
+    pub fn size(&self, i: usize) -> EResult<usize> {
+        let z = self.scalar_at(i, "a size (a whole number ≥ 0)")?;
+        self.size_from(z, Some(i))
+    }
+
+    fn size_from(&self, z: C64, at: Option<usize>) -> EResult<usize> {
+        let bad = |why: String| self.error(ErrorKind::Domain, at, format!("sizes must be whole numbers ≥ 0, {why}"), why.clone());
+        if z.im != 0.0 {
+            return Err(bad("got a complex number".into()));
+        }
+        let v = z.re;
+        if v.is_nan() {
+            return Err(bad("got nan".into()));
+        }
+        if v.is_infinite() {
+            return Err(bad("got an infinity".into()));
+        }
+        if v.fract() != 0.0 {
+            return Err(bad(format!("got {}", crate::render::float_repr(v))));
+        }
+        if v < 0.0 {
+            return Err(bad(format!("got {v}")));
+        }
+        if v >= 2f64.powi(62) {
+            return Err(self.error(ErrorKind::Limit, at, format!("size {v:e} is too large"), "too large"));
+        }
+        Ok(v as usize)
+    }
+
+    /// A shape given as separate numbers (`zeros(2, 3)`) or one array
+    /// (`zeros([2, 3])`, `zeros(shape(A))`), starting at argument `start`.
+    pub fn shape_from(&self, start: usize, end: usize) -> EResult<Vec<usize>> {
+        if end == start + 1 && !self.array(start)?.is_scalar() {
+            let a = self.array(start)?;
+            if a.ndim() != 1 {
+                return Err(self.type_error(start, "a shape: sizes, or one vector of sizes"));
+            }
+            return a.iter_c64().map(|z| self.size_from(z, Some(start))).collect();
+        }
+        (start..end).map(|i| self.size(i)).collect()
+    }
+
+    pub fn kw(&self, name: &str) -> Option<(&Value, Span)> {
+        self.kw.iter().find(|k| k.0 == name).map(|k| (&*k.2, k.3))
+    }
+
+    fn kw_error(&self, span: Span, name: &str, expected: &str) -> Diagnostic {
+        Diagnostic::error(ErrorKind::Type, format!("{}: `{name}` must be {expected}", self.builtin.name))
+            .primary(span, "here")
+            .note(format!("signature: {}", self.builtin.signature))
+    }
+
+    pub fn kw_int(&self, name: &str) -> EResult<Option<i64>> {
+        let Some((v, span)) = self.kw(name) else {
+            return Ok(None);
+        };
+        match v {
+            Value::Array(a) if a.is_scalar() => match whole(a.first_c64().expect("0-d")) {
+                Some(n) => Ok(Some(n)),
+                None => Err(self.kw_error(span, name, "a whole number")),
+            },
+            _ => Err(self.kw_error(span, name, "a whole number")),
+        }
+    }
+
+    pub fn kw_f64(&self, name: &str) -> EResult<Option<f64>> {
+        let Some((v, span)) = self.kw(name) else {
+            return Ok(None);
+        };
+        match v {
+            Value::Array(a) if a.is_scalar() && a.dtype() != DType::Complex128 => {
+                Ok(Some(a.first_c64().expect("0-d").re))
+            }
+            _ => Err(self.kw_error(span, name, "a real number")),
+        }
+    }
+
+    pub fn kw_bool(&self, name: &str, default: bool) -> EResult<bool> {
+        let Some((v, span)) = self.kw(name) else {
+            return Ok(default);
+        };
+        match v {
+            Value::Array(Array::Bool(b)) if b.ndim() == 0 => Ok(*b.iter().next().expect("0-d")),
+            _ => Err(self.kw_error(span, name, "true or false")),
+        }
+    }
+
+    pub fn kw_dtype(&self, default: DType) -> EResult<DType> {
+        let Some((v, span)) = self.kw("dtype") else {
+            return Ok(default);
+        };
+        let names = DType::ALL.map(|d| format!("\"{d}\"")).join(", ");
+        match v {
+            Value::Str(s) => DType::from_name(s).ok_or_else(|| self.kw_error(span, "dtype", &format!("one of {names}"))),
+            _ => Err(self.kw_error(span, "dtype", &format!("a string: one of {names}"))),
+        }
+    }
+
+    /// The `axis` argument: keyword `axis=`, or positional argument `i`.
+    pub fn axis(&self, i: usize) -> EResult<Option<i64>> {
+        if let Some(v) = self.kw_int("axis")? {
+            return Ok(Some(v));
+        }
+        if i < self.len() {
+            return self.int(i).map(Some);
+        }
+        Ok(None)
+    }
+}
+
+/// `Some(n)` when `z` is a real whole number that fits in int64.
+pub fn whole(z: C64) -> Option<i64> {
+    (z.im == 0.0 && z.re.fract() == 0.0 && z.re.abs() < 9.2e18).then_some(z.re as i64)
+}

@@ -1,0 +1,322 @@
+//! Turns typed `OpError`s into diagnostics: the evaluator knows the spans and
+//! source text of each operand, so it can underline them with their shapes,
+//! show the rule that was broken, and offer fixes that it has checked.
+
+use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::eval::{Array, CastError, shape_text};
+use crate::ops::OpError;
+use crate::ops::broadcast::broadcast_shapes;
+use crate::ops::matmul::matmul_shape;
+use crate::syntax::{BinOp, Span};
+
+/// One operand of a binary operator as written.
+pub struct Operand<'a> {
+    pub value: &'a Array,
+    pub span: Span,
+    pub text: &'a str,
+}
+
+impl Operand<'_> {
+    fn shape(&self) -> &[usize] {
+        self.value.shape()
+    }
+
+    /// The operand's text, parenthesised if a postfix operator would
+    /// otherwise bind to only part of it.
+    fn atom(&self) -> String {
+        atom(self.text)
+    }
+}
+
+/// Wraps `text` in parentheses unless it is a single name, call, literal or
+/// bracketed expression.
+pub fn atom(text: &str) -> String {
+    let mut depth = 0i32;
+    let simple = text.chars().all(|c| {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            _ => {}
+        }
+        depth > 0 || c.is_alphanumeric() || matches!(c, '_' | '.' | '(' | ')' | '[' | ']' | '\'')
+    });
+    if simple { text.to_string() } else { format!("({text})") }
+}
+
+/// Shapes aligned from the right with the clashing axis marked.
+pub fn aligned_shapes(a: &[usize], b: &[usize], axis_from_right: usize) -> String {
+    let n = a.len().max(b.len());
+    let cell = |s: &[usize], k: usize| -> String {
+        // k counts from the left of the aligned n-wide layout.
+        let pad = n - s.len();
+        if k < pad { String::new() } else { s[k - pad].to_string() }
+    };
+    let widths: Vec<usize> = (0..n)
+        .map(|k| cell(a, k).len().max(cell(b, k).len()).max(1))
+        .collect();
+    let row = |s: &[usize]| -> String {
+        (0..n)
+            .map(|k| format!("{:>w$}", cell(s, k), w = widths[k]))
+            .collect::<Vec<_>>()
+            .join("   ")
+    };
+    let clash = n - 1 - axis_from_right;
+    let offset: usize = widths[..clash].iter().map(|w| w + 3).sum::<usize>() + widths[clash] - 1;
+    let av = cell(a, clash);
+    let bv = cell(b, clash);
+    format!(
+        "shapes aligned from the right:\n  {}\n  {}\n  {}^ axis {}: {} ≠ {}",
+        row(a),
+        row(b),
+        " ".repeat(offset),
+        clash,
+        av,
+        bv
+    )
+}
+
+const BROADCAST_RULE: &str =
+    "rule: shapes are compared from the right; two axes fit when they are equal or one of them is 1, and missing axes count as 1";
+const MATMUL_RULE: &str =
+    "rule: m×k @ k×n gives m×n: the last axis of the left operand must equal the second-to-last axis of the right one (a vector on the left acts as 1×k, on the right as k×1)";
+
+fn transposed(shape: &[usize]) -> Option<Vec<usize>> {
+    (shape.len() >= 2).then(|| {
+        let mut t = shape.to_vec();
+        let n = t.len();
+        t.swap(n - 1, n - 2);
+        t
+    })
+}
+
+/// The diagnostic for a failed binary operator.
+pub fn binary_error(op: BinOp, op_span: Span, lhs: &Operand, rhs: &Operand, err: OpError) -> Diagnostic {
+    let (ls, rs) = (shape_text(lhs.shape()), shape_text(rhs.shape()));
+    match err {
+        OpError::MatmulInner { .. } => {
+            let k1 = lhs.shape()[lhs.shape().len() - 1];
+            let k2 = if rhs.shape().len() == 1 { rhs.shape()[0] } else { rhs.shape()[rhs.shape().len() - 2] };
+            let mut d = Diagnostic::error(
+                ErrorKind::Shape,
+                format!("matmul: {ls} @ {rs}: inner dimensions differ ({k1} ≠ {k2})"),
+            )
+            .secondary(lhs.span, ls.clone())
+            .primary(op_span, format!("{k1} ≠ {k2}"))
+            .secondary(rhs.span, rs.clone())
+            .note(MATMUL_RULE);
+            for (text, shape) in matmul_fixes(lhs, rhs) {
+                d = d.help(format!("{text} gives {}", shape_text(&shape)));
+            }
+            d
+        }
+        OpError::MatmulScalar { side, .. } => {
+            let (scalar, other) = if side == 0 { (lhs, rhs) } else { (rhs, lhs) };
+            let fix = format!("{} * {}", lhs.atom(), rhs.atom());
+            Diagnostic::error(
+                ErrorKind::Shape,
+                format!("matmul: {ls} @ {rs}: `@` needs at least a vector on each side"),
+            )
+            .secondary(scalar.span, "scalar")
+            .primary(op_span, "matrix product")
+            .secondary(other.span, shape_text(other.shape()))
+            .help(format!(
+                "to scale every element use `*`: {fix} gives {}",
+                shape_text(other.shape())
+            ))
+        }
+        OpError::MatmulBatch { .. } => {
+            let lb = &lhs.shape()[..lhs.shape().len().saturating_sub(2)];
+            let rb = &rhs.shape()[..rhs.shape().len().saturating_sub(2)];
+            let mut d = Diagnostic::error(
+                ErrorKind::Shape,
+                format!(
+                    "matmul: {ls} @ {rs}: batch axes {} and {} do not broadcast",
+                    shape_text(lb),
+                    shape_text(rb)
+                ),
+            )
+            .secondary(lhs.span, ls)
+            .primary(op_span, "batched matrix product")
+            .secondary(rhs.span, rs);
+            if let Err(OpError::Broadcast { axis_from_right, .. }) = broadcast_shapes(lb, rb) {
+                d = d.note(format!("batch axes {}", aligned_shapes(lb, rb, axis_from_right)));
+            }
+            d.note("rule: the axes before the last two are batch axes and broadcast like elementwise operands")
+        }
+        OpError::Broadcast { axis_from_right, .. } => {
+            let mut d = Diagnostic::error(
+                ErrorKind::Shape,
+                format!("{}: shapes {ls} and {rs} do not broadcast", op.name()),
+            )
+            .secondary(lhs.span, ls)
+            .primary(op_span, format!("elementwise {}", op.name()))
+            .secondary(rhs.span, rs)
+            .note(aligned_shapes(lhs.shape(), rhs.shape(), axis_from_right))
+            .note(BROADCAST_RULE);
+            for fix in broadcast_fixes(op, lhs, rhs) {
+                d = d.help(fix);
+            }
+            d
+        }
+        other => {
+            let rhs_label = if matches!(other, OpError::DivideByZero { .. }) {
+                format!("{rs}, contains 0")
+            } else {
+                rs
+            };
+            generic_error(op.name(), other)
+                .secondary(lhs.span, ls)
+                .primary(op_span, op.name())
+                .secondary(rhs.span, rhs_label)
+        }
+    }
+}
+
+/// Candidate rewrites of a failed `A @ B`, kept only if they work.
+fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<usize>)> {
+    let (a, b) = (lhs.atom(), rhs.atom());
+    let mut out = Vec::new();
+    let mut try_fix = |text: String, l: Option<Vec<usize>>, r: Option<Vec<usize>>| {
+        if let (Some(l), Some(r)) = (l, r)
+            && let Ok(shape) = matmul_shape(&l, &r)
+        {
+            out.push((text, shape));
+        }
+    };
+    try_fix(format!("{a} @ {b}'"), Some(lhs.shape().to_vec()), transposed(rhs.shape()));
+    try_fix(format!("{a}' @ {b}"), transposed(lhs.shape()), Some(rhs.shape().to_vec()));
+    try_fix(format!("{b} @ {a}"), Some(rhs.shape().to_vec()), Some(lhs.shape().to_vec()));
+    // Swapping the operands is only worth saying when nothing simpler works.
+    if out.len() > 1 && out.last().is_some_and(|(t, _)| t.starts_with(&b)) {
+        out.pop();
+    }
+    out
+}
+
+/// Candidate rewrites of a failed elementwise operator, kept only if valid.
+fn broadcast_fixes(op: BinOp, lhs: &Operand, rhs: &Operand) -> Vec<String> {
+    let (a, b) = (lhs.atom(), rhs.atom());
+    let (ls, rs) = (lhs.shape(), rhs.shape());
+    let sym = op.symbol();
+    let mut out = Vec::new();
+    if op == BinOp::Mul
+        && ls.len() >= 2
+        && rs.len() >= 1
+        && let Ok(shape) = matmul_shape(ls, rs)
+    {
+        out.push(format!(
+            "for the matrix product use `@`: {a} @ {b} gives {}",
+            shape_text(&shape)
+        ));
+    }
+    if ls.len() == 1 && rs.len() == 1 {
+        let col = [ls[0], 1];
+        if let Ok(shape) = broadcast_shapes(&col, rs) {
+            out.push(format!(
+                "to combine every element of {a} with every element of {b}, make {a} a column: reshape({a}, [{}, 1]) {sym} {b} gives {}",
+                ls[0],
+                shape_text(&shape)
+            ));
+        }
+        if op == BinOp::Mul {
+            out.push(format!("outer({a}, {b}) gives the outer product, {}×{}", ls[0], rs[0]));
+        }
+    }
+    if let Some(t) = transposed(rs)
+        && broadcast_shapes(ls, &t).is_ok()
+        && out.len() < 3
+    {
+        out.push(format!(
+            "{a} {sym} {b}' gives {}",
+            shape_text(&broadcast_shapes(ls, &t).expect("checked"))
+        ));
+    }
+    out
+}
+
+/// A diagnostic for errors that do not depend on where operands came from.
+pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
+    match err {
+        OpError::Overflow { op: name, dtype } => Diagnostic::error(
+            ErrorKind::Domain,
+            format!("integer overflow in {name}: the result does not fit in {dtype}"),
+        )
+        .note(format!("{dtype} holds {} to {}; NumPy would silently wrap around", i64::MIN, i64::MAX))
+        .help("convert to float64 first, e.g. float64(x), to trade exactness for range"),
+        OpError::DivideByZero { op: name } => Diagnostic::error(
+            ErrorKind::Domain,
+            format!("integer division by zero in {name}"),
+        )
+        .help("divide with `/` for a float result (x / 0 gives inf), or convert with float64(x) first"),
+        OpError::DType { op: name, dtype, hint } => {
+            let d = Diagnostic::error(ErrorKind::Type, format!("{name} is not defined for {dtype}"));
+            match hint {
+                Some(h) => d.help(h),
+                None => d,
+            }
+        }
+        OpError::Shape { message, .. } => Diagnostic::error(ErrorKind::Shape, format!("{op}: {message}")),
+        OpError::Axis { axis, ndim, .. } => Diagnostic::error(
+            ErrorKind::Index,
+            format!("{op}: axis {axis} is out of range for a {ndim}-D array"),
+        )
+        .note(format!(
+            "valid axes are 0 to {} (or -{} to -1 from the end)",
+            ndim.saturating_sub(1),
+            ndim
+        )),
+        OpError::Index { axis, len, index } => Diagnostic::error(
+            ErrorKind::Index,
+            format!("index {index} is out of range for axis {axis} of length {len}"),
+        )
+        .note(format!(
+            "valid indices are 0 to {} (or -{len} to -1 from the end)",
+            len as i64 - 1
+        )),
+        OpError::Domain { message, .. } => Diagnostic::error(ErrorKind::Domain, format!("{op}: {message}")),
+        OpError::Limit { message, .. } => Diagnostic::error(ErrorKind::Limit, format!("{op}: {message}")),
+        OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
+        OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
+            ErrorKind::Shape,
+            format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
+        )
+        .note(aligned_shapes(&lhs, &rhs, axis_from_right))
+        .note(BROADCAST_RULE),
+        OpError::MatmulInner { lhs, rhs } | OpError::MatmulBatch { lhs, rhs } | OpError::MatmulScalar { lhs, rhs, .. } => {
+            Diagnostic::error(
+                ErrorKind::Shape,
+                format!("{op}: {} @ {}: shapes do not fit a matrix product", shape_text(&lhs), shape_text(&rhs)),
+            )
+            .note(MATMUL_RULE)
+        }
+    }
+}
+
+/// Which argument an `OpError` blames, if any.
+pub fn blamed_arg(err: &OpError) -> Option<usize> {
+    match err {
+        OpError::Shape { arg, .. }
+        | OpError::Axis { arg, .. }
+        | OpError::Domain { arg, .. }
+        | OpError::Limit { arg, .. } => *arg,
+        _ => None,
+    }
+}
+
+/// Words for a refused cast.
+pub fn cast_error_text(err: &CastError, to: &str) -> (String, String) {
+    match err {
+        CastError::DropsImaginary => (
+            format!("cannot convert complex values to {to}: the imaginary parts would be lost"),
+            "take real(z), imag(z) or abs(z) first".to_string(),
+        ),
+        CastError::NotFinite(v) => (
+            format!("cannot convert {} to {to}", crate::render::float_repr(*v)),
+            "replace NaN and infinities first, e.g. with clip or a mask".to_string(),
+        ),
+        CastError::OutOfRange(v) => (
+            format!("{} is outside the range of {to}", crate::render::float_repr(*v)),
+            format!("{to} holds {} to {}", i64::MIN, i64::MAX),
+        ),
+    }
+}

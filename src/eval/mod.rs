@@ -1,0 +1,12 @@
+//! The tree-walking evaluator, its values and its table of built-ins.
+
+mod args;
+pub mod builtins;
+mod errors;
+mod interp;
+mod value;
+
+pub use args::{Args, EResult};
+pub use errors::atom;
+pub use interp::{CONSTANTS, Evaluator, Produced, closest};
+pub use value::*;

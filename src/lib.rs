@@ -1,0 +1,14 @@
+//! tensorcalc: an interactive calculator for scalars, vectors, matrices and
+//! tensors. The library parses (`syntax`), evaluates (`eval`, `ops`,
+//! `kernel`) and renders (`render`) without doing any terminal I/O; the
+//! binary in `main.rs` owns the terminal.
+
+pub mod diagnostic;
+pub mod eval;
+pub mod kernel;
+pub mod ops;
+pub mod render;
+pub mod session;
+pub mod syntax;
+
+pub use session::{Outcome, Session};

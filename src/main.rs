@@ -1,0 +1,351 @@
+//! The command line: the prompt, script files, stdin and `-e`. It maps
+//! outcomes to exit codes (0 ok, 1 evaluation error, 2 syntax error or bad
+//! usage) and is the only place that uses anyhow or ends the process.
+
+mod paint;
+mod repl;
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use tensorcalc::Session;
+use tensorcalc::diagnostic::{Diagnostic, ErrorKind};
+use tensorcalc::ops::limits;
+use tensorcalc::render::{NumberFormat, SourceFile, render_diagnostic};
+use tensorcalc::session::Outcome;
+use tensorcalc::syntax::Span;
+
+use crate::paint::paint;
+
+const USAGE: &str = "\
+tensorcalc: a calculator for scalars, vectors, matrices and tensors
+
+usage:
+  tensorcalc                      start the prompt (or run stdin if it is not a terminal)
+  tensorcalc FILE.la [FILE...]    run scripts in order, in one workspace
+  tensorcalc -                    run the script on stdin
+  tensorcalc -e 'PROGRAM'         run PROGRAM (repeatable; mixes with files, in order)
+
+options:
+  -e, --eval PROGRAM      run PROGRAM
+  --keep-going            after an error in a script, carry on with the next statement
+  --json                  print each value as one line of JSON
+  --color WHEN            auto (default), always or never; NO_COLOR is respected
+  --format F              short (default), long, sci or rat
+  --precision N           decimals shown for floats
+  --max-memory BYTES      largest array allowed (default 4G; suffixes K, M, G)
+  --max-input BYTES       largest script file accepted (default 64M)
+  -h, --help              show this help
+  -V, --version           show the version
+
+exit status: 0 success, 1 evaluation error, 2 syntax error or bad usage";
+
+/// Default cap on script size.
+const DEFAULT_MAX_INPUT: usize = 64 << 20;
+
+enum Input {
+    File(String),
+    Stdin,
+    Program(String),
+}
+
+struct Options {
+    inputs: Vec<Input>,
+    keep_going: bool,
+    json: bool,
+    color: Option<bool>,
+    format: NumberFormat,
+    precision: Option<usize>,
+    max_input: usize,
+}
+
+/// What the command line asked for.
+enum Command {
+    Run(Options),
+    Help,
+    Version,
+}
+
+/// A usage error: message for stderr, exit status 2.
+struct Usage(String);
+
+fn parse_bytes(text: &str) -> Option<usize> {
+    let t = text.trim();
+    let (num, mult) = match t.chars().last()?.to_ascii_uppercase() {
+        'K' => (&t[..t.len() - 1], 1usize << 10),
+        'M' => (&t[..t.len() - 1], 1 << 20),
+        'G' => (&t[..t.len() - 1], 1 << 30),
+        'T' => (&t[..t.len() - 1], 1 << 40),
+        _ => (t, 1),
+    };
+    num.parse::<usize>().ok()?.checked_mul(mult)
+}
+
+fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
+    let mut o = Options {
+        inputs: Vec::new(),
+        keep_going: false,
+        json: false,
+        color: None,
+        format: NumberFormat::Short,
+        precision: None,
+        max_input: DEFAULT_MAX_INPUT,
+    };
+    let mut it = args.into_iter();
+    let mut only_files = false;
+    while let Some(arg) = it.next() {
+        if only_files {
+            o.inputs.push(Input::File(arg));
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, Usage> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| Usage(format!("{name} needs a value")))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "-e" | "--eval" => o.inputs.push(Input::Program(value("-e")?)),
+            "--keep-going" => o.keep_going = true,
+            "--json" => o.json = true,
+            "--color" | "--colour" => {
+                o.color = match value("--color")?.as_str() {
+                    "auto" => None,
+                    "always" => Some(true),
+                    "never" => Some(false),
+                    other => return Err(Usage(format!("--color takes auto, always or never, not `{other}`"))),
+                }
+            }
+            "--format" => {
+                o.format = match value("--format")?.as_str() {
+                    "short" => NumberFormat::Short,
+                    "long" => NumberFormat::Long,
+                    "sci" => NumberFormat::Sci,
+                    "rat" => NumberFormat::Rat,
+                    other => return Err(Usage(format!("--format takes short, long, sci or rat, not `{other}`"))),
+                }
+            }
+            "--precision" => {
+                let v = value("--precision")?;
+                o.precision = Some(
+                    v.parse::<usize>()
+                        .ok()
+                        .filter(|&p| p <= 17)
+                        .ok_or_else(|| Usage(format!("--precision takes a whole number from 0 to 17, not `{v}`")))?,
+                );
+            }
+            "--max-memory" => {
+                let v = value("--max-memory")?;
+                limits::set_max_bytes(parse_bytes(&v).ok_or_else(|| Usage(format!("--max-memory takes a size like 512M or 8G, not `{v}`")))?);
+            }
+            "--max-input" => {
+                let v = value("--max-input")?;
+                o.max_input = parse_bytes(&v).ok_or_else(|| Usage(format!("--max-input takes a size like 1M, not `{v}`")))?;
+            }
+            "--" => only_files = true,
+            "-" => o.inputs.push(Input::Stdin),
+            f if f.starts_with('-') && f.len() > 1 => return Err(Usage(format!("unknown option `{f}`"))),
+            _ => o.inputs.push(Input::File(arg)),
+        }
+    }
+    Ok(Command::Run(o))
+}
+
+fn main() -> ExitCode {
+    // Deeply nested input recurses in the parser and evaluator; a large
+    // stack (reserved, not committed) keeps the nesting limits far from it.
+    let worker = std::thread::Builder::new()
+        .name("tensorcalc".into())
+        .stack_size(512 << 20)
+        .spawn(|| match run() {
+            Ok(code) => code,
+            Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("tensorcalc: {e:#}");
+                ExitCode::from(2)
+            }
+        });
+    match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => code,
+        _ => ExitCode::from(101),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+fn run() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse_args(args) {
+        Ok(Command::Run(o)) => o,
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Ok(Command::Version) => {
+            println!("tensorcalc {}", env!("CARGO_PKG_VERSION"));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(Usage(msg)) => {
+            eprintln!("tensorcalc: {msg}\n\n{USAGE}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let out_color = options.color.unwrap_or(!no_color && std::io::stdout().is_terminal());
+    let err_color = options.color.unwrap_or(!no_color && std::io::stderr().is_terminal());
+    colored::control::set_override(out_color || err_color);
+
+    let mut session = Session::new();
+    session.keep_going = options.keep_going;
+    session.format.format = options.format;
+    session.format.precision = options.precision;
+
+    let mut inputs = options.inputs;
+    if inputs.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return repl::run(&mut session, out_color, err_color);
+        }
+        inputs.push(Input::Stdin);
+    }
+    let mut runner = Runner {
+        session,
+        json: options.json,
+        out_color,
+        err_color,
+        worst: 0,
+    };
+    for input in inputs {
+        let (name, text) = match input {
+            Input::Program(p) => ("<arg>".to_string(), p),
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .take(options.max_input as u64 + 1)
+                    .read_to_end(&mut bytes)
+                    .context("cannot read stdin")?;
+                match runner.decode("<stdin>", bytes, options.max_input)? {
+                    Some(t) => ("<stdin>".to_string(), t),
+                    None => break,
+                }
+            }
+            Input::File(path) => {
+                let bytes = match read_capped(&path, options.max_input) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        eprintln!("tensorcalc: cannot read {path}: {e}");
+                        runner.worst = 2;
+                        break;
+                    }
+                };
+                match runner.decode(&path, bytes, options.max_input)? {
+                    Some(t) => (path, t),
+                    None => break,
+                }
+            }
+        };
+        let stop = runner.run_source(&name, &text)?;
+        if stop {
+            break;
+        }
+    }
+    Ok(ExitCode::from(runner.worst))
+}
+
+fn read_capped(path: &str, cap: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(cap as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+struct Runner {
+    session: Session,
+    json: bool,
+    out_color: bool,
+    err_color: bool,
+    /// The exit status so far.
+    worst: u8,
+}
+
+impl Runner {
+    /// Checks size and UTF-8; reports and returns `None` if the input is refused.
+    fn decode(&mut self, name: &str, bytes: Vec<u8>, cap: usize) -> Result<Option<String>> {
+        if bytes.len() > cap {
+            eprintln!("tensorcalc: {name} is larger than {} (--max-input)", limits::bytes_text(cap as f64));
+            self.worst = 2;
+            return Ok(None);
+        }
+        match String::from_utf8(bytes) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+                let bad = e.as_bytes()[at];
+                // Show the line up to the bad byte, then point just past it.
+                let d = Diagnostic::error(ErrorKind::Syntax, "the input is not valid UTF-8")
+                    .primary(Span::new(at, at + 1), format!("byte 0x{bad:02x} here"))
+                    .help("save the file as UTF-8");
+                let shown = format!("{valid}?");
+                let src = SourceFile {
+                    name,
+                    text: &shown,
+                    first_line: 0,
+                };
+                self.emit_err(&paint(&render_diagnostic(&d, &src), self.err_color))?;
+                self.worst = 2;
+                Ok(None)
+            }
+        }
+    }
+
+    fn emit_err(&self, text: &str) -> Result<()> {
+        let mut err = std::io::stderr().lock();
+        writeln!(err, "{text}")?;
+        Ok(())
+    }
+
+    /// Runs one source; returns whether to stop (an error without --keep-going).
+    fn run_source(&mut self, name: &str, text: &str) -> Result<bool> {
+        let outcomes = self.session.eval_source(text);
+        let src = SourceFile {
+            name,
+            text,
+            first_line: 0,
+        };
+        let mut stop = false;
+        let mut out = std::io::stdout().lock();
+        for o in &outcomes {
+            match o {
+                Outcome::Value { .. } => {
+                    if self.json {
+                        if let Some(line) = self.session.json(o) {
+                            writeln!(out, "{line}")?;
+                        }
+                    } else {
+                        writeln!(out, "{}", paint(&self.session.render(o, &src), self.out_color))?;
+                    }
+                }
+                Outcome::Diagnostic(_) => {
+                    out.flush()?;
+                    self.emit_err(&paint(&self.session.render(o, &src), self.err_color))?;
+                    if let Some(kind) = o.error_kind() {
+                        self.worst = self.worst.max(kind.exit_code());
+                        stop = !self.session.keep_going || kind == ErrorKind::Syntax && !self.session.keep_going;
+                    }
+                }
+            }
+        }
+        out.flush()?;
+        Ok(stop)
+    }
+}

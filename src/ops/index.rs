@@ -1,0 +1,305 @@
+//! Indexing: `A[i, a:b:c, ..., idx, mask]`. The shape rule (`select`) turns an
+//! index into a `Selection`: the result shape and, for every result element,
+//! its offset in the row-major source. Reads gather through it and indexed
+//! assignment scatters through it, so both follow the same NumPy rules,
+//! including where advanced-index axes land in the result.
+
+use ndarray::{ArrayD, Dimension, IxDyn};
+
+use super::broadcast::{broadcast_shapes, can_broadcast_to, view_as};
+use super::error::{OpError, OpResult};
+use crate::eval::{Array, CastError, shape_text};
+
+/// One evaluated index item.
+#[derive(Clone, Debug)]
+pub enum IndexSpec {
+    Int(i64),
+    Slice {
+        start: Option<i64>,
+        stop: Option<i64>,
+        step: Option<i64>,
+    },
+    Ellipsis,
+    IntArray(ArrayD<i64>),
+    Mask(ArrayD<bool>),
+}
+
+/// An error together with the position of the index item that caused it.
+pub type ItemError = (Option<usize>, OpError);
+
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub shape: Vec<usize>,
+    pub offsets: Vec<usize>,
+}
+
+/// Per-axis index after expanding `...` and masks.
+enum AxisIndex {
+    Fixed(usize),
+    Range(Vec<usize>),
+    /// Indexed by an array (or an int alongside arrays).
+    Advanced,
+}
+
+/// Python's slice rule: clamp, then walk with `step`.
+pub fn slice_indices(len: usize, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> OpResult<Vec<usize>> {
+    let step = step.unwrap_or(1);
+    if step == 0 {
+        return Err(OpError::domain("slice step cannot be zero"));
+    }
+    let len = len as i128;
+    let (lower, upper) = if step > 0 { (0, len) } else { (-1, len - 1) };
+    let norm = |v: Option<i64>, default: i128| match v {
+        None => default,
+        Some(v) => {
+            let v = v as i128;
+            if v < 0 { (v + len).max(lower) } else { v.min(upper) }
+        }
+    };
+    let start = norm(start, if step > 0 { lower } else { upper });
+    let stop = norm(stop, if step > 0 { upper } else { lower });
+    let mut out = Vec::new();
+    let mut i = start;
+    let step = step as i128;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        out.push(i as usize);
+        i += step;
+    }
+    Ok(out)
+}
+
+fn normalize(index: i64, len: usize, axis: usize) -> OpResult<usize> {
+    let l = len as i64;
+    let i = if index < 0 { index.checked_add(l) } else { Some(index) };
+    match i {
+        Some(i) if (0..l).contains(&i) => Ok(i as usize),
+        _ => Err(OpError::Index { axis, len, index }),
+    }
+}
+
+/// The shape rule of indexing: which elements `items` select from an array
+/// of `shape`.
+pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemError> {
+    let ndim = shape.len();
+    let consumed: usize = items
+        .iter()
+        .map(|it| match it {
+            IndexSpec::Ellipsis => 0,
+            IndexSpec::Mask(m) => m.ndim().max(1),
+            _ => 1,
+        })
+        .sum();
+    let ellipses = items.iter().filter(|it| matches!(it, IndexSpec::Ellipsis)).count();
+    if ellipses > 1 {
+        let pos = items.iter().rposition(|it| matches!(it, IndexSpec::Ellipsis));
+        return Err((pos, OpError::domain("an index can only have one `...`")));
+    }
+    if consumed > ndim {
+        return Err((
+            Some(items.len() - 1),
+            OpError::shape(format!(
+                "too many indices: the array is {}-D ({}) but {consumed} were given",
+                ndim,
+                shape_text(shape)
+            )),
+        ));
+    }
+    let has_advanced = items.iter().any(|it| matches!(it, IndexSpec::IntArray(_) | IndexSpec::Mask(_)));
+
+    // Expand into one entry per source axis.
+    let mut per_axis: Vec<AxisIndex> = Vec::with_capacity(ndim);
+    let mut advanced: Vec<(usize, ArrayD<i64>)> = Vec::new(); // (axis, indices)
+    for (pos, item) in items.iter().enumerate() {
+        let axis = per_axis.len();
+        let at = |e: OpError| (Some(pos), e);
+        match item {
+            IndexSpec::Ellipsis => {
+                for _ in 0..ndim - consumed {
+                    let ax = per_axis.len();
+                    per_axis.push(AxisIndex::Range((0..shape[ax]).collect()));
+                }
+            }
+            IndexSpec::Int(i) => {
+                let i = normalize(*i, shape[axis], axis).map_err(at)?;
+                if has_advanced {
+                    advanced.push((axis, ArrayD::from_elem(IxDyn(&[]), i as i64)));
+                    per_axis.push(AxisIndex::Advanced);
+                } else {
+                    per_axis.push(AxisIndex::Fixed(i));
+                }
+            }
+            IndexSpec::Slice { start, stop, step } => {
+                per_axis.push(AxisIndex::Range(slice_indices(shape[axis], *start, *stop, *step).map_err(at)?));
+            }
+            IndexSpec::IntArray(idx) => {
+                let mut norm = Vec::with_capacity(idx.len());
+                for &i in idx.iter() {
+                    norm.push(normalize(i, shape[axis], axis).map_err(at)? as i64);
+                }
+                let arr = ArrayD::from_shape_vec(IxDyn(idx.shape()), norm).expect("same length");
+                advanced.push((axis, arr));
+                per_axis.push(AxisIndex::Advanced);
+            }
+            IndexSpec::Mask(mask) => {
+                let covered = &shape[axis..axis + mask.ndim()];
+                if mask.ndim() == 0 || mask.shape() != covered {
+                    return Err(at(OpError::shape(format!(
+                        "a bool mask of shape {} does not match the indexed axes ({})",
+                        shape_text(mask.shape()),
+                        shape_text(covered)
+                    ))));
+                }
+                // A k-D mask selects like k integer arrays of its true positions.
+                let mut coords: Vec<Vec<i64>> = vec![Vec::new(); mask.ndim()];
+                for (ix, &m) in mask.indexed_iter() {
+                    if m {
+                        for (k, &c) in ix.slice().iter().enumerate() {
+                            coords[k].push(c as i64);
+                        }
+                    }
+                }
+                for c in coords {
+                    let n = c.len();
+                    advanced.push((per_axis.len(), ArrayD::from_shape_vec(IxDyn(&[n]), c).expect("1-D")));
+                    per_axis.push(AxisIndex::Advanced);
+                }
+            }
+        }
+    }
+    while per_axis.len() < ndim {
+        let ax = per_axis.len();
+        per_axis.push(AxisIndex::Range((0..shape[ax]).collect()));
+    }
+
+    // Row-major strides of the source.
+    let mut strides = vec![1usize; ndim];
+    for k in (0..ndim.saturating_sub(1)).rev() {
+        strides[k] = strides[k + 1] * shape[k + 1];
+    }
+
+    // Advanced indices broadcast together into one block of result axes.
+    let mut block_shape: Vec<usize> = Vec::new();
+    for (_, arr) in &advanced {
+        block_shape = broadcast_shapes(&block_shape, arr.shape()).map_err(|_| {
+            (
+                None,
+                OpError::shape(format!(
+                    "index arrays of shapes {} and {} do not broadcast together",
+                    shape_text(&block_shape),
+                    shape_text(arr.shape())
+                )),
+            )
+        })?;
+    }
+    let block_offsets: Vec<usize> = if advanced.is_empty() {
+        Vec::new()
+    } else {
+        let n: usize = block_shape.iter().product();
+        let mut offs = vec![0usize; n];
+        for (axis, arr) in &advanced {
+            for (o, &i) in offs.iter_mut().zip(view_as(arr, &block_shape).iter()) {
+                *o += i as usize * strides[*axis];
+            }
+        }
+        offs
+    };
+    let adv_axes: Vec<usize> = (0..ndim).filter(|&k| matches!(per_axis[k], AxisIndex::Advanced)).collect();
+    let adjacent = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
+
+    // Result axes in order: each is a list of offset contributions.
+    let mut base = 0usize;
+    let mut dims: Vec<Vec<usize>> = Vec::new();
+    let mut out_shape: Vec<usize> = Vec::new();
+    let mut block_placed = false;
+    let place_block = |dims: &mut Vec<Vec<usize>>, out_shape: &mut Vec<usize>| {
+        // The whole block is one "dimension" of contributions, reshaped later.
+        dims.push(block_offsets.clone());
+        out_shape.extend(&block_shape);
+    };
+    if !adv_axes.is_empty() && !adjacent {
+        place_block(&mut dims, &mut out_shape);
+        block_placed = true;
+    }
+    for (axis, entry) in per_axis.iter().enumerate() {
+        match entry {
+            AxisIndex::Fixed(i) => base += i * strides[axis],
+            AxisIndex::Range(r) => {
+                dims.push(r.iter().map(|&i| i * strides[axis]).collect());
+                out_shape.push(r.len());
+            }
+            AxisIndex::Advanced => {
+                if !block_placed {
+                    place_block(&mut dims, &mut out_shape);
+                    block_placed = true;
+                }
+            }
+        }
+    }
+    let total: usize = dims.iter().map(Vec::len).product();
+    let mut offsets = Vec::with_capacity(total);
+    offsets.push(base);
+    for d in &dims {
+        let mut next = Vec::with_capacity(offsets.len() * d.len());
+        for &o in &offsets {
+            next.extend(d.iter().map(|&c| o + c));
+        }
+        offsets = next;
+    }
+    if total == 0 {
+        offsets.clear();
+    }
+    Ok(Selection {
+        shape: out_shape,
+        offsets,
+    })
+}
+
+/// Reads the selected elements.
+pub fn gather(a: &Array, sel: &Selection) -> Array {
+    crate::map_array!(a, x => {
+        let flat = x.as_standard_layout();
+        let data = flat.as_slice().expect("standard layout is contiguous");
+        let v = sel.offsets.iter().map(|&o| data[o]).collect();
+        ArrayD::from_shape_vec(IxDyn(&sel.shape), v).expect("offsets match the shape")
+    })
+}
+
+/// Why an indexed assignment was refused.
+#[derive(Debug)]
+pub enum AssignError {
+    Shape { value: Vec<usize>, target: Vec<usize> },
+    Cast(CastError),
+}
+
+/// Writes `value` (broadcast and cast to the target's dtype) into the
+/// selected elements of `target`.
+pub fn scatter(target: &mut Array, sel: &Selection, value: &Array) -> Result<(), AssignError> {
+    if !can_broadcast_to(value.shape(), &sel.shape) {
+        return Err(AssignError::Shape {
+            value: value.shape().to_vec(),
+            target: sel.shape.clone(),
+        });
+    }
+    let value = value.cast(target.dtype()).map_err(AssignError::Cast)?;
+    macro_rules! write {
+        ($t:expr, $v:expr) => {{
+            if !$t.is_standard_layout() {
+                *$t = $t.as_standard_layout().into_owned();
+            }
+            let src = view_as($v, &sel.shape);
+            let data = $t.as_slice_mut().expect("standard layout is contiguous");
+            for (&o, &x) in sel.offsets.iter().zip(src.iter()) {
+                data[o] = x;
+            }
+        }};
+    }
+    match (target, &value) {
+        (Array::Bool(t), Array::Bool(v)) => write!(t, v),
+        (Array::Int(t), Array::Int(v)) => write!(t, v),
+        (Array::F32(t), Array::F32(v)) => write!(t, v),
+        (Array::F64(t), Array::F64(v)) => write!(t, v),
+        (Array::C128(t), Array::C128(v)) => write!(t, v),
+        _ => unreachable!("value was cast to the target dtype"),
+    }
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! The `--json` contract, one line per displayed value:
+//! `{"shape":[2,2],"dtype":"int64","data":[[1,2],[3,4]],"name":"A"}`.
+//! Complex numbers are `[re, im]`; NaN and infinities are the strings
+//! "nan", "inf", "-inf"; floats have enough digits to round-trip.
+
+use std::fmt::Write;
+
+use crate::eval::{Array, C64, Value};
+
+fn float(out: &mut String, v: f64, text: impl FnOnce() -> String) {
+    if v.is_nan() {
+        out.push_str("\"nan\"");
+    } else if v.is_infinite() {
+        out.push_str(if v > 0.0 { "\"inf\"" } else { "\"-inf\"" });
+    } else {
+        out.push_str(&text());
+    }
+}
+
+fn f64_json(out: &mut String, v: f64) {
+    // Debug formatting is Rust's shortest round-trip form (`0.1`, `1e-7`, `2.0`).
+    float(out, v, || format!("{v:?}"));
+}
+
+fn c64_json(out: &mut String, z: C64) {
+    out.push('[');
+    f64_json(out, z.re);
+    out.push(',');
+    f64_json(out, z.im);
+    out.push(']');
+}
+
+fn string_json(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Writes nested lists for the elements of `a` in row-major order.
+fn data_json(out: &mut String, a: &Array) {
+    let shape = a.shape().to_vec();
+    let mut cells: Vec<String> = Vec::with_capacity(a.len());
+    crate::with_array!(a, x => {
+        for v in x.iter() {
+            let mut s = String::new();
+            elem_json(&mut s, v);
+            cells.push(s);
+        }
+    });
+    nest(out, &shape, &cells);
+}
+
+fn nest(out: &mut String, shape: &[usize], cells: &[String]) {
+    match shape.split_first() {
+        None => out.push_str(&cells[0]),
+        Some((&n, rest)) => {
+            out.push('[');
+            let step: usize = rest.iter().product();
+            for i in 0..n {
+                if i > 0 {
+                    out.push(',');
+                }
+                nest(out, rest, &cells[i * step..(i + 1) * step]);
+            }
+            out.push(']');
+        }
+    }
+}
+
+trait JsonElem {
+    fn write(&self, out: &mut String);
+}
+impl JsonElem for bool {
+    fn write(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+impl JsonElem for i64 {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+impl JsonElem for f32 {
+    fn write(&self, out: &mut String) {
+        let v = *self;
+        float(out, v as f64, || format!("{v:?}"));
+    }
+}
+impl JsonElem for f64 {
+    fn write(&self, out: &mut String) {
+        f64_json(out, *self);
+    }
+}
+impl JsonElem for C64 {
+    fn write(&self, out: &mut String) {
+        c64_json(out, *self);
+    }
+}
+
+fn elem_json<T: JsonElem>(out: &mut String, v: &T) {
+    v.write(out);
+}
+
+/// One line of JSON for a displayed value (`None` for values that display
+/// nothing).
+pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
+    let mut out = String::new();
+    match value {
+        Value::Nothing => return None,
+        Value::Array(a) => {
+            out.push_str("{\"shape\":[");
+            let dims: Vec<String> = a.shape().iter().map(|d| d.to_string()).collect();
+            out.push_str(&dims.join(","));
+            let _ = write!(out, "],\"dtype\":\"{}\",\"data\":", a.dtype());
+            data_json(&mut out, a);
+        }
+        Value::Str(s) => {
+            out.push_str("{\"shape\":[],\"dtype\":\"str\",\"data\":");
+            string_json(&mut out, s);
+        }
+        Value::Tuple(parts) => {
+            out.push_str("{\"tuple\":[");
+            let inner: Vec<String> = parts.iter().filter_map(|p| value_json(p, None)).collect();
+            out.push_str(&inner.join(","));
+            out.push(']');
+        }
+    }
+    if let Some(n) = name {
+        out.push_str(",\"name\":");
+        string_json(&mut out, n);
+    }
+    out.push('}');
+    Some(out)
+}

@@ -1,0 +1,65 @@
+//! Number formatting shared by the value printer, JSON and messages.
+
+use crate::eval::C64;
+
+/// Python's `repr` of a float: the shortest text that reads back to the same
+/// value, in exponent form below 1e-4 and from 1e16 on.
+pub fn float_repr(v: f64) -> String {
+    repr_with(v, format!("{v}"), format!("{v:e}"))
+}
+
+/// The same for float32, with float32's own shortest digits.
+pub fn f32_repr(v: f32) -> String {
+    repr_with(v as f64, format!("{v}"), format!("{v:e}"))
+}
+
+fn repr_with(v: f64, plain: String, exp: String) -> String {
+    if v.is_nan() {
+        return "nan".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let a = v.abs();
+    if a == 0.0 || (1e-4..1e16).contains(&a) {
+        if plain.contains('.') { plain } else { format!("{plain}.0") }
+    } else {
+        python_exponent(&exp)
+    }
+}
+
+/// Rust writes `1.5e-7`; Python writes `1.5e-07`.
+pub fn python_exponent(rust: &str) -> String {
+    match rust.split_once('e') {
+        Some((mant, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mant}e{sign}{digits:0>2}")
+        }
+        None => rust.to_string(),
+    }
+}
+
+/// A float without a trailing `.0`, as Python writes complex parts.
+fn part(v: f64) -> String {
+    let s = float_repr(v);
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// Python's complex repr without the parentheses: `-13+0j`, `2j`, `1.5-2j`.
+pub fn complex_repr(z: C64) -> String {
+    let im = if z.im.is_nan() {
+        "+nan".to_string()
+    } else if z.im.is_sign_negative() {
+        part(z.im)
+    } else {
+        format!("+{}", part(z.im))
+    };
+    if z.re == 0.0 && z.re.is_sign_positive() {
+        format!("{}j", im.trim_start_matches('+'))
+    } else {
+        format!("{}{im}j", part(z.re))
+    }
+}
