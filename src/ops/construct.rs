@@ -1,0 +1,798 @@
+//! Array constructors with NumPy's semantics (full, eye, arange, linspace)
+//! and a small seedable random generator for rand and randn.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ndarray::{Array1, ArrayD, IxDyn};
+
+use super::error::{OpError, OpResult};
+use super::limits::check_alloc;
+use crate::eval::{Array, CastError, DType, Elem, shape_text};
+use crate::map_array;
+
+/// Checks that an array of `shape` may be allocated: the memory limit, and
+/// what ndarray and `Vec` would otherwise panic on (more elements than
+/// `isize` can count, even when a zero-length axis makes the array empty).
+pub(crate) fn check_new(shape: &[usize], dtype: DType) -> OpResult<()> {
+    check_alloc(shape, dtype)?;
+    let nonzero = shape
+        .iter()
+        .filter(|&&d| d != 0)
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d));
+    match nonzero.and_then(|n| n.checked_mul(dtype.size())) {
+        Some(bytes) if bytes <= isize::MAX as usize => Ok(()),
+        _ => Err(OpError::Limit {
+            message: format!("a {} {dtype} array is too large", shape_text(shape)),
+            arg: None,
+        }),
+    }
+}
+
+/// Floats as NumPy prints them in messages (`nan`, `inf`, `0.5`).
+fn num_text(x: f64) -> String {
+    if x.is_nan() {
+        "nan".to_string()
+    } else {
+        x.to_string()
+    }
+}
+
+/// `numpy.full`: an array of `shape` filled with `value` cast to `dtype`.
+/// `value` is normally 0-d; like NumPy, any value that broadcasts to `shape`
+/// is accepted. Casts follow `Array::cast`: floats truncate into int64, but
+/// NaN, out-of-range values and non-zero imaginary parts are refused rather
+/// than silently mangled as NumPy does.
+pub fn full(shape: &[usize], value: &Array, dtype: DType) -> OpResult<Array> {
+    if !super::broadcast::can_broadcast_to(value.shape(), shape) {
+        return Err(OpError::shape(format!(
+            "cannot fill a {} array with a {} value",
+            shape_text(shape),
+            shape_text(value.shape())
+        )));
+    }
+    check_new(shape, dtype)?;
+    let cast = value.cast(dtype).map_err(|e| match e {
+        CastError::DropsImaginary => OpError::DType {
+            op: "full".to_string(),
+            dtype: DType::Complex128,
+            hint: Some(format!(
+                "a {dtype} array cannot hold a fill value with an imaginary part"
+            )),
+        },
+        CastError::NotFinite(x) | CastError::OutOfRange(x) => {
+            OpError::domain(format!("cannot fill an {dtype} array with {}", num_text(x)))
+        }
+    })?;
+    let refuse = || OpError::shape(format!("cannot fill a {} array", shape_text(shape)));
+    Ok(map_array!(&cast, v => {
+        if v.ndim() == 0 {
+            // The common case: a scalar fill needs no broadcasting machinery.
+            let x = *v.first().ok_or_else(refuse)?;
+            ArrayD::from_elem(IxDyn(shape), x)
+        } else {
+            v.broadcast(IxDyn(shape)).ok_or_else(refuse)?.as_standard_layout().into_owned()
+        }
+    }))
+}
+
+/// `numpy.eye`: an `n`×`m` (default square) array with ones on the `k`-th
+/// diagonal (above the main one for positive `k`).
+pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: DType) -> OpResult<Array> {
+    let m = m.unwrap_or(n);
+    check_new(&[n, m], dtype)?;
+    Ok(match dtype {
+        DType::Bool => Array::Bool(eye_as(n, m, k)),
+        DType::Int64 => Array::Int(eye_as(n, m, k)),
+        DType::Float32 => Array::F32(eye_as(n, m, k)),
+        DType::Float64 => Array::F64(eye_as(n, m, k)),
+        DType::Complex128 => Array::C128(eye_as(n, m, k)),
+    })
+}
+
+fn eye_as<T: Elem>(n: usize, m: usize, k: i64) -> ArrayD<T> {
+    let mut out = ArrayD::from_elem(IxDyn(&[n, m]), T::zero());
+    // Row i holds its one in column i + k; i128 cannot overflow here.
+    for i in 0..n {
+        let j = i as i128 + k as i128;
+        if (0..m as i128).contains(&j) {
+            out[[i, j as usize]] = T::one();
+        }
+    }
+    out
+}
+
+/// Checks that an `arange` argument is a real 0-d array; `index` is the
+/// argument's position as the user wrote it, for the error.
+fn arange_arg(a: &Array, index: usize) -> OpResult<()> {
+    if !a.is_scalar() {
+        return Err(OpError::shape_at(
+            index,
+            format!(
+                "arange needs scalars, got a {} array",
+                shape_text(a.shape())
+            ),
+        ));
+    }
+    if a.dtype() == DType::Complex128 {
+        return Err(OpError::DType {
+            op: "arange".to_string(),
+            dtype: DType::Complex128,
+            hint: Some("arange needs real bounds and step".to_string()),
+        });
+    }
+    Ok(())
+}
+
+/// An exact integer from a 0-d bool or int64 array.
+fn int_value(a: &Array) -> Option<i128> {
+    match a {
+        Array::Bool(v) => v.first().map(|&b| b as i128),
+        Array::Int(v) => v.first().map(|&x| x as i128),
+        _ => None,
+    }
+}
+
+fn too_long(len: f64, dtype: DType) -> OpError {
+    OpError::Limit {
+        message: format!(
+            "arange would produce {} {dtype} elements",
+            num_text(len.floor())
+        ),
+        arg: None,
+    }
+}
+
+/// `numpy.arange`. With one argument it is the stop. The result is int64
+/// when every argument is a bool or an int, float64 otherwise. Integer
+/// ranges are computed exactly; float ranges follow NumPy's algorithm
+/// (including its quirks, so that values match bit for bit).
+pub fn arange(start: &Array, stop: Option<&Array>, step: Option<&Array>) -> OpResult<Array> {
+    arange_arg(start, 0)?;
+    if let Some(s) = stop {
+        arange_arg(s, 1)?;
+    }
+    if let Some(s) = step {
+        arange_arg(s, 2)?;
+    }
+    let zero = Array::scalar_int(0);
+    let one = Array::scalar_int(1);
+    let (start, stop) = match stop {
+        Some(stop) => (start, stop),
+        None => (&zero, start),
+    };
+    let step = step.unwrap_or(&one);
+    let zero_step = || OpError::domain_at(2, "arange step must not be zero");
+    if let (Some(a), Some(b), Some(s)) = (int_value(start), int_value(stop), int_value(step)) {
+        if s == 0 {
+            return Err(zero_step());
+        }
+        // ceil((b - a) / s), exactly, in i128 where no i64 input overflows.
+        // NumPy divides in floating point, which can drop the last element
+        // of ranges longer than 2^53 steps' worth of precision; we do not.
+        let delta = b - a;
+        let len = if delta != 0 && (delta > 0) == (s > 0) {
+            (delta.abs() + s.abs() - 1) / s.abs()
+        } else {
+            0
+        };
+        let len = usize::try_from(len).map_err(|_| too_long(len as f64, DType::Int64))?;
+        check_new(&[len], DType::Int64)?;
+        // Every value lies in [a, b) (or (b, a]), so it fits in i64.
+        let values = (0..len).map(|i| (a + i as i128 * s) as i64);
+        return Ok(Array::Int(Array1::from_iter(values).into_dyn()));
+    }
+    let float = |a: &Array| a.first_c64().map_or(f64::NAN, |z| z.re);
+    let (a, b, s) = (float(start), float(stop), float(step));
+    if s == 0.0 {
+        return Err(zero_step());
+    }
+    let delta = b - a;
+    let quotient = delta / s;
+    // NumPy's underflow rule: a non-empty range whose quotient rounds to
+    // zero (say a step of inf) has one element when it points the right way.
+    let len = if quotient == 0.0 && delta != 0.0 {
+        if quotient.is_sign_negative() {
+            0.0
+        } else {
+            1.0
+        }
+    } else {
+        quotient.ceil()
+    };
+    if len.is_nan() {
+        return Err(OpError::domain(format!(
+            "cannot compute the length of arange({}, {}, {})",
+            num_text(a),
+            num_text(b),
+            num_text(s)
+        )));
+    }
+    if len.is_infinite() && len > 0.0 {
+        return Err(OpError::domain(format!(
+            "arange({}, {}, {}) would never end",
+            num_text(a),
+            num_text(b),
+            num_text(s)
+        )));
+    }
+    // 2^64 is the first float that no usize can hold.
+    if len >= 18_446_744_073_709_551_616.0 {
+        return Err(too_long(len, DType::Float64));
+    }
+    let len = if len > 0.0 { len as usize } else { 0 };
+    check_new(&[len], DType::Float64)?;
+    // NumPy stores start and start + step, then fills element i with
+    // start + i * delta where delta is the difference of those two stored
+    // values, not the step itself; the two differ in the last bit at times.
+    let second = a + s;
+    let d = second - a;
+    let values = (0..len).map(|i| match i {
+        0 => a,
+        1 => second,
+        _ => a + i as f64 * d,
+    });
+    Ok(Array::F64(Array1::from_iter(values).into_dyn()))
+}
+
+/// `numpy.linspace`: `num` evenly spaced float64 values from `start` to
+/// `stop`, which is included (exactly) when `endpoint` is set.
+pub fn linspace(start: f64, stop: f64, num: usize, endpoint: bool) -> OpResult<Array> {
+    check_new(&[num], DType::Float64)?;
+    // NumPy's formula, step for step: y = i * step + start, except that a
+    // step which underflows to zero is replaced by (i / div) * delta, and a
+    // division by zero (div == 0) by i * delta.
+    let div = if endpoint {
+        num as f64 - 1.0
+    } else {
+        num as f64
+    };
+    let delta = stop - start;
+    let step = delta / div;
+    let mut values: Vec<f64> = (0..num)
+        .map(|i| {
+            let y = i as f64;
+            let scaled = if div > 0.0 {
+                if step == 0.0 {
+                    (y / div) * delta
+                } else {
+                    y * step
+                }
+            } else {
+                y * delta
+            };
+            scaled + start
+        })
+        .collect();
+    if endpoint && num > 1 {
+        values[num - 1] = stop;
+    }
+    Ok(Array::F64(Array1::from_vec(values).into_dyn()))
+}
+
+/// A xoshiro256** generator seeded through splitmix64. It does not
+/// reproduce NumPy's stream; it only makes `seed(n); rand(3)` repeatable.
+#[derive(Clone, Debug)]
+pub struct Rng {
+    state: [u64; 4],
+    /// The second value of the last polar-method pair, handed out by the
+    /// next call to `next_normal`.
+    spare: Option<f64>,
+}
+
+/// Distinguishes generators created within one clock tick.
+static ENTROPY_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn splitmix64(x: &mut u64) -> u64 {
+    *x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        // splitmix64 turns any seed, 0 included, into a state that is not
+        // all zeros (the one state xoshiro cannot leave).
+        let mut x = seed;
+        let state = [
+            splitmix64(&mut x),
+            splitmix64(&mut x),
+            splitmix64(&mut x),
+            splitmix64(&mut x),
+        ];
+        Rng { state, spare: None }
+    }
+
+    pub fn from_entropy() -> Rng {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let count = ENTROPY_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let pid = u64::from(std::process::id());
+        Rng::new(nanos ^ count.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ pid.rotate_left(32))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let s = &mut self.state;
+        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform on [0, 1): the top 53 bits, scaled by 2^-53.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Standard normal, by Marsaglia's polar method; each accepted pair
+    /// yields two values, the second kept for the next call.
+    pub fn next_normal(&mut self) -> f64 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
+        loop {
+            let u = 2.0 * self.next_f64() - 1.0;
+            let v = 2.0 * self.next_f64() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let m = (-2.0 * s.ln() / s).sqrt();
+                self.spare = Some(v * m);
+                return u * m;
+            }
+        }
+    }
+}
+
+/// `numpy.random.rand`: float64 uniform on [0, 1), filled in C order.
+pub fn rand(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
+    check_new(shape, DType::Float64)?;
+    Ok(Array::F64(ArrayD::from_shape_simple_fn(
+        IxDyn(shape),
+        || rng.next_f64(),
+    )))
+}
+
+/// `numpy.random.randn`: float64 standard normal, filled in C order.
+pub fn randn(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
+    check_new(shape, DType::Float64)?;
+    Ok(Array::F64(ArrayD::from_shape_simple_fn(
+        IxDyn(shape),
+        || rng.next_normal(),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::C64;
+
+    fn f64s(a: &Array) -> Vec<f64> {
+        match a {
+            Array::F64(v) => v.iter().copied().collect(),
+            other => panic!("expected float64, got {:?}", other.dtype()),
+        }
+    }
+
+    fn i64s(a: &Array) -> Vec<i64> {
+        match a {
+            Array::Int(v) => v.iter().copied().collect(),
+            other => panic!("expected int64, got {:?}", other.dtype()),
+        }
+    }
+
+    fn int(v: i64) -> Array {
+        Array::scalar_int(v)
+    }
+
+    fn float(v: f64) -> Array {
+        Array::scalar_f64(v)
+    }
+
+    #[test]
+    fn full_casts_the_value() {
+        let a = full(&[2, 3], &float(2.7), DType::Int64).unwrap();
+        assert_eq!(a.shape(), &[2, 3]);
+        assert_eq!(i64s(&a), vec![2; 6]);
+        assert_eq!(
+            i64s(&full(&[2], &float(-2.7), DType::Int64).unwrap()),
+            vec![-2, -2]
+        );
+        let b = full(&[2], &float(0.5), DType::Bool).unwrap();
+        assert_eq!(b, Array::Bool(ArrayD::from_elem(IxDyn(&[2]), true)));
+        let s = full(&[], &int(7), DType::Int64).unwrap();
+        assert_eq!(s, int(7));
+        let e = full(&[0, 3], &float(1.0), DType::Float64).unwrap();
+        assert_eq!(e.shape(), &[0, 3]);
+        let f = full(&[2], &float(1e40), DType::Float32).unwrap();
+        assert_eq!(f, Array::F32(ArrayD::from_elem(IxDyn(&[2]), f32::INFINITY)));
+        let z = full(&[1], &Array::scalar_c64(C64::new(1.0, 0.0)), DType::Float64).unwrap();
+        assert_eq!(f64s(&z), vec![1.0]);
+    }
+
+    #[test]
+    fn full_broadcasts_a_row() {
+        // numpy: np.full((2, 3), [1, 2, 3], dtype=np.float64)
+        let row = Array::Int(ArrayD::from_shape_vec(IxDyn(&[3]), vec![1, 2, 3]).unwrap());
+        let a = full(&[2, 3], &row, DType::Float64).unwrap();
+        assert_eq!(f64s(&a), vec![1.0, 2.0, 3.0, 1.0, 2.0, 3.0]);
+        assert!(matches!(
+            full(&[2, 2], &row, DType::Float64),
+            Err(OpError::Shape { .. })
+        ));
+    }
+
+    #[test]
+    fn full_refuses_lossy_casts_and_huge_shapes() {
+        let z = Array::scalar_c64(C64::new(1.0, 2.0));
+        assert!(matches!(
+            full(&[3], &z, DType::Float64),
+            Err(OpError::DType { .. })
+        ));
+        assert!(matches!(
+            full(&[3], &float(f64::NAN), DType::Int64),
+            Err(OpError::Domain { .. })
+        ));
+        assert!(matches!(
+            full(&[3], &float(1e30), DType::Int64),
+            Err(OpError::Domain { .. })
+        ));
+        assert!(matches!(
+            full(&[1 << 40, 1 << 40], &float(0.0), DType::Float64),
+            Err(OpError::Limit { .. })
+        ));
+        assert!(matches!(
+            full(&[usize::MAX, 2], &float(0.0), DType::Float64),
+            Err(OpError::Limit { .. })
+        ));
+        // Empty, but ndarray cannot count the elements of the other axes.
+        assert!(matches!(
+            full(&[0, usize::MAX, usize::MAX], &float(0.0), DType::Float64),
+            Err(OpError::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn eye_cases() {
+        // numpy: np.eye(3, k=1, dtype=np.int64)
+        let a = eye(3, None, 1, DType::Int64).unwrap();
+        assert_eq!(a.shape(), &[3, 3]);
+        assert_eq!(i64s(&a), vec![0, 1, 0, 0, 0, 1, 0, 0, 0]);
+        // numpy: np.eye(2, 3, k=-1)
+        let b = eye(2, Some(3), -1, DType::Float64).unwrap();
+        assert_eq!(f64s(&b), vec![0.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+        // numpy: np.eye(3, 2, k=-2)
+        let c = eye(3, Some(2), -2, DType::Float64).unwrap();
+        assert_eq!(f64s(&c), vec![0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
+        assert_eq!(
+            f64s(&eye(2, Some(3), 5, DType::Float64).unwrap()),
+            vec![0.0; 6]
+        );
+        assert_eq!(eye(0, None, 0, DType::Float64).unwrap().shape(), &[0, 0]);
+        assert_eq!(eye(3, Some(0), 0, DType::Float64).unwrap().shape(), &[3, 0]);
+        assert_eq!(
+            eye(2, None, i64::MIN, DType::Int64).unwrap(),
+            Array::Int(ArrayD::zeros(IxDyn(&[2, 2])))
+        );
+        let z = eye(2, None, 0, DType::Complex128).unwrap();
+        assert_eq!(z.dtype(), DType::Complex128);
+        assert_eq!(z.iter_c64().nth(3), Some(C64::new(1.0, 0.0)));
+        let t = eye(2, None, 0, DType::Bool).unwrap();
+        assert_eq!(
+            t,
+            Array::Bool(
+                ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![true, false, false, true]).unwrap()
+            )
+        );
+        assert!(matches!(
+            eye(1 << 40, None, 0, DType::Float64),
+            Err(OpError::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn arange_integers() {
+        assert_eq!(
+            i64s(&arange(&int(5), None, None).unwrap()),
+            vec![0, 1, 2, 3, 4]
+        );
+        assert_eq!(
+            i64s(&arange(&int(2), Some(&int(5)), None).unwrap()),
+            vec![2, 3, 4]
+        );
+        assert_eq!(
+            i64s(&arange(&int(0), Some(&int(10)), Some(&int(3))).unwrap()),
+            vec![0, 3, 6, 9]
+        );
+        assert_eq!(
+            i64s(&arange(&int(5), Some(&int(0)), Some(&int(-2))).unwrap()),
+            vec![5, 3, 1]
+        );
+        assert_eq!(
+            i64s(&arange(&int(5), Some(&int(0)), Some(&int(-1))).unwrap()),
+            vec![5, 4, 3, 2, 1]
+        );
+        assert!(i64s(&arange(&int(0), Some(&int(5)), Some(&int(-1))).unwrap()).is_empty());
+        assert!(i64s(&arange(&int(-3), None, None).unwrap()).is_empty());
+        assert!(i64s(&arange(&int(0), Some(&int(0)), None).unwrap()).is_empty());
+        // Bools count as ints: numpy's np.arange(True) is int64 [0].
+        let t = Array::scalar_bool(true);
+        assert_eq!(i64s(&arange(&t, None, None).unwrap()), vec![0]);
+        assert_eq!(
+            i64s(&arange(&t, Some(&int(5)), Some(&t)).unwrap()),
+            vec![1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn arange_integer_extremes() {
+        // numpy: np.arange(-2**63, -2**63 + 3) and np.arange(2**63 - 3, 2**63 - 1)
+        assert_eq!(
+            i64s(&arange(&int(i64::MIN), Some(&int(i64::MIN + 3)), None).unwrap()),
+            vec![i64::MIN, i64::MIN + 1, i64::MIN + 2]
+        );
+        assert_eq!(
+            i64s(&arange(&int(i64::MAX - 2), Some(&int(i64::MAX)), None).unwrap()),
+            vec![i64::MAX - 2, i64::MAX - 1]
+        );
+        // numpy: np.arange(-2**63, 2**63 - 1, 2**62)
+        assert_eq!(
+            i64s(&arange(&int(i64::MIN), Some(&int(i64::MAX)), Some(&int(1 << 62))).unwrap()),
+            vec![i64::MIN, -(1 << 62), 0, 1 << 62]
+        );
+        assert!(matches!(
+            arange(&int(i64::MIN), Some(&int(i64::MAX)), None),
+            Err(OpError::Limit { .. })
+        ));
+        assert!(matches!(
+            arange(&int(i64::MAX), None, None),
+            Err(OpError::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn arange_floats_match_numpy_bits() {
+        // numpy: np.arange(0, 1, 0.1)
+        let a = f64s(&arange(&int(0), Some(&int(1)), Some(&float(0.1))).unwrap());
+        assert_eq!(
+            a,
+            vec![
+                0.0,
+                0.1,
+                0.2,
+                0.30000000000000004,
+                0.4,
+                0.5,
+                0.6000000000000001,
+                0.7000000000000001,
+                0.8,
+                0.9
+            ]
+        );
+        // numpy: np.arange(0.1, 1.0, 0.3); 0.1 + 2 * 0.3 would be 0.7.
+        let b = f64s(&arange(&float(0.1), Some(&float(1.0)), Some(&float(0.3))).unwrap());
+        assert_eq!(b, vec![0.1, 0.4, 0.7000000000000001]);
+        // numpy: np.arange(-1.5, 1.0, 0.4)
+        let c = f64s(&arange(&float(-1.5), Some(&float(1.0)), Some(&float(0.4))).unwrap());
+        assert_eq!(
+            c,
+            vec![
+                -1.5,
+                -1.1,
+                -0.7000000000000002,
+                -0.30000000000000027,
+                0.09999999999999964,
+                0.49999999999999956,
+                0.8999999999999995
+            ]
+        );
+        // numpy: np.arange(10, 1, -2.5), np.arange(1, 0, -0.25), np.arange(0.5, 3)
+        let d = f64s(&arange(&int(10), Some(&int(1)), Some(&float(-2.5))).unwrap());
+        assert_eq!(d, vec![10.0, 7.5, 5.0, 2.5]);
+        let e = f64s(&arange(&int(1), Some(&int(0)), Some(&float(-0.25))).unwrap());
+        assert_eq!(e, vec![1.0, 0.75, 0.5, 0.25]);
+        assert_eq!(
+            f64s(&arange(&float(0.5), Some(&int(3)), None).unwrap()),
+            vec![0.5, 1.5, 2.5]
+        );
+        let f32_stop = Array::F32(ArrayD::from_elem(IxDyn(&[]), 3.0));
+        assert_eq!(
+            f64s(&arange(&f32_stop, None, None).unwrap()),
+            vec![0.0, 1.0, 2.0]
+        );
+        assert!(f64s(&arange(&int(10), Some(&float(1e-300)), None).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn arange_float_edge_cases() {
+        // numpy: np.arange(0, 10, np.inf) is [0.0]; np.arange(0, -10, np.inf) is empty.
+        let inf = float(f64::INFINITY);
+        assert_eq!(
+            f64s(&arange(&int(0), Some(&int(10)), Some(&inf)).unwrap()),
+            vec![0.0]
+        );
+        assert!(f64s(&arange(&int(0), Some(&int(-10)), Some(&inf)).unwrap()).is_empty());
+        assert!(matches!(
+            arange(&int(0), Some(&inf), None),
+            Err(OpError::Domain { .. })
+        ));
+        assert!(matches!(
+            arange(&int(0), Some(&float(f64::NAN)), None),
+            Err(OpError::Domain { .. })
+        ));
+        assert!(matches!(
+            arange(&int(0), Some(&float(1e30)), None),
+            Err(OpError::Limit { .. })
+        ));
+        assert!(matches!(
+            arange(&int(0), Some(&float(1e12)), None),
+            Err(OpError::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn arange_bad_arguments() {
+        assert!(matches!(
+            arange(&int(1), Some(&int(3)), Some(&int(0))),
+            Err(OpError::Domain { arg: Some(2), .. })
+        ));
+        assert!(matches!(
+            arange(&float(0.0), Some(&float(1.0)), Some(&float(0.0))),
+            Err(OpError::Domain { arg: Some(2), .. })
+        ));
+        let z = Array::scalar_c64(C64::new(1.0, 1.0));
+        assert!(matches!(
+            arange(&z, None, None),
+            Err(OpError::DType {
+                dtype: DType::Complex128,
+                ..
+            })
+        ));
+        let v = Array::Int(ArrayD::zeros(IxDyn(&[2])));
+        assert!(matches!(
+            arange(&int(0), Some(&v), None),
+            Err(OpError::Shape { arg: Some(1), .. })
+        ));
+    }
+
+    #[test]
+    fn linspace_cases() {
+        assert_eq!(
+            f64s(&linspace(0.0, 1.0, 5, true).unwrap()),
+            vec![0.0, 0.25, 0.5, 0.75, 1.0]
+        );
+        assert_eq!(
+            f64s(&linspace(0.0, 1.0, 5, false).unwrap()),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8]
+        );
+        assert_eq!(
+            f64s(&linspace(3.0, -1.0, 4, true).unwrap()),
+            vec![3.0, 1.6666666666666667, 0.3333333333333335, -1.0]
+        );
+        assert_eq!(
+            f64s(&linspace(1.0, 0.0, 3, false).unwrap()),
+            vec![1.0, 0.6666666666666667, 0.33333333333333337]
+        );
+        assert_eq!(
+            f64s(&linspace(0.0, 0.1, 7, true).unwrap()),
+            vec![
+                0.0,
+                0.016666666666666666,
+                0.03333333333333333,
+                0.05,
+                0.06666666666666667,
+                0.08333333333333333,
+                0.1
+            ]
+        );
+        assert!(f64s(&linspace(0.0, 1.0, 0, true).unwrap()).is_empty());
+        assert!(f64s(&linspace(0.0, 1.0, 0, false).unwrap()).is_empty());
+        assert_eq!(f64s(&linspace(0.0, 1.0, 1, true).unwrap()), vec![0.0]);
+        assert_eq!(f64s(&linspace(2.0, 3.0, 1, false).unwrap()), vec![2.0]);
+        assert_eq!(f64s(&linspace(0.0, 1.0, 2, true).unwrap()), vec![0.0, 1.0]);
+        assert_eq!(f64s(&linspace(0.0, 1.0, 2, false).unwrap()), vec![0.0, 0.5]);
+        assert_eq!(f64s(&linspace(5.0, 5.0, 3, true).unwrap()), vec![5.0; 3]);
+        // A step that underflows to zero: numpy gives [1e-320, 1.5e-320, 2e-320].
+        assert_eq!(
+            f64s(&linspace(1e-320, 2e-320, 3, true).unwrap()),
+            vec![1e-320, 1.5e-320, 2e-320]
+        );
+        // numpy: np.linspace(0, np.inf, 3) is [nan, inf, inf].
+        let inf = f64s(&linspace(0.0, f64::INFINITY, 3, true).unwrap());
+        assert!(inf[0].is_nan() && inf[1] == f64::INFINITY && inf[2] == f64::INFINITY);
+        assert!(matches!(
+            linspace(0.0, 1.0, usize::MAX, true),
+            Err(OpError::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn xoshiro_matches_the_reference_stream() {
+        // The reference implementation's output for the state [1, 2, 3, 4].
+        let mut rng = Rng {
+            state: [1, 2, 3, 4],
+            spare: None,
+        };
+        let got: Vec<u64> = (0..6).map(|_| rng.next_u64()).collect();
+        assert_eq!(
+            got,
+            vec![
+                11520,
+                0,
+                1509978240,
+                1215971899390074240,
+                1216172134540287360,
+                607988272756665600
+            ]
+        );
+        // splitmix64's first output for seed 0.
+        let mut x = 0;
+        assert_eq!(splitmix64(&mut x), 0xe220_a839_7b1d_cdaf);
+    }
+
+    #[test]
+    fn seeded_rand_is_reproducible() {
+        let a = rand(&mut Rng::new(42), &[3, 4]).unwrap();
+        let b = rand(&mut Rng::new(42), &[3, 4]).unwrap();
+        let c = rand(&mut Rng::new(43), &[3, 4]).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.shape(), &[3, 4]);
+        assert!(f64s(&a).iter().all(|&x| (0.0..1.0).contains(&x)));
+        let n1 = randn(&mut Rng::new(7), &[5]).unwrap();
+        let n2 = randn(&mut Rng::new(7), &[5]).unwrap();
+        assert_eq!(n1, n2);
+        assert_eq!(rand(&mut Rng::new(1), &[0, 3]).unwrap().shape(), &[0, 3]);
+        assert_eq!(
+            rand(&mut Rng::new(1), &[]).unwrap().shape(),
+            &[] as &[usize]
+        );
+        assert!(matches!(
+            randn(&mut Rng::new(1), &[1 << 40, 1 << 40]),
+            Err(OpError::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn sequential_draws_continue_the_stream() {
+        // Two draws of 3 equal one draw of 6, so `seed(1); rand(3); rand(3)`
+        // is the same as `seed(1); rand(6)`.
+        let mut r = Rng::new(9);
+        let mut first = f64s(&rand(&mut r, &[3]).unwrap());
+        first.extend(f64s(&rand(&mut r, &[3]).unwrap()));
+        assert_eq!(first, f64s(&rand(&mut Rng::new(9), &[6]).unwrap()));
+        // The normal generator keeps its spare between calls.
+        let mut r = Rng::new(9);
+        let mut normals = f64s(&randn(&mut r, &[3]).unwrap());
+        normals.extend(f64s(&randn(&mut r, &[3]).unwrap()));
+        assert_eq!(normals, f64s(&randn(&mut Rng::new(9), &[6]).unwrap()));
+    }
+
+    #[test]
+    fn distributions_have_the_right_moments() {
+        let n = 20_000;
+        let mut rng = Rng::new(2024);
+        let u = f64s(&rand(&mut rng, &[n]).unwrap());
+        let mean = u.iter().sum::<f64>() / n as f64;
+        assert!((mean - 0.5).abs() < 0.01, "uniform mean {mean}");
+        let z = f64s(&randn(&mut rng, &[n]).unwrap());
+        let mean = z.iter().sum::<f64>() / n as f64;
+        let var = z.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!(mean.abs() < 0.03, "normal mean {mean}");
+        assert!((var - 1.0).abs() < 0.05, "normal variance {var}");
+    }
+
+    #[test]
+    fn entropy_generators_differ() {
+        let a = Rng::from_entropy().next_u64();
+        let b = Rng::from_entropy().next_u64();
+        assert_ne!(a, b);
+    }
+}
