@@ -3,6 +3,7 @@
 //! `kernel`) and renders (`render`) without doing any terminal I/O; the
 //! binary in `main.rs` owns the terminal.
 
+pub mod commands;
 pub mod diagnostic;
 pub mod eval;
 pub mod kernel;

@@ -335,12 +335,13 @@ impl Runner {
                         writeln!(out, "{}", paint(&self.session.render(o, &src), self.out_color))?;
                     }
                 }
+                Outcome::Text(_) | Outcome::Quit => {}
                 Outcome::Diagnostic(_) => {
                     out.flush()?;
                     self.emit_err(&paint(&self.session.render(o, &src), self.err_color))?;
                     if let Some(kind) = o.error_kind() {
                         self.worst = self.worst.max(kind.exit_code());
-                        stop = !self.session.keep_going || kind == ErrorKind::Syntax && !self.session.keep_going;
+                        stop = !self.session.keep_going;
                     }
                 }
             }

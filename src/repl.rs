@@ -67,10 +67,7 @@ pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<Ex
             continue;
         }
         let _ = editor.add_history_entry(trimmed);
-        if matches!(trimmed, ":quit" | ":q" | ":exit" | "exit" | "quit") {
-            return Ok(ExitCode::SUCCESS);
-        }
-        let outcomes = session.eval_source(&entry);
+        let outcomes = session.eval_entry(&entry);
         let src = SourceFile {
             name: "<prompt>",
             text: &entry,
@@ -79,8 +76,9 @@ pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<Ex
         for o in &outcomes {
             let text = session.render(o, &src);
             match o {
-                tensorcalc::Outcome::Value { .. } => println!("{}", paint(&text, out_color)),
+                tensorcalc::Outcome::Value { .. } | tensorcalc::Outcome::Text(_) => println!("{}", paint(&text, out_color)),
                 tensorcalc::Outcome::Diagnostic(_) => eprintln!("{}", paint(&text, err_color)),
+                tensorcalc::Outcome::Quit => return Ok(ExitCode::SUCCESS),
             }
         }
     }

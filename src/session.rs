@@ -15,6 +15,10 @@ pub enum Outcome {
     Value { name: Option<String>, value: Rc<Value> },
     /// An error, warning or note.
     Diagnostic(Diagnostic),
+    /// Output of a `:command` (help, a workspace listing, timings).
+    Text(Markup),
+    /// `:quit`.
+    Quit,
 }
 
 impl Outcome {
@@ -48,6 +52,16 @@ impl Session {
         }
     }
 
+    /// Runs one entry from the prompt or a `:load`ed line: a `:command`, or
+    /// source text.
+    pub fn eval_entry(&mut self, entry: &str) -> Vec<Outcome> {
+        if crate::commands::is_command(entry) {
+            crate::commands::run(self, entry)
+        } else {
+            self.eval_source(entry)
+        }
+    }
+
     /// Parses and runs `source`. Statements run in order; by default the
     /// first error stops the rest. A failed statement changes nothing.
     pub fn eval_source(&mut self, source: &str) -> Vec<Outcome> {
@@ -57,6 +71,7 @@ impl Session {
         };
         self.evaluator.set_source(Rc::from(source));
         let mut out = Vec::new();
+        crate::ops::cancel::reset();
         for stmt in &program.statements {
             let result = self.evaluator.exec(stmt);
             out.extend(self.evaluator.warnings.drain(..).map(Outcome::Diagnostic));
@@ -89,6 +104,8 @@ impl Session {
         match outcome {
             Outcome::Value { name, value } => render_value(value, name.as_deref(), &self.format),
             Outcome::Diagnostic(d) => render_diagnostic(d, src),
+            Outcome::Text(m) => m.clone(),
+            Outcome::Quit => Markup::new(),
         }
     }
 
@@ -96,7 +113,7 @@ impl Session {
     pub fn json(&self, outcome: &Outcome) -> Option<String> {
         match outcome {
             Outcome::Value { name, value } => value_json(value, name.as_deref()),
-            Outcome::Diagnostic(_) => None,
+            _ => None,
         }
     }
 }

@@ -27,21 +27,22 @@ pub struct Builtin {
     pub run: fn(&mut Evaluator, &Args) -> EResult<Value>,
 }
 
+/// Every built-in: the core table, then linear algebra.
+pub fn all() -> impl Iterator<Item = &'static Builtin> {
+    BUILTINS.iter().chain(super::builtins_linalg::LINALG.iter())
+}
+
 pub fn find(name: &str) -> Option<&'static Builtin> {
-    BUILTINS.iter().find(|b| b.name == name)
+    all().find(|b| b.name == name)
 }
 
 pub fn names() -> impl Iterator<Item = &'static str> {
-    BUILTINS.iter().map(|b| b.name)
-}
-
-pub fn all() -> &'static [Builtin] {
-    BUILTINS
+    all().map(|b| b.name)
 }
 
 const MANY: usize = usize::MAX;
 
-fn done(a: &Args, r: OpResult<Array>) -> EResult<Value> {
+pub(super) fn done(a: &Args, r: OpResult<Array>) -> EResult<Value> {
     r.map(Value::Array).map_err(|e| a.op_err(e))
 }
 
@@ -129,6 +130,7 @@ fn random(ev: &mut Evaluator, a: &Args, normal: bool) -> EResult<Value> {
     done(a, r)
 }
 
+/// One table entry; shared with `builtins_linalg`.
 macro_rules! builtin {
     ($cat:literal, $name:literal, $sig:expr, $min:expr, $max:expr, [$($kw:literal),*], $summary:literal, $example:literal, $run:expr) => {
         Builtin {
@@ -182,6 +184,8 @@ macro_rules! cast_fn {
         )
     };
 }
+
+pub(super) use builtin;
 
 static BUILTINS: &[Builtin] = &[
     // ------------------------------------------------------------ introspection

@@ -136,7 +136,7 @@ impl Evaluator {
                     .primary(all, format!("{} names", names.len()))
                     .secondary(value.span, format!("{} results", parts.len())));
                 }
-                for ((n, _), p) in names.iter().zip(parts) {
+                for ((n, _), (_, p)) in names.iter().zip(parts) {
                     self.vars.insert(n.clone(), Rc::new(p.clone()));
                 }
                 Ok(Produced { name: None, value: v })
@@ -219,7 +219,8 @@ impl Evaluator {
                 let a = self.expect_array(&v, operand.span)?;
                 if a.ndim() < 2 {
                     let kind = if a.ndim() == 0 { "a scalar" } else { "a vector" };
-                    let mut note = Diagnostic::warning(format!("`'` on {kind} changes nothing"))
+                    let effect = if a.dtype() == DType::Complex128 { "only conjugates it" } else { "changes nothing" };
+                    let mut note = Diagnostic::warning(format!("`'` on {kind} {effect}"))
                         .primary(*op_span, "transpose")
                         .secondary(operand.span, shape_text(a.shape()));
                     note.severity = crate::diagnostic::Severity::Note;
@@ -498,9 +499,7 @@ impl Evaluator {
             .primary(span, format!("{} given", call.len()))
             .note(format!("signature: {}", builtin.signature)));
         }
-        (builtin.run)(self, &call).map(|v| match v {
-            Value::Array(_) | Value::Str(_) | Value::Tuple(_) | Value::Nothing => Rc::new(v),
-        })
+        (builtin.run)(self, &call).map(Rc::new)
     }
 }
 

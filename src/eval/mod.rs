@@ -2,6 +2,7 @@
 
 mod args;
 pub mod builtins;
+mod builtins_linalg;
 mod errors;
 mod interp;
 mod value;

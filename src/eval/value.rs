@@ -387,7 +387,8 @@ fn float_to_int(a: ArrayD<f64>) -> Result<Array, CastError> {
 pub enum Value {
     Array(Array),
     Str(String),
-    Tuple(Vec<Value>),
+    /// Several results with a label each (`Q`, `R` of `qr`).
+    Tuple(Vec<(String, Value)>),
     /// The result of `seed(n)` and other calls made for their effect.
     Nothing,
 }

@@ -77,6 +77,11 @@ fn checked_ints(
 
 /// Evaluates an elementwise binary operator (everything but `@`).
 pub fn binary(op: BinOp, a: &Array, b: &Array) -> OpResult<Array> {
+    match op {
+        BinOp::MatMul => return super::matmul::matmul(a, b),
+        BinOp::LeftDiv => return super::linalg::solve(a, b),
+        _ => {}
+    }
     binary_shape(a.shape(), b.shape())?;
     let dt = operand_dtype(a, b);
     match op {
@@ -87,7 +92,7 @@ pub fn binary(op: BinOp, a: &Array, b: &Array) -> OpResult<Array> {
         BinOp::Pow => power(a, b, dt),
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => compare(op, a, b, dt),
         BinOp::And | BinOp::Or => logical(op, a, b, dt),
-        BinOp::MatMul => super::matmul::matmul(a, b),
+        BinOp::MatMul | BinOp::LeftDiv => unreachable!("handled above"),
     }
 }
 

@@ -130,7 +130,7 @@ pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
         }
         Value::Tuple(parts) => {
             out.push_str("{\"tuple\":[");
-            let inner: Vec<String> = parts.iter().filter_map(|p| value_json(p, None)).collect();
+            let inner: Vec<String> = parts.iter().filter_map(|(label, p)| value_json(p, Some(label))).collect();
             out.push_str(&inner.join(","));
             out.push(']');
         }

@@ -66,9 +66,9 @@ pub fn render_value(value: &Value, name: Option<&str>, opts: &FormatOptions) -> 
         Value::Str(s) => m.push(Style::String, format!("{s:?}")),
         Value::Tuple(parts) => {
             m.push(Style::Dim, format!("tuple of {}", parts.len()));
-            for (i, p) in parts.iter().enumerate() {
+            for (label, p) in parts {
                 m.plain("\n");
-                m.append(render_value(p, Some(&format!("[{i}]")), opts));
+                m.append(render_value(p, Some(label), opts));
             }
         }
         Value::Array(a) if a.is_scalar() => {

@@ -40,6 +40,8 @@ pub enum BinOp {
     FloorDiv,
     Mod,
     MatMul,
+    /// `A \ b`, Octave's left division: solve(A, b).
+    LeftDiv,
     Pow,
 }
 
@@ -62,6 +64,7 @@ impl BinOp {
             BinOp::FloorDiv => "//",
             BinOp::Mod => "%",
             BinOp::MatMul => "@",
+            BinOp::LeftDiv => "\\",
             BinOp::Pow => "^",
         }
     }
@@ -84,6 +87,7 @@ impl BinOp {
             BinOp::FloorDiv => "floor_divide",
             BinOp::Mod => "mod",
             BinOp::MatMul => "matmul",
+            BinOp::LeftDiv => "solve",
             BinOp::Pow => "power",
         }
     }

@@ -1,7 +1,7 @@
 //! The pest parser and the Pratt table that turns its pairs into the AST.
 //!
 //! Precedence, loosest to tightest:
-//!   `|` < `&` < comparisons < `+ -` < `* / // % @` < prefix `- + !`
+//!   `|` < `&` < comparisons < `+ -` < `* / // % @ \\` < prefix `- + !`
 //!   < `^ **` (right-associative) < postfix `'`, `[...]`.
 //! Calls `f(...)` are primaries, so `shape(A)[0]` indexes the call's result.
 
@@ -42,6 +42,7 @@ fn pratt() -> &'static PrattParser<Rule> {
                 | Op::infix(Rule::div, Assoc::Left)
                 | Op::infix(Rule::floor_div, Assoc::Left)
                 | Op::infix(Rule::modulo, Assoc::Left)
+                | Op::infix(Rule::left_div, Assoc::Left)
                 | Op::infix(Rule::matmul, Assoc::Left))
             .op(Op::prefix(Rule::neg) | Op::prefix(Rule::plus) | Op::prefix(Rule::not))
             .op(Op::infix(Rule::pow, Assoc::Right))
@@ -258,6 +259,7 @@ fn pratt_expr(pairs: Pairs<Rule>) -> PResult<Expr> {
                 Rule::div => BinOp::Div,
                 Rule::floor_div => BinOp::FloorDiv,
                 Rule::modulo => BinOp::Mod,
+                Rule::left_div => BinOp::LeftDiv,
                 Rule::matmul => BinOp::MatMul,
                 Rule::pow => BinOp::Pow,
                 rule => unreachable!("infix {rule:?}"),
@@ -496,6 +498,7 @@ fn describe_expected(rules: &[Rule]) -> String {
             | Rule::div
             | Rule::floor_div
             | Rule::modulo
+            | Rule::left_div
             | Rule::matmul
             | Rule::pow => "an operator",
             Rule::transpose | Rule::index => "an operator",

@@ -1,0 +1,18 @@
+//! One place per operation: its shape rule, which fails with an `OpError`
+//! carrying both shapes, and its kernel. Shape rules never touch values.
+
+pub mod arith;
+pub mod broadcast;
+pub mod cancel;
+pub mod elementwise;
+pub mod error;
+pub mod index;
+pub mod limits;
+pub mod linalg;
+pub mod construct;
+pub mod products;
+pub mod reduce;
+pub mod shape;
+pub mod matmul;
+
+pub use error::{OpError, OpResult};
