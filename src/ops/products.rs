@@ -1,0 +1,1384 @@
+//! Array products beyond `@`: dot, vdot, inner, outer, cross, kron, tensordot,
+//! trace and einsum, with NumPy's shape rules and result dtypes.
+
+use std::collections::BTreeMap;
+
+use ndarray::{ArrayD, ArrayView1, Axis, Ix2, IxDyn};
+
+use super::broadcast::{broadcast_shapes, view_as};
+use super::error::{OpError, OpResult};
+use super::limits::check_alloc;
+use super::matmul::matmul;
+use super::reduce::{Reduce, reduce};
+use crate::eval::{Array, C64, DType, Elem, promote, shape_text};
+use crate::map_array;
+
+/// Element types with the sums of products these operations need. Products
+/// are formed in a wider accumulator: int64 uses i128, so an intermediate
+/// value may pass int64's range as long as the result fits (NumPy's wrapping
+/// result is right exactly then); bool uses logical and/or, as NumPy does.
+trait Ring: Elem {
+    type Acc: Copy;
+    const ZERO: Self::Acc;
+    fn lift(self) -> Self::Acc;
+    fn acc_mul(a: Self::Acc, b: Self::Acc) -> Option<Self::Acc>;
+    fn acc_add(a: Self::Acc, b: Self::Acc) -> Option<Self::Acc>;
+    /// `None` where negation has no meaning (bool) or overflows.
+    fn acc_neg(a: Self::Acc) -> Option<Self::Acc>;
+    /// Back to the element type; `None` if the value does not fit.
+    fn lower(a: Self::Acc) -> Option<Self>;
+    fn conj(self) -> Self {
+        self
+    }
+    /// The elements of `a`, which already has this dtype or widens to it.
+    fn typed(a: &Array) -> ArrayD<Self>;
+}
+
+impl Ring for bool {
+    type Acc = bool;
+    const ZERO: bool = false;
+    fn lift(self) -> bool {
+        self
+    }
+    fn acc_mul(a: bool, b: bool) -> Option<bool> {
+        Some(a && b)
+    }
+    fn acc_add(a: bool, b: bool) -> Option<bool> {
+        Some(a || b)
+    }
+    fn acc_neg(_: bool) -> Option<bool> {
+        None
+    }
+    fn lower(a: bool) -> Option<bool> {
+        Some(a)
+    }
+    fn typed(a: &Array) -> ArrayD<bool> {
+        match a.widen(DType::Bool) {
+            Array::Bool(x) => x,
+            _ => unreachable!("widen returns the requested dtype"),
+        }
+    }
+}
+
+impl Ring for i64 {
+    type Acc = i128;
+    const ZERO: i128 = 0;
+    fn lift(self) -> i128 {
+        i128::from(self)
+    }
+    fn acc_mul(a: i128, b: i128) -> Option<i128> {
+        a.checked_mul(b)
+    }
+    fn acc_add(a: i128, b: i128) -> Option<i128> {
+        a.checked_add(b)
+    }
+    fn acc_neg(a: i128) -> Option<i128> {
+        a.checked_neg()
+    }
+    fn lower(a: i128) -> Option<i64> {
+        i64::try_from(a).ok()
+    }
+    fn typed(a: &Array) -> ArrayD<i64> {
+        match a.widen(DType::Int64) {
+            Array::Int(x) => x,
+            _ => unreachable!("widen returns the requested dtype"),
+        }
+    }
+}
+
+/// Floats and complex numbers multiply and add in their own type.
+macro_rules! field_ring {
+    ($t:ty, $zero:expr, $variant:ident, $dtype:expr) => {
+        impl Ring for $t {
+            type Acc = $t;
+            const ZERO: $t = $zero;
+            fn lift(self) -> $t {
+                self
+            }
+            fn acc_mul(a: $t, b: $t) -> Option<$t> {
+                Some(a * b)
+            }
+            fn acc_add(a: $t, b: $t) -> Option<$t> {
+                Some(a + b)
+            }
+            fn acc_neg(a: $t) -> Option<$t> {
+                Some(-a)
+            }
+            fn lower(a: $t) -> Option<$t> {
+                Some(a)
+            }
+            fn typed(a: &Array) -> ArrayD<$t> {
+                match a.widen($dtype) {
+                    Array::$variant(x) => x,
+                    _ => unreachable!("widen returns the requested dtype"),
+                }
+            }
+        }
+    };
+}
+
+field_ring!(f32, 0.0, F32, DType::Float32);
+field_ring!(f64, 0.0, F64, DType::Float64);
+
+impl Ring for C64 {
+    type Acc = C64;
+    const ZERO: C64 = C64::new(0.0, 0.0);
+    fn lift(self) -> C64 {
+        self
+    }
+    fn acc_mul(a: C64, b: C64) -> Option<C64> {
+        Some(a * b)
+    }
+    fn acc_add(a: C64, b: C64) -> Option<C64> {
+        Some(a + b)
+    }
+    fn acc_neg(a: C64) -> Option<C64> {
+        Some(-a)
+    }
+    fn lower(a: C64) -> Option<C64> {
+        Some(a)
+    }
+    fn conj(self) -> C64 {
+        C64::conj(&self)
+    }
+    fn typed(a: &Array) -> ArrayD<C64> {
+        a.to_c64_array()
+    }
+}
+
+/// Runs `$body` with `$T` naming the element type of `$dtype`.
+macro_rules! by_dtype {
+    ($dtype:expr, $T:ident => $body:expr) => {
+        match $dtype {
+            DType::Bool => {
+                type $T = bool;
+                $body
+            }
+            DType::Int64 => {
+                type $T = i64;
+                $body
+            }
+            DType::Float32 => {
+                type $T = f32;
+                $body
+            }
+            DType::Float64 => {
+                type $T = f64;
+                $body
+            }
+            DType::Complex128 => {
+                type $T = C64;
+                $body
+            }
+        }
+    };
+}
+
+/// The result dtype of a product. NumPy converts every argument with
+/// `asarray` first, so 0-d operands promote like arrays here (`dot(2,
+/// float32 vector)` is float64), unlike the scalars of `2 * v`.
+fn common_dtype(arrays: &[&Array]) -> DType {
+    let mut it = arrays.iter().map(|a| a.dtype());
+    let first = it.next().unwrap_or(DType::Bool);
+    it.fold(first, |acc, d| promote(acc, false, d, false))
+}
+
+fn product<T: Ring>(x: T, y: T) -> Option<T> {
+    T::lower(T::acc_mul(x.lift(), y.lift())?)
+}
+
+/// Every product `a[i] * b[j]` in row-major order of (i, j), shaped `shape`
+/// (which has as many elements as `a` times `b`).
+fn pair_products<T: Ring>(
+    a: &ArrayD<T>,
+    b: &ArrayD<T>,
+    shape: &[usize],
+    op: &str,
+) -> OpResult<ArrayD<T>> {
+    check_alloc(shape, T::DTYPE)?;
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for &x in a {
+        for &y in b {
+            out.push(product(x, y).ok_or_else(|| OpError::overflow(op))?);
+        }
+    }
+    Ok(ArrayD::from_shape_vec(IxDyn(shape), out).expect("one element per pair"))
+}
+
+/// `a * b` where one side is 0-d: NumPy's dot and inner of a scalar.
+fn scalar_product(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
+    let shape = [a.shape(), b.shape()].concat();
+    by_dtype!(common_dtype(&[a, b]), T => {
+        let r = pair_products(&T::typed(a), &T::typed(b), &shape, op)?;
+        Ok(T::wrap(r))
+    })
+}
+
+/// numpy.dot: scalars multiply; otherwise the last axis of `a` meets the
+/// only axis of a vector `b`, or the second-to-last axis of `b`.
+pub fn dot(a: &Array, b: &Array) -> OpResult<Array> {
+    if a.is_scalar() || b.is_scalar() {
+        return scalar_product(a, b, "dot");
+    }
+    let ka = a.ndim() - 1;
+    let kb = b.ndim().saturating_sub(2);
+    if a.shape()[ka] != b.shape()[kb] {
+        return Err(OpError::shape_at(
+            1,
+            format!(
+                "shapes {} and {} not aligned: axis {ka} of the first has {} \
+                 but axis {kb} of the second has {}",
+                shape_text(a.shape()),
+                shape_text(b.shape()),
+                a.shape()[ka],
+                b.shape()[kb]
+            ),
+        ));
+    }
+    contract(a, b, &[ka], &[kb], "dot")
+}
+
+/// numpy.vdot: both operands flattened, the first conjugated.
+pub fn vdot(a: &Array, b: &Array) -> OpResult<Array> {
+    if a.len() != b.len() {
+        return Err(OpError::shape_at(
+            1,
+            format!(
+                "shapes {} and {} have different numbers of elements ({} and {})",
+                shape_text(a.shape()),
+                shape_text(b.shape()),
+                a.len(),
+                b.len()
+            ),
+        ));
+    }
+    by_dtype!(common_dtype(&[a, b]), T => {
+        let (x, y) = (T::typed(a), T::typed(b));
+        let sum = x.iter().zip(y.iter()).try_fold(T::ZERO, |acc, (&p, &q)| {
+            T::acc_add(acc, T::acc_mul(p.conj().lift(), q.lift())?)
+        });
+        let v = sum.and_then(T::lower).ok_or_else(|| OpError::overflow("vdot"))?;
+        Ok(T::wrap(ArrayD::from_elem(IxDyn(&[]), v)))
+    })
+}
+
+/// numpy.inner: sums over the last axes of both operands.
+pub fn inner(a: &Array, b: &Array) -> OpResult<Array> {
+    if a.is_scalar() || b.is_scalar() {
+        return scalar_product(a, b, "inner");
+    }
+    let (ka, kb) = (a.ndim() - 1, b.ndim() - 1);
+    if a.shape()[ka] != b.shape()[kb] {
+        return Err(OpError::shape_at(
+            1,
+            format!(
+                "last axes differ: shapes {} and {}",
+                shape_text(a.shape()),
+                shape_text(b.shape())
+            ),
+        ));
+    }
+    contract(a, b, &[ka], &[kb], "inner")
+}
+
+/// numpy.outer: every element of flattened `a` times every element of
+/// flattened `b`, as a matrix.
+pub fn outer(a: &Array, b: &Array) -> OpResult<Array> {
+    let shape = [a.len(), b.len()];
+    by_dtype!(common_dtype(&[a, b]), T => {
+        let r = pair_products(&T::typed(a), &T::typed(b), &shape, "outer")?;
+        Ok(T::wrap(r))
+    })
+}
+
+/// numpy.kron: the block matrix of `a[i] * b`, in as many dimensions as the
+/// larger operand (the smaller one gets leading axes of length 1).
+pub fn kron(a: &Array, b: &Array) -> OpResult<Array> {
+    let nd = a.ndim().max(b.ndim());
+    let pad = |s: &[usize]| [vec![1; nd - s.len()], s.to_vec()].concat();
+    let (sa, sb) = (pad(a.shape()), pad(b.shape()));
+    let out_shape: Vec<usize> = sa
+        .iter()
+        .zip(&sb)
+        .map(|(&x, &y)| x.saturating_mul(y))
+        .collect();
+    let dtype = common_dtype(&[a, b]);
+    check_alloc(&out_shape, dtype)?;
+    // The products shaped (a0, .., b0, ..) become the result once the axes
+    // are interleaved as (a0, b0, a1, b1, ..) and each pair is merged.
+    let perm: Vec<usize> = (0..nd).flat_map(|k| [k, nd + k]).collect();
+    by_dtype!(dtype, T => {
+        let x = (a.ndim()..nd).fold(T::typed(a), |x, _| x.insert_axis(Axis(0)));
+        let y = (b.ndim()..nd).fold(T::typed(b), |y, _| y.insert_axis(Axis(0)));
+        let p = pair_products(&x, &y, &[sa.as_slice(), sb.as_slice()].concat(), "kron")?;
+        let r = p.permuted_axes(IxDyn(&perm)).as_standard_layout().into_owned();
+        Ok(T::wrap(r.into_shape_with_order(IxDyn(&out_shape)).expect("same element count")))
+    })
+}
+
+/// The axes `tensordot` sums over: the last `n` of `a` with the first `n` of
+/// `b`, or explicit pairs.
+pub enum TensorAxes {
+    Count(usize),
+    Pairs(Vec<i64>, Vec<i64>),
+}
+
+/// numpy.tensordot: sums products over the paired axes; the result has the
+/// remaining axes of `a`, then those of `b`.
+pub fn tensordot(a: &Array, b: &Array, axes: &TensorAxes) -> OpResult<Array> {
+    let (a_axes, b_axes) = tensordot_axes(a, b, axes)?;
+    for (&x, &y) in a_axes.iter().zip(&b_axes) {
+        if a.shape()[x] != b.shape()[y] {
+            return Err(OpError::shape_at(
+                1,
+                format!(
+                    "shapes {} and {} differ on summed axes: \
+                     axis {x} has {} but axis {y} has {}",
+                    shape_text(a.shape()),
+                    shape_text(b.shape()),
+                    a.shape()[x],
+                    b.shape()[y]
+                ),
+            ));
+        }
+    }
+    contract(a, b, &a_axes, &b_axes, "tensordot")
+}
+
+/// Validates and normalises the axes of `tensordot` (argument 2).
+fn tensordot_axes(a: &Array, b: &Array, axes: &TensorAxes) -> OpResult<(Vec<usize>, Vec<usize>)> {
+    match axes {
+        TensorAxes::Count(n) => {
+            for (arg, x) in [a, b].into_iter().enumerate() {
+                if *n > x.ndim() {
+                    return Err(OpError::shape_at(
+                        arg,
+                        format!(
+                            "cannot sum over {n} axes of a {} array",
+                            shape_text(x.shape())
+                        ),
+                    ));
+                }
+            }
+            Ok(((a.ndim() - n..a.ndim()).collect(), (0..*n).collect()))
+        }
+        TensorAxes::Pairs(va, vb) => {
+            if va.len() != vb.len() {
+                return Err(OpError::domain_at(
+                    2,
+                    format!(
+                        "{} axes of the first operand paired with {} of the second",
+                        va.len(),
+                        vb.len()
+                    ),
+                ));
+            }
+            Ok((
+                normalize_axes(va, a.ndim(), 0)?,
+                normalize_axes(vb, b.ndim(), 1)?,
+            ))
+        }
+    }
+}
+
+fn normalize_axes(axes: &[i64], ndim: usize, arg: usize) -> OpResult<Vec<usize>> {
+    let n = ndim as i64;
+    let mut out: Vec<usize> = Vec::with_capacity(axes.len());
+    for &ax in axes {
+        if ax < -n || ax >= n {
+            return Err(OpError::Axis {
+                axis: ax,
+                ndim,
+                arg: Some(arg),
+            });
+        }
+        let k = if ax < 0 { ax + n } else { ax } as usize;
+        if out.contains(&k) {
+            return Err(OpError::domain_at(
+                2,
+                format!("axis {k} of operand {arg} is listed twice"),
+            ));
+        }
+        out.push(k);
+    }
+    Ok(out)
+}
+
+/// Sums products over `a_axes` of `a` paired with `b_axes` of `b` (checked
+/// distinct, in range and of equal lengths): both sides are laid out as
+/// matrices, multiplied, and the free axes restored.
+fn contract(a: &Array, b: &Array, a_axes: &[usize], b_axes: &[usize], op: &str) -> OpResult<Array> {
+    let a_free: Vec<usize> = (0..a.ndim()).filter(|k| !a_axes.contains(k)).collect();
+    let b_free: Vec<usize> = (0..b.ndim()).filter(|k| !b_axes.contains(k)).collect();
+    let dims = |s: &[usize], ks: &[usize]| ks.iter().map(|&k| s[k]).collect::<Vec<_>>();
+    let out_shape = [dims(a.shape(), &a_free), dims(b.shape(), &b_free)].concat();
+    let dtype = common_dtype(&[a, b]);
+    check_alloc(&out_shape, dtype)?;
+    let size = |v: Vec<usize>| v.iter().product::<usize>();
+    let (m, k, n) = (
+        size(dims(a.shape(), &a_free)),
+        size(dims(a.shape(), a_axes)),
+        size(dims(b.shape(), &b_free)),
+    );
+    let a2 = as_matrix(&a.widen(dtype), &[a_free.as_slice(), a_axes].concat(), m, k);
+    let b2 = as_matrix(&b.widen(dtype), &[b_axes, b_free.as_slice()].concat(), k, n);
+    let r = matrix_product(&a2, &b2, op)?;
+    Ok(map_array!(r, x => x.into_shape_with_order(IxDyn(&out_shape)).expect("same element count")))
+}
+
+/// `a` with its axes in `perm` order, as a `rows × cols` matrix.
+fn as_matrix(a: &Array, perm: &[usize], rows: usize, cols: usize) -> Array {
+    map_array!(a, x => {
+        let p = x.view().permuted_axes(IxDyn(perm)).as_standard_layout().into_owned();
+        p.into_shape_with_order(IxDyn(&[rows, cols])).expect("same element count")
+    })
+}
+
+/// Matrix product of two matrices of one dtype. Floats go through `@`'s
+/// SIMD kernel; bool and int64 through the exact kernel below.
+fn matrix_product(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
+    match a.dtype() {
+        DType::Bool => ring_matmul::<bool>(a, b, op),
+        DType::Int64 => ring_matmul::<i64>(a, b, op),
+        _ => matmul(a, b),
+    }
+}
+
+fn ring_matmul<T: Ring>(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
+    let x = T::typed(a).into_dimensionality::<Ix2>().expect("a matrix");
+    let y = T::typed(b).into_dimensionality::<Ix2>().expect("a matrix");
+    let ((m, k), n) = (x.dim(), y.dim().1);
+    let mut out = Vec::with_capacity(m * n);
+    // i-k-j order walks rows of `y` and of the accumulator row.
+    let mut row = vec![T::ZERO; n];
+    for i in 0..m {
+        row.fill(T::ZERO);
+        for p in 0..k {
+            let xp = x[[i, p]].lift();
+            for (r, &yv) in row.iter_mut().zip(y.row(p)) {
+                *r = T::acc_mul(xp, yv.lift())
+                    .and_then(|t| T::acc_add(*r, t))
+                    .ok_or_else(|| OpError::overflow(op))?;
+            }
+        }
+        for &r in &row {
+            out.push(T::lower(r).ok_or_else(|| OpError::overflow(op))?);
+        }
+    }
+    Ok(T::wrap(
+        ArrayD::from_shape_vec(IxDyn(&[m, n]), out).expect("m×n elements"),
+    ))
+}
+
+/// numpy.cross along the last axes, which must have length 2 or 3; the other
+/// axes broadcast. Two 2-vectors give the scalar z component.
+pub fn cross(a: &Array, b: &Array) -> OpResult<Array> {
+    for (arg, x) in [a, b].into_iter().enumerate() {
+        let last = x.shape().last().copied();
+        if !matches!(last, Some(2 | 3)) {
+            return Err(OpError::shape_at(
+                arg,
+                format!(
+                    "the last axis must have length 2 or 3, got shape {}",
+                    shape_text(x.shape())
+                ),
+            ));
+        }
+    }
+    let (da, db) = (a.shape()[a.ndim() - 1], b.shape()[b.ndim() - 1]);
+    let (la, lb) = (&a.shape()[..a.ndim() - 1], &b.shape()[..b.ndim() - 1]);
+    let lead = broadcast_shapes(la, lb).map_err(|_| {
+        OpError::shape_at(
+            1,
+            format!(
+                "shapes {} and {} do not broadcast outside the last axis",
+                shape_text(a.shape()),
+                shape_text(b.shape())
+            ),
+        )
+    })?;
+    let dtype = common_dtype(&[a, b]);
+    if dtype == DType::Bool {
+        return Err(OpError::DType {
+            op: "cross".to_string(),
+            dtype,
+            hint: Some("the cross product subtracts; convert to int64 first".to_string()),
+        });
+    }
+    let width = if da == 2 && db == 2 { None } else { Some(3) };
+    let out_shape: Vec<usize> = lead.iter().copied().chain(width).collect();
+    check_alloc(&out_shape, dtype)?;
+    by_dtype!(dtype, T => {
+        let x = T::typed(a);
+        let y = T::typed(b);
+        let xv = view_as(&x, &[lead.as_slice(), &[da]].concat());
+        let yv = view_as(&y, &[lead.as_slice(), &[db]].concat());
+        let last = Axis(lead.len());
+        let mut out = Vec::with_capacity(out_shape.iter().product());
+        for (p, q) in xv.lanes(last).into_iter().zip(yv.lanes(last)) {
+            out.extend(cross_one(p, q).ok_or_else(|| OpError::overflow("cross"))?);
+        }
+        Ok(T::wrap(ArrayD::from_shape_vec(IxDyn(&out_shape), out).expect("one result per lane")))
+    })
+}
+
+/// One cross product, with NumPy's formulas for each pair of lengths (a
+/// missing third component is 0, and NumPy negates rather than subtracting
+/// from 0, which matters for the sign of zeros).
+fn cross_one<T: Ring>(p: ArrayView1<'_, T>, q: ArrayView1<'_, T>) -> Option<Vec<T>> {
+    let mut a = [T::zero(); 3];
+    let mut b = [T::zero(); 3];
+    a.iter_mut().zip(&p).for_each(|(d, &v)| *d = v);
+    b.iter_mut().zip(&q).for_each(|(d, &v)| *d = v);
+    let m = |i: usize, j: usize| T::acc_mul(a[i].lift(), b[j].lift());
+    let sub = |x: Option<T::Acc>, y: Option<T::Acc>| T::acc_add(x?, T::acc_neg(y?)?);
+    let z = sub(m(0, 1), m(1, 0));
+    let parts = match (p.len(), q.len()) {
+        (2, 2) => vec![z],
+        (2, _) => vec![m(1, 2), m(0, 2).and_then(T::acc_neg), z],
+        (_, 2) => vec![m(2, 1).and_then(T::acc_neg), m(2, 0), z],
+        _ => vec![sub(m(1, 2), m(2, 1)), sub(m(2, 0), m(0, 2)), z],
+    };
+    parts.into_iter().map(|v| T::lower(v?)).collect()
+}
+
+/// numpy.trace: the sum of the diagonal `a[i, i + offset, ...]` over the
+/// first two axes, so the result has the remaining axes (and `sum`'s dtype).
+pub fn trace(a: &Array, offset: i64) -> OpResult<Array> {
+    if a.ndim() < 2 {
+        return Err(OpError::shape_at(
+            0,
+            format!(
+                "the array needs at least 2 axes, got shape {}",
+                shape_text(a.shape())
+            ),
+        ));
+    }
+    let (n0, n1) = (a.shape()[0], a.shape()[1]);
+    let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    let (r0, c0) = if offset >= 0 {
+        (0, to_usize(offset.unsigned_abs()))
+    } else {
+        (to_usize(offset.unsigned_abs()), 0)
+    };
+    let len = if r0 >= n0 || c0 >= n1 {
+        0
+    } else {
+        (n0 - r0).min(n1 - c0)
+    };
+    // NumPy sums its diagonal view with the innermost loop over the axis of
+    // smallest stride, so along the diagonal only when no other axis is
+    // longer than 1; `reduce` over axis 0 picks the same order.
+    let diag = map_array!(a, x => diagonal(x, r0, c0, len));
+    reduce(Reduce::Sum, &diag, Some(0), false, 0.0)
+}
+
+/// The diagonal starting at (r0, c0) of the first two axes, as axis 0 of the
+/// result; the remaining axes follow. The caller keeps `r0 + len <= n0` and
+/// `c0 + len <= n1`.
+fn diagonal<T: Clone>(x: &ArrayD<T>, r0: usize, c0: usize, len: usize) -> ArrayD<T> {
+    let rest = &x.shape()[2..];
+    let mut data = Vec::with_capacity(len * rest.iter().product::<usize>());
+    for i in 0..len {
+        let plane = x.index_axis(Axis(0), r0 + i);
+        data.extend(plane.index_axis(Axis(0), c0 + i).iter().cloned());
+    }
+    ArrayD::from_shape_vec(IxDyn(&[&[len], rest].concat()), data).expect("len × rest elements")
+}
+
+/// An einsum specification after parsing: the subscripts of each operand and
+/// of the output, as ASCII letters.
+struct Spec {
+    inputs: Vec<Vec<u8>>,
+    output: Vec<u8>,
+}
+
+/// numpy.einsum without `...`: explicit (`ij,jk->ik`) and implicit (`ij,jk`)
+/// output, repeated subscripts (diagonals, traces) and size-1 broadcasting.
+/// The subscripts string is argument 0, operand k is argument k + 1.
+pub fn einsum(spec: &str, operands: &[Array]) -> OpResult<Array> {
+    let spec = parse_spec(spec, operands.len())?;
+    let plan = plan(&spec, operands)?;
+    let out_shape = plan.sizes[..plan.n_out].to_vec();
+    let refs: Vec<&Array> = operands.iter().collect();
+    let dtype = common_dtype(&refs);
+    check_alloc(&out_shape, dtype)?;
+    by_dtype!(dtype, T => {
+        let flat = |a: &Array| T::typed(a).iter().copied().collect();
+        let data: Vec<Vec<T>> = operands.iter().map(flat).collect();
+        let out = sum_products(&data, &plan).ok_or_else(|| OpError::overflow("einsum"))?;
+        let r = ArrayD::from_shape_vec(IxDyn(&out_shape), out);
+        Ok(T::wrap(r.expect("one value per output index")))
+    })
+}
+
+fn parse_spec(spec: &str, n_operands: usize) -> OpResult<Spec> {
+    if spec.contains('.') {
+        return Err(OpError::domain_at(
+            0,
+            "'...' is not supported; name every axis with a letter",
+        ));
+    }
+    let (lhs, rhs) = match spec.split_once("->") {
+        Some((l, r)) => (l, Some(r)),
+        None => (spec, None),
+    };
+    let inputs: Vec<Vec<u8>> = lhs.split(',').map(subscripts).collect::<OpResult<_>>()?;
+    if inputs.len() != n_operands {
+        return Err(OpError::domain_at(
+            0,
+            format!(
+                "the subscripts name {} operands but {} were given",
+                inputs.len(),
+                n_operands
+            ),
+        ));
+    }
+    let output = match rhs {
+        Some(r) => explicit_output(subscripts(r)?, &inputs)?,
+        None => implicit_output(&inputs),
+    };
+    Ok(Spec { inputs, output })
+}
+
+/// The letters of one term; spaces are ignored as in NumPy.
+fn subscripts(term: &str) -> OpResult<Vec<u8>> {
+    term.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                Ok(c as u8)
+            } else {
+                Err(OpError::domain_at(
+                    0,
+                    format!("invalid subscript '{c}'; subscripts are letters"),
+                ))
+            }
+        })
+        .collect()
+}
+
+fn explicit_output(output: Vec<u8>, inputs: &[Vec<u8>]) -> OpResult<Vec<u8>> {
+    for (i, &l) in output.iter().enumerate() {
+        let c = l as char;
+        if output[..i].contains(&l) {
+            let msg = format!("output subscript '{c}' appears more than once");
+            return Err(OpError::domain_at(0, msg));
+        }
+        if !inputs.iter().any(|t| t.contains(&l)) {
+            let msg = format!("output subscript '{c}' does not appear in the inputs");
+            return Err(OpError::domain_at(0, msg));
+        }
+    }
+    Ok(output)
+}
+
+/// NumPy's implicit output: the subscripts used exactly once, in ASCII order
+/// (so upper case sorts before lower case).
+fn implicit_output(inputs: &[Vec<u8>]) -> Vec<u8> {
+    let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
+    for &l in inputs.iter().flatten() {
+        *counts.entry(l).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, n)| n == 1)
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// The loop nest of an einsum: output labels first, then the summed labels
+/// in order of first use, with each label's size and its step in every
+/// operand.
+fn plan(spec: &Spec, operands: &[Array]) -> OpResult<Plan> {
+    let mut sizes: BTreeMap<u8, usize> = BTreeMap::new();
+    for (k, (subs, a)) in spec.inputs.iter().zip(operands).enumerate() {
+        for (l, d) in operand_sizes(k, subs, a.shape())? {
+            merge_size(&mut sizes, l, d, k, a.shape())?;
+        }
+    }
+    let mut labels = spec.output.clone();
+    for &l in spec.inputs.iter().flatten() {
+        if !labels.contains(&l) {
+            labels.push(l);
+        }
+    }
+    let strides = spec
+        .inputs
+        .iter()
+        .zip(operands)
+        .map(|(subs, a)| label_strides(subs, a.shape(), &labels))
+        .collect();
+    Ok(Plan {
+        sizes: labels.iter().map(|l| sizes[l]).collect(),
+        strides,
+        n_out: spec.output.len(),
+    })
+}
+
+/// The size of each subscript of operand `k`; a repeated subscript needs
+/// axes of equal length (it walks their diagonal).
+fn operand_sizes(k: usize, subs: &[u8], shape: &[usize]) -> OpResult<BTreeMap<u8, usize>> {
+    let text = shape_text(shape);
+    if subs.len() != shape.len() {
+        let subs_text = String::from_utf8_lossy(subs);
+        let msg = format!(
+            "operand {k} has shape {text} but subscripts '{subs_text}' name {} axes",
+            subs.len()
+        );
+        return Err(OpError::shape_at(k + 1, msg));
+    }
+    let mut local = BTreeMap::new();
+    for (&l, &d) in subs.iter().zip(shape) {
+        if let Some(prev) = local.insert(l, d).filter(|&prev| prev != d) {
+            let c = l as char;
+            let msg = format!(
+                "operand {k} (shape {text}) repeats subscript '{c}' \
+                 over axes of sizes {prev} and {d}"
+            );
+            return Err(OpError::shape_at(k + 1, msg));
+        }
+    }
+    Ok(local)
+}
+
+/// Records that subscript `l` has size `d` in operand `k`. Sizes must agree
+/// across operands, except that 1 broadcasts, as in NumPy.
+fn merge_size(
+    sizes: &mut BTreeMap<u8, usize>,
+    l: u8,
+    d: usize,
+    k: usize,
+    shape: &[usize],
+) -> OpResult<()> {
+    match sizes.get(&l).copied() {
+        None | Some(1) => {
+            sizes.insert(l, d);
+            Ok(())
+        }
+        Some(g) if g == d || d == 1 => Ok(()),
+        Some(g) => {
+            let (c, text) = (l as char, shape_text(shape));
+            let msg = format!(
+                "subscript '{c}' has size {g} in an earlier operand \
+                 but {d} in operand {k} (shape {text})"
+            );
+            Err(OpError::shape_at(k + 1, msg))
+        }
+    }
+}
+
+/// How far one step of each label moves in an operand's row-major data:
+/// the sum over the axes carrying it (a repeated label walks the diagonal),
+/// 0 for labels it lacks or axes of length 1 (broadcast).
+fn label_strides(subs: &[u8], shape: &[usize], labels: &[u8]) -> Vec<usize> {
+    let mut axis_stride = vec![1; shape.len()];
+    for k in (0..shape.len().saturating_sub(1)).rev() {
+        axis_stride[k] = axis_stride[k + 1] * shape[k + 1];
+    }
+    labels
+        .iter()
+        .map(|l| {
+            (0..shape.len())
+                .filter(|&k| subs[k] == *l && shape[k] != 1)
+                .map(|k| axis_stride[k])
+                .sum()
+        })
+        .collect()
+}
+
+/// Sizes of all labels (output labels first), each operand's step per
+/// label, and how many labels the output has.
+struct Plan {
+    sizes: Vec<usize>,
+    strides: Vec<Vec<usize>>,
+    n_out: usize,
+}
+
+/// For every output index (row-major), the sum over the summed labels of the
+/// product of one element from each operand.
+fn sum_products<T: Ring>(data: &[Vec<T>], plan: &Plan) -> Option<Vec<T>> {
+    let (out_sizes, sum_sizes) = plan.sizes.split_at(plan.n_out);
+    let out_count: usize = out_sizes.iter().product();
+    let sum_count: usize = sum_sizes.iter().product();
+    let mut idx = vec![0usize; plan.sizes.len()];
+    let mut out = Vec::with_capacity(out_count);
+    for _ in 0..out_count {
+        let mut acc = T::ZERO;
+        for _ in 0..sum_count {
+            let mut term: Option<T::Acc> = None;
+            for (values, strides) in data.iter().zip(&plan.strides) {
+                let offset: usize = idx.iter().zip(strides).map(|(i, s)| i * s).sum();
+                let v = values[offset].lift();
+                term = Some(match term {
+                    None => v,
+                    Some(t) => T::acc_mul(t, v)?,
+                });
+            }
+            acc = T::acc_add(acc, term?)?;
+            advance(&mut idx[plan.n_out..], sum_sizes);
+        }
+        out.push(T::lower(acc)?);
+        advance(&mut idx[..plan.n_out], out_sizes);
+    }
+    Some(out)
+}
+
+/// Steps a row-major multi-index, wrapping to all zeros after the last.
+fn advance(idx: &mut [usize], sizes: &[usize]) {
+    for (i, &n) in idx.iter_mut().zip(sizes).rev() {
+        *i += 1;
+        if *i < n {
+            return;
+        }
+        *i = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected values come from NumPy 2.4 (`np.dot`, `np.einsum`, ...).
+
+    use super::*;
+    use ndarray::IxDyn;
+
+    fn seq(n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| ((i * 37) % 101) as f64 / 13.0 - 3.7)
+            .collect()
+    }
+
+    fn ints(shape: &[usize], v: Vec<i64>) -> Array {
+        Array::Int(ArrayD::from_shape_vec(IxDyn(shape), v).unwrap())
+    }
+
+    fn arange(shape: &[usize]) -> Array {
+        let n: usize = shape.iter().product();
+        ints(shape, (0..n as i64).collect())
+    }
+
+    fn f64s(shape: &[usize], v: Vec<f64>) -> Array {
+        Array::F64(ArrayD::from_shape_vec(IxDyn(shape), v).unwrap())
+    }
+
+    fn f32s(shape: &[usize], v: Vec<f32>) -> Array {
+        Array::F32(ArrayD::from_shape_vec(IxDyn(shape), v).unwrap())
+    }
+
+    fn bools(shape: &[usize], v: Vec<bool>) -> Array {
+        Array::Bool(ArrayD::from_shape_vec(IxDyn(shape), v).unwrap())
+    }
+
+    fn c128(shape: &[usize], v: Vec<(f64, f64)>) -> Array {
+        let v = v.into_iter().map(|(re, im)| C64::new(re, im)).collect();
+        Array::C128(ArrayD::from_shape_vec(IxDyn(shape), v).unwrap())
+    }
+
+    fn values_f64(a: &Array) -> Vec<f64> {
+        match a {
+            Array::F64(x) => x.iter().copied().collect(),
+            other => panic!("expected float64, got {:?}", other.dtype()),
+        }
+    }
+
+    fn assert_close(got: &[f64], want: &[f64]) {
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() <= 1e-12 * w.abs().max(1.0), "{g} vs {w}");
+        }
+    }
+
+    fn shape_arg(r: OpResult<Array>) -> Option<usize> {
+        match r {
+            Err(OpError::Shape { arg, .. }) => arg,
+            other => panic!("expected a shape error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dot_follows_each_numpy_case() {
+        let r = dot(&arange(&[2, 3]), &arange(&[3, 4])).unwrap();
+        assert_eq!(r, ints(&[2, 4], vec![20, 23, 26, 29, 56, 68, 80, 92]));
+        let r = dot(&arange(&[2, 3, 4]), &arange(&[4])).unwrap();
+        assert_eq!(r, ints(&[2, 3], vec![14, 38, 62, 86, 110, 134]));
+        let r = dot(&arange(&[3]), &arange(&[2, 3, 2])).unwrap();
+        assert_eq!(r, ints(&[2, 2], vec![10, 13, 28, 31]));
+        let r = dot(&arange(&[2, 3, 4]), &arange(&[5, 4, 1])).unwrap();
+        assert_eq!(r.shape(), [2, 3, 5, 1]);
+        let Array::Int(x) = &r else { panic!() };
+        assert_eq!(
+            x.iter().take(6).copied().collect::<Vec<_>>(),
+            [14, 38, 62, 86, 110, 38]
+        );
+        assert_eq!(x[[1, 2, 4, 0]], 1510);
+        assert_eq!(
+            dot(&arange(&[3]), &arange(&[3])).unwrap(),
+            Array::scalar_int(5)
+        );
+    }
+
+    #[test]
+    fn dot_of_floats_and_dtypes() {
+        let back: Vec<f64> = seq(50).into_iter().rev().collect();
+        let r = dot(&f64s(&[50], seq(50)), &f64s(&[50], back)).unwrap();
+        assert!(r.is_scalar());
+        assert_close(&values_f64(&r), &[-200.48343195266273]);
+        let r = dot(&f64s(&[3, 4], seq(12)), &f64s(&[4, 5], seq(20))).unwrap();
+        assert_eq!(r.shape(), [3, 5]);
+        assert_close(
+            &values_f64(&r)[..3],
+            &[13.800236686390534, -10.676686390532545, -3.538816568047337],
+        );
+        // A 0-d operand promotes like an array: int64 with float32 is float64.
+        let r = dot(&Array::scalar_int(2), &f32s(&[3], vec![1.0; 3])).unwrap();
+        assert_eq!(r, f64s(&[3], vec![2.0; 3]));
+        let r = dot(&f32s(&[2], vec![1.5, 2.0]), &f32s(&[2], vec![2.0, 4.0])).unwrap();
+        assert_eq!(r, f32s(&[], vec![11.0]));
+        let r = dot(
+            &bools(&[2], vec![true, false]),
+            &bools(&[2, 2], vec![false, true, true, true]),
+        )
+        .unwrap();
+        assert_eq!(r, bools(&[2], vec![false, true]));
+    }
+
+    #[test]
+    fn dot_errors_and_overflow() {
+        let e = dot(&arange(&[2, 3]), &arange(&[2, 3]));
+        assert_eq!(shape_arg(e.clone()), Some(1));
+        let Err(OpError::Shape { message, .. }) = e else {
+            panic!()
+        };
+        assert!(
+            message.starts_with("shapes 2×3") && !message.ends_with('.'),
+            "{message}"
+        );
+        assert!(dot(&arange(&[3]), &arange(&[4])).is_err());
+        let big = 1i64 << 62;
+        let e = dot(&ints(&[2], vec![big, big]), &ints(&[2], vec![1, 1]));
+        assert_eq!(e, Err(OpError::overflow("dot")));
+        // The running sum passes 2^63, the result fits: NumPy's answer.
+        let r = dot(
+            &ints(&[3], vec![big, big, -big]),
+            &ints(&[3], vec![1, 1, 1]),
+        )
+        .unwrap();
+        assert_eq!(r, Array::scalar_int(big));
+    }
+
+    #[test]
+    fn products_of_empty_arrays() {
+        let r = dot(&f64s(&[0, 3], vec![]), &f64s(&[3, 2], vec![1.0; 6])).unwrap();
+        assert_eq!(r, f64s(&[0, 2], vec![]));
+        let r = dot(&f64s(&[2, 0], vec![]), &f64s(&[0, 3], vec![])).unwrap();
+        assert_eq!(r, f64s(&[2, 3], vec![0.0; 6]));
+        let r = dot(&ints(&[2, 0], vec![]), &ints(&[0, 3], vec![])).unwrap();
+        assert_eq!(r, ints(&[2, 3], vec![0; 6]));
+        let r = tensordot(
+            &ints(&[0, 2], vec![]),
+            &ints(&[0, 3], vec![]),
+            &TensorAxes::Pairs(vec![0], vec![0]),
+        );
+        assert_eq!(r.unwrap(), ints(&[2, 3], vec![0; 6]));
+        assert_eq!(
+            vdot(&f64s(&[0], vec![]), &f64s(&[0], vec![])).unwrap(),
+            Array::scalar_f64(0.0)
+        );
+        assert_eq!(
+            inner(&f64s(&[2, 0], vec![]), &f64s(&[0], vec![])).unwrap(),
+            f64s(&[2], vec![0.0; 2])
+        );
+        assert_eq!(
+            trace(&f64s(&[0, 2, 3], vec![]), 0).unwrap(),
+            f64s(&[3], vec![0.0; 3])
+        );
+        assert_eq!(
+            trace(&f64s(&[2, 2, 0], vec![]), 0).unwrap(),
+            f64s(&[0], vec![])
+        );
+    }
+
+    #[test]
+    fn vdot_conjugates_and_flattens() {
+        let a = c128(&[2], vec![(1.0, 2.0), (0.0, 3.0)]);
+        let b = c128(&[2], vec![(2.0, 0.0), (1.0, -1.0)]);
+        assert_eq!(
+            vdot(&a, &b).unwrap(),
+            Array::scalar_c64(C64::new(-1.0, -7.0))
+        );
+        assert_eq!(
+            inner(&a, &b).unwrap(),
+            Array::scalar_c64(C64::new(5.0, 7.0))
+        );
+        assert_eq!(
+            vdot(&arange(&[2, 2]), &arange(&[4])).unwrap(),
+            Array::scalar_int(14)
+        );
+        let t = bools(&[2], vec![true, true]);
+        assert_eq!(
+            vdot(&t, &bools(&[2], vec![true, false])).unwrap(),
+            Array::scalar_bool(true)
+        );
+        assert_eq!(shape_arg(vdot(&arange(&[4]), &arange(&[3]))), Some(1));
+    }
+
+    #[test]
+    fn inner_sums_over_last_axes() {
+        let r = inner(&arange(&[2, 3]), &arange(&[4, 3])).unwrap();
+        assert_eq!(r, ints(&[2, 4], vec![5, 14, 23, 32, 14, 50, 86, 122]));
+        assert_eq!(
+            shape_arg(inner(&arange(&[2, 3]), &arange(&[3, 4]))),
+            Some(1)
+        );
+        let r = inner(&Array::scalar_f64(2.5), &arange(&[2])).unwrap();
+        assert_eq!(r, f64s(&[2], vec![0.0, 2.5]));
+    }
+
+    #[test]
+    fn outer_flattens_and_checks() {
+        let r = outer(&arange(&[2, 2]), &arange(&[3])).unwrap();
+        assert_eq!(r, ints(&[4, 3], vec![0, 0, 0, 0, 1, 2, 0, 2, 4, 0, 3, 6]));
+        let r = outer(
+            &bools(&[2], vec![true, true]),
+            &bools(&[2], vec![true, false]),
+        )
+        .unwrap();
+        assert_eq!(r, bools(&[2, 2], vec![true, false, true, false]));
+        assert_eq!(
+            outer(&f64s(&[0], vec![]), &f64s(&[3], vec![1.0; 3])).unwrap(),
+            f64s(&[0, 3], vec![])
+        );
+        assert_eq!(
+            outer(&Array::scalar_int(2), &f32s(&[3], vec![1.0; 3])).unwrap(),
+            f64s(&[1, 3], vec![2.0; 3])
+        );
+        let big = ints(&[1], vec![1 << 40]);
+        assert_eq!(outer(&big, &big), Err(OpError::overflow("outer")));
+        let long = f64s(&[100_000], vec![0.0; 100_000]);
+        assert!(matches!(outer(&long, &long), Err(OpError::Limit { .. })));
+    }
+
+    #[test]
+    fn cross_products() {
+        let r = cross(&ints(&[3], vec![1, 2, 3]), &ints(&[3], vec![4, 5, 6])).unwrap();
+        assert_eq!(r, ints(&[3], vec![-3, 6, -3]));
+        let r = cross(&ints(&[2], vec![1, 2]), &ints(&[2], vec![4, 5])).unwrap();
+        assert_eq!(r, ints(&[], vec![-3]));
+        let r = cross(&ints(&[2], vec![1, 2]), &ints(&[3], vec![4, 5, 6])).unwrap();
+        assert_eq!(r, ints(&[3], vec![12, -6, -3]));
+        let r = cross(&ints(&[3], vec![1, 2, 3]), &ints(&[2], vec![4, 5])).unwrap();
+        assert_eq!(r, ints(&[3], vec![-15, 12, -3]));
+        let r = cross(
+            &ints(&[2, 3], vec![1, 2, 3, 0, 0, 1]),
+            &ints(&[3], vec![4, 5, 6]),
+        )
+        .unwrap();
+        assert_eq!(r, ints(&[2, 3], vec![-3, 6, -3, -5, 4, 0]));
+        let a = ints(&[2, 2], vec![1, 2, 0, 1]);
+        let b = ints(&[3, 1, 2], vec![4, 5, 1, 1, 1, 1]);
+        assert_eq!(
+            cross(&a, &b).unwrap(),
+            ints(&[3, 2], vec![-3, -4, -1, -1, -1, -1])
+        );
+        let z = cross(
+            &c128(&[3], vec![(1.0, 1.0), (2.0, 0.0), (3.0, 0.0)]),
+            &c128(&[3], vec![(4.0, 0.0), (0.0, 5.0), (6.0, 0.0)]),
+        );
+        assert_eq!(
+            z.unwrap(),
+            c128(&[3], vec![(12.0, -15.0), (6.0, -6.0), (-13.0, 5.0)])
+        );
+        assert_eq!(
+            cross(&f64s(&[0, 3], vec![]), &f64s(&[3], vec![1.0; 3])).unwrap(),
+            f64s(&[0, 3], vec![])
+        );
+    }
+
+    #[test]
+    fn cross_signs_of_zero_and_dtypes() {
+        // NumPy negates a product for the missing component: -(0 * 1) = -0.0.
+        let r = cross(
+            &f64s(&[2], vec![0.0, 1.0]),
+            &f64s(&[3], vec![0.0, 0.0, 1.0]),
+        )
+        .unwrap();
+        let v = values_f64(&r);
+        assert_eq!(v, [1.0, 0.0, 0.0]);
+        assert!(v[1].is_sign_negative() && v[2].is_sign_positive());
+        let r = cross(&f32s(&[3], vec![1.0, 2.0, 3.0]), &ints(&[3], vec![4, 5, 6])).unwrap();
+        assert_eq!(r, f64s(&[3], vec![-3.0, 6.0, -3.0]));
+        let r = cross(&f32s(&[2], vec![1.0, 2.0]), &f32s(&[2], vec![3.0, 4.0])).unwrap();
+        assert_eq!(r, f32s(&[], vec![-2.0]));
+    }
+
+    #[test]
+    fn cross_errors() {
+        let t = bools(&[3], vec![true, false, true]);
+        assert!(matches!(
+            cross(&t, &t),
+            Err(OpError::DType {
+                dtype: DType::Bool,
+                hint: Some(_),
+                ..
+            })
+        ));
+        assert_eq!(
+            shape_arg(cross(&Array::scalar_int(3), &arange(&[3]))),
+            Some(0)
+        );
+        assert_eq!(shape_arg(cross(&arange(&[3]), &arange(&[4]))), Some(1));
+        assert_eq!(
+            shape_arg(cross(&arange(&[2, 3]), &arange(&[3, 3]))),
+            Some(1)
+        );
+        let big = 1i64 << 62;
+        let e = cross(&ints(&[3], vec![big, 0, 0]), &ints(&[3], vec![0, 4, 0]));
+        assert_eq!(e, Err(OpError::overflow("cross")));
+    }
+
+    #[test]
+    fn kron_blocks() {
+        let r = kron(&arange(&[2, 2]), &arange(&[3])).unwrap();
+        assert_eq!(r, ints(&[2, 6], vec![0, 0, 0, 0, 1, 2, 0, 2, 4, 0, 3, 6]));
+        let r = kron(&arange(&[3]), &arange(&[2, 2])).unwrap();
+        assert_eq!(r, ints(&[2, 6], vec![0, 0, 0, 1, 0, 2, 0, 0, 2, 3, 4, 6]));
+        let r = kron(
+            &ints(&[2, 2], vec![1, -1, 2, 3]),
+            &ints(&[1, 3], vec![0, 1, 2]),
+        )
+        .unwrap();
+        assert_eq!(r, ints(&[2, 6], vec![0, 1, 2, 0, -1, -2, 0, 2, 4, 0, 3, 6]));
+        let r = kron(&f32s(&[2, 1, 2], vec![1.0; 4]), &f32s(&[2], vec![1.5, 2.5])).unwrap();
+        assert_eq!(r, f32s(&[2, 1, 4], [1.5, 2.5].repeat(4)));
+        assert_eq!(
+            kron(&Array::scalar_int(2), &Array::scalar_int(3)).unwrap(),
+            Array::scalar_int(6)
+        );
+        let r = kron(&f64s(&[0, 2], vec![]), &f64s(&[3, 1], vec![1.0; 3])).unwrap();
+        assert_eq!(r, f64s(&[0, 2], vec![]));
+        let big = ints(&[1], vec![1 << 40]);
+        assert_eq!(kron(&big, &big), Err(OpError::overflow("kron")));
+        let long = f64s(&[100_000], vec![0.0; 100_000]);
+        assert!(matches!(kron(&long, &long), Err(OpError::Limit { .. })));
+    }
+
+    #[test]
+    fn tensordot_axes_forms() {
+        let a = arange(&[2, 3, 4]);
+        let r = tensordot(&a, &arange(&[3, 4]), &TensorAxes::Count(2)).unwrap();
+        assert_eq!(r, ints(&[2], vec![506, 1298]));
+        let pairs = TensorAxes::Pairs(vec![-2, -1], vec![1, 0]);
+        assert_eq!(
+            tensordot(&a, &arange(&[4, 3]), &pairs).unwrap(),
+            ints(&[2], vec![440, 1232])
+        );
+        let r = tensordot(&arange(&[2]), &arange(&[3]), &TensorAxes::Count(0)).unwrap();
+        assert_eq!(r, ints(&[2, 3], vec![0, 0, 0, 0, 1, 2]));
+        let r = tensordot(&arange(&[2, 3]), &arange(&[2, 3]), &TensorAxes::Count(0)).unwrap();
+        assert_eq!(r.shape(), [2, 3, 2, 3]);
+        let t = bools(&[2], vec![true, true]);
+        let r = tensordot(&t, &bools(&[2], vec![true, false]), &TensorAxes::Count(1)).unwrap();
+        assert_eq!(r, Array::scalar_bool(true));
+    }
+
+    #[test]
+    fn tensordot_errors() {
+        let (a, b) = (arange(&[2, 3, 4]), arange(&[4, 3]));
+        let one = TensorAxes::Pairs(vec![1], vec![0]);
+        assert_eq!(shape_arg(tensordot(&a, &b, &one)), Some(1));
+        let dup = TensorAxes::Pairs(vec![0, 0], vec![0, 1]);
+        assert!(matches!(
+            tensordot(&arange(&[2, 3]), &arange(&[2, 3]), &dup),
+            Err(OpError::Domain { arg: Some(2), .. })
+        ));
+        let uneven = TensorAxes::Pairs(vec![0], vec![0, 1]);
+        assert!(matches!(
+            tensordot(&a, &b, &uneven),
+            Err(OpError::Domain { arg: Some(2), .. })
+        ));
+        let far = TensorAxes::Pairs(vec![5], vec![0]);
+        assert_eq!(
+            tensordot(&a, &b, &far),
+            Err(OpError::Axis {
+                axis: 5,
+                ndim: 3,
+                arg: Some(0)
+            })
+        );
+        assert_eq!(
+            shape_arg(tensordot(
+                &arange(&[2, 3]),
+                &arange(&[2, 3, 1]),
+                &TensorAxes::Count(3)
+            )),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn trace_offsets_and_dtypes() {
+        let m = arange(&[3, 4]);
+        assert_eq!(trace(&m, 0).unwrap(), Array::scalar_int(15));
+        assert_eq!(trace(&m, 1).unwrap(), Array::scalar_int(18));
+        assert_eq!(trace(&m, -2).unwrap(), Array::scalar_int(8));
+        for far in [5, -5, i64::MAX, i64::MIN] {
+            assert_eq!(trace(&m, far).unwrap(), Array::scalar_int(0));
+        }
+        assert_eq!(
+            trace(&arange(&[2, 3, 4]), 0).unwrap(),
+            ints(&[4], vec![16, 18, 20, 22])
+        );
+        assert_eq!(
+            trace(&arange(&[2, 3, 4]), -1).unwrap(),
+            ints(&[4], vec![12, 13, 14, 15])
+        );
+        let b = bools(&[2, 2], vec![true, true, false, true]);
+        assert_eq!(trace(&b, 0).unwrap(), Array::scalar_int(2));
+        assert_eq!(
+            trace(&f32s(&[2, 2], vec![1.0; 4]), 0).unwrap(),
+            f32s(&[], vec![2.0])
+        );
+        assert_eq!(
+            trace(&f64s(&[0, 0], vec![]), 0).unwrap(),
+            Array::scalar_f64(0.0)
+        );
+        assert_eq!(shape_arg(trace(&arange(&[3]), 0)), Some(0));
+        let big = 1i64 << 62;
+        assert_eq!(
+            trace(&ints(&[2, 2], vec![big, 0, 0, big]), 0),
+            Err(OpError::overflow("sum"))
+        );
+    }
+
+    #[test]
+    fn trace_sums_like_numpy() {
+        assert_eq!(
+            trace(&f64s(&[20, 20], seq(400)), 0).unwrap(),
+            Array::scalar_f64(-6.538461538461541)
+        );
+        let r = trace(&f64s(&[10, 10, 30], seq(3000)), 0).unwrap();
+        assert_eq!(
+            values_f64(&r)[..3],
+            [
+                -5.153846153846155,
+                -2.220446049250313e-15,
+                5.1538461538461515
+            ]
+        );
+    }
+
+    #[test]
+    fn einsum_explicit_and_implicit() {
+        let (a, b) = (arange(&[2, 3]), arange(&[3, 4]));
+        let mm = ints(&[2, 4], vec![20, 23, 26, 29, 56, 68, 80, 92]);
+        assert_eq!(einsum("ij,jk->ik", &[a.clone(), b.clone()]).unwrap(), mm);
+        assert_eq!(einsum("ij,jk", &[a.clone(), b.clone()]).unwrap(), mm);
+        // Implicit output is in ASCII order: 'A' before 'c'.
+        assert_eq!(einsum("Ab,bc", &[a.clone(), b.clone()]).unwrap(), mm);
+        assert_eq!(
+            einsum("bA", std::slice::from_ref(&a)).unwrap().shape(),
+            [3, 2]
+        );
+        let r = einsum("ijk,jil->kl", &[arange(&[2, 3, 4]), arange(&[3, 2, 5])]).unwrap();
+        assert_eq!(r.shape(), [4, 5]);
+        let Array::Int(x) = &r else { panic!() };
+        assert_eq!((x[[0, 0]], x[[1, 2]], x[[3, 4]]), (1000, 1207, 1537));
+        let r = einsum("i,j", &[arange(&[3]), arange(&[4])]).unwrap();
+        assert_eq!(r.shape(), [3, 4]);
+        assert_eq!(
+            einsum("i,i->i", &[arange(&[3]), arange(&[3])]).unwrap(),
+            ints(&[3], vec![0, 1, 4])
+        );
+        assert_eq!(
+            einsum("ij->", std::slice::from_ref(&a)).unwrap(),
+            Array::scalar_int(15)
+        );
+        assert_eq!(
+            einsum(" i j -> j i ", std::slice::from_ref(&a))
+                .unwrap()
+                .shape(),
+            [3, 2]
+        );
+    }
+
+    #[test]
+    fn einsum_repeated_subscripts_and_broadcasting() {
+        let sq = arange(&[3, 3]);
+        assert_eq!(
+            einsum("ii", std::slice::from_ref(&sq)).unwrap(),
+            Array::scalar_int(12)
+        );
+        assert_eq!(einsum("ii->i", &[sq]).unwrap(), ints(&[3], vec![0, 4, 8]));
+        assert_eq!(
+            einsum("iji->j", &[arange(&[3, 2, 3])]).unwrap(),
+            ints(&[2], vec![21, 30])
+        );
+        let r = einsum("ij,j", &[arange(&[2, 3]), ints(&[1], vec![10])]).unwrap();
+        assert_eq!(r, ints(&[2], vec![30, 120]));
+        let r = einsum(",", &[Array::scalar_int(2), Array::scalar_int(3)]).unwrap();
+        assert_eq!(r, Array::scalar_int(6));
+        assert_eq!(
+            einsum("", &[Array::scalar_int(3)]).unwrap(),
+            Array::scalar_int(3)
+        );
+    }
+
+    #[test]
+    fn einsum_dtypes_and_empty() {
+        let t = bools(&[2], vec![true, true]);
+        assert_eq!(
+            einsum("i->", std::slice::from_ref(&t)).unwrap(),
+            Array::scalar_bool(true)
+        );
+        assert_eq!(
+            einsum("i,i", &[t, bools(&[2], vec![true, false])]).unwrap(),
+            Array::scalar_bool(true)
+        );
+        let r = einsum("i,i", &[f32s(&[3], vec![0.0, 1.0, 2.0]), arange(&[3])]).unwrap();
+        assert_eq!(r, Array::scalar_f64(5.0));
+        let z = c128(
+            &[2, 2],
+            vec![(1.0, 1.0), (2.0, 0.0), (3.0, 0.0), (0.0, 4.0)],
+        );
+        assert_eq!(
+            einsum("ij->", &[z]).unwrap(),
+            Array::scalar_c64(C64::new(6.0, 5.0))
+        );
+        assert_eq!(
+            einsum("i,i", &[f64s(&[0], vec![]), f64s(&[0], vec![])]).unwrap(),
+            Array::scalar_f64(0.0)
+        );
+        assert_eq!(
+            einsum("ij->j", &[ints(&[0, 3], vec![])]).unwrap(),
+            ints(&[3], vec![0; 3])
+        );
+        let big = 1i64 << 62;
+        let e = einsum("i,i", &[ints(&[2], vec![big, big]), ints(&[2], vec![2, 0])]);
+        assert_eq!(e, Err(OpError::overflow("einsum")));
+        let long = f64s(&[100_000], vec![0.0; 100_000]);
+        assert!(matches!(
+            einsum("i,j", &[long.clone(), long]),
+            Err(OpError::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn einsum_errors() {
+        let a = arange(&[2, 3]);
+        let domain = |r: OpResult<Array>| matches!(r, Err(OpError::Domain { arg: Some(0), .. }));
+        assert!(domain(einsum("...i->i", std::slice::from_ref(&a))));
+        assert!(domain(einsum("ij->ii", std::slice::from_ref(&a))));
+        assert!(domain(einsum("ij->k", std::slice::from_ref(&a))));
+        assert!(domain(einsum("ij", &[a.clone(), a.clone()])));
+        assert!(domain(einsum("ij,jk", std::slice::from_ref(&a))));
+        assert!(domain(einsum("i->i->", &[arange(&[2])])));
+        assert!(domain(einsum("1", &[arange(&[2])])));
+        assert_eq!(shape_arg(einsum("ii", std::slice::from_ref(&a))), Some(1));
+        assert_eq!(shape_arg(einsum("ijk", std::slice::from_ref(&a))), Some(1));
+        assert_eq!(shape_arg(einsum("i", &[Array::scalar_int(3)])), Some(1));
+        assert_eq!(
+            shape_arg(einsum("i,i", &[arange(&[3]), arange(&[2])])),
+            Some(2)
+        );
+    }
+}
