@@ -120,7 +120,11 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                     "auto" => None,
                     "always" => Some(true),
                     "never" => Some(false),
-                    other => return Err(Usage(format!("--color takes auto, always or never, not `{other}`"))),
+                    other => {
+                        return Err(Usage(format!(
+                            "--color takes auto, always or never, not `{other}`"
+                        )));
+                    }
                 }
             }
             "--format" => {
@@ -129,29 +133,41 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                     "long" => NumberFormat::Long,
                     "sci" => NumberFormat::Sci,
                     "rat" => NumberFormat::Rat,
-                    other => return Err(Usage(format!("--format takes short, long, sci or rat, not `{other}`"))),
+                    other => {
+                        return Err(Usage(format!(
+                            "--format takes short, long, sci or rat, not `{other}`"
+                        )));
+                    }
                 }
             }
             "--precision" => {
                 let v = value("--precision")?;
-                o.precision = Some(
-                    v.parse::<usize>()
-                        .ok()
-                        .filter(|&p| p <= 17)
-                        .ok_or_else(|| Usage(format!("--precision takes a whole number from 0 to 17, not `{v}`")))?,
-                );
+                o.precision = Some(v.parse::<usize>().ok().filter(|&p| p <= 17).ok_or_else(
+                    || {
+                        Usage(format!(
+                            "--precision takes a whole number from 0 to 17, not `{v}`"
+                        ))
+                    },
+                )?);
             }
             "--max-memory" => {
                 let v = value("--max-memory")?;
-                limits::set_max_bytes(parse_bytes(&v).ok_or_else(|| Usage(format!("--max-memory takes a size like 512M or 8G, not `{v}`")))?);
+                limits::set_max_bytes(parse_bytes(&v).ok_or_else(|| {
+                    Usage(format!(
+                        "--max-memory takes a size like 512M or 8G, not `{v}`"
+                    ))
+                })?);
             }
             "--max-input" => {
                 let v = value("--max-input")?;
-                o.max_input = parse_bytes(&v).ok_or_else(|| Usage(format!("--max-input takes a size like 1M, not `{v}`")))?;
+                o.max_input = parse_bytes(&v)
+                    .ok_or_else(|| Usage(format!("--max-input takes a size like 1M, not `{v}`")))?;
             }
             "--" => only_files = true,
             "-" => o.inputs.push(Input::Stdin),
-            f if f.starts_with('-') && f.len() > 1 => return Err(Usage(format!("unknown option `{f}`"))),
+            f if f.starts_with('-') && f.len() > 1 => {
+                return Err(Usage(format!("unknown option `{f}`")));
+            }
             _ => o.inputs.push(Input::File(arg)),
         }
     }
@@ -202,8 +218,12 @@ fn run() -> Result<ExitCode> {
         }
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let out_color = options.color.unwrap_or(!no_color && std::io::stdout().is_terminal());
-    let err_color = options.color.unwrap_or(!no_color && std::io::stderr().is_terminal());
+    let out_color = options
+        .color
+        .unwrap_or(!no_color && std::io::stdout().is_terminal());
+    let err_color = options
+        .color
+        .unwrap_or(!no_color && std::io::stderr().is_terminal());
     colored::control::set_override(out_color || err_color);
 
     let mut session = Session::new();
@@ -264,7 +284,9 @@ fn run() -> Result<ExitCode> {
 
 fn read_capped(path: &str, cap: usize) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?.take(cap as u64 + 1).read_to_end(&mut bytes)?;
+    std::fs::File::open(path)?
+        .take(cap as u64 + 1)
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -281,7 +303,10 @@ impl Runner {
     /// Checks size and UTF-8; reports and returns `None` if the input is refused.
     fn decode(&mut self, name: &str, bytes: Vec<u8>, cap: usize) -> Result<Option<String>> {
         if bytes.len() > cap {
-            eprintln!("tensorcalc: {name} is larger than {} (--max-input)", limits::bytes_text(cap as f64));
+            eprintln!(
+                "tensorcalc: {name} is larger than {} (--max-input)",
+                limits::bytes_text(cap as f64)
+            );
             self.worst = 2;
             return Ok(None);
         }
@@ -332,7 +357,11 @@ impl Runner {
                             writeln!(out, "{line}")?;
                         }
                     } else {
-                        writeln!(out, "{}", paint(&self.session.render(o, &src), self.out_color))?;
+                        writeln!(
+                            out,
+                            "{}",
+                            paint(&self.session.render(o, &src), self.out_color)
+                        )?;
                     }
                 }
                 Outcome::Text(_) | Outcome::Quit => {}

@@ -37,7 +37,10 @@ pub fn needs_more(text: &str) -> bool {
 }
 
 pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<ExitCode> {
-    println!("tensorcalc {} — type :help for help, :quit to leave", env!("CARGO_PKG_VERSION"));
+    println!(
+        "tensorcalc {} — type :help for help, :quit to leave",
+        env!("CARGO_PKG_VERSION")
+    );
     let mut editor = DefaultEditor::new()?;
     loop {
         let mut entry = String::new();
@@ -76,7 +79,9 @@ pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<Ex
         for o in &outcomes {
             let text = session.render(o, &src);
             match o {
-                tensorcalc::Outcome::Value { .. } | tensorcalc::Outcome::Text(_) => println!("{}", paint(&text, out_color)),
+                tensorcalc::Outcome::Value { .. } | tensorcalc::Outcome::Text(_) => {
+                    println!("{}", paint(&text, out_color))
+                }
                 tensorcalc::Outcome::Diagnostic(_) => eprintln!("{}", paint(&text, err_color)),
                 tensorcalc::Outcome::Quit => return Ok(ExitCode::SUCCESS),
             }

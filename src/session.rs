@@ -5,14 +5,19 @@ use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
 use crate::eval::{Evaluator, Value};
-use crate::render::{FormatOptions, Markup, SourceFile, render_diagnostic, render_value, value_json};
+use crate::render::{
+    FormatOptions, Markup, SourceFile, render_diagnostic, render_value, value_json,
+};
 use crate::syntax::parse;
 
 /// What one statement (or a syntax error) produced.
 #[derive(Clone, Debug)]
 pub enum Outcome {
     /// A value to display; `name` is set for assignments.
-    Value { name: Option<String>, value: Rc<Value> },
+    Value {
+        name: Option<String>,
+        value: Rc<Value>,
+    },
     /// An error, warning or note.
     Diagnostic(Diagnostic),
     /// Output of a `:command` (help, a workspace listing, timings).

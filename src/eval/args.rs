@@ -36,7 +36,13 @@ impl Args {
     }
 
     /// An error about argument `i` (or the whole call for `None`).
-    pub fn error(&self, kind: ErrorKind, at: Option<usize>, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        kind: ErrorKind,
+        at: Option<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         let span = at.map_or(self.call_span, |i| self.span(i));
         Diagnostic::error(kind, format!("{}: {}", self.builtin.name, message.into()))
             .primary(span, label)
@@ -82,7 +88,9 @@ impl Args {
 
     /// All positional arrays from `start` on.
     pub fn arrays_from(&self, start: usize) -> EResult<Vec<Array>> {
-        (start..self.len()).map(|i| self.array(i).cloned()).collect()
+        (start..self.len())
+            .map(|i| self.array(i).cloned())
+            .collect()
     }
 
     pub fn string(&self, i: usize) -> EResult<&str> {
@@ -126,7 +134,14 @@ impl Args {
     }
 
     fn size_from(&self, z: C64, at: Option<usize>) -> EResult<usize> {
-        let bad = |why: String| self.error(ErrorKind::Domain, at, format!("sizes must be whole numbers ≥ 0, {why}"), why.clone());
+        let bad = |why: String| {
+            self.error(
+                ErrorKind::Domain,
+                at,
+                format!("sizes must be whole numbers ≥ 0, {why}"),
+                why.clone(),
+            )
+        };
         if z.im != 0.0 {
             return Err(bad("got a complex number".into()));
         }
@@ -144,7 +159,12 @@ impl Args {
             return Err(bad(format!("got {v}")));
         }
         if v >= 2f64.powi(62) {
-            return Err(self.error(ErrorKind::Limit, at, format!("size {v:e} is too large"), "too large"));
+            return Err(self.error(
+                ErrorKind::Limit,
+                at,
+                format!("size {v:e} is too large"),
+                "too large",
+            ));
         }
         Ok(v as usize)
     }
@@ -157,7 +177,10 @@ impl Args {
             if a.ndim() != 1 {
                 return Err(self.type_error(start, "a shape: sizes, or one vector of sizes"));
             }
-            return a.iter_c64().map(|z| self.size_from(z, Some(start))).collect();
+            return a
+                .iter_c64()
+                .map(|z| self.size_from(z, Some(start)))
+                .collect();
         }
         (start..end).map(|i| self.size(i)).collect()
     }
@@ -167,9 +190,12 @@ impl Args {
     }
 
     fn kw_error(&self, span: Span, name: &str, expected: &str) -> Diagnostic {
-        Diagnostic::error(ErrorKind::Type, format!("{}: `{name}` must be {expected}", self.builtin.name))
-            .primary(span, "here")
-            .note(format!("signature: {}", self.builtin.signature))
+        Diagnostic::error(
+            ErrorKind::Type,
+            format!("{}: `{name}` must be {expected}", self.builtin.name),
+        )
+        .primary(span, "here")
+        .note(format!("signature: {}", self.builtin.signature))
     }
 
     pub fn kw_int(&self, name: &str) -> EResult<Option<i64>> {
@@ -213,7 +239,8 @@ impl Args {
         };
         let names = DType::ALL.map(|d| format!("\"{d}\"")).join(", ");
         match v {
-            Value::Str(s) => DType::from_name(s).ok_or_else(|| self.kw_error(span, "dtype", &format!("one of {names}"))),
+            Value::Str(s) => DType::from_name(s)
+                .ok_or_else(|| self.kw_error(span, "dtype", &format!("one of {names}"))),
             _ => Err(self.kw_error(span, "dtype", &format!("a string: one of {names}"))),
         }
     }

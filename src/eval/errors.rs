@@ -40,7 +40,11 @@ pub fn atom(text: &str) -> String {
         }
         depth > 0 || c.is_alphanumeric() || matches!(c, '_' | '.' | '(' | ')' | '[' | ']' | '\'')
     });
-    if simple { text.to_string() } else { format!("({text})") }
+    if simple {
+        text.to_string()
+    } else {
+        format!("({text})")
+    }
 }
 
 /// Shapes aligned from the right with the clashing axis marked.
@@ -49,7 +53,11 @@ pub fn aligned_shapes(a: &[usize], b: &[usize], axis_from_right: usize) -> Strin
     let cell = |s: &[usize], k: usize| -> String {
         // k counts from the left of the aligned n-wide layout.
         let pad = n - s.len();
-        if k < pad { String::new() } else { s[k - pad].to_string() }
+        if k < pad {
+            String::new()
+        } else {
+            s[k - pad].to_string()
+        }
     };
     let widths: Vec<usize> = (0..n)
         .map(|k| cell(a, k).len().max(cell(b, k).len()).max(1))
@@ -75,10 +83,8 @@ pub fn aligned_shapes(a: &[usize], b: &[usize], axis_from_right: usize) -> Strin
     )
 }
 
-const BROADCAST_RULE: &str =
-    "rule: shapes are compared from the right; two axes fit when they are equal or one of them is 1, and missing axes count as 1";
-const MATMUL_RULE: &str =
-    "rule: m×k @ k×n gives m×n: the last axis of the left operand must equal the second-to-last axis of the right one (a vector on the left acts as 1×k, on the right as k×1)";
+const BROADCAST_RULE: &str = "rule: shapes are compared from the right; two axes fit when they are equal or one of them is 1, and missing axes count as 1";
+const MATMUL_RULE: &str = "rule: m×k @ k×n gives m×n: the last axis of the left operand must equal the second-to-last axis of the right one (a vector on the left acts as 1×k, on the right as k×1)";
 
 fn transposed(shape: &[usize]) -> Option<Vec<usize>> {
     (shape.len() >= 2).then(|| {
@@ -90,12 +96,22 @@ fn transposed(shape: &[usize]) -> Option<Vec<usize>> {
 }
 
 /// The diagnostic for a failed binary operator.
-pub fn binary_error(op: BinOp, op_span: Span, lhs: &Operand, rhs: &Operand, err: OpError) -> Diagnostic {
+pub fn binary_error(
+    op: BinOp,
+    op_span: Span,
+    lhs: &Operand,
+    rhs: &Operand,
+    err: OpError,
+) -> Diagnostic {
     let (ls, rs) = (shape_text(lhs.shape()), shape_text(rhs.shape()));
     match err {
         OpError::MatmulInner { .. } => {
             let k1 = lhs.shape()[lhs.shape().len() - 1];
-            let k2 = if rhs.shape().len() == 1 { rhs.shape()[0] } else { rhs.shape()[rhs.shape().len() - 2] };
+            let k2 = if rhs.shape().len() == 1 {
+                rhs.shape()[0]
+            } else {
+                rhs.shape()[rhs.shape().len() - 2]
+            };
             let mut d = Diagnostic::error(
                 ErrorKind::Shape,
                 format!("matmul: {ls} @ {rs}: inner dimensions differ ({k1} ≠ {k2})"),
@@ -138,12 +154,20 @@ pub fn binary_error(op: BinOp, op_span: Span, lhs: &Operand, rhs: &Operand, err:
             .secondary(lhs.span, ls)
             .primary(op_span, "batched matrix product")
             .secondary(rhs.span, rs);
-            if let Err(OpError::Broadcast { axis_from_right, .. }) = broadcast_shapes(lb, rb) {
-                d = d.note(format!("batch axes {}", aligned_shapes(lb, rb, axis_from_right)));
+            if let Err(OpError::Broadcast {
+                axis_from_right, ..
+            }) = broadcast_shapes(lb, rb)
+            {
+                d = d.note(format!(
+                    "batch axes {}",
+                    aligned_shapes(lb, rb, axis_from_right)
+                ));
             }
             d.note("rule: the axes before the last two are batch axes and broadcast like elementwise operands")
         }
-        OpError::Broadcast { axis_from_right, .. } => {
+        OpError::Broadcast {
+            axis_from_right, ..
+        } => {
             let mut d = Diagnostic::error(
                 ErrorKind::Shape,
                 format!("{}: shapes {ls} and {rs} do not broadcast", op.name()),
@@ -183,9 +207,21 @@ fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<usize>)> {
             out.push((text, shape));
         }
     };
-    try_fix(format!("{a} @ {b}'"), Some(lhs.shape().to_vec()), transposed(rhs.shape()));
-    try_fix(format!("{a}' @ {b}"), transposed(lhs.shape()), Some(rhs.shape().to_vec()));
-    try_fix(format!("{b} @ {a}"), Some(rhs.shape().to_vec()), Some(lhs.shape().to_vec()));
+    try_fix(
+        format!("{a} @ {b}'"),
+        Some(lhs.shape().to_vec()),
+        transposed(rhs.shape()),
+    );
+    try_fix(
+        format!("{a}' @ {b}"),
+        transposed(lhs.shape()),
+        Some(rhs.shape().to_vec()),
+    );
+    try_fix(
+        format!("{b} @ {a}"),
+        Some(rhs.shape().to_vec()),
+        Some(lhs.shape().to_vec()),
+    );
     // Swapping the operands is only worth saying when nothing simpler works.
     if out.len() > 1 && out.last().is_some_and(|(t, _)| t.starts_with(&b)) {
         out.pop();
@@ -201,7 +237,7 @@ fn broadcast_fixes(op: BinOp, lhs: &Operand, rhs: &Operand) -> Vec<String> {
     let mut out = Vec::new();
     if op == BinOp::Mul
         && ls.len() >= 2
-        && rs.len() >= 1
+        && !rs.is_empty()
         && let Ok(shape) = matmul_shape(ls, rs)
     {
         out.push(format!(
@@ -219,7 +255,10 @@ fn broadcast_fixes(op: BinOp, lhs: &Operand, rhs: &Operand) -> Vec<String> {
             ));
         }
         if op == BinOp::Mul {
-            out.push(format!("outer({a}, {b}) gives the outer product, {}×{}", ls[0], rs[0]));
+            out.push(format!(
+                "outer({a}, {b}) gives the outer product, {}×{}",
+                ls[0], rs[0]
+            ));
         }
     }
     if let Some(t) = transposed(rs)
@@ -315,7 +354,10 @@ pub fn cast_error_text(err: &CastError, to: &str) -> (String, String) {
             "replace NaN and infinities first, e.g. with clip or a mask".to_string(),
         ),
         CastError::OutOfRange(v) => (
-            format!("{} is outside the range of {to}", crate::render::float_repr(*v)),
+            format!(
+                "{} is outside the range of {to}",
+                crate::render::float_repr(*v)
+            ),
             format!("{to} holds {} to {}", i64::MIN, i64::MAX),
         ),
     }

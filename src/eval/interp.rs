@@ -99,8 +99,11 @@ impl Evaluator {
                 check_assignable(name, *name_span)?;
                 let v = self.eval(value)?;
                 if matches!(*v, Value::Nothing) {
-                    return Err(Diagnostic::error(ErrorKind::Type, "this expression has no value to assign")
-                        .primary(value.span, "gives nothing"));
+                    return Err(Diagnostic::error(
+                        ErrorKind::Type,
+                        "this expression has no value to assign",
+                    )
+                    .primary(value.span, "gives nothing"));
                 }
                 self.vars.insert(name.clone(), v.clone());
                 Ok(Produced {
@@ -131,7 +134,11 @@ impl Evaluator {
                     let all = names.first().unwrap().1.to(names.last().unwrap().1);
                     return Err(Diagnostic::error(
                         ErrorKind::Type,
-                        format!("this gives {} results but {} names are given", parts.len(), names.len()),
+                        format!(
+                            "this gives {} results but {} names are given",
+                            parts.len(),
+                            names.len()
+                        ),
                     )
                     .primary(all, format!("{} names", names.len()))
                     .secondary(value.span, format!("{} results", parts.len())));
@@ -139,31 +146,50 @@ impl Evaluator {
                 for ((n, _), (_, p)) in names.iter().zip(parts) {
                     self.vars.insert(n.clone(), Rc::new(p.clone()));
                 }
-                Ok(Produced { name: None, value: v })
+                Ok(Produced {
+                    name: None,
+                    value: v,
+                })
             }
         }
     }
 
-    fn assign_index(&mut self, name: &str, name_span: Span, items: &[IndexItem], value: &Expr) -> EResult<Produced> {
+    fn assign_index(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        items: &[IndexItem],
+        value: &Expr,
+    ) -> EResult<Produced> {
         let Some(current) = self.vars.get(name).cloned() else {
             return Err(self.unknown_name(name, name_span));
         };
         let Value::Array(target) = &*current else {
-            return Err(Diagnostic::error(ErrorKind::Type, format!("cannot index into {}", current.describe()))
-                .primary(name_span, current.describe()));
+            return Err(Diagnostic::error(
+                ErrorKind::Type,
+                format!("cannot index into {}", current.describe()),
+            )
+            .primary(name_span, current.describe()));
         };
         let specs = self.index_specs(items)?;
-        let sel = select(target.shape(), &specs).map_err(|(pos, e)| self.index_error(items, pos, target, e))?;
+        let sel = select(target.shape(), &specs)
+            .map_err(|(pos, e)| self.index_error(items, pos, target, e))?;
         let v = self.eval(value)?;
         let Value::Array(va) = &*v else {
-            return Err(Diagnostic::error(ErrorKind::Type, format!("cannot store {} in an array", v.describe()))
-                .primary(value.span, v.describe()));
+            return Err(Diagnostic::error(
+                ErrorKind::Type,
+                format!("cannot store {} in an array", v.describe()),
+            )
+            .primary(value.span, v.describe()));
         };
         let mut updated = target.clone();
         scatter(&mut updated, &sel, va).map_err(|e| {
             let target_span = name_span.to(items.last().map_or(name_span, |i| i.span()));
             match e {
-                AssignError::Shape { value: vs, target: ts } => Diagnostic::error(
+                AssignError::Shape {
+                    value: vs,
+                    target: ts,
+                } => Diagnostic::error(
                     ErrorKind::Shape,
                     format!(
                         "cannot assign {} values to a {} selection",
@@ -204,7 +230,11 @@ impl Evaluator {
             ExprKind::Name(n) => self.lookup(n, e.span),
             ExprKind::Paren(inner) => self.eval(inner),
             ExprKind::Array(elems) => self.eval_array(elems, e.span),
-            ExprKind::Unary { op, op_span, operand } => {
+            ExprKind::Unary {
+                op,
+                op_span,
+                operand,
+            } => {
                 let v = self.eval(operand)?;
                 let a = self.expect_array(&v, operand.span)?;
                 arith::unary(*op, a).map(arr).map_err(|err| {
@@ -218,8 +248,16 @@ impl Evaluator {
                 let v = self.eval(operand)?;
                 let a = self.expect_array(&v, operand.span)?;
                 if a.ndim() < 2 {
-                    let kind = if a.ndim() == 0 { "a scalar" } else { "a vector" };
-                    let effect = if a.dtype() == DType::Complex128 { "only conjugates it" } else { "changes nothing" };
+                    let kind = if a.ndim() == 0 {
+                        "a scalar"
+                    } else {
+                        "a vector"
+                    };
+                    let effect = if a.dtype() == DType::Complex128 {
+                        "only conjugates it"
+                    } else {
+                        "changes nothing"
+                    };
                     let mut note = Diagnostic::warning(format!("`'` on {kind} {effect}"))
                         .primary(*op_span, "transpose")
                         .secondary(operand.span, shape_text(a.shape()));
@@ -238,10 +276,15 @@ impl Evaluator {
                 let v = self.eval(target)?;
                 let a = self.expect_array(&v, target.span)?;
                 let specs = self.index_specs(items)?;
-                let sel = select(a.shape(), &specs).map_err(|(pos, err)| self.index_error(items, pos, a, err))?;
+                let sel = select(a.shape(), &specs)
+                    .map_err(|(pos, err)| self.index_error(items, pos, a, err))?;
                 Ok(arr(gather(a, &sel)))
             }
-            ExprKind::Call { name, name_span, args } => self.call(name, *name_span, args, e.span),
+            ExprKind::Call {
+                name,
+                name_span,
+                args,
+            } => self.call(name, *name_span, args, e.span),
         }
     }
 
@@ -257,7 +300,10 @@ impl Evaluator {
         let mut acc = self.eval(cur)?;
         let mut acc_span = cur.span;
         for node in spine.into_iter().rev() {
-            let ExprKind::Binary { op, op_span, rhs, .. } = &node.kind else {
+            let ExprKind::Binary {
+                op, op_span, rhs, ..
+            } = &node.kind
+            else {
                 unreachable!("the spine holds binary nodes")
             };
             let r = self.eval(rhs)?;
@@ -267,7 +313,13 @@ impl Evaluator {
         Ok(acc)
     }
 
-    fn binary(&mut self, op: BinOp, op_span: Span, lhs: (&Rc<Value>, Span), rhs: (&Rc<Value>, Span)) -> EResult<Rc<Value>> {
+    fn binary(
+        &mut self,
+        op: BinOp,
+        op_span: Span,
+        lhs: (&Rc<Value>, Span),
+        rhs: (&Rc<Value>, Span),
+    ) -> EResult<Rc<Value>> {
         let a = self.expect_array(lhs.0, lhs.1)?;
         let b = self.expect_array(rhs.0, rhs.1)?;
         arith::binary(op, a, b).map(arr).map_err(|err| {
@@ -288,9 +340,14 @@ impl Evaluator {
     fn expect_array<'v>(&self, v: &'v Value, span: Span) -> EResult<&'v Array> {
         match v {
             Value::Array(a) => Ok(a),
-            Value::Str(_) => Err(Diagnostic::error(ErrorKind::Type, "a string cannot be used as a number")
-                .primary(span, "string")
-                .note("strings are only for arguments such as dtype=\"float32\" or einsum's subscripts")),
+            Value::Str(_) => Err(Diagnostic::error(
+                ErrorKind::Type,
+                "a string cannot be used as a number",
+            )
+            .primary(span, "string")
+            .note(
+                "strings are only for arguments such as dtype=\"float32\" or einsum's subscripts",
+            )),
             Value::Tuple(p) => Err(Diagnostic::error(
                 ErrorKind::Type,
                 format!("this gives {} results; pick one or unpack them", p.len()),
@@ -298,10 +355,16 @@ impl Evaluator {
             .primary(span, v.describe())
             .help(format!(
                 "unpack with {} = ...",
-                (0..p.len()).map(|i| format!("r{i}")).collect::<Vec<_>>().join(", ")
+                (0..p.len())
+                    .map(|i| format!("r{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
-            Value::Nothing => Err(Diagnostic::error(ErrorKind::Type, "this expression has no value")
-                .primary(span, "gives nothing")),
+            Value::Nothing => Err(Diagnostic::error(
+                ErrorKind::Type,
+                "this expression has no value",
+            )
+            .primary(span, "gives nothing")),
         }
     }
 
@@ -323,16 +386,23 @@ impl Evaluator {
 
     fn unknown_name(&self, name: &str, span: Span) -> Diagnostic {
         if builtins::find(name).is_some() {
-            return Diagnostic::error(ErrorKind::Name, format!("`{name}` is a function, not a value"))
-                .primary(span, "function")
-                .help(format!("call it: {}", builtins::find(name).expect("found").signature));
+            return Diagnostic::error(
+                ErrorKind::Name,
+                format!("`{name}` is a function, not a value"),
+            )
+            .primary(span, "function")
+            .help(format!(
+                "call it: {}",
+                builtins::find(name).expect("found").signature
+            ));
         }
         let mut candidates: Vec<&str> = self.vars.keys().map(String::as_str).collect();
         candidates.extend(CONSTANTS);
         for n in builtins::names() {
             candidates.push(n);
         }
-        let mut d = Diagnostic::error(ErrorKind::Name, format!("unknown name `{name}`")).primary(span, "not defined");
+        let mut d = Diagnostic::error(ErrorKind::Name, format!("unknown name `{name}`"))
+            .primary(span, "not defined");
         if let Some(best) = closest(name, candidates.into_iter()) {
             d = d.help(format!("did you mean `{best}`?"));
         } else if self.vars.is_empty() {
@@ -357,7 +427,9 @@ impl Evaluator {
         };
         let mut dtype = DType::Bool;
         for (i, v) in values.iter().enumerate() {
-            let Value::Array(a) = &**v else { unreachable!() };
+            let Value::Array(a) = &**v else {
+                unreachable!()
+            };
             if a.shape() != first.as_slice() {
                 return Err(Diagnostic::error(
                     ErrorKind::Shape,
@@ -372,11 +444,16 @@ impl Evaluator {
                 .secondary(elems[0].span, shape_text(&first))
                 .note("every element (row) of an array literal must have the same shape"));
             }
-            dtype = if i == 0 { a.dtype() } else { promote(dtype, false, a.dtype(), false) };
+            dtype = if i == 0 {
+                a.dtype()
+            } else {
+                promote(dtype, false, a.dtype(), false)
+            };
         }
         let mut shape = vec![values.len()];
         shape.extend(&first);
-        limits::check_alloc(&shape, dtype).map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
+        limits::check_alloc(&shape, dtype)
+            .map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
         let parts: Vec<Array> = values
             .iter()
             .map(|v| match &**v {
@@ -392,7 +469,9 @@ impl Evaluator {
         for item in items {
             specs.push(match item {
                 IndexItem::Ellipsis(_) => IndexSpec::Ellipsis,
-                IndexItem::Slice { start, stop, step, .. } => IndexSpec::Slice {
+                IndexItem::Slice {
+                    start, stop, step, ..
+                } => IndexSpec::Slice {
                     start: self.slice_bound(start.as_ref())?,
                     stop: self.slice_bound(stop.as_ref())?,
                     step: self.slice_bound(step.as_ref())?,
@@ -402,9 +481,13 @@ impl Evaluator {
                     let a = self.expect_array(&v, e.span)?;
                     match a {
                         Array::Bool(m) if m.ndim() > 0 => IndexSpec::Mask(m.clone()),
-                        Array::Int(x) if x.ndim() == 0 => IndexSpec::Int(*x.iter().next().expect("0-d")),
+                        Array::Int(x) if x.ndim() == 0 => {
+                            IndexSpec::Int(*x.iter().next().expect("0-d"))
+                        }
                         Array::Int(x) => IndexSpec::IntArray(x.clone()),
-                        Array::F64(x) if x.is_empty() => IndexSpec::IntArray(ArrayD::zeros(IxDyn(x.shape()))),
+                        Array::F64(x) if x.is_empty() => {
+                            IndexSpec::IntArray(ArrayD::zeros(IxDyn(x.shape())))
+                        }
                         _ => return Err(index_type_error(a, e.span)),
                     }
                 }
@@ -417,15 +500,27 @@ impl Evaluator {
         let Some(e) = e else { return Ok(None) };
         let v = self.eval(e)?;
         match &*v {
-            Value::Array(Array::Int(x)) if x.ndim() == 0 => Ok(Some(*x.iter().next().expect("0-d"))),
+            Value::Array(Array::Int(x)) if x.ndim() == 0 => {
+                Ok(Some(*x.iter().next().expect("0-d")))
+            }
             Value::Array(a) => Err(index_type_error(a, e.span)),
-            other => Err(self.expect_array(other, e.span).err().expect("not an array")),
+            other => Err(self.expect_array(other, e.span).expect_err("not an array")),
         }
     }
 
-    fn index_error(&self, items: &[IndexItem], pos: Option<usize>, target: &Array, err: crate::ops::OpError) -> Diagnostic {
+    fn index_error(
+        &self,
+        items: &[IndexItem],
+        pos: Option<usize>,
+        target: &Array,
+        err: crate::ops::OpError,
+    ) -> Diagnostic {
         let span = pos.and_then(|p| items.get(p)).map_or_else(
-            || items.first().map_or(Span::default(), |f| f.span().to(items.last().expect("non-empty").span())),
+            || {
+                items.first().map_or(Span::default(), |f| {
+                    f.span().to(items.last().expect("non-empty").span())
+                })
+            },
             |i| i.span(),
         );
         let label = match &err {
@@ -435,11 +530,21 @@ impl Evaluator {
         generic_error("index", err).primary(span, label)
     }
 
-    fn call(&mut self, name: &str, name_span: Span, args: &[Arg], span: Span) -> EResult<Rc<Value>> {
+    fn call(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        args: &[Arg],
+        span: Span,
+    ) -> EResult<Rc<Value>> {
         let Some(builtin) = builtins::find(name) else {
-            let mut d = Diagnostic::error(ErrorKind::Name, format!("unknown function `{name}`")).primary(name_span, "not a built-in function");
+            let mut d = Diagnostic::error(ErrorKind::Name, format!("unknown function `{name}`"))
+                .primary(name_span, "not a built-in function");
             if let Some(best) = closest(name, builtins::names()) {
-                d = d.help(format!("did you mean `{best}`? {}", builtins::find(best).expect("found").signature));
+                d = d.help(format!(
+                    "did you mean `{best}`? {}",
+                    builtins::find(best).expect("found").signature
+                ));
             }
             if self.vars.contains_key(name) {
                 d = d.note(format!("`{name}` is a variable; index it with {name}[...]"));
@@ -453,25 +558,37 @@ impl Evaluator {
             match &a.keyword {
                 None => {
                     if !kw.is_empty() {
-                        return Err(Diagnostic::error(ErrorKind::Syntax, "positional argument after a keyword argument")
-                            .primary(a.value.span, "move this before the keyword arguments")
-                            .note(format!("signature: {}", builtin.signature)));
+                        return Err(Diagnostic::error(
+                            ErrorKind::Syntax,
+                            "positional argument after a keyword argument",
+                        )
+                        .primary(a.value.span, "move this before the keyword arguments")
+                        .note(format!("signature: {}", builtin.signature)));
                     }
                     pos.push((v, a.value.span));
                 }
                 Some((k, kspan)) => {
                     if !builtin.keywords.contains(&k.as_str()) {
-                        let mut d = Diagnostic::error(ErrorKind::Type, format!("{name}: unknown keyword argument `{k}`"))
-                            .primary(*kspan, "not a keyword of this function")
-                            .note(format!("signature: {}", builtin.signature));
+                        let mut d = Diagnostic::error(
+                            ErrorKind::Type,
+                            format!("{name}: unknown keyword argument `{k}`"),
+                        )
+                        .primary(*kspan, "not a keyword of this function")
+                        .note(format!("signature: {}", builtin.signature));
                         if let Some(best) = closest(k, builtin.keywords.iter().copied()) {
                             d = d.help(format!("did you mean `{best}`?"));
                         }
                         return Err(d);
                     }
-                    if kw.iter().any(|(n, ..): &(String, Span, Rc<Value>, Span)| n == k) {
-                        return Err(Diagnostic::error(ErrorKind::Syntax, format!("keyword argument `{k}` given twice"))
-                            .primary(*kspan, "again here"));
+                    if kw
+                        .iter()
+                        .any(|(n, ..): &(String, Span, Rc<Value>, Span)| n == k)
+                    {
+                        return Err(Diagnostic::error(
+                            ErrorKind::Syntax,
+                            format!("keyword argument `{k}` given twice"),
+                        )
+                        .primary(*kspan, "again here"));
                     }
                     kw.push((k.clone(), *kspan, v, a.value.span));
                 }
@@ -494,7 +611,11 @@ impl Evaluator {
             };
             return Err(Diagnostic::error(
                 ErrorKind::Type,
-                format!("{name} takes {expected} positional argument{}, got {}", if expected == "1" { "" } else { "s" }, call.len()),
+                format!(
+                    "{name} takes {expected} positional argument{}, got {}",
+                    if expected == "1" { "" } else { "s" },
+                    call.len()
+                ),
             )
             .primary(span, format!("{} given", call.len()))
             .note(format!("signature: {}", builtin.signature)));
@@ -509,8 +630,11 @@ fn arr(a: Array) -> Rc<Value> {
 
 fn check_assignable(name: &str, span: Span) -> EResult<()> {
     if RESERVED.contains(&name) {
-        return Err(Diagnostic::error(ErrorKind::Syntax, format!("`{name}` is a constant and cannot be assigned"))
-            .primary(span, "constant"));
+        return Err(Diagnostic::error(
+            ErrorKind::Syntax,
+            format!("`{name}` is a constant and cannot be assigned"),
+        )
+        .primary(span, "constant"));
     }
     Ok(())
 }
@@ -567,7 +691,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

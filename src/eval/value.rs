@@ -312,7 +312,9 @@ impl Array {
                 }
                 Array::F64(a.mapv(|z| z.re)).cast(to)?
             }
-            (_, DType::Bool) => Array::Bool(with_array!(self, a => a.mapv(|x| x.to_c64() != C64::new(0.0, 0.0)))),
+            (_, DType::Bool) => {
+                Array::Bool(with_array!(self, a => a.mapv(|x| x.to_c64() != C64::new(0.0, 0.0))))
+            }
             (Array::Bool(a), DType::Int64) => Array::Int(a.mapv(i64::from_bool)),
             (Array::Bool(a), DType::Float32) => Array::F32(a.mapv(f32::from_bool)),
             (Array::Bool(a), DType::Float64) => Array::F64(a.mapv(f64::from_bool)),

@@ -19,7 +19,12 @@ fn operand_dtype(a: &Array, b: &Array) -> DType {
     promote(a.dtype(), a.is_scalar(), b.dtype(), b.is_scalar())
 }
 
-fn pair<T>(a: &Array, b: &Array, to: DType, get: impl Fn(Array) -> ArrayD<T>) -> (ArrayD<T>, ArrayD<T>) {
+fn pair<T>(
+    a: &Array,
+    b: &Array,
+    to: DType,
+    get: impl Fn(Array) -> ArrayD<T>,
+) -> (ArrayD<T>, ArrayD<T>) {
     (get(a.widen(to)), get(b.widen(to)))
 }
 
@@ -90,7 +95,9 @@ pub fn binary(op: BinOp, a: &Array, b: &Array) -> OpResult<Array> {
         BinOp::FloorDiv => floor_divide(a, b, dt),
         BinOp::Mod => modulo(a, b, dt),
         BinOp::Pow => power(a, b, dt),
-        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => compare(op, a, b, dt),
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            compare(op, a, b, dt)
+        }
         BinOp::And | BinOp::Or => logical(op, a, b, dt),
         BinOp::MatMul | BinOp::LeftDiv => unreachable!("handled above"),
     }
@@ -109,7 +116,10 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
                     return Err(OpError::DType {
                         op: name.to_string(),
                         dtype: DType::Bool,
-                        hint: Some("convert first: int64(a) - int64(b), or use a != b for exclusive or".into()),
+                        hint: Some(
+                            "convert first: int64(a) - int64(b), or use a != b for exclusive or"
+                                .into(),
+                        ),
                     });
                 }
             }
@@ -189,7 +199,11 @@ fn int_floor_div(x: i64, y: i64) -> Option<i64> {
 fn int_mod(x: i64, y: i64) -> i64 {
     // i64::MIN % -1 overflows in Rust; mathematically it is 0.
     let r = x.checked_rem(y).unwrap_or(0);
-    if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
+    if r != 0 && ((r < 0) != (y < 0)) {
+        r + y
+    } else {
+        r
+    }
 }
 
 /// Python's float floor division, which NumPy follows.
@@ -242,7 +256,9 @@ fn floor_divide(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         }
         DType::Float32 => {
             let (x, y) = pair(a, b, dt, f32s);
-            Ok(Array::F32(zip_map(&x, &y, |p, q| float_floor_div(p as f64, q as f64) as f32)?))
+            Ok(Array::F32(zip_map(&x, &y, |p, q| {
+                float_floor_div(p as f64, q as f64) as f32
+            })?))
         }
         DType::Float64 => {
             let (x, y) = pair(a, b, dt, f64s);
@@ -264,7 +280,9 @@ fn modulo(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         }
         DType::Float32 => {
             let (x, y) = pair(a, b, dt, f32s);
-            Ok(Array::F32(zip_map(&x, &y, |p, q| float_mod(p as f64, q as f64) as f32)?))
+            Ok(Array::F32(zip_map(&x, &y, |p, q| {
+                float_mod(p as f64, q as f64) as f32
+            })?))
         }
         DType::Float64 => {
             let (x, y) = pair(a, b, dt, f64s);

@@ -10,8 +10,16 @@ pub fn broadcast_shapes(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
     let n = lhs.len().max(rhs.len());
     let mut out = vec![0; n];
     for k in 0..n {
-        let a = if k < lhs.len() { lhs[lhs.len() - 1 - k] } else { 1 };
-        let b = if k < rhs.len() { rhs[rhs.len() - 1 - k] } else { 1 };
+        let a = if k < lhs.len() {
+            lhs[lhs.len() - 1 - k]
+        } else {
+            1
+        };
+        let b = if k < rhs.len() {
+            rhs[rhs.len() - 1 - k]
+        } else {
+            1
+        };
         out[n - 1 - k] = if a == b || b == 1 {
             a
         } else if a == 1 {

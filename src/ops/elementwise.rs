@@ -177,7 +177,14 @@ impl Func {
     fn keeps_ints(self) -> bool {
         matches!(
             self,
-            Func::Abs | Func::Floor | Func::Ceil | Func::Round | Func::Sign | Func::Real | Func::Imag | Func::Conj
+            Func::Abs
+                | Func::Floor
+                | Func::Ceil
+                | Func::Round
+                | Func::Sign
+                | Func::Real
+                | Func::Imag
+                | Func::Conj
         )
     }
 }
@@ -198,7 +205,11 @@ pub fn func_dtype(f: Func, dt: DType) -> OpResult<DType> {
 pub fn apply(f: Func, a: &Array) -> OpResult<Array> {
     let out = func_dtype(f, a.dtype())?;
     Ok(match (a, out) {
-        (Array::Bool(x), DType::Bool) => Array::Bool(if f == Func::Imag { x.mapv(|_| false) } else { x.clone() }),
+        (Array::Bool(x), DType::Bool) => Array::Bool(if f == Func::Imag {
+            x.mapv(|_| false)
+        } else {
+            x.clone()
+        }),
         (Array::Bool(_) | Array::Int(_), DType::Int64) => {
             let x = a.to_i64_array().expect("bool and int widen to int64");
             Array::Int(match f {
@@ -243,7 +254,12 @@ pub fn round(a: &Array, decimals: i64) -> OpResult<Array> {
     })
 }
 
-fn pick<T: PartialOrd + Copy>(x: &ArrayD<T>, y: &ArrayD<T>, take_max: bool, is_nan: fn(T) -> bool) -> OpResult<ArrayD<T>> {
+fn pick<T: PartialOrd + Copy>(
+    x: &ArrayD<T>,
+    y: &ArrayD<T>,
+    take_max: bool,
+    is_nan: fn(T) -> bool,
+) -> OpResult<ArrayD<T>> {
     zip_map(x, y, |p, q| {
         if is_nan(p) {
             p

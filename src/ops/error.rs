@@ -16,18 +16,30 @@ pub enum OpError {
     /// `@` whose inner dimensions differ (after NumPy's 1-D promotion).
     MatmulInner { lhs: Vec<usize>, rhs: Vec<usize> },
     /// `@` with a scalar operand (`side` 0 = left, 1 = right).
-    MatmulScalar { side: usize, lhs: Vec<usize>, rhs: Vec<usize> },
+    MatmulScalar {
+        side: usize,
+        lhs: Vec<usize>,
+        rhs: Vec<usize>,
+    },
     /// Batch axes of `@` that do not broadcast.
     MatmulBatch { lhs: Vec<usize>, rhs: Vec<usize> },
     /// A shape that an operation needs but did not get; `arg` is the index of
     /// the offending argument when there is one.
     Shape { message: String, arg: Option<usize> },
     /// An axis outside `-ndim..ndim`.
-    Axis { axis: i64, ndim: usize, arg: Option<usize> },
+    Axis {
+        axis: i64,
+        ndim: usize,
+        arg: Option<usize>,
+    },
     /// An index outside its axis.
     Index { axis: usize, len: usize, index: i64 },
     /// The operation is not defined for this dtype.
-    DType { op: String, dtype: DType, hint: Option<String> },
+    DType {
+        op: String,
+        dtype: DType,
+        hint: Option<String>,
+    },
     /// Integer overflow: we refuse to wrap.
     Overflow { op: String, dtype: DType },
     /// Integer division or modulo by zero.

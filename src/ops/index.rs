@@ -42,7 +42,12 @@ enum AxisIndex {
 }
 
 /// Python's slice rule: clamp, then walk with `step`.
-pub fn slice_indices(len: usize, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> OpResult<Vec<usize>> {
+pub fn slice_indices(
+    len: usize,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: Option<i64>,
+) -> OpResult<Vec<usize>> {
     let step = step.unwrap_or(1);
     if step == 0 {
         return Err(OpError::domain("slice step cannot be zero"));
@@ -53,7 +58,11 @@ pub fn slice_indices(len: usize, start: Option<i64>, stop: Option<i64>, step: Op
         None => default,
         Some(v) => {
             let v = v as i128;
-            if v < 0 { (v + len).max(lower) } else { v.min(upper) }
+            if v < 0 {
+                (v + len).max(lower)
+            } else {
+                v.min(upper)
+            }
         }
     };
     let start = norm(start, if step > 0 { lower } else { upper });
@@ -70,7 +79,11 @@ pub fn slice_indices(len: usize, start: Option<i64>, stop: Option<i64>, step: Op
 
 fn normalize(index: i64, len: usize, axis: usize) -> OpResult<usize> {
     let l = len as i64;
-    let i = if index < 0 { index.checked_add(l) } else { Some(index) };
+    let i = if index < 0 {
+        index.checked_add(l)
+    } else {
+        Some(index)
+    };
     match i {
         Some(i) if (0..l).contains(&i) => Ok(i as usize),
         _ => Err(OpError::Index { axis, len, index }),
@@ -89,9 +102,14 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
             _ => 1,
         })
         .sum();
-    let ellipses = items.iter().filter(|it| matches!(it, IndexSpec::Ellipsis)).count();
+    let ellipses = items
+        .iter()
+        .filter(|it| matches!(it, IndexSpec::Ellipsis))
+        .count();
     if ellipses > 1 {
-        let pos = items.iter().rposition(|it| matches!(it, IndexSpec::Ellipsis));
+        let pos = items
+            .iter()
+            .rposition(|it| matches!(it, IndexSpec::Ellipsis));
         return Err((pos, OpError::domain("an index can only have one `...`")));
     }
     if consumed > ndim {
@@ -104,7 +122,9 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
             )),
         ));
     }
-    let has_advanced = items.iter().any(|it| matches!(it, IndexSpec::IntArray(_) | IndexSpec::Mask(_)));
+    let has_advanced = items
+        .iter()
+        .any(|it| matches!(it, IndexSpec::IntArray(_) | IndexSpec::Mask(_)));
 
     // Expand into one entry per source axis.
     let mut per_axis: Vec<AxisIndex> = Vec::with_capacity(ndim);
@@ -129,7 +149,9 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
                 }
             }
             IndexSpec::Slice { start, stop, step } => {
-                per_axis.push(AxisIndex::Range(slice_indices(shape[axis], *start, *stop, *step).map_err(at)?));
+                per_axis.push(AxisIndex::Range(
+                    slice_indices(shape[axis], *start, *stop, *step).map_err(at)?,
+                ));
             }
             IndexSpec::IntArray(idx) => {
                 let mut norm = Vec::with_capacity(idx.len());
@@ -160,7 +182,10 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
                 }
                 for c in coords {
                     let n = c.len();
-                    advanced.push((per_axis.len(), ArrayD::from_shape_vec(IxDyn(&[n]), c).expect("1-D")));
+                    advanced.push((
+                        per_axis.len(),
+                        ArrayD::from_shape_vec(IxDyn(&[n]), c).expect("1-D"),
+                    ));
                     per_axis.push(AxisIndex::Advanced);
                 }
             }
@@ -203,7 +228,9 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
         }
         offs
     };
-    let adv_axes: Vec<usize> = (0..ndim).filter(|&k| matches!(per_axis[k], AxisIndex::Advanced)).collect();
+    let adv_axes: Vec<usize> = (0..ndim)
+        .filter(|&k| matches!(per_axis[k], AxisIndex::Advanced))
+        .collect();
     let adjacent = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
 
     // Result axes in order: each is a list of offset contributions.
@@ -267,7 +294,10 @@ pub fn gather(a: &Array, sel: &Selection) -> Array {
 /// Why an indexed assignment was refused.
 #[derive(Debug)]
 pub enum AssignError {
-    Shape { value: Vec<usize>, target: Vec<usize> },
+    Shape {
+        value: Vec<usize>,
+        target: Vec<usize>,
+    },
     Cast(CastError),
 }
 

@@ -2,7 +2,9 @@
 //! row, 1-D right operand to a column) and the added axis removed again;
 //! leading axes are batch axes and broadcast.
 
-use ndarray::{ArrayD, ArrayView2, Axis, Dimension, Ix2, IxDyn, linalg::general_mat_mul};
+use ndarray::{ArrayD, ArrayView2, Axis, Dimension, Ix2, IxDyn, linalg::general_mat_mul, s};
+
+use super::cancel;
 
 use super::broadcast::broadcast_shapes;
 use super::error::{OpError, OpResult};
@@ -61,9 +63,14 @@ pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
             Array::Bool(r.to_i64_array().expect("int").mapv(|v| v != 0))
         }
         DType::Int64 => {
-            let (a, b) = (lhs.to_i64_array().expect("widen"), rhs.to_i64_array().expect("widen"));
+            let (a, b) = (
+                lhs.to_i64_array().expect("widen"),
+                rhs.to_i64_array().expect("widen"),
+            );
             let mut ok = true;
-            let r = batched(&a, &b, &out_shape, |x, y, z| ok &= kernel::matmul_i64(x, y, z));
+            let r = batched(&a, &b, &out_shape, |x, y, z| {
+                ok &= kernel::matmul_i64(x, y, z)
+            })?;
             if !ok {
                 return Err(OpError::overflow("matmul"));
             }
@@ -75,7 +82,7 @@ pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
             };
             Array::F32(batched(&a, &b, &out_shape, |x, y, mut z| {
                 general_mat_mul(1.0, &x, &y, 0.0, &mut z)
-            }))
+            })?)
         }
         DType::Float64 => {
             let (Array::F64(a), Array::F64(b)) = (lhs.widen(dtype), rhs.widen(dtype)) else {
@@ -83,7 +90,7 @@ pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
             };
             Array::F64(batched(&a, &b, &out_shape, |x, y, mut z| {
                 general_mat_mul(1.0, &x, &y, 0.0, &mut z)
-            }))
+            })?)
         }
         DType::Complex128 => {
             let (a, b) = (lhs.to_c64_array(), rhs.to_c64_array());
@@ -91,7 +98,7 @@ pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
             let zero = C64::new(0.0, 0.0);
             Array::C128(batched(&a, &b, &out_shape, |x, y, mut z| {
                 general_mat_mul(one, &x, &y, zero, &mut z)
-            }))
+            })?)
         }
     })
 }
@@ -103,7 +110,7 @@ fn batched<T: Copy + Default>(
     b: &ArrayD<T>,
     out_shape: &[usize],
     mut kernel: impl FnMut(ArrayView2<T>, ArrayView2<T>, ndarray::ArrayViewMut2<T>),
-) -> ArrayD<T> {
+) -> OpResult<ArrayD<T>> {
     let a2 = if a.ndim() == 1 {
         a.view().insert_axis(Axis(0))
     } else {
@@ -126,6 +133,9 @@ fn batched<T: Copy + Default>(
         .broadcast(IxDyn(&full([k, n])))
         .expect("batch shape was checked by matmul_shape");
     let mut out = ArrayD::from_elem(IxDyn(&full([m, n])), T::default());
+    // Big products run in panels of rows so a cancel request is seen
+    // between panels (about 2^24 multiply-adds each).
+    let panel = (PANEL_WORK / (k * n).max(1)).max(1);
     for idx in ndarray::indices(IxDyn(batch)) {
         let mut av = a3.view();
         let mut bv = b3.view();
@@ -135,12 +145,25 @@ fn batched<T: Copy + Default>(
             bv = bv.index_axis_move(Axis(0), i);
             ov = ov.index_axis_move(Axis(0), i);
         }
-        kernel(
-            av.into_dimensionality::<Ix2>().expect("2-D"),
-            bv.into_dimensionality::<Ix2>().expect("2-D"),
-            ov.into_dimensionality::<Ix2>().expect("2-D"),
-        );
+        let a2 = av.into_dimensionality::<Ix2>().expect("2-D");
+        let b2 = bv.into_dimensionality::<Ix2>().expect("2-D");
+        let mut o2 = ov.into_dimensionality::<Ix2>().expect("2-D");
+        let mut start = 0;
+        while start < m {
+            cancel::check()?;
+            let end = (start + panel).min(m);
+            kernel(
+                a2.slice(s![start..end, ..]),
+                b2.view(),
+                o2.slice_mut(s![start..end, ..]),
+            );
+            start = end;
+        }
     }
-    out.into_shape_with_order(IxDyn(out_shape))
-        .expect("same number of elements")
+    Ok(out
+        .into_shape_with_order(IxDyn(out_shape))
+        .expect("same number of elements"))
 }
+
+/// Multiply-adds between two looks at the cancel flag.
+const PANEL_WORK: usize = 1 << 24;

@@ -4,15 +4,15 @@
 pub mod arith;
 pub mod broadcast;
 pub mod cancel;
+pub mod construct;
 pub mod elementwise;
 pub mod error;
 pub mod index;
 pub mod limits;
 pub mod linalg;
-pub mod construct;
+pub mod matmul;
 pub mod products;
 pub mod reduce;
 pub mod shape;
-pub mod matmul;
 
 pub use error::{OpError, OpResult};

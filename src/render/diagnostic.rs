@@ -60,10 +60,16 @@ pub fn render_diagnostic(d: &Diagnostic, src: &SourceFile) -> Markup {
     m.push(Style::Emphasis, format!(" {}", escape(&d.message)));
 
     // Labels grouped by the line they start on.
-    let mut lines: Vec<usize> = d.labels.iter().map(|l| line_col(src.text, l.span.start).0).collect();
+    let mut lines: Vec<usize> = d
+        .labels
+        .iter()
+        .map(|l| line_col(src.text, l.span.start).0)
+        .collect();
     lines.sort_unstable();
     lines.dedup();
-    let gutter = lines.last().map_or(1, |l| (l + src.first_line).to_string().len());
+    let gutter = lines
+        .last()
+        .map_or(1, |l| (l + src.first_line).to_string().len());
     let pad = " ".repeat(gutter);
     if !lines.is_empty() {
         m.plain("\n");
@@ -76,13 +82,19 @@ pub fn render_diagnostic(d: &Diagnostic, src: &SourceFile) -> Markup {
         m.plain("\n");
         m.push(Style::Gutter, format!("{pad} = "));
         m.push(Style::Note, "note: ");
-        m.plain(indent_continuations(&escape_keep_newlines(note), gutter + 9));
+        m.plain(indent_continuations(
+            &escape_keep_newlines(note),
+            gutter + 9,
+        ));
     }
     for help in &d.help {
         m.plain("\n");
         m.push(Style::Gutter, format!("{pad} = "));
         m.push(Style::Help, "help: ");
-        m.plain(indent_continuations(&escape_keep_newlines(help), gutter + 9));
+        m.plain(indent_continuations(
+            &escape_keep_newlines(help),
+            gutter + 9,
+        ));
     }
     m
 }
@@ -102,8 +114,14 @@ fn escape_keep_newlines(s: &str) -> String {
 
 fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pad: &str) {
     let text = src.text;
-    let start = text.split('\n').take(line - 1).map(|l| l.len() + 1).sum::<usize>();
-    let end = text[start.min(text.len())..].find('\n').map_or(text.len(), |i| start + i);
+    let start = text
+        .split('\n')
+        .take(line - 1)
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    let end = text[start.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
     let source_line = &text[start.min(text.len())..end];
     // Display column of every byte offset in the line.
     let mut col_at = Vec::with_capacity(source_line.len() + 1);
@@ -123,7 +141,10 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
     let display_col = |pos: usize| col_at[pos.saturating_sub(start).min(source_line.len())];
 
     m.plain("\n");
-    m.push(Style::Gutter, format!("{:>w$} │ ", line + src.first_line, w = pad.len()));
+    m.push(
+        Style::Gutter,
+        format!("{:>w$} │ ", line + src.first_line, w = pad.len()),
+    );
     m.plain(shown_line.trim_end_matches('\r'));
 
     // (start col, end col, primary, text), left to right.
@@ -149,17 +170,34 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
         }
         m.plain(" ".repeat(s - cursor));
         let mark = if primary { "^" } else { "-" };
-        m.push(if primary { Style::Primary } else { Style::Secondary }, mark.repeat(e - s));
+        m.push(
+            if primary {
+                Style::Primary
+            } else {
+                Style::Secondary
+            },
+            mark.repeat(e - s),
+        );
         cursor = e;
     }
     let Some(&(_, _, last_primary, last_text)) = labels.last() else {
         return;
     };
     if !last_text.is_empty() {
-        m.push(if last_primary { Style::Primary } else { Style::Secondary }, format!(" {}", escape(last_text)));
+        m.push(
+            if last_primary {
+                Style::Primary
+            } else {
+                Style::Secondary
+            },
+            format!(" {}", escape(last_text)),
+        );
     }
     // The other labels hang below, rightmost first, joined by bars.
-    let hanging: Vec<&(usize, usize, bool, &str)> = labels[..labels.len() - 1].iter().filter(|l| !l.3.is_empty()).collect();
+    let hanging: Vec<&(usize, usize, bool, &str)> = labels[..labels.len() - 1]
+        .iter()
+        .filter(|l| !l.3.is_empty())
+        .collect();
     if hanging.is_empty() {
         return;
     }
@@ -167,7 +205,14 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
         let mut cur = 0;
         for l in &hanging[..upto] {
             m.plain(" ".repeat(l.0 - cur));
-            m.push(if l.2 { Style::Primary } else { Style::Secondary }, "│");
+            m.push(
+                if l.2 {
+                    Style::Primary
+                } else {
+                    Style::Secondary
+                },
+                "│",
+            );
             cur = l.0 + 1;
         }
         cur
@@ -181,6 +226,13 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
         let cur = bars(m, k);
         let l = hanging[k];
         m.plain(" ".repeat(l.0 - cur));
-        m.push(if l.2 { Style::Primary } else { Style::Secondary }, escape(l.3));
+        m.push(
+            if l.2 {
+                Style::Primary
+            } else {
+                Style::Secondary
+            },
+            escape(l.3),
+        );
     }
 }

@@ -130,7 +130,10 @@ pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
         }
         Value::Tuple(parts) => {
             out.push_str("{\"tuple\":[");
-            let inner: Vec<String> = parts.iter().filter_map(|(label, p)| value_json(p, Some(label))).collect();
+            let inner: Vec<String> = parts
+                .iter()
+                .filter_map(|(label, p)| value_json(p, Some(label)))
+                .collect();
             out.push_str(&inner.join(","));
             out.push(']');
         }

@@ -22,7 +22,11 @@ fn repr_with(v: f64, plain: String, exp: String) -> String {
     }
     let a = v.abs();
     if a == 0.0 || (1e-4..1e16).contains(&a) {
-        if plain.contains('.') { plain } else { format!("{plain}.0") }
+        if plain.contains('.') {
+            plain
+        } else {
+            format!("{plain}.0")
+        }
     } else {
         python_exponent(&exp)
     }

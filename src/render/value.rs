@@ -101,7 +101,10 @@ fn render_array(m: &mut Markup, a: &Array, opts: &FormatOptions) {
         return;
     }
     let summarise = a.len() > opts.threshold;
-    let axes: Vec<Vec<Option<usize>>> = shape.iter().map(|&n| shown(n, summarise, opts.edge)).collect();
+    let axes: Vec<Vec<Option<usize>>> = shape
+        .iter()
+        .map(|&n| shown(n, summarise, opts.edge))
+        .collect();
     // Flat offsets of every displayed element, in display order.
     let mut strides = vec![1usize; shape.len()];
     for k in (0..shape.len() - 1).rev() {
@@ -118,12 +121,19 @@ fn render_array(m: &mut Markup, a: &Array, opts: &FormatOptions) {
         collect = next;
     }
     let cells = format_cells(a, &collect, opts);
-    let lookup: std::collections::HashMap<usize, &str> =
-        collect.iter().zip(cells.iter()).map(|(&o, c)| (o, c.as_str())).collect();
+    let lookup: std::collections::HashMap<usize, &str> = collect
+        .iter()
+        .zip(cells.iter())
+        .map(|(&o, c)| (o, c.as_str()))
+        .collect();
     let width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(1);
 
     let nd = shape.len();
-    let (row_axis, col_axis) = if nd == 1 { (None, 0) } else { (Some(nd - 2), nd - 1) };
+    let (row_axis, col_axis) = if nd == 1 {
+        (None, 0)
+    } else {
+        (Some(nd - 2), nd - 1)
+    };
     let lead = if nd > 2 { &axes[..nd - 2] } else { &[][..] };
     // Every combination of leading indices (with gaps) is one 2-D block.
     let mut blocks: Vec<Vec<Option<usize>>> = vec![Vec::new()];
@@ -150,9 +160,16 @@ fn render_array(m: &mut Markup, a: &Array, opts: &FormatOptions) {
             continue;
         }
         last_was_gap = false;
-        let base: usize = block.iter().zip(&strides).map(|(i, s)| i.expect("no gap") * s).sum();
+        let base: usize = block
+            .iter()
+            .zip(&strides)
+            .map(|(i, s)| i.expect("no gap") * s)
+            .sum();
         if nd > 2 {
-            let mut label: Vec<String> = block.iter().map(|i| i.expect("no gap").to_string()).collect();
+            let mut label: Vec<String> = block
+                .iter()
+                .map(|i| i.expect("no gap").to_string())
+                .collect();
             label.extend([":".to_string(), ":".to_string()]);
             m.plain("\n");
             m.push(Style::Dim, format!("[{}]", label.join(", ")));
@@ -186,7 +203,10 @@ fn render_array(m: &mut Markup, a: &Array, opts: &FormatOptions) {
                     line.push_str("  ");
                     match c {
                         Some(c) => {
-                            let cell = lookup.get(&(row_base + c * strides[col_axis])).copied().unwrap_or("?");
+                            let cell = lookup
+                                .get(&(row_base + c * strides[col_axis]))
+                                .copied()
+                                .unwrap_or("?");
                             line.push_str(&format!("{cell:>width$}"));
                         }
                         None => line.push_str(&format!("{:>width$}", "…")),
@@ -248,7 +268,11 @@ fn format_cells(a: &Array, flat: &[usize], opts: &FormatOptions) -> Vec<String> 
             z.iter()
                 .zip(re_cells.iter().zip(im_cells))
                 .map(|(c, (r, i))| {
-                    let sign = if c.im.is_sign_negative() && !c.im.is_nan() { '-' } else { '+' };
+                    let sign = if c.im.is_sign_negative() && !c.im.is_nan() {
+                        '-'
+                    } else {
+                        '+'
+                    };
                     format!("{r}{sign}{}j", i.trim_start())
                 })
                 .collect()
@@ -271,13 +295,20 @@ impl FloatFormat {
             return FloatFormat::Rat;
         }
         let max = finite.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let min = finite.iter().filter(|v| **v != 0.0).fold(f64::INFINITY, |m, v| m.min(v.abs()));
+        let min = finite
+            .iter()
+            .filter(|v| **v != 0.0)
+            .fold(f64::INFINITY, |m, v| m.min(v.abs()));
         let sci = opts.format == NumberFormat::Sci
             || max >= 1e8
             || (min.is_finite() && (min < 1e-4 || max / min > 1e3));
         // The fewest decimals that show every value as well as `digits` would.
         let needed = |v: f64, exp: bool| -> usize {
-            let s = if exp { format!("{:.*e}", digits, v) } else { format!("{:.*}", digits, v) };
+            let s = if exp {
+                format!("{:.*e}", digits, v)
+            } else {
+                format!("{:.*}", digits, v)
+            };
             let mant = s.split('e').next().unwrap_or("");
             match mant.split_once('.') {
                 Some((_, frac)) => frac.trim_end_matches('0').len(),
@@ -302,7 +333,11 @@ impl FloatFormat {
                 let s = if s.contains('.') { s } else { format!("{s}.") };
                 // "-0.0" is kept, as NumPy shows it.
                 let t = s.trim_end_matches('0');
-                if t.ends_with('.') { format!("{t}0") } else { t.to_string() }
+                if t.ends_with('.') {
+                    format!("{t}0")
+                } else {
+                    t.to_string()
+                }
             }
             FloatFormat::Sci { decimals } => python_exponent(&format!("{:.*e}", decimals, v)),
             FloatFormat::Rat => rational(v),
@@ -363,5 +398,9 @@ pub fn rational(v: f64) -> String {
     if k1 > 1e6 || (h1 / k1 - v).abs() > tol {
         return float_repr(v);
     }
-    if k1 == 1.0 { format!("{h1}") } else { format!("{h1}/{k1}") }
+    if k1 == 1.0 {
+        format!("{h1}")
+    } else {
+        format!("{h1}/{k1}")
+    }
 }

@@ -66,7 +66,9 @@ pub fn parse(source: &str) -> PResult<Program> {
     prescan(source)?;
     pest::set_call_limit(std::num::NonZeroUsize::new(50_000_000));
     let mut pairs = Grammar::parse(Rule::program, source).map_err(|e| pest_error(source, e))?;
-    let program = pairs.next().expect("the program rule always yields one pair");
+    let program = pairs
+        .next()
+        .expect("the program rule always yields one pair");
     let mut statements = Vec::new();
     for pair in program.into_inner() {
         match pair.as_rule() {
@@ -151,8 +153,25 @@ fn prescan(source: &str) -> PResult<()> {
 fn is_operator_position(prev: u8) -> bool {
     matches!(
         prev,
-        b'\n' | b';' | b'=' | b'(' | b'[' | b',' | b':' | b'+' | b'-' | b'*' | b'/' | b'%' | b'@'
-            | b'^' | b'<' | b'>' | b'&' | b'|' | b'!'
+        b'\n'
+            | b';'
+            | b'='
+            | b'('
+            | b'['
+            | b','
+            | b':'
+            | b'+'
+            | b'-'
+            | b'*'
+            | b'/'
+            | b'%'
+            | b'@'
+            | b'^'
+            | b'<'
+            | b'>'
+            | b'&'
+            | b'|'
+            | b'!'
     )
 }
 
@@ -435,7 +454,10 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
     if let Some((ch, at)) = open {
         d = d.secondary(Span::new(at, at + 1), format!("this `{ch}` is not closed"));
         if at_end {
-            d = d.help(format!("close it with `{}`", if ch == '[' { ']' } else { ')' }));
+            d = d.help(format!(
+                "close it with `{}`",
+                if ch == '[' { ']' } else { ')' }
+            ));
         }
     }
     d
