@@ -36,6 +36,7 @@ options:
   --precision N           decimals shown for floats
   --max-memory BYTES      largest array allowed (default 4G; suffixes K, M, G)
   --max-input BYTES       largest script file accepted (default 64M)
+  --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
   -h, --help              show this help
   -V, --version           show the version
 
@@ -162,6 +163,19 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                 let v = value("--max-input")?;
                 o.max_input = parse_bytes(&v)
                     .ok_or_else(|| Usage(format!("--max-input takes a size like 1M, not `{v}`")))?;
+            }
+            "--max-depth" => {
+                let v = value("--max-depth")?;
+                let n = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=tensorcalc::syntax::MAX_NESTING_CEILING).contains(n))
+                    .ok_or_else(|| {
+                        Usage(format!(
+                            "--max-depth takes a whole number from 1 to 4096, not `{v}`"
+                        ))
+                    })?;
+                tensorcalc::syntax::set_max_nesting(n);
             }
             "--" => only_files = true,
             "-" => o.inputs.push(Input::Stdin),

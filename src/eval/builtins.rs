@@ -307,6 +307,33 @@ static BUILTINS: &[Builtin] = &[
             })))
         }
     ),
+    builtin!(
+        "introspection",
+        "tic",
+        "tic()",
+        0,
+        0,
+        [],
+        "Starts the stopwatch that toc() reads; for timing statements inside a script.",
+        "tic(); A = rand(100, 100) @ rand(100, 100); toc() >= 0",
+        |ev, _| {
+            ev.timer = std::time::Instant::now();
+            Ok(Value::Nothing)
+        }
+    ),
+    builtin!(
+        "introspection",
+        "toc",
+        "toc()",
+        0,
+        0,
+        [],
+        "Seconds since the last tic() (or since the session started), as a float64.",
+        "tic(); toc() < 60",
+        |ev, _| Ok(Value::Array(Array::scalar_f64(
+            ev.timer.elapsed().as_secs_f64()
+        )))
+    ),
     // ------------------------------------------------------------- construction
     builtin!(
         "construction",

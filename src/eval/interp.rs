@@ -30,6 +30,8 @@ pub struct Evaluator {
     source: Rc<str>,
     /// Warnings and notes raised by the current statement.
     pub warnings: Vec<Diagnostic>,
+    /// Set by `tic()`, read by `toc()`.
+    pub timer: std::time::Instant,
 }
 
 /// What a statement produced: a value to show, under a name for assignments.
@@ -51,6 +53,7 @@ impl Evaluator {
             rng: Rng::from_entropy(),
             source: Rc::from(""),
             warnings: Vec::new(),
+            timer: std::time::Instant::now(),
         }
     }
 

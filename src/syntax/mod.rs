@@ -6,4 +6,4 @@ mod ast;
 mod parser;
 
 pub use ast::*;
-pub use parser::{MAX_NESTING, MAX_OPERATOR_CHAIN, parse};
+pub use parser::{MAX_NESTING, MAX_NESTING_CEILING, MAX_OPERATOR_CHAIN, parse, set_max_nesting};

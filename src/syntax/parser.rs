@@ -6,6 +6,7 @@
 //! Calls `f(...)` are primaries, so `shape(A)[0]` indexes the call's result.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pest::Parser;
 use pest::iterators::{Pair, Pairs};
@@ -18,9 +19,20 @@ use crate::diagnostic::{Diagnostic, ErrorKind};
 #[grammar = "../grammar/tensorcalc.pest"]
 struct Grammar;
 
-/// Deepest bracket nesting accepted; deeper input is refused before parsing,
-/// so the recursive-descent parser cannot overflow the stack.
+/// Default for the deepest bracket nesting accepted; deeper input is refused
+/// before parsing, so the recursive-descent parser cannot overflow the stack.
 pub const MAX_NESTING: usize = 256;
+
+static NESTING_LIMIT: AtomicUsize = AtomicUsize::new(MAX_NESTING);
+
+/// Sets the nesting limit (the `--max-depth` option). The worker thread's
+/// stack is sized for the hard ceiling `MAX_NESTING_CEILING`.
+pub fn set_max_nesting(depth: usize) {
+    NESTING_LIMIT.store(depth.clamp(1, MAX_NESTING_CEILING), Ordering::Relaxed);
+}
+
+/// The largest nesting limit that can be configured.
+pub const MAX_NESTING_CEILING: usize = 4096;
 /// Most prefix or power operators in one input. Both nest (`- - - x`,
 /// `2^2^2`), so they are bounded for the same reason as brackets.
 pub const MAX_OPERATOR_CHAIN: usize = 10_000;
@@ -92,6 +104,7 @@ pub fn parse(source: &str) -> PResult<Program> {
 /// Refuses input whose nesting would make the recursive parser or evaluator
 /// overflow the stack, pointing at the bracket or operator that went too far.
 fn prescan(source: &str) -> PResult<()> {
+    let max_nesting = NESTING_LIMIT.load(Ordering::Relaxed);
     let mut depth = 0usize;
     let mut chain = 0usize;
     let mut in_string = false;
@@ -118,10 +131,10 @@ fn prescan(source: &str) -> PResult<()> {
                 b'"' => in_string = true,
                 b'[' | b'(' => {
                     depth += 1;
-                    if depth > MAX_NESTING {
+                    if depth > max_nesting {
                         return Err(Diagnostic::error(
                             ErrorKind::Limit,
-                            format!("brackets nested more than {MAX_NESTING} deep"),
+                            format!("brackets nested more than {max_nesting} deep (--max-depth)"),
                         )
                         .primary(Span::new(i, i + 1), format!("level {depth}"))
                         .help("split the expression into several statements with names"));
