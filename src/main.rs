@@ -241,6 +241,7 @@ fn run() -> Result<ExitCode> {
     colored::control::set_override(out_color || err_color);
 
     let mut session = Session::new();
+    session.format.width = output_width();
     session.keep_going = options.keep_going;
     session.format.format = options.format;
     session.format.precision = options.precision;
@@ -294,6 +295,18 @@ fn run() -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::from(runner.worst))
+}
+
+/// The width values are fitted to: the terminal's, else `COLUMNS`, else 80.
+fn output_width() -> usize {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(std::io::stdout()) {
+        return usize::from(w).max(20);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|&w| w >= 20)
+        .unwrap_or(80)
 }
 
 fn read_capped(path: &str, cap: usize) -> std::io::Result<Vec<u8>> {

@@ -188,7 +188,12 @@ fn render_array(m: &mut Markup, a: &Array, opts: &FormatOptions) {
                 let last = chunk.iter().flatten().last();
                 if let (Some(f), Some(l)) = (first, last) {
                     m.plain("\n");
-                    m.push(Style::Dim, format!("columns {f}–{l}:"));
+                    let label = if f == l {
+                        format!("column {f}:")
+                    } else {
+                        format!("columns {f}–{l}:")
+                    };
+                    m.push(Style::Dim, label);
                 }
             }
             for row in &rows {
