@@ -702,3 +702,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_name_is_a_likely_typo_or_nothing() {
+        let names = ["matrix", "vector", "A", "sum"];
+        assert_eq!(closest("matrx", names.into_iter()), Some("matrix"));
+        assert_eq!(closest("sun", names.into_iter()), Some("sum"));
+        assert_eq!(closest("zzzzzz", names.into_iter()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -460,3 +460,40 @@ pub fn unary(op: UnOp, a: &Array) -> OpResult<Array> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_floor_division_and_modulo_take_numpy_signs() {
+        assert_eq!(int_floor_div(7, -2), Some(-4));
+        assert_eq!(int_floor_div(-7, 2), Some(-4));
+        assert_eq!(int_floor_div(i64::MIN, -1), None);
+        assert_eq!(int_mod(-7, 2), 1);
+        assert_eq!(int_mod(7, -2), -1);
+        assert_eq!(int_mod(i64::MIN, -1), 0);
+    }
+
+    #[test]
+    fn float_floor_division_and_modulo_match_python() {
+        assert_eq!(float_floor_div(7.5, -2.0), -4.0);
+        assert_eq!(float_mod(-7.5, 2.0), 0.5);
+        assert_eq!(float_mod(7.5, -2.0), -0.5);
+        assert!(float_mod(1.0, 0.0).is_nan());
+        assert_eq!(float_floor_div(1.0, 0.0), f64::INFINITY);
+        assert!(float_mod(-0.0, 3.0).is_sign_positive());
+    }
+
+    #[test]
+    fn powers_are_exact_or_refused() {
+        assert_eq!(int_pow(2, 62), Some(1 << 62));
+        assert_eq!(int_pow(2, 63), None);
+        assert_eq!(int_pow(-1, 1_000_000_000_001), Some(-1));
+        assert_eq!(int_pow(0, 0), Some(1));
+        assert_eq!(
+            complex_pow(C64::new(0.0, 2.0), C64::new(2.0, 0.0)),
+            C64::new(-4.0, 0.0)
+        );
+    }
+}

@@ -333,3 +333,69 @@ pub fn scatter(target: &mut Array, sel: &Selection, value: &Array) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_follow_python() {
+        assert_eq!(
+            slice_indices(5, None, None, Some(-1)).unwrap(),
+            vec![4, 3, 2, 1, 0]
+        );
+        assert_eq!(slice_indices(5, Some(-2), None, None).unwrap(), vec![3, 4]);
+        assert_eq!(
+            slice_indices(5, Some(1), Some(100), Some(2)).unwrap(),
+            vec![1, 3]
+        );
+        assert_eq!(
+            slice_indices(5, Some(4), Some(1), Some(-2)).unwrap(),
+            vec![4, 2]
+        );
+        assert!(slice_indices(5, Some(3), Some(1), None).unwrap().is_empty());
+        assert_eq!(
+            slice_indices(3, Some(i64::MIN), Some(i64::MAX), None).unwrap(),
+            vec![0, 1, 2]
+        );
+        assert!(slice_indices(5, None, None, Some(0)).is_err());
+    }
+
+    #[test]
+    fn separated_advanced_indices_go_first() {
+        // NumPy: A[[0, 1], :, [0, 1]] on 2×3×4 has shape 2×3.
+        let idx = |v: Vec<i64>| {
+            IndexSpec::IntArray(ArrayD::from_shape_vec(IxDyn(&[v.len()]), v).unwrap())
+        };
+        let full = IndexSpec::Slice {
+            start: None,
+            stop: None,
+            step: None,
+        };
+        let sel = select(
+            &[2, 3, 4],
+            &[idx(vec![0, 1]), full.clone(), idx(vec![0, 1])],
+        )
+        .unwrap();
+        assert_eq!(sel.shape, vec![2, 3]);
+        // Adjacent ones stay in place: A[:, [0, 1], [0, 1]] has shape 2×2.
+        let sel = select(&[2, 3, 4], &[full, idx(vec![0, 1]), idx(vec![0, 1])]).unwrap();
+        assert_eq!(sel.shape, vec![2, 2]);
+    }
+
+    #[test]
+    fn out_of_range_names_axis_length_and_index() {
+        let err = select(&[2, 3], &[IndexSpec::Int(0), IndexSpec::Int(-4)]).unwrap_err();
+        assert_eq!(
+            err,
+            (
+                Some(1),
+                OpError::Index {
+                    axis: 1,
+                    len: 3,
+                    index: -4
+                }
+            )
+        );
+    }
+}

@@ -67,3 +67,32 @@ pub fn complex_repr(z: C64) -> String {
         format!("{}{im}j", part(z.re))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_like_python_repr() {
+        assert_eq!(float_repr(12.5), "12.5");
+        assert_eq!(float_repr(2.0), "2.0");
+        assert_eq!(float_repr(2.0 / 3.0), "0.6666666666666666");
+        assert_eq!(float_repr(1e-5), "1e-05");
+        assert_eq!(float_repr(1.5e300), "1.5e+300");
+        assert_eq!(float_repr(1e16), "1e+16");
+        assert_eq!(float_repr(123456789012345.0), "123456789012345.0");
+        assert_eq!(float_repr(-0.0), "-0.0");
+        assert_eq!(float_repr(f64::NAN), "nan");
+        assert_eq!(float_repr(f64::NEG_INFINITY), "-inf");
+        assert_eq!(f32_repr(0.1), "0.1");
+    }
+
+    #[test]
+    fn complex_prints_like_python_without_parentheses() {
+        assert_eq!(complex_repr(C64::new(-13.0, 0.0)), "-13+0j");
+        assert_eq!(complex_repr(C64::new(0.0, 2.0)), "2j");
+        assert_eq!(complex_repr(C64::new(1.5, -2.0)), "1.5-2j");
+        assert_eq!(complex_repr(C64::new(-0.0, 1.0)), "-0+1j");
+        assert_eq!(complex_repr(C64::new(1.0, f64::NAN)), "1+nanj");
+    }
+}

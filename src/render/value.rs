@@ -381,7 +381,8 @@ pub fn rational(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         return format!("{}", v as i64);
     }
-    let tol = v.abs().max(1.0) * 1e-10;
+    // Octave's `rat` tolerance: close enough to read, not exact (pi is 355/113).
+    let tol = v.abs().max(1.0) * 1e-6;
     let (mut h0, mut h1, mut k0, mut k1) = (0f64, 1f64, 1f64, 0f64);
     let mut x = v;
     for _ in 0..20 {
@@ -407,5 +408,54 @@ pub fn rational(v: f64) -> String {
         format!("{h1}")
     } else {
         format!("{h1}/{k1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{ArrayD, IxDyn};
+
+    fn show(a: Array) -> String {
+        render_value(&Value::Array(a), None, &FormatOptions::default()).to_plain()
+    }
+
+    #[test]
+    fn rational_format_finds_small_fractions() {
+        assert_eq!(rational(1.5), "3/2");
+        assert_eq!(rational(-0.5), "-1/2");
+        assert_eq!(rational(1.0 / 3.0), "1/3");
+        assert_eq!(rational(-2.0), "-2");
+        assert_eq!(rational(std::f64::consts::PI), "355/113");
+    }
+
+    #[test]
+    fn float_columns_share_decimals_and_align_points() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[3]), vec![1.5, 2.25, -3.0]).unwrap();
+        assert_eq!(show(Array::F64(a)), "3 float64\n   1.5    2.25  -3.0");
+    }
+
+    #[test]
+    fn tiny_and_huge_values_switch_to_scientific() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[2]), vec![1e-5, 3.0]).unwrap();
+        assert_eq!(show(Array::F64(a)), "2 float64\n  1e-05  3e+00");
+    }
+
+    #[test]
+    fn big_arrays_are_summarised_at_the_edges() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[2000]), (0..2000).collect()).unwrap();
+        assert_eq!(
+            show(Array::Int(a)),
+            "2000 int64\n     0     1     2     …  1997  1998  1999"
+        );
+    }
+
+    #[test]
+    fn rank_three_prints_labelled_slices() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[2, 1, 2]), vec![1, 2, 3, 4]).unwrap();
+        assert_eq!(
+            show(Array::Int(a)),
+            "2×1×2 int64\n[0, :, :]\n  1  2\n[1, :, :]\n  3  4"
+        );
     }
 }

@@ -552,3 +552,80 @@ fn describe_expected(rules: &[Rule]) -> String {
         n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr(src: &str) -> Expr {
+        let mut p = parse(src).expect("parses");
+        match p.statements.remove(0).kind {
+            StmtKind::Expr(e) => e,
+            _ => panic!("not an expression"),
+        }
+    }
+
+    #[test]
+    fn binary_nodes_carry_operand_and_operator_spans() {
+        let e = expr("A @ B'");
+        let ExprKind::Binary {
+            op,
+            op_span,
+            lhs,
+            rhs,
+        } = &e.kind
+        else {
+            panic!("binary expected")
+        };
+        assert_eq!(*op, BinOp::MatMul);
+        assert_eq!(*op_span, Span::new(2, 3));
+        assert_eq!(lhs.span, Span::new(0, 1));
+        assert_eq!(rhs.span, Span::new(4, 6));
+        assert!(matches!(rhs.kind, ExprKind::Transpose { .. }));
+        assert_eq!(e.span, Span::new(0, 6));
+    }
+
+    #[test]
+    fn semicolons_silence_only_the_statement_before_them() {
+        let p = parse("a = 1; b = 2\nc\n").unwrap();
+        let silent: Vec<bool> = p.statements.iter().map(|s| s.silent).collect();
+        assert_eq!(silent, vec![true, false, false]);
+    }
+
+    #[test]
+    fn octave_rows_become_nested_arrays() {
+        let e = expr("[1, 2; 3, 4]");
+        let ExprKind::Array(rows) = &e.kind else {
+            panic!()
+        };
+        assert_eq!(rows.len(), 2);
+        assert!(
+            rows.iter()
+                .all(|r| matches!(&r.kind, ExprKind::Array(x) if x.len() == 2))
+        );
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_refused_before_parsing() {
+        let deep = "[".repeat(MAX_NESTING + 1);
+        let d = parse(&deep).unwrap_err();
+        assert_eq!(d.kind, ErrorKind::Limit);
+        assert_eq!(d.location(), Some(Span::new(MAX_NESTING, MAX_NESTING + 1)));
+    }
+
+    #[test]
+    fn a_long_sum_parses_and_drops_without_recursion() {
+        let src = vec!["1"; 200_000].join("+");
+        let p = parse(&src).unwrap();
+        assert_eq!(p.statements.len(), 1);
+    }
+
+    #[test]
+    fn syntax_errors_say_what_was_expected_in_words() {
+        let d = parse("1 +* 2").unwrap_err();
+        assert_eq!(d.message, "unexpected `*`");
+        assert_eq!(d.labels[0].text, "expected a number, a name or `[`");
+        let d = parse("x = [1, 2").unwrap_err();
+        assert!(d.help.iter().any(|h| h.contains("`]`")), "{d:?}");
+    }
+}
