@@ -20,6 +20,8 @@ pub struct Args {
     pub pos: Vec<(Rc<Value>, Span)>,
     /// `(name, name span, value, value span)`.
     pub kw: Vec<(String, Span, Rc<Value>, Span)>,
+    /// The source being evaluated, to quote arguments in suggested fixes.
+    pub source: Rc<str>,
 }
 
 impl Args {
@@ -33,6 +35,12 @@ impl Args {
 
     pub fn span(&self, i: usize) -> Span {
         self.pos.get(i).map_or(self.call_span, |p| p.1)
+    }
+
+    /// Argument `i` as written.
+    pub fn text(&self, i: usize) -> &str {
+        let s = self.span(i);
+        self.source.get(s.start..s.end).unwrap_or("?")
     }
 
     /// An error about argument `i` (or the whole call for `None`).
@@ -63,7 +71,14 @@ impl Args {
     /// it blames, or at the call.
     pub fn op_err(&self, e: OpError) -> Diagnostic {
         let at = blamed_arg(&e);
-        let span = at.map_or(self.call_span, |i| self.span(i));
+        let axis_span = match &e {
+            OpError::Axis { arg: None, .. } => self
+                .kw("axis")
+                .map(|k| k.1)
+                .or_else(|| (self.len() > 1).then(|| self.span(1))),
+            _ => None,
+        };
+        let span = axis_span.unwrap_or_else(|| at.map_or(self.call_span, |i| self.span(i)));
         let label = match at {
             Some(i) => self.pos.get(i).map_or(String::new(), |p| p.0.describe()),
             None => String::new(),

@@ -128,12 +128,12 @@ fn matmul_call(a: &Args) -> EResult<Value> {
                 &Operand {
                     value: x,
                     span: a.span(0),
-                    text: "a",
+                    text: a.text(0),
                 },
                 &Operand {
                     value: y,
                     span: a.span(1),
-                    text: "b",
+                    text: a.text(1),
                 },
                 e,
             ),

@@ -603,6 +603,7 @@ impl Evaluator {
             name_span,
             pos,
             kw,
+            source: self.source.clone(),
         };
         if call.len() < builtin.min_args || call.len() > builtin.max_args {
             let expected = if builtin.min_args == builtin.max_args {

@@ -78,12 +78,15 @@ fn requested_text(shape: &[i64]) -> String {
 pub fn reshape(a: &Array, shape: &[i64]) -> OpResult<Array> {
     let size = a.len();
     let mismatch = |why: &str| {
-        OpError::shape(format!(
-            "cannot reshape {} ({}) into {}{why}",
-            elements_text(size),
-            shape_text(a.shape()),
-            requested_text(shape)
-        ))
+        OpError::shape_at(
+            1,
+            format!(
+                "cannot reshape {} ({}) into {}{why}",
+                elements_text(size),
+                shape_text(a.shape()),
+                requested_text(shape)
+            ),
+        )
     };
     let mut unknown = None;
     let mut known: Option<usize> = Some(1);
