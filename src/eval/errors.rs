@@ -217,14 +217,11 @@ fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<usize>)> {
         transposed(lhs.shape()),
         Some(rhs.shape().to_vec()),
     );
-    try_fix(
-        format!("{b} @ {a}"),
-        Some(rhs.shape().to_vec()),
-        Some(lhs.shape().to_vec()),
-    );
-    // Swapping the operands is only worth saying when nothing simpler works.
-    if out.len() > 1 && out.last().is_some_and(|(t, _)| t.starts_with(&b)) {
-        out.pop();
+    // Swapping the operands is only worth saying when no transpose works.
+    if out.is_empty()
+        && let Ok(shape) = matmul_shape(rhs.shape(), lhs.shape())
+    {
+        out.push((format!("{b} @ {a}"), shape));
     }
     out
 }
