@@ -66,12 +66,13 @@ impl fmt::Display for DType {
 
 /// The common dtype of two operands, as NumPy computes it, with one rule from
 /// NumPy's treatment of Python scalars: a 0-d bool, int or float64 operand
-/// does not widen a float32 array (`2.5 * float32(A)` stays float32).
+/// does not widen float32 (`2.5 * float32(A)` and `float32(1) / 3` stay
+/// float32).
 pub fn promote(a: DType, a_scalar: bool, b: DType, b_scalar: bool) -> DType {
     use DType::*;
     match (a, b) {
-        (Float32, Bool | Int64 | Float64) if b_scalar && !a_scalar => Float32,
-        (Bool | Int64 | Float64, Float32) if a_scalar && !b_scalar => Float32,
+        (Float32, Bool | Int64 | Float64) if b_scalar => Float32,
+        (Bool | Int64 | Float64, Float32) if a_scalar => Float32,
         (Float32, Int64) | (Int64, Float32) => Float64,
         _ => a.max(b),
     }

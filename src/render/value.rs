@@ -361,12 +361,28 @@ impl FloatFormat {
                 None => (s.len(), 0),
             }
         };
-        let int_w = raw.iter().map(|s| split(s).0).max().unwrap_or(0);
-        let frac_w = raw.iter().map(|s| split(s).1).max().unwrap_or(0);
+        let finite = |i: usize| values[i].is_finite();
+        let int_w = (0..raw.len())
+            .filter(|&i| finite(i))
+            .map(|i| split(&raw[i]).0)
+            .max()
+            .unwrap_or(0);
+        let frac_w = (0..raw.len())
+            .filter(|&i| finite(i))
+            .map(|i| split(&raw[i]).1)
+            .max()
+            .unwrap_or(0);
+        // `nan` and `inf` have no decimal point; they align to the right edge.
+        let width = (int_w + frac_w).max(raw.iter().map(String::len).max().unwrap_or(0));
         raw.iter()
-            .map(|s| {
-                let (i, f) = split(s);
-                format!("{}{s}{}", " ".repeat(int_w - i), " ".repeat(frac_w - f))
+            .enumerate()
+            .map(|(i, s)| {
+                if !finite(i) {
+                    return format!("{s:>width$}");
+                }
+                let (a, f) = split(s);
+                let cell = format!("{}{s}{}", " ".repeat(int_w - a), " ".repeat(frac_w - f));
+                format!("{cell:>width$}")
             })
             .collect()
     }
