@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod kernel;
 pub mod ops;
+pub mod prompt;
 pub mod render;
 pub mod session;
 pub mod syntax;

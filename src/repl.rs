@@ -1,90 +1,256 @@
-//! The prompt: rustyline line editing; entries continue while brackets are
-//! open; every entry runs in the same session. Errors never end it.
+//! The prompt: rustyline line editing with a persistent history, completion,
+//! hints and highlighting (`helper`). Entries continue on a `..` prompt while
+//! brackets are open, and every entry runs in the same session. Errors never
+//! end it. Ctrl-C clears the line being typed; during a computation a SIGINT
+//! handler asks the kernels to stop (`ops::cancel`), which they check between
+//! blocks, so the prompt comes back with the workspace as it was.
 
+mod helper;
+
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use anyhow::Result;
-use rustyline::DefaultEditor;
+use colored::Colorize;
 use rustyline::error::ReadlineError;
-use tensorcalc::Session;
-use tensorcalc::render::SourceFile;
+use rustyline::history::FileHistory;
+use rustyline::{CompletionType, Config, Editor};
+use tensorcalc::diagnostic::ErrorKind;
+use tensorcalc::ops::cancel;
+use tensorcalc::prompt::{Context, is_incomplete};
+use tensorcalc::render::{Markup, SourceFile, Style};
+use tensorcalc::{Outcome, Session};
 
 use crate::paint::paint;
+use helper::PromptHelper;
 
-/// Whether `text` has a bracket still open (outside strings and comments).
-pub fn needs_more(text: &str) -> bool {
-    let mut depth = 0i64;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut prev = ' ';
-    for c in text.chars() {
-        match c {
-            '\n' => {
-                in_comment = false;
-                in_string = false;
-            }
-            _ if in_comment => {}
-            '"' if prev != '\\' => in_string = !in_string,
-            _ if in_string => {}
-            '#' => in_comment = true,
-            '[' | '(' => depth += 1,
-            ']' | ')' => depth -= 1,
-            _ => {}
-        }
-        prev = c;
-    }
-    depth > 0
-}
+type LineEditor = Editor<PromptHelper, FileHistory>;
+
+/// Whether an entry is being evaluated (Ctrl-C then stops it).
+static BUSY: AtomicBool = AtomicBool::new(false);
+/// Ctrl-C presses during the current evaluation.
+static PRESSES: AtomicU32 = AtomicU32::new(0);
+/// Presses after which a computation that does not stop ends the program.
+const PRESSES_TO_LEAVE: u32 = 3;
 
 pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<ExitCode> {
     println!(
-        "tensorcalc {} — type :help for help, :quit to leave",
+        "tensorcalc {}: type :help for help, Tab to complete, Ctrl-D to leave",
         env!("CARGO_PKG_VERSION")
     );
-    let mut editor = DefaultEditor::new()?;
+    install_interrupt_handler();
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .max_history_size(10_000)?
+        .history_ignore_dups(true)?
+        .build();
+    let mut editor: LineEditor = Editor::with_config(config)?;
+    editor.set_helper(Some(PromptHelper::new(out_color)));
+    let mut history = History::open(&mut editor);
     loop {
-        let mut entry = String::new();
-        let mut prompt = ">> ";
-        loop {
-            match editor.readline(prompt) {
-                Ok(line) => {
-                    if !entry.is_empty() {
-                        entry.push('\n');
-                    }
-                    entry.push_str(&line);
-                    if !needs_more(&entry) {
-                        break;
-                    }
-                    prompt = ".. ";
-                }
-                Err(ReadlineError::Interrupted) => {
-                    entry.clear();
-                    break;
-                }
-                Err(ReadlineError::Eof) => return Ok(ExitCode::SUCCESS),
-                Err(e) => return Err(e.into()),
-            }
+        if let Some(h) = editor.helper_mut() {
+            h.ctx = Context::of(session);
         }
-        let trimmed = entry.trim();
-        if trimmed.is_empty() {
+        let Some(entry) = read_entry(&mut editor, out_color)? else {
+            break;
+        };
+        if entry.trim().is_empty() {
             continue;
         }
-        let _ = editor.add_history_entry(trimmed);
+        let _ = editor.add_history_entry(entry.trim_end());
+        // Saved before running, so that the entry is kept even if the
+        // computation has to be abandoned with repeated Ctrl-C.
+        history.append(&mut editor);
+        PRESSES.store(0, Ordering::SeqCst);
+        BUSY.store(true, Ordering::SeqCst);
         let outcomes = session.eval_entry(&entry);
-        let src = SourceFile {
-            name: "<prompt>",
-            text: &entry,
-            first_line: 0,
-        };
-        for o in &outcomes {
-            let text = session.render(o, &src);
-            match o {
-                tensorcalc::Outcome::Value { .. } | tensorcalc::Outcome::Text(_) => {
-                    println!("{}", paint(&text, out_color))
-                }
-                tensorcalc::Outcome::Diagnostic(_) => eprintln!("{}", paint(&text, err_color)),
-                tensorcalc::Outcome::Quit => return Ok(ExitCode::SUCCESS),
-            }
+        BUSY.store(false, Ordering::SeqCst);
+        if show(session, &entry, &outcomes, out_color, err_color) {
+            break;
         }
     }
+    history.append(&mut editor);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads one entry, over several lines while brackets are open. `None` at
+/// Ctrl-D; an empty entry after Ctrl-C.
+fn read_entry(editor: &mut LineEditor, color: bool) -> Result<Option<String>> {
+    let mut entry = String::new();
+    loop {
+        let raw = if entry.is_empty() { ">> " } else { ".. " };
+        let styled = if color {
+            raw.green().bold().to_string()
+        } else {
+            raw.to_string()
+        };
+        match editor.readline(&(raw, styled.as_str())) {
+            Ok(line) => {
+                if !entry.is_empty() {
+                    entry.push('\n');
+                }
+                entry.push_str(&line);
+                if !is_incomplete(&entry) {
+                    return Ok(Some(entry));
+                }
+            }
+            Err(ReadlineError::Interrupted) => return Ok(Some(String::new())),
+            Err(ReadlineError::Eof) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Prints the outcomes; returns whether to leave.
+fn show(
+    session: &Session,
+    entry: &str,
+    outcomes: &[Outcome],
+    out_color: bool,
+    err_color: bool,
+) -> bool {
+    let src = SourceFile {
+        name: "<prompt>",
+        text: entry,
+        first_line: 0,
+    };
+    for o in outcomes {
+        let text = session.render(o, &src);
+        match o {
+            Outcome::Value { .. } | Outcome::Text(_) => {
+                let _ = writeln!(std::io::stdout(), "{}", paint(&text, out_color));
+            }
+            // Where a computation stood when it was stopped is of no use:
+            // one line says what happened.
+            Outcome::Diagnostic(d) if d.kind == ErrorKind::Interrupted => {
+                let mut m = Markup::new();
+                m.push(Style::Warning, "interrupted");
+                m.push(
+                    Style::Dim,
+                    ": stopped by Ctrl-C; the workspace is as it was",
+                );
+                let _ = writeln!(std::io::stderr(), "{}", paint(&m, err_color));
+            }
+            Outcome::Diagnostic(_) => {
+                let _ = std::io::stdout().flush();
+                let _ = writeln!(std::io::stderr(), "{}", paint(&text, err_color));
+            }
+            Outcome::Quit => return true,
+        }
+    }
+    let _ = std::io::stdout().flush();
+    false
+}
+
+/// Ctrl-C while an entry runs asks the kernels to stop. The handler runs on
+/// its own thread (the `ctrlc` crate), so it acts while the computation is
+/// busy. If a computation ignores three presses, the program leaves; the
+/// history is already saved.
+fn install_interrupt_handler() {
+    let result = ctrlc::set_handler(|| {
+        if !BUSY.load(Ordering::SeqCst) {
+            return;
+        }
+        cancel::request();
+        if PRESSES.fetch_add(1, Ordering::SeqCst) + 1 >= PRESSES_TO_LEAVE {
+            eprintln!(
+                "\ntensorcalc: the computation did not stop after {PRESSES_TO_LEAVE} Ctrl-C; leaving"
+            );
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = result {
+        eprintln!(
+            "tensorcalc: warning: Ctrl-C will end the program rather than a computation ({e})"
+        );
+    }
+}
+
+/// The history file: where it is, and whether writing it still works.
+struct History {
+    path: Option<PathBuf>,
+}
+
+impl History {
+    /// `TENSORCALC_HISTORY`, else `$XDG_DATA_HOME/tensorcalc/history`, else
+    /// `~/.local/share/tensorcalc/history`.
+    fn path() -> Option<PathBuf> {
+        let var = |name| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        if let Some(p) = var("TENSORCALC_HISTORY") {
+            return Some(p);
+        }
+        let data = var("XDG_DATA_HOME")
+            .filter(|p| p.is_absolute())
+            .or_else(|| var("HOME").map(|h| h.join(".local/share")))?;
+        Some(data.join("tensorcalc").join("history"))
+    }
+
+    /// Loads the history; any problem is one line on stderr.
+    fn open(editor: &mut LineEditor) -> History {
+        let Some(path) = History::path() else {
+            warn(
+                "no home directory, so the history is not kept (set TENSORCALC_HISTORY to keep it)",
+            );
+            return History { path: None };
+        };
+        if !path.exists() {
+            warn(&format!(
+                "no history yet; it will be kept in {}",
+                path.display()
+            ));
+            return History { path: Some(path) };
+        }
+        if let Err(e) = editor.load_history(&path) {
+            warn(&format!(
+                "cannot read the history {}: {}",
+                path.display(),
+                reason(&e)
+            ));
+        }
+        History { path: Some(path) }
+    }
+
+    /// Appends the new entries; after a failure, says so once and stops trying.
+    fn append(&mut self, editor: &mut LineEditor) {
+        let Some(path) = &self.path else { return };
+        let result = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => {
+                std::fs::create_dir_all(dir).map_err(ReadlineError::from)
+            }
+            _ => Ok(()),
+        }
+        .and_then(|()| editor.append_history(path));
+        if let Err(e) = result {
+            warn(&format!(
+                "cannot save the history to {}: {}",
+                path.display(),
+                reason(&e)
+            ));
+            self.path = None;
+        }
+    }
+}
+
+fn reason(e: &ReadlineError) -> String {
+    match e {
+        ReadlineError::Io(io) => match io.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+            std::io::ErrorKind::InvalidData => "it is not UTF-8 text".into(),
+            _ => io.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+fn warn(message: &str) {
+    eprintln!("tensorcalc: {message}");
 }

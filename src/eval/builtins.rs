@@ -7,7 +7,7 @@ use ndarray::{ArrayD, Axis, IxDyn};
 use super::args::{Args, EResult};
 use super::errors::{Operand, binary_error, cast_error_text};
 use super::interp::Evaluator;
-use super::value::{Array, DType, Value};
+use super::value::{Array, C64, DType, Value};
 use crate::diagnostic::ErrorKind;
 use crate::ops::elementwise::{self, Func};
 use crate::ops::products::{self, TensorAxes};
@@ -801,6 +801,30 @@ static BUILTINS: &[Builtin] = &[
         Func::Angle,
         "The argument (phase) in radians.",
         "angle(1j)"
+    ),
+    builtin!(
+        "elementwise",
+        "complex",
+        "complex(re, im)",
+        2,
+        2,
+        [],
+        "The complex number re + im·j, element by element with broadcasting (Python's complex). Exact where re + im*1j is not: with an infinite or nan imaginary part, or a negative zero.",
+        "complex([1, 2], [3, -4])",
+        |_, a| {
+            let part = |i: usize| {
+                let x = a.array(i)?;
+                x.to_f64_array().map_err(|e| {
+                    let (msg, help) = cast_error_text(&e, "float64");
+                    a.error(ErrorKind::Type, Some(i), msg, x.dtype().name())
+                        .help(help)
+                })
+            };
+            done(
+                a,
+                crate::ops::broadcast::zip_map(&part(0)?, &part(1)?, C64::new).map(Array::C128),
+            )
+        }
     ),
     builtin!(
         "elementwise",

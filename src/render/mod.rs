@@ -21,7 +21,11 @@ pub enum Style {
     Number,
     String,
     Keyword,
+    /// A built-in function's name in typed input.
+    Function,
     Operator,
+    /// The bracket matching the one at the cursor, in typed input.
+    Bracket,
     Comment,
     Error,
     Warning,

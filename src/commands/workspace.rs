@@ -1,0 +1,261 @@
+//! `:vars`, `:clear` and `:load`: looking at, emptying and filling the
+//! workspace.
+
+use std::rc::Rc;
+
+use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::eval::{Value, closest, shape_text};
+use crate::ops::limits::bytes_text;
+use crate::render::{Markup, SourceFile, Style, render_diagnostic};
+use crate::session::{Outcome, Session};
+
+/// Scripts larger than this are refused by `:load` (as `--max-input` does).
+const MAX_SCRIPT: u64 = 64 << 20;
+
+fn memory(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.nbytes(),
+        Value::Str(s) => s.len(),
+        Value::Tuple(parts) => parts.iter().map(|(_, p)| memory(p)).sum(),
+        Value::Nothing => 0,
+    }
+}
+
+fn shape_and_dtype(v: &Value) -> (String, String) {
+    match v {
+        Value::Array(a) => (shape_text(a.shape()), a.dtype().to_string()),
+        Value::Str(s) => (format!("{} chars", s.chars().count()), "string".into()),
+        Value::Tuple(parts) => (format!("{} parts", parts.len()), "tuple".into()),
+        Value::Nothing => ("-".into(), "nothing".into()),
+    }
+}
+
+/// `:vars`: one aligned row per variable, sorted by name, then the total.
+pub fn table(session: &Session) -> Markup {
+    let vars = session.evaluator.vars();
+    let mut m = Markup::new();
+    if vars.is_empty() {
+        m.push(Style::Dim, "the workspace is empty");
+        return m;
+    }
+    let rows: Vec<[String; 4]> = vars
+        .iter()
+        .map(|(name, v)| {
+            let (shape, dtype) = shape_and_dtype(v);
+            [name.clone(), shape, dtype, bytes_text(memory(v) as f64)]
+        })
+        .collect();
+    let header = ["name", "shape", "dtype", "memory"];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2), width(3)];
+    let line = |cells: [&str; 4]| {
+        format!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        )
+    };
+    m.push(Style::Dim, line(header));
+    for r in &rows {
+        m.plain("\n");
+        let text = line([&r[0], &r[1], &r[2], &r[3]]);
+        let (name, rest) = text.split_at(widths[0]);
+        m.push(Style::Name, name.trim_end());
+        m.plain(format!(
+            "{}{rest}",
+            " ".repeat(widths[0] - r[0].chars().count())
+        ));
+    }
+    let total: usize = vars.values().map(|v| memory(v)).sum();
+    let count = vars.len();
+    m.plain("\n");
+    m.push(
+        Style::Dim,
+        format!(
+            "{count} variable{}, {}",
+            if count == 1 { "" } else { "s" },
+            bytes_text(total as f64)
+        ),
+    );
+    m
+}
+
+/// `:clear` empties the workspace; `:clear A B` removes those names, and
+/// none of them if one is unknown.
+pub fn clear(session: &mut Session, names: &str) -> Vec<Outcome> {
+    if names.is_empty() {
+        session.evaluator.clear();
+        return Vec::new();
+    }
+    let names: Vec<&str> = names.split_whitespace().collect();
+    for n in &names {
+        if session.evaluator.get(n).is_none() {
+            let mut d = Diagnostic::error(
+                ErrorKind::Name,
+                format!("`{n}` is not in the workspace; nothing was cleared"),
+            );
+            if let Some(near) = closest(n, session.evaluator.vars().keys().map(String::as_str)) {
+                d = d.help(format!("did you mean `{near}`?"));
+            }
+            return vec![Outcome::Diagnostic(d)];
+        }
+    }
+    for n in names {
+        session.evaluator.remove(n);
+    }
+    Vec::new()
+}
+
+/// `:load FILE`: runs the script into the workspace, as a script runs: it
+/// stops at the first error, and the statements before it keep their effect.
+/// Errors are shown against the file's own text.
+pub fn load(session: &mut Session, path: &str) -> Vec<Outcome> {
+    if path.is_empty() {
+        return vec![Outcome::Diagnostic(Diagnostic::error(
+            ErrorKind::Syntax,
+            ":load needs a file name, as in :load work.la",
+        ))];
+    }
+    let file = super::expand_home(path);
+    let text = match read_script(&file) {
+        Ok(t) => t,
+        Err(message) => {
+            return vec![Outcome::Diagnostic(Diagnostic::error(
+                ErrorKind::Name,
+                format!("cannot load {path}: {message}"),
+            ))];
+        }
+    };
+    let before = session.evaluator.vars().clone();
+    let outcomes = session.eval_source(&text);
+    let src = SourceFile {
+        name: path,
+        text: &text,
+        first_line: 0,
+    };
+    let mut out: Vec<Outcome> = outcomes
+        .into_iter()
+        .map(|o| match o {
+            // The front end would show the error against the `:load` line;
+            // render it here against the file instead.
+            Outcome::Diagnostic(d) => Outcome::Text(render_diagnostic(&d, &src)),
+            other => other,
+        })
+        .collect();
+    let changed: Vec<&str> = session
+        .evaluator
+        .vars()
+        .iter()
+        .filter(|(n, v)| before.get(*n).is_none_or(|old| !Rc::ptr_eq(old, v)))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut m = Markup::new();
+    m.push(
+        Style::Dim,
+        match changed.len() {
+            0 => format!("loaded {path}; no variables set"),
+            _ => format!("loaded {path}: {}", changed.join(", ")),
+        },
+    );
+    out.push(Outcome::Text(m));
+    out
+}
+
+fn read_script(file: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_SCRIPT + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > MAX_SCRIPT {
+        return Err(format!(
+            "it is larger than {}",
+            bytes_text(MAX_SCRIPT as f64)
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+}
+
+/// An I/O error in plain words, without the `(os error 2)` tail.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vars_lists_name_shape_dtype_and_memory_sorted() {
+        let mut s = Session::new();
+        s.eval_source("b = ones(2, 3); a = 5; c = float32([1, 2])");
+        let text = table(&s).to_plain();
+        assert_eq!(
+            text,
+            "name  shape   dtype    memory\n\
+             a     scalar  int64       8 B\n\
+             b     2×3     float64    48 B\n\
+             c     2       float32     8 B\n\
+             3 variables, 64 B"
+        );
+    }
+
+    #[test]
+    fn clear_removes_the_named_or_nothing() {
+        let mut s = Session::new();
+        s.eval_source("a = 1; b = 2; c = 3");
+        let out = clear(&mut s, "a zz");
+        assert_eq!(out[0].error_kind(), Some(ErrorKind::Name));
+        assert_eq!(s.evaluator.vars().len(), 3);
+        clear(&mut s, "a b");
+        assert_eq!(s.evaluator.vars().keys().collect::<Vec<_>>(), ["c"]);
+        clear(&mut s, "");
+        assert!(s.evaluator.vars().is_empty());
+    }
+
+    #[test]
+    fn load_reports_a_missing_file_and_errors_against_the_file() {
+        let mut s = Session::new();
+        let out = load(&mut s, "/nonexistent/x.la");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].error_kind(), Some(ErrorKind::Name));
+        let path = std::env::temp_dir().join(format!("tensorcalc-load-{}.la", std::process::id()));
+        std::fs::write(&path, "a = 1;\nb = [1, 2] + [1, 2, 3]\n").unwrap();
+        let p = path.display().to_string();
+        let out = load(&mut s, &p);
+        std::fs::remove_file(&path).unwrap();
+        let Outcome::Text(err) = &out[0] else {
+            panic!("expected the rendered error, got {out:?}")
+        };
+        assert!(
+            err.to_plain().starts_with(&format!("{p}:2:")),
+            "{}",
+            err.to_plain()
+        );
+        assert!(s.evaluator.get("a").is_some() && s.evaluator.get("b").is_none());
+        let Outcome::Text(done) = &out[1] else {
+            panic!()
+        };
+        assert_eq!(done.to_plain(), format!("loaded {p}: a"));
+    }
+}

@@ -1,0 +1,359 @@
+//! The prompt, driven like a person drives it: the real binary in a
+//! pseudo-terminal, keys typed, the screen read back (without its escape
+//! codes). History goes to a temporary file, never the user's.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use expectrl::Session;
+use expectrl::session::OsSession;
+
+/// How long any one piece of output may take to appear.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The bytes as a person sees them: escape sequences and carriage returns
+/// removed.
+fn plain(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => match chars.next() {
+                // CSI: parameters, then one final byte in @..~.
+                Some('[') => {
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                // OSC: up to BEL or ESC \.
+                Some(']') => {
+                    while let Some(c) = chars.next() {
+                        if c == '\x07' || (c == '\x1b' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Prompt {
+    session: OsSession,
+    raw: Vec<u8>,
+    /// How much of the plain text earlier expectations have used up.
+    seen: usize,
+}
+
+/// A temporary directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tensorcalc-repl-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Prompt {
+    /// Starts the binary with a scrubbed environment and the history in `dir`.
+    fn start(dir: &Path, extra_env: &[(&str, &str)]) -> Prompt {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tensorcalc"));
+        cmd.env_clear()
+            .env("TERM", "xterm-256color")
+            .env("HOME", dir)
+            .env("TENSORCALC_HISTORY", dir.join("history"))
+            .current_dir(dir);
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let mut session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
+        let _ = session.get_process_mut().set_window_size(200, 50);
+        let mut p = Prompt {
+            session,
+            raw: Vec::new(),
+            seen: 0,
+        };
+        p.expect("type :help");
+        p.idle_prompt();
+        p
+    }
+
+    fn pump(&mut self) -> bool {
+        let mut buf = [0u8; 8192];
+        match self.session.try_read(&mut buf) {
+            Ok(0) => false,
+            Ok(n) => {
+                self.raw.extend_from_slice(&buf[..n]);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Waits for `needle` in the output after what was already matched and
+    /// returns the text up to and including it.
+    fn expect(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = plain(&self.raw);
+            if let Some(i) = text[self.seen..].find(needle) {
+                let end = self.seen + i + needle.len();
+                let got = text[self.seen..end].to_string();
+                self.seen = end;
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {PATIENCE:?} for {needle:?}; the screen after the last match:\n{}",
+                &text[self.seen..]
+            );
+            if !self.pump() {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.write_all(keys.as_bytes()).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// Waits until the output ends with a prompt and has been quiet for a
+    /// moment (the editor repaints the line as it is typed, so an earlier
+    /// `>> ` may be a repaint); returns the text since the last match.
+    fn idle_prompt(&mut self) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut quiet_since = Instant::now();
+        loop {
+            if self.pump() {
+                quiet_since = Instant::now();
+                continue;
+            }
+            let text = plain(&self.raw);
+            let at_prompt = text.ends_with(">> ") || text.ends_with(".. ");
+            if at_prompt && quiet_since.elapsed() > Duration::from_millis(50) {
+                let got = text[self.seen..].to_string();
+                self.seen = text.len();
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {PATIENCE:?} for a prompt; the screen after the last match:\n{}",
+                &text[self.seen..]
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Types a line, presses Enter and waits for the next prompt; returns
+    /// what the entry printed.
+    fn enter(&mut self, line: &str) -> String {
+        self.send(line);
+        self.send("\r");
+        let shown = self.idle_prompt();
+        // The output starts on the line after the echo of the entry.
+        let start = shown.find('\n').map_or(shown.len(), |i| i + 1);
+        shown[start..shown.len() - 3].to_string()
+    }
+
+    /// Waits for the program to end; its exit status.
+    fn finish(mut self) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            // The first status that is not "still alive" is the only one:
+            // the child is reaped when it is read.
+            let status = format!("{:?}", self.session.get_process().status());
+            if !status.contains("StillAlive") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the program did not end:\n{}",
+                plain(&self.raw)
+            );
+            self.pump();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Ctrl-C, then Ctrl-D once the prompt is back (keys typed before the
+    /// editor reads again would go to the terminal's own line editing).
+    fn leave(mut self) -> String {
+        self.send("\x03");
+        self.idle_prompt();
+        self.send("\x04");
+        self.finish()
+    }
+}
+
+/// The `:vars` table in `out`, from its header to its total.
+fn vars_table(out: &str) -> String {
+    let start = out
+        .find("name  ")
+        .unwrap_or_else(|| panic!("no :vars table in {out:?}"));
+    out[start..].trim_end().to_string()
+}
+
+#[test]
+fn a_session_at_the_prompt() {
+    let dir = temp_dir("session");
+    let mut p = Prompt::start(&dir, &[]);
+
+    // A multi-line literal: Enter inside brackets continues on `..`.
+    p.send("M = [[1, 2],\r");
+    assert!(p.idle_prompt().ends_with("\n.. "));
+    let out = p.enter("     [3, 4]]");
+    assert!(out.contains("M = 2×2 int64"), "{out}");
+
+    // Tab completes a workspace name; the hint shows a name's shape.
+    p.enter("weights = [1.5, 2.5, 3.25];");
+    p.send("sum(wei\t");
+    p.expect("sum(weights");
+    let out = p.enter(")");
+    assert!(out.contains("7.25"), "{out}");
+    p.send("M");
+    p.expect("M  # 2×2 int64");
+    p.send("\x03");
+    p.idle_prompt();
+    p.send("zeros(");
+    p.expect("# zeros(shape..., dtype=\"float64\")");
+    // Ctrl-C on a line clears it: nothing runs.
+    p.send("\x03");
+    p.idle_prompt();
+    let out = p.enter("1 + 1");
+    assert!(
+        out.trim_end().ends_with('2') && !out.contains("error"),
+        "{out}"
+    );
+
+    // Errors never end the session, and a failing statement changes nothing.
+    let out = p.enter("M = M @ [1, 2, 3]");
+    assert!(out.contains("error"), "{out}");
+    p.enter("f = float32([0.1, -0.0]); z = complex(1, -nan); b = [true, false]; e = zeros(0, 3, dtype=\"int64\");");
+
+    // :vars, then :save, :clear and :load give the same workspace.
+    let before = vars_table(&p.enter(":vars"));
+    for name in ["M ", "ans ", "b ", "f ", "weights ", "z "] {
+        assert!(
+            before.contains(&format!("\n{name}")),
+            "{name} missing from\n{before}"
+        );
+    }
+    let file = dir.join("work.la");
+    let out = p.enter(&format!(":save {}", file.display()));
+    assert!(out.contains("saved 7 variables"), "{out}");
+    p.enter(":clear");
+    assert!(p.enter(":vars").contains("the workspace is empty"));
+    let out = p.enter(&format!(":load {}", file.display()));
+    assert!(out.contains("loaded"), "{out}");
+    assert_eq!(vars_table(&p.enter(":vars")), before);
+
+    // Ctrl-C during a long product stops it quickly and keeps the workspace.
+    p.enter("seed(7); A = rand(3000, 3000);");
+    p.send("C = A @ A\r");
+    p.expect("\n");
+    std::thread::sleep(Duration::from_millis(300));
+    let pressed = Instant::now();
+    p.send("\x03");
+    let out = p.expect(">> ");
+    let waited = pressed.elapsed();
+    assert!(out.contains("interrupted"), "{out}");
+    assert!(
+        waited < Duration::from_millis(200),
+        "the prompt came back after {waited:?}"
+    );
+    let after = p.enter(":vars");
+    assert!(after.contains("\nA ") && !after.contains("\nC "), "{after}");
+    assert!(after.contains("\nweights "), "{after}");
+
+    // Ctrl-D leaves, with the history saved.
+    p.enter("last = 42");
+    p.send("\x04");
+    let status = p.finish();
+    assert!(
+        status.contains("Exited") && status.ends_with(", 0))"),
+        "{status}"
+    );
+
+    // A new process sees the history: ↑ brings back the last entry.
+    let history = std::fs::read_to_string(dir.join("history")).unwrap();
+    assert!(history.contains("M = [[1, 2],"), "{history}");
+    let mut p = Prompt::start(&dir, &[]);
+    p.send("\x1b[A");
+    p.expect("last = 42");
+    p.leave();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn colours_while_typing_unless_no_color() {
+    let dir = temp_dir("colour");
+    let mut p = Prompt::start(&dir, &[]);
+    p.send("x = 2 * pi");
+    p.expect("pi");
+    std::thread::sleep(Duration::from_millis(100));
+    p.pump();
+    let raw = String::from_utf8_lossy(&p.raw).to_string();
+    assert!(raw.contains("\x1b[35mpi"), "pi is not highlighted: {raw:?}");
+    p.leave();
+
+    let mut p = Prompt::start(&dir, &[("NO_COLOR", "1")]);
+    p.send("x = 2 * pi");
+    p.expect("pi");
+    p.enter("");
+    let raw = String::from_utf8_lossy(&p.raw).to_string();
+    let colour = raw.match_indices("\x1b[").any(|(i, _)| {
+        let rest = &raw[i + 2..];
+        let end = rest.find(|c: char| ('@'..='~').contains(&c)).unwrap_or(0);
+        rest[end..].starts_with('m')
+    });
+    assert!(!colour, "colour codes despite NO_COLOR: {raw:?}");
+    p.send("\x04");
+    p.finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn history_problems_are_one_line_warnings() {
+    let dir = temp_dir("history");
+    // A history file under a plain file can be neither read nor written.
+    std::fs::write(dir.join("blocker"), "").unwrap();
+    let bad = dir.join("blocker").join("history");
+    let mut p = Prompt::start(&dir, &[("TENSORCALC_HISTORY", bad.to_str().unwrap())]);
+    let out = p.enter("1 + 2");
+    assert!(
+        out.contains("tensorcalc: cannot save the history to"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with('3'), "{out}");
+    assert_eq!(
+        p.enter("1 + 3").trim_end().lines().last(),
+        Some("4"),
+        "the warning comes once"
+    );
+    p.send("\x04");
+    assert!(p.finish().ends_with(", 0))"));
+
+    // Without TENSORCALC_HISTORY the history goes under XDG_DATA_HOME.
+    let data = dir.join("data");
+    let mut cmd_env = vec![("XDG_DATA_HOME", data.to_str().unwrap())];
+    cmd_env.push(("TENSORCALC_HISTORY", ""));
+    let mut p = Prompt::start(&dir, &cmd_env);
+    p.enter("7 * 6");
+    p.send("\x04");
+    p.finish();
+    let kept = std::fs::read_to_string(data.join("tensorcalc").join("history")).unwrap();
+    assert!(kept.contains("7 * 6"), "{kept}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
