@@ -219,11 +219,15 @@ fn run() -> Result<ExitCode> {
     let options = match parse_args(args) {
         Ok(Command::Run(o)) => o,
         Ok(Command::Help) => {
-            println!("{USAGE}");
+            writeln!(std::io::stdout(), "{USAGE}")?;
             return Ok(ExitCode::SUCCESS);
         }
         Ok(Command::Version) => {
-            println!("tensorcalc {}", env!("CARGO_PKG_VERSION"));
+            writeln!(
+                std::io::stdout(),
+                "tensorcalc {}",
+                env!("CARGO_PKG_VERSION")
+            )?;
             return Ok(ExitCode::SUCCESS);
         }
         Err(Usage(msg)) => {

@@ -144,6 +144,22 @@ impl Args {
 
     /// A size: a whole number that is not negative.
     pub fn size(&self, i: usize) -> EResult<usize> {
+        if let Value::Array(Array::Int(a)) = &*self.pos[i].0
+            && a.ndim() == 0
+        {
+            let v = *a.iter().next().expect("0-d");
+            if (0..(1i64 << 62)).contains(&v) {
+                return Ok(v as usize);
+            }
+            if v >= 0 {
+                return Err(self.error(
+                    ErrorKind::Limit,
+                    Some(i),
+                    format!("size {v} is too large"),
+                    "too large",
+                ));
+            }
+        }
         let z = self.scalar_at(i, "a size (a whole number ≥ 0)")?;
         self.size_from(z, Some(i))
     }

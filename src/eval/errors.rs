@@ -275,13 +275,13 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
     match err {
         OpError::Overflow { op: name, dtype } => Diagnostic::error(
             ErrorKind::Domain,
-            format!("integer overflow in {name}: the result does not fit in {dtype}"),
+            format!("{name}: integer overflow: the result does not fit in {dtype}"),
         )
         .note(format!("{dtype} holds {} to {}; NumPy would silently wrap around", i64::MIN, i64::MAX))
         .help("convert to float64 first, e.g. float64(x), to trade exactness for range"),
         OpError::DivideByZero { op: name } => Diagnostic::error(
             ErrorKind::Domain,
-            format!("integer division by zero in {name}"),
+            format!("{name}: integer division by zero"),
         )
         .help("divide with `/` for a float result (x / 0 gives inf), or convert with float64(x) first"),
         OpError::DType { op: name, dtype, hint } => {

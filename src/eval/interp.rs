@@ -128,10 +128,11 @@ impl Evaluator {
                 let Value::Tuple(parts) = &*v else {
                     return Err(Diagnostic::error(
                         ErrorKind::Type,
-                        format!("cannot unpack {} into {} names", v.describe(), names.len()),
+                        format!("only several results can be unpacked, and this is one value ({})", v.describe()),
                     )
                     .primary(value.span, v.describe())
-                    .note("only functions that return several results (like qr or svd) can be unpacked"));
+                    .note("functions that return several results, like qr or svd, can be unpacked: Q, R = qr(A)")
+                    .help(format!("to take the rows of an array apart, index it: {} = x[0]", names[0].0)));
                 };
                 if parts.len() != names.len() {
                     let all = names.first().unwrap().1.to(names.last().unwrap().1);
@@ -250,7 +251,9 @@ impl Evaluator {
             ExprKind::Transpose { op_span, operand } => {
                 let v = self.eval(operand)?;
                 let a = self.expect_array(&v, operand.span)?;
-                if a.ndim() < 2 {
+                // One note per chain: `x''` would otherwise repeat it.
+                let chained = matches!(operand.kind, ExprKind::Transpose { .. });
+                if a.ndim() < 2 && !chained {
                     let kind = if a.ndim() == 0 {
                         "a scalar"
                     } else {
@@ -399,11 +402,16 @@ impl Evaluator {
                 builtins::find(name).expect("found").signature
             ));
         }
+        if name == "ans" {
+            return Diagnostic::error(ErrorKind::Name, "`ans` is not defined yet")
+                .primary(span, "no value shown so far")
+                .note(
+                    "ans holds the last value displayed by a statement that is not an assignment",
+                );
+        }
+        // A value is expected here, so only values are suggested.
         let mut candidates: Vec<&str> = self.vars.keys().map(String::as_str).collect();
         candidates.extend(CONSTANTS);
-        for n in builtins::names() {
-            candidates.push(n);
-        }
         let mut d = Diagnostic::error(ErrorKind::Name, format!("unknown name `{name}`"))
             .primary(span, "not defined");
         if let Some(best) = closest(name, candidates.into_iter()) {
@@ -681,7 +689,11 @@ fn stack_same(parts: &[Array], shape: &[usize]) -> Array {
 /// likely typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
+    let len = name.chars().count();
     candidates
+        // Cheap filter first: names of very different length cannot be close,
+        // and it keeps a million-letter typo from costing seconds.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(name, c), c))
         .filter(|&(d, c)| d <= limit && c != name)
         .min_by_key(|&(d, c)| (d, c.len()))

@@ -33,9 +33,14 @@ pub fn set_max_nesting(depth: usize) {
 
 /// The largest nesting limit that can be configured.
 pub const MAX_NESTING_CEILING: usize = 4096;
-/// Most prefix or power operators in one input. Both nest (`- - - x`,
+/// Most prefix or power operators in one statement. Both nest (`- - - x`,
 /// `2^2^2`), so they are bounded for the same reason as brackets.
 pub const MAX_OPERATOR_CHAIN: usize = 10_000;
+
+/// Deepest expression tree accepted (postfix chains like `x''''` and
+/// `x[0][0]` nest too). Left operands of binary operators do not count: the
+/// evaluator walks them with a loop.
+pub const MAX_EXPR_DEPTH: usize = 10_000;
 
 fn pratt() -> &'static PrattParser<Rule> {
     static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
@@ -91,7 +96,11 @@ pub fn parse(source: &str) -> PResult<Program> {
                 }
             }
             Rule::EOI => {}
-            _ => statements.push(build_statement(pair)?),
+            _ => {
+                let stmt = build_statement(pair)?;
+                check_depth(&stmt)?;
+                statements.push(stmt);
+            }
         }
     }
     // A `;` only silences the statement directly before it; separators that
@@ -141,6 +150,8 @@ fn prescan(source: &str) -> PResult<()> {
                     }
                 }
                 b']' | b')' => depth = depth.saturating_sub(1),
+                // A new statement starts its own operator count.
+                b';' | b'\n' if depth == 0 => chain = 0,
                 b'-' | b'+' | b'!' if is_operator_position(prev_significant) => chain += 1,
                 b'^' => chain += 1,
                 b'*' if bytes.get(i + 1) == Some(&b'*') => chain += 1,
@@ -151,13 +162,68 @@ fn prescan(source: &str) -> PResult<()> {
                     ErrorKind::Limit,
                     format!("more than {MAX_OPERATOR_CHAIN} nested operators in one input"),
                 )
-                .primary(Span::new(i, i + 1), "this one goes over the limit"));
+                .primary(Span::new(i, i + 1), "this one goes over the limit")
+                .help("split the statement into several, with names for the parts"));
             }
             if !c.is_ascii_whitespace() {
                 prev_significant = c;
             }
         }
         i += 1;
+    }
+    Ok(())
+}
+
+/// Refuses a statement whose expression tree is deeper than the evaluator's
+/// recursion allows. Walks with an explicit stack, so it cannot overflow.
+fn check_depth(stmt: &Stmt) -> PResult<()> {
+    let root = match &stmt.kind {
+        StmtKind::Expr(e) => e,
+        StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => value,
+    };
+    let mut stack: Vec<(&Expr, usize)> = vec![(root, 1)];
+    while let Some((e, d)) = stack.pop() {
+        if d > MAX_EXPR_DEPTH {
+            return Err(Diagnostic::error(
+                ErrorKind::Limit,
+                format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"),
+            )
+            .primary(e.span, "this part is too deep")
+            .help("split the statement into several, with names for the parts"));
+        }
+        match &e.kind {
+            // The left spine is evaluated in a loop: no extra depth.
+            ExprKind::Binary { lhs, rhs, .. } => {
+                stack.push((lhs, d));
+                stack.push((rhs, d + 1));
+            }
+            ExprKind::Unary { operand, .. } | ExprKind::Transpose { operand, .. } => {
+                stack.push((operand, d + 1))
+            }
+            ExprKind::Paren(inner) => stack.push((inner, d + 1)),
+            ExprKind::Index { target, items } => {
+                stack.push((target, d + 1));
+                for item in items {
+                    match item {
+                        IndexItem::Expr(x) => stack.push((x, d + 1)),
+                        IndexItem::Slice {
+                            start, stop, step, ..
+                        } => {
+                            stack.extend(
+                                [start, stop, step]
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|x| (x, d + 1)),
+                            );
+                        }
+                        IndexItem::Ellipsis(_) => {}
+                    }
+                }
+            }
+            ExprKind::Array(elems) => stack.extend(elems.iter().map(|x| (x, d + 1))),
+            ExprKind::Call { args, .. } => stack.extend(args.iter().map(|a| (&a.value, d + 1))),
+            _ => {}
+        }
     }
     Ok(())
 }
@@ -440,11 +506,24 @@ fn build_index_items(pair: Pair<Rule>) -> PResult<Vec<IndexItem>> {
 /// Rewrites pest's rule lists into plain words.
 fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
-    let pos = match err.location {
+    let mut pos = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let found = source[pos..].chars().next();
+    // At the end of the input, point just after the last thing written
+    // rather than at an empty last line.
+    let at_eof = source[pos..].trim().is_empty();
+    if at_eof {
+        pos = source.trim_end().len();
+    }
+    if let Some(d) = lexical_error(source, pos) {
+        return d;
+    }
+    let found = if at_eof {
+        None
+    } else {
+        source[pos..].chars().next()
+    };
     let end = pos + found.map_or(0, char::len_utf8);
     let found_text = match found {
         None => "end of input".to_string(),
@@ -457,7 +536,7 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let at_end = found.is_none() || found == Some('\n');
-    let open = unclosed_bracket(&source[..pos]);
+    let open = unclosed_bracket(source);
     let expected = match open {
         Some((ch, _)) if at_end => format!("`{}`", if ch == '[' { ']' } else { ')' }),
         _ => expected,
@@ -474,6 +553,75 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
         }
     }
     d
+}
+
+/// Errors that are about a token rather than the grammar: a malformed
+/// number, an unterminated string, a single quote where a value should be.
+fn lexical_error(source: &str, pos: usize) -> Option<Diagnostic> {
+    // A malformed number may have started before the point pest stopped at
+    // (`1.2.3` fails at `.3`): back up to the start of the token.
+    let original = pos;
+    let mut pos = pos;
+    while pos > 0
+        && source.as_bytes()[pos - 1].is_ascii_alphanumeric() | (source.as_bytes()[pos - 1] == b'.')
+    {
+        pos -= 1;
+    }
+    if !source[pos..].starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        pos = original;
+    }
+    let rest = &source[pos..];
+    let first = rest.chars().next()?;
+    if first.is_ascii_digit()
+        || (first == '.' && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+    {
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+            .unwrap_or(rest.len());
+        let token = &rest[..len];
+        let plain = token.strip_suffix(['j', 'J']).unwrap_or(token);
+        if plain.parse::<f64>().is_ok() && !plain.contains(['i', 'n', 'I', 'N']) {
+            // A well-formed number where an operator was expected: the
+            // grammar's own message says that better.
+            return None;
+        }
+        let help = if token.starts_with("0x") || token.starts_with("0b") || token.starts_with("0o")
+        {
+            "only decimal numbers are supported, e.g. 16 rather than 0x10".to_string()
+        } else if token
+            .to_ascii_lowercase()
+            .trim_end_matches('j')
+            .ends_with('e')
+        {
+            "an exponent needs digits, e.g. 1e3 or 2.5e-4".to_string()
+        } else {
+            "a number is digits with an optional `.`, exponent (`e-3`) and `j` for imaginary; a name cannot start with a digit".to_string()
+        };
+        return Some(
+            Diagnostic::error(ErrorKind::Syntax, format!("malformed number `{token}`"))
+                .primary(Span::new(pos, pos + len), "not a number")
+                .help(help),
+        );
+    }
+    if first == '"' && !rest[1..].lines().next().unwrap_or("").contains('"') {
+        let end = pos + rest.find('\n').unwrap_or(rest.len());
+        return Some(
+            Diagnostic::error(ErrorKind::Syntax, "unterminated string")
+                .primary(
+                    Span::new(pos, end.max(pos + 1)),
+                    "this string has no closing `\"`",
+                )
+                .help("strings are written in double quotes on one line: \"float32\""),
+        );
+    }
+    if first == '\'' {
+        return Some(
+            Diagnostic::error(ErrorKind::Syntax, "`'` transposes the value before it")
+                .primary(Span::new(pos, pos + 1), "nothing to transpose here")
+                .help("strings use double quotes: \"text\""),
+        );
+    }
+    None
 }
 
 /// The innermost bracket still open at the end of `text`, if any.
@@ -545,6 +693,9 @@ fn describe_expected(rules: &[Rule]) -> String {
         if !words.contains(&word) {
             words.push(word);
         }
+    }
+    if words.contains(&"an index") {
+        return "an index: a number, a slice like 1:3, `...`, an index array or a mask".to_string();
     }
     match words.len() {
         0 => "something else".to_string(),

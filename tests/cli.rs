@@ -1,0 +1,389 @@
+//! CLI tests: these spawn the binary, so they cover what only `main.rs`
+//! decides: inputs and their order, `--json`, exit codes, colour, usage
+//! errors and broken pipes. Colour and width variables are scrubbed so the
+//! user's environment never leaks in.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn tc() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tensorcalc"));
+    for v in [
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "TERM",
+        "COLORTERM",
+        "COLUMNS",
+        "FORCE_COLOR",
+    ] {
+        c.env_remove(v);
+    }
+    c.stdin(Stdio::null());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    tc().args(args).output().expect("spawn tensorcalc")
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = tc()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tensorcalc");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// A scratch file unique to this test process and name.
+fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tensorcalc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn files_run_in_order_in_one_workspace() {
+    let a = temp_file("order_a.la", b"x = 2\n");
+    let b = temp_file("order_b.la", b"x * 10\n");
+    let o = run(&[path(&a), path(&b)]);
+    assert_eq!(stdout(&o), "x = 2\n20\n");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn dash_reads_stdin_between_files() {
+    let a = temp_file("dash_a.la", b"x = 2\n");
+    let b = temp_file("dash_b.la", b"y\n");
+    let o = run_stdin(&[path(&a), "-", path(&b)], b"y = x + 1\n");
+    assert_eq!(stdout(&o), "x = 2\ny = 3\n3\n");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn piped_stdin_is_a_script() {
+    let o = run_stdin(&[], b"a = 3\na * a\n");
+    assert_eq!(stdout(&o), "a = 3\n9\n");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn eval_is_repeatable_and_mixes_with_files_in_order() {
+    let f = temp_file("mix.la", b"x = y * 2\n");
+    let o = run(&["-e", "y = 5", path(&f), "-e", "x + y", "--eval", "ans * 2"]);
+    assert_eq!(stdout(&o), "y = 5\nx = 10\n15\n30\n");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn json_lines_are_exact() {
+    let o = run(&[
+        "--json",
+        "-e",
+        "A = [1, 2; 3, 4]",
+        "-e",
+        "[1 + 2j, -3j]",
+        "-e",
+        "[nan, inf, -inf]",
+        "-e",
+        "[0.1, 1e-300, 2.5]",
+        "-e",
+        "true",
+        "-e",
+        "dtype(A)",
+        "-e",
+        "z = 2 / 3",
+        "-e",
+        "float32([0.1])",
+        "-e",
+        "zeros(0)",
+        "-e",
+        "x = 7;",
+    ]);
+    let want = [
+        r#"{"shape":[2,2],"dtype":"int64","data":[[1,2],[3,4]],"name":"A"}"#,
+        r#"{"shape":[2],"dtype":"complex128","data":[[1.0,2.0],[-0.0,-3.0]]}"#,
+        r#"{"shape":[3],"dtype":"float64","data":["nan","inf","-inf"]}"#,
+        r#"{"shape":[3],"dtype":"float64","data":[0.1,1e-300,2.5]}"#,
+        r#"{"shape":[],"dtype":"bool","data":true}"#,
+        r#"{"shape":[],"dtype":"str","data":"int64"}"#,
+        r#"{"shape":[],"dtype":"float64","data":0.6666666666666666,"name":"z"}"#,
+        r#"{"shape":[1],"dtype":"float32","data":[0.1]}"#,
+        r#"{"shape":[0],"dtype":"float64","data":[]}"#,
+    ];
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), want);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn json_floats_round_trip() {
+    let o = run(&[
+        "--json",
+        "-e",
+        "[0.1 + 0.2, 1 / 3, 5e-324, 1.7976931348623157e308]",
+    ]);
+    let line = stdout(&o);
+    let data = line
+        .split("\"data\":[")
+        .nth(1)
+        .unwrap()
+        .split(']')
+        .next()
+        .unwrap();
+    let got: Vec<f64> = data.split(',').map(|s| s.parse().unwrap()).collect();
+    assert_eq!(got, [0.1 + 0.2, 1.0 / 3.0, 5e-324, f64::MAX]);
+}
+
+#[test]
+fn exit_status_zero_on_success() {
+    assert_eq!(run(&["-e", "1 + 1"]).status.code(), Some(0));
+}
+
+#[test]
+fn exit_status_one_on_evaluation_error() {
+    for program in [
+        "nope",
+        "[1, 2] @ [1, 2, 3]",
+        "[1, 2][5]",
+        "5 // 0",
+        "2^63",
+        "zeros(1e6, 1e6)",
+    ] {
+        let o = run(&["-e", program]);
+        assert_eq!(o.status.code(), Some(1), "{program}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn exit_status_two_on_syntax_error() {
+    for program in ["1 +", "[1, 2", "1 + * 2", "x = = 3"] {
+        let o = run(&["-e", program]);
+        assert_eq!(o.status.code(), Some(2), "{program}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn syntax_error_wins_over_evaluation_error() {
+    let o = run(&["--keep-going", "-e", "nope", "-e", "1 +"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn first_error_stops_the_run() {
+    let o = run(&["-e", "a = 1", "-e", "b = nope", "-e", "a + 1"]);
+    assert_eq!(stdout(&o), "a = 1\n");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn first_error_in_a_file_stops_later_files() {
+    let a = temp_file("stop_a.la", b"nope\n");
+    let b = temp_file("stop_b.la", b"42\n");
+    let o = run(&[path(&a), path(&b)]);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn keep_going_carries_on_and_still_fails() {
+    let o = run_stdin(&["--keep-going"], b"a = 1\nb = nope\na + 1\nb\n");
+    assert_eq!(stdout(&o), "a = 1\n2\n");
+    assert_eq!(stderr(&o).matches("error: unknown name").count(), 2);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn diagnostics_start_with_file_line_col() {
+    let f = temp_file("diag.la", b"x = 1\n\ny = x @ [1, 2]\n");
+    let o = run(&[path(&f)]);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("{}:3:7: error: ", path(&f))),
+        "{err}"
+    );
+    let o = run_stdin(&["-"], b"1\nfoo\n");
+    assert!(
+        stderr(&o).starts_with("<stdin>:2:1: error: unknown name `foo`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_stdin(&[], b"1\n  )\n");
+    assert!(
+        stderr(&o).starts_with("<stdin>:2:3: error: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["-e", "1 + ", "-e", "2"]);
+    assert!(
+        stderr(&o).starts_with("<arg>:1:4: error: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn diagnostics_show_source_and_underline() {
+    let o = run(&["-e", "A = [1, 2, 3; 4, 5, 6]", "-e", "A @ A"]);
+    let err = stderr(&o);
+    assert!(err.contains("1 │ A @ A"), "{err}");
+    assert!(err.contains("- ^ -"), "{err}");
+    assert!(err.contains("help: A @ A' gives 2×2"), "{err}");
+}
+
+#[test]
+fn color_always_emits_escapes() {
+    let o = run(&["--color", "always", "-e", "foo"]);
+    assert!(stderr(&o).contains("\x1b["), "{:?}", stderr(&o));
+    let o = run(&["--color=always", "-e", "[1, 2]"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn color_never_and_no_color_emit_none() {
+    let o = run(&["--color", "never", "-e", "[1.5, 2]", "-e", "foo"]);
+    assert!(!stdout(&o).contains('\x1b') && !stderr(&o).contains('\x1b'));
+    let o = tc()
+        .env("NO_COLOR", "1")
+        .args(["-e", "[1.5, 2]", "-e", "foo"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\x1b') && !stderr(&o).contains('\x1b'));
+    // auto, writing to a pipe: no colour either
+    let o = run(&["--color", "auto", "-e", "foo"]);
+    assert!(!stderr(&o).contains('\x1b'));
+}
+
+#[test]
+fn bad_color_value_is_usage_error() {
+    let o = run(&["--color", "sometimes", "-e", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--color"));
+}
+
+#[test]
+fn help_and_version() {
+    for flag in ["--help", "-h"] {
+        let o = run(&[flag]);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("usage:") && stdout(&o).contains("--json"));
+    }
+    for flag in ["--version", "-V"] {
+        let o = run(&[flag]);
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(
+            stdout(&o),
+            format!("tensorcalc {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+#[test]
+fn unknown_option_is_usage_error() {
+    let o = run(&["--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown option `--bogus`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["-e"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn missing_file_is_usage_error() {
+    let o = run(&["/nonexistent/dir/nothing.la"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing.la"));
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn invalid_utf8_file_is_an_error() {
+    let f = temp_file("bad_utf8.la", b"x = 1\n1 + \xff\xfe\n");
+    let o = run(&[path(&f)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("{}:2:5: error: ", path(&f))),
+        "{err}"
+    );
+    assert!(err.contains("UTF-8"), "{err}");
+    let o = run_stdin(&[], b"\xc3(\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("<stdin>:1:1: error: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let program = "1\n".repeat(200_000);
+    let f = temp_file("many.la", program.as_bytes());
+    let mut child = tc()
+        .arg(path(&f))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "1\n");
+    // the reader (and with it the pipe) is dropped here
+    let o = child.wait_with_output().unwrap();
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn broken_pipe_on_help_and_version_exits_quietly() {
+    for flag in ["--help", "--version"] {
+        let mut child = tc()
+            .arg(flag)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // close the pipe before the child writes its first line
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert!(!stderr(&o).contains("panicked"), "{flag}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(0), "{flag}");
+    }
+}
+
+#[test]
+fn transpose_note_on_vector_goes_to_stderr() {
+    let o = run(&["-e", "x = [1, 2, 3];", "-e", "x'"]);
+    assert_eq!(stdout(&o), "3 int64\n  1  2  3\n");
+    assert!(stderr(&o).contains("note:"));
+    assert_eq!(o.status.code(), Some(0));
+}
