@@ -35,15 +35,16 @@ options:
   --format F              short (default), long, sci or rat
   --precision N           decimals shown for floats
   --max-memory BYTES      largest array allowed (default 4G; suffixes K, M, G)
-  --max-input BYTES       largest script file accepted (default 64M)
+  --max-input BYTES       largest script (file, stdin or -e) accepted (default 8M)
   --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
   -h, --help              show this help
   -V, --version           show the version
 
 exit status: 0 success, 1 evaluation error, 2 syntax error or bad usage";
 
-/// Default cap on script size.
-const DEFAULT_MAX_INPUT: usize = 64 << 20;
+/// Default cap on script size. Parsing costs about a second per few MB of
+/// dense expression, so a cap keeps a pasted data dump from looking like a hang.
+const DEFAULT_MAX_INPUT: usize = 8 << 20;
 
 enum Input {
     File(String),
@@ -266,7 +267,10 @@ fn run() -> Result<ExitCode> {
     };
     for input in inputs {
         let (name, text) = match input {
-            Input::Program(p) => ("<arg>".to_string(), p),
+            Input::Program(p) => match runner.decode("<arg>", p.into_bytes(), options.max_input)? {
+                Some(t) => ("<arg>".to_string(), t),
+                None => break,
+            },
             Input::Stdin => {
                 let mut bytes = Vec::new();
                 std::io::stdin()

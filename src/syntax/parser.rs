@@ -37,6 +37,10 @@ pub const MAX_NESTING_CEILING: usize = 4096;
 /// `2^2^2`), so they are bounded for the same reason as brackets.
 pub const MAX_OPERATOR_CHAIN: usize = 10_000;
 
+/// Parser steps allowed for one input: the grammar is linear, so this only
+/// stops pathological input (about 50 steps per byte of dense expression).
+pub const PARSER_CALL_LIMIT: usize = 500_000_000;
+
 /// Deepest expression tree accepted (postfix chains like `x''''` and
 /// `x[0][0]` nest too). Left operands of binary operators do not count: the
 /// evaluator walks them with a loop.
@@ -81,7 +85,7 @@ fn syntax_error(span: Span, message: impl Into<String>, label: impl Into<String>
 /// Parses a whole program (a script, or one prompt entry).
 pub fn parse(source: &str) -> PResult<Program> {
     prescan(source)?;
-    pest::set_call_limit(std::num::NonZeroUsize::new(50_000_000));
+    pest::set_call_limit(std::num::NonZeroUsize::new(PARSER_CALL_LIMIT));
     let mut pairs = Grammar::parse(Rule::program, source).map_err(|e| pest_error(source, e))?;
     let program = pairs
         .next()
@@ -160,7 +164,7 @@ fn prescan(source: &str) -> PResult<()> {
             if chain > MAX_OPERATOR_CHAIN {
                 return Err(Diagnostic::error(
                     ErrorKind::Limit,
-                    format!("more than {MAX_OPERATOR_CHAIN} nested operators in one input"),
+                    format!("more than {MAX_OPERATOR_CHAIN} nested operators in one statement"),
                 )
                 .primary(Span::new(i, i + 1), "this one goes over the limit")
                 .help("split the statement into several, with names for the parts"));
@@ -483,20 +487,33 @@ fn build_index_items(pair: Pair<Rule>) -> PResult<Vec<IndexItem>> {
         items.push(match item.as_rule() {
             Rule::ellipsis => IndexItem::Ellipsis(span),
             Rule::slice => {
-                let mut parts = item
-                    .into_inner()
-                    .map(|p| p.into_inner().next().map(build_expr).transpose());
-                let start = parts.next().unwrap()?;
-                let stop = parts.next().unwrap()?;
-                let step = parts.next().transpose()?.flatten();
-                IndexItem::Slice {
-                    start,
-                    stop,
-                    step,
-                    span,
+                // Up to three parts separated by colons, each may be empty.
+                let mut parts: [Option<Expr>; 3] = [None, None, None];
+                let mut colons = 0;
+                for p in item.into_inner() {
+                    match p.as_rule() {
+                        Rule::colon => colons += 1,
+                        _ => parts[colons] = Some(build_expr(p)?),
+                    }
+                }
+                let [start, stop, step] = parts;
+                match (colons, start) {
+                    (0, Some(e)) => IndexItem::Expr(e),
+                    (0, None) => {
+                        return Err(syntax_error(
+                            span,
+                            "empty index",
+                            "expected an index: a number, a slice like 1:3, `...`, an index array or a mask",
+                        ));
+                    }
+                    (_, start) => IndexItem::Slice {
+                        start,
+                        stop,
+                        step,
+                        span,
+                    },
                 }
             }
-            Rule::expr => IndexItem::Expr(build_expr(item)?),
             rule => unreachable!("index item {rule:?}"),
         });
     }
@@ -533,6 +550,12 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
     };
     let expected = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        ErrorVariant::CustomError { message } if message.contains("call limit") => {
+            return Diagnostic::error(ErrorKind::Limit, "this input is too large or too complex to parse")
+                .primary(Span::new(0, source.len().min(source.find('\n').unwrap_or(source.len()))), "parsing stopped here")
+                .note(format!("the parser gives up after {PARSER_CALL_LIMIT} steps per input; this one needed more"))
+                .help("split it into several smaller statements or files");
+        }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let at_end = found.is_none() || found == Some('\n');
@@ -686,7 +709,7 @@ fn describe_expected(rules: &[Rule]) -> String {
             | Rule::pow => "an operator",
             Rule::transpose | Rule::index => "an operator",
             Rule::EOI | Rule::semicolon => "the end of the statement",
-            Rule::slice | Rule::ellipsis | Rule::slice_part => "an index",
+            Rule::slice | Rule::ellipsis | Rule::colon => "an index",
             Rule::kwarg => "an argument",
             _ => "something else",
         };
