@@ -606,7 +606,7 @@ pub fn einsum(spec: &str, operands: &[Array]) -> OpResult<Array> {
     by_dtype!(dtype, T => {
         let flat = |a: &Array| T::typed(a).iter().copied().collect();
         let data: Vec<Vec<T>> = operands.iter().map(flat).collect();
-        let out = sum_products(&data, &plan).ok_or_else(|| OpError::overflow("einsum"))?;
+        let out = sum_products(&data, &plan)?;
         let r = ArrayD::from_shape_vec(IxDyn(&out_shape), out);
         Ok(T::wrap(r.expect("one value per output index")))
     })
@@ -796,14 +796,22 @@ struct Plan {
 }
 
 /// For every output index (row-major), the sum over the summed labels of the
-/// product of one element from each operand.
-fn sum_products<T: Ring>(data: &[Vec<T>], plan: &Plan) -> Option<Vec<T>> {
+/// product of one element from each operand. Integer overflow is an error,
+/// and the cancel flag is checked every million terms.
+fn sum_products<T: Ring>(data: &[Vec<T>], plan: &Plan) -> OpResult<Vec<T>> {
+    let overflow = || OpError::overflow("einsum");
+    let mut since_check = 0usize;
     let (out_sizes, sum_sizes) = plan.sizes.split_at(plan.n_out);
     let out_count: usize = out_sizes.iter().product();
     let sum_count: usize = sum_sizes.iter().product();
     let mut idx = vec![0usize; plan.sizes.len()];
     let mut out = Vec::with_capacity(out_count);
     for _ in 0..out_count {
+        since_check += sum_count.max(1);
+        if since_check > 1 << 20 {
+            since_check = 0;
+            super::cancel::check()?;
+        }
         let mut acc = T::ZERO;
         for _ in 0..sum_count {
             let mut term: Option<T::Acc> = None;
@@ -812,16 +820,16 @@ fn sum_products<T: Ring>(data: &[Vec<T>], plan: &Plan) -> Option<Vec<T>> {
                 let v = values[offset].lift();
                 term = Some(match term {
                     None => v,
-                    Some(t) => T::acc_mul(t, v)?,
+                    Some(t) => T::acc_mul(t, v).ok_or_else(overflow)?,
                 });
             }
-            acc = T::acc_add(acc, term?)?;
+            acc = T::acc_add(acc, term.ok_or_else(overflow)?).ok_or_else(overflow)?;
             advance(&mut idx[plan.n_out..], sum_sizes);
         }
-        out.push(T::lower(acc)?);
+        out.push(T::lower(acc).ok_or_else(overflow)?);
         advance(&mut idx[..plan.n_out], out_sizes);
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Steps a row-major multi-index, wrapping to all zeros after the last.
