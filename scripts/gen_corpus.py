@@ -1,0 +1,1200 @@
+#!/usr/bin/env python3
+"""Generate the differential corpus in tests/data/corpus/: NumPy's answers for
+tensorcalc programs, replayed by tests/corpus.rs with no Python.
+
+Each area (binary operators, unary functions, reductions, ...) is one JSONL
+file. A line is one case:
+
+    {"id": "binop/add/int64-float64/2x3-3", "program": "a = ...; b = ...; a + b",
+     "expect": {"shape": [2, 3], "dtype": "float64", "data": [flat, row-major]}}
+
+or, where NumPy raises, `"error": "ValueError"` instead of "expect". The value
+is what the LAST statement of the program displays. Data is flat (row-major);
+floats are shortest repr, NaN and infinities are "nan", "inf", "-inf", complex
+numbers are [re, im].
+
+Cases where tensorcalc deliberately differs from NumPy (README, "Where
+tensorcalc differs from NumPy") carry `"deviation": "<key>"` and `"numpy": ...`
+(what NumPy gives); their "expect"/"error" is then tensorcalc's documented
+behaviour, which is what the replay checks.
+
+Run by hand, outside the repo's build, from any directory:
+
+    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy
+    /tmp/npvenv/bin/python scripts/gen_corpus.py
+
+The output is deterministic (a fixed random seed, fixed case order).
+"""
+
+import itertools
+import json
+import math
+import pathlib
+import random
+import sys
+import warnings
+
+import numpy as np
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
+DTYPES = ["bool", "int64", "float32", "float64", "complex128"]
+RNG = random.Random(20260611)
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
+
+warnings.simplefilter("ignore")
+np.seterr(all="ignore")
+
+
+# ------------------------------------------------------------ operands
+
+
+def make(shape, dtype, special=False):
+    """A small array of `dtype` with values chosen so that integer results
+    stay far from overflow; `special` mixes in NaN, infinities and -0.0."""
+    n = int(np.prod(shape)) if shape else 1
+    if dtype == "bool":
+        vals = [RNG.random() < 0.5 for _ in range(n)]
+    elif dtype == "int64":
+        vals = [RNG.randint(-4, 5) for _ in range(n)]
+    elif dtype in ("float32", "float64"):
+        pool = [-2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.25, 0.1, 7.0, -0.75]
+        if special:
+            pool = pool + [math.nan, math.inf, -math.inf, -0.0, 1e300, -1e-300]
+        vals = [RNG.choice(pool) for _ in range(n)]
+    else:
+        pool = [-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0]
+        re_pool = pool + [math.nan, math.inf, -math.inf] if special else pool
+        vals = [complex(RNG.choice(re_pool), RNG.choice(pool)) for _ in range(n)]
+    return np.array(vals, dtype=dtype).reshape(shape)
+
+
+def num_lit(v, dtype):
+    """tensorcalc source for one element."""
+    if dtype == "bool":
+        return "true" if v else "false"
+    if dtype == "int64":
+        v = int(v)
+        return str(v) if v != I64_MIN else "(-9223372036854775807 - 1)"
+    if dtype in ("float32", "float64"):
+        v = float(v)
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        r = repr(v)
+        return r
+    z = complex(v)
+    re = num_lit(z.real, "float64")
+    if math.isnan(z.imag) or math.isinf(z.imag):
+        im = ("nan" if math.isnan(z.imag) else "inf") + "*1j"
+        if z.imag < 0:
+            return f"{re} - {im}"
+        return f"{re} + {im}"
+    sign = "-" if math.copysign(1.0, z.imag) < 0 else "+"
+    return f"{re}{sign}{abs(z.imag)!r}j"
+
+
+def nested(arr, dtype):
+    if arr.ndim == 0:
+        return num_lit(arr[()], dtype)
+    return "[" + ", ".join(nested(sub, dtype) for sub in arr) + "]"
+
+
+def lit(arr):
+    """tensorcalc source that builds exactly `arr` (shape and dtype)."""
+    dtype = arr.dtype.name
+    if arr.size == 0:
+        dims = ", ".join(str(d) for d in arr.shape)
+        return f'zeros({dims}, dtype="{dtype}")'
+    body = nested(arr, dtype)
+    if dtype == "float32":
+        return f"float32({body})"
+    if arr.ndim == 0 and body.startswith("-") or dtype == "complex128" and arr.ndim == 0:
+        return f"({body})"
+    if dtype == "float64" and arr.ndim > 0 and all(
+        num_lit(v, "float64") in ("nan", "inf", "-inf") for v in arr.ravel()
+    ):
+        return f"float64({body})"
+    if dtype == "complex128" and arr.ndim > 0:
+        return f"complex128({body})"
+    return body
+
+
+def dims(shape):
+    return "x".join(str(d) for d in shape) if shape else "0d"
+
+
+# ------------------------------------------------------------ encoding
+
+
+def enc_float(x):
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def enc_elem(x, dtype):
+    if dtype == "bool":
+        return bool(x)
+    if dtype == "int64":
+        return int(x)
+    if dtype in ("float32", "float64"):
+        return enc_float(x)
+    z = complex(x)
+    return [enc_float(z.real), enc_float(z.imag)]
+
+
+def encode(value):
+    if isinstance(value, str):
+        return {"shape": [], "dtype": "str", "data": value}
+    arr = np.asarray(value)
+    dtype = arr.dtype.name
+    if dtype not in DTYPES:
+        if MODE[0] == "numpy":
+            kind = {"c": "complex128", "f": "float64", "b": "bool"}.get(arr.dtype.kind, "int64")
+            return {"shape": [int(d) for d in arr.shape], "dtype": dtype,
+                    "data": [enc_elem(v, kind) for v in arr.ravel()]}
+        raise Unsupported(dtype)
+    return {
+        "shape": [int(d) for d in arr.shape],
+        "dtype": dtype,
+        "data": [enc_elem(v, dtype) for v in arr.ravel()],
+    }
+
+
+class Unsupported(Exception):
+    """NumPy gave a dtype tensorcalc does not have (int8, float16, ...)."""
+
+
+class TcError(Exception):
+    """tensorcalc's documented behaviour for this case is an error."""
+
+
+Err = object()
+MODE = ["tc"]  # "tc": apply tensorcalc's documented deviations; "numpy": plain NumPy
+HITS = []  # deviation keys met while computing the current case
+
+
+def deviate(key, tc):
+    """In "tc" mode, records `key` and returns tensorcalc's result `tc` (or
+    raises TcError); in "numpy" mode returns None so NumPy carries on."""
+    if MODE[0] == "numpy":
+        return None
+    HITS.append(key)
+    if tc is Err:
+        raise TcError(key)
+    return tc
+
+
+def run(compute, mode):
+    MODE[0] = mode
+    HITS.clear()
+    try:
+        return ("value", encode(compute()))
+    except TcError:
+        return ("tc-error", None)
+    except Unsupported:
+        raise
+    except Exception as e:  # noqa: BLE001 - NumPy's error is the expectation
+        return ("error", type(e).__name__)
+    finally:
+        MODE[0] = "tc"
+
+
+CASES = {}
+
+
+def add(area, cid, program, compute):
+    """Runs `compute` (NumPy with tensorcalc's deviations, then plain NumPy)
+    and records the case."""
+    rec = {"id": cid, "program": program}
+    try:
+        tc = run(compute, "tc")
+        hits = sorted(set(HITS))
+        plain = run(compute, "numpy")
+    except Unsupported as u:
+        raise SystemExit(f"{cid}: NumPy dtype {u} without a deviation rule; program: {program}")
+    if "float32-weak-scalar" in hits and tc == plain:
+        hits.remove("float32-weak-scalar")
+    if tc[0] == "value":
+        rec["expect"] = tc[1]
+    else:
+        rec["error"] = tc[1] or "tensorcalc"
+    if hits:
+        rec["deviation"] = ",".join(hits)
+        rec["numpy"] = plain[1] if plain[0] == "value" else {"error": plain[1]}
+    CASES.setdefault(area, []).append(rec)
+
+
+# ------------------------------------------------------------ NumPy models
+
+
+def weak(a, b):
+    """tensorcalc's weak-scalar rule: a 0-d bool/int64/float64 operand does
+    not widen a float32 operand (even a 0-d one), as a Python scalar in NumPy."""
+    if a.ndim == 0 and b.dtype == np.float32 and a.dtype.name in ("bool", "int64", "float64"):
+        if MODE[0] == "numpy":
+            return a
+        HITS.append("float32-weak-scalar")
+        return a.item()
+    return a
+
+
+def operands(a, b):
+    return weak(a, b), weak(b, a)
+
+
+def check_i64(values):
+    """int64 overflow is an error in tensorcalc (NumPy wraps)."""
+    for v in values:
+        if v < I64_MIN or v > I64_MAX:
+            deviate("int-overflow", Err)
+
+
+def bool_small_int(key, f, a, b):
+    """`//`, `%`, `^` on two bools: NumPy gives int8, tensorcalc int64."""
+    r = np.asarray(f(a, b))
+    if r.dtype == np.int8:
+        return r if MODE[0] == "numpy" else deviate(key, r.astype(np.int64))
+    return r
+
+
+def is_int(x):
+    return np.asarray(x).dtype.kind in "bi"
+
+
+def both_intlike(a, b):
+    return is_int(a) and is_int(b)
+
+
+def int_div_checks(a, b, key):
+    if both_intlike(a, b):
+        bb = np.broadcast_arrays(np.asarray(a), np.asarray(b))[1]
+        if np.any(bb == 0):
+            deviate(key, Err)
+
+
+def complex_order(a, b=None):
+    for x in (a, b):
+        if x is not None and np.asarray(x).dtype.kind == "c":
+            deviate("complex-order", Err)
+
+
+def np_add(a, b):
+    a, b = operands(a, b)
+    r = np.add(a, b)
+    if both_intlike(a, b) and np.asarray(r).dtype == np.int64:
+        check_i64(int(x) + int(y) for x, y in np.broadcast(a, b))
+    return r
+
+
+def np_sub(a, b):
+    a, b = operands(a, b)
+    r = np.subtract(a, b)
+    if both_intlike(a, b) and np.asarray(r).dtype == np.int64:
+        check_i64(int(x) - int(y) for x, y in np.broadcast(a, b))
+    return r
+
+
+def np_mul(a, b):
+    a, b = operands(a, b)
+    r = np.multiply(a, b)
+    if both_intlike(a, b) and np.asarray(r).dtype == np.int64:
+        check_i64(int(x) * int(y) for x, y in np.broadcast(a, b))
+    return r
+
+
+def np_div(a, b):
+    a, b = operands(a, b)
+    return np.true_divide(a, b)
+
+
+def np_floordiv(a, b):
+    a, b = operands(a, b)
+    np.broadcast_shapes(np.shape(a), np.shape(b))
+    if np.asarray(a).dtype.kind == "c" or np.asarray(b).dtype.kind == "c":
+        return np.floor_divide(a, b)
+    int_div_checks(a, b, "int-div-zero")
+    return bool_small_int("bool-int8", np.floor_divide, a, b)
+
+
+def np_mod(a, b):
+    a, b = operands(a, b)
+    np.broadcast_shapes(np.shape(a), np.shape(b))
+    if np.asarray(a).dtype.kind == "c" or np.asarray(b).dtype.kind == "c":
+        return np.remainder(a, b)
+    int_div_checks(a, b, "int-div-zero")
+    return bool_small_int("bool-int8", np.remainder, a, b)
+
+
+def np_pow(a, b):
+    a, b = operands(a, b)
+    np.broadcast_shapes(np.shape(a), np.shape(b))
+    aa, bb = np.asarray(a), np.asarray(b)
+    if aa.dtype == np.bool_ and bb.dtype == np.bool_:
+        return bool_small_int("bool-int8", np.power, a, b)
+    if aa.dtype.kind in "bi" and bb.dtype.kind in "bi":
+        if np.any(bb < 0) and MODE[0] == "tc":
+            return deviate("int-negative-power", np.power(aa.astype(np.float64), bb.astype(np.float64)))
+        check_i64(int(x) ** int(y) for x, y in np.broadcast(aa, bb))
+    return np.power(a, b)
+
+
+def cmp(f):
+    def g(a, b):
+        a, b = operands(a, b)
+        if f not in (np.equal, np.not_equal):
+            np.broadcast_shapes(np.shape(a), np.shape(b))
+            complex_order(a, b)
+        return f(a, b)
+
+    return g
+
+
+def np_and(a, b):
+    a, b = operands(a, b)
+    return np.bitwise_and(a, b)
+
+
+def np_or(a, b):
+    a, b = operands(a, b)
+    return np.bitwise_or(a, b)
+
+
+def np_matmul(a, b):
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        raise ValueError("matmul: scalar operand")
+    r = np.matmul(a, b)
+    if both_intlike(a, b) and np.asarray(r).dtype == np.int64:
+        x = np.asarray(a).astype(object)
+        y = np.asarray(b).astype(object)
+        check_i64(np.asarray(np.matmul(x, y)).ravel().tolist() if r.size else [])
+    return r
+
+
+BINOPS = {
+    "add": ("+", np_add),
+    "sub": ("-", np_sub),
+    "mul": ("*", np_mul),
+    "div": ("/", np_div),
+    "floordiv": ("//", np_floordiv),
+    "mod": ("%", np_mod),
+    "pow": ("^", np_pow),
+    "eq": ("==", cmp(np.equal)),
+    "ne": ("!=", cmp(np.not_equal)),
+    "lt": ("<", cmp(np.less)),
+    "le": ("<=", cmp(np.less_equal)),
+    "gt": (">", cmp(np.greater)),
+    "ge": (">=", cmp(np.greater_equal)),
+    "and": ("&", np_and),
+    "or": ("|", np_or),
+}
+
+BROADCAST_PAIRS = [
+    ((), ()),
+    ((), (3,)),
+    ((4,), ()),
+    ((3,), (3,)),
+    ((1,), (3,)),
+    ((2, 3), (3,)),
+    ((2, 3), (2, 1)),
+    ((2, 1), (1, 3)),
+    ((0,), (1,)),
+    ((0, 3), (3,)),
+    ((2, 0), (2, 1)),
+    ((), (0,)),
+    ((4, 1, 3), (2, 3)),
+    ((1, 2, 1), (3, 1, 2)),
+    ((2, 3), (3, 2)),
+    ((3,), (4,)),
+    ((0,), (2,)),
+    ((1, 1), (2, 2, 2)),
+]
+
+
+def gen_binops():
+    for name, (sym, f) in BINOPS.items():
+        for da, db in itertools.product(DTYPES, DTYPES):
+            for sa, sb in BROADCAST_PAIRS:
+                a, b = make(sa, da), make(sb, db)
+                prog = f"a = {lit(a)}; b = {lit(b)}; a {sym} b"
+                cid = f"binop/{name}/{da}-{db}/{dims(sa)}-{dims(sb)}"
+                add("binop", cid, prog, lambda f=f, a=a, b=b: f(a, b))
+            # special values: NaN, infinities, -0.0, zero divisors
+            if da in ("bool", "int64") and db in ("bool", "int64"):
+                continue
+            for k in range(2):
+                a, b = make((6,), da, special=True), make((6,), db, special=True)
+                prog = f"a = {lit(a)}; b = {lit(b)}; a {sym} b"
+                add("binop", f"binop/{name}/{da}-{db}/special{k}", prog, lambda f=f, a=a, b=b: f(a, b))
+        # scalars of each dtype against a float32 array (the weak-scalar rule)
+        for ds in ("bool", "int64", "float64", "complex128"):
+            a, s = make((3,), "float32"), make((), ds)
+            add("binop", f"binop/{name}/float32-scalar-{ds}", f"a = {lit(a)}; a {sym} {lit(s)}",
+                lambda f=f, a=a, s=s: f(a, s))
+            add("binop", f"binop/{name}/scalar-{ds}-float32", f"a = {lit(a)}; {lit(s)} {sym} a",
+                lambda f=f, a=a, s=s: f(s, a))
+
+
+MATMUL_PAIRS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 2)),
+    ((2, 3), (3, 4)),
+    ((1, 3), (3, 1)),
+    ((2, 2, 3), (3, 2)),
+    ((3,), (2, 3, 2)),
+    ((2, 2, 3), (2, 3, 1)),
+    ((2, 1, 2, 3), (3, 3, 2)),
+    ((0, 3), (3, 2)),
+    ((2, 0), (0, 3)),
+    ((0,), (0,)),
+    ((2, 3), (2, 3)),
+    ((3,), (4,)),
+    ((2, 2, 3), (3, 3, 2)),
+    ((), (3,)),
+]
+
+
+def gen_matmul():
+    for da, db in itertools.product(DTYPES, DTYPES):
+        for sa, sb in MATMUL_PAIRS:
+            a, b = make(sa, da), make(sb, db)
+            for form in ("op", "fn"):
+                prog = f"a = {lit(a)}; b = {lit(b)}; " + ("a @ b" if form == "op" else "matmul(a, b)")
+                add("matmul", f"matmul/{form}/{da}-{db}/{dims(sa)}-{dims(sb)}", prog,
+                    lambda a=a, b=b: np_matmul(a, b))
+    # large integer products overflow
+    a = np.array([[2**40, 2**40]], dtype=np.int64)
+    b = np.array([[2**30], [2**30]], dtype=np.int64)
+    add("matmul", "matmul/overflow/int64", f"a = {lit(a)}; b = {lit(b)}; a @ b", lambda: np_matmul(a, b))
+
+
+# ------------------------------------------------------------ unary
+
+
+def np_neg(a):
+    r = np.negative(a)
+    if a.dtype == np.int64:
+        check_i64(-int(x) for x in a.ravel())
+    return r
+
+
+def np_not(a):
+    if a.dtype != np.bool_:
+        deviate("not-on-numbers", Err)
+    return np.logical_not(a)
+
+
+def np_ctranspose(a):
+    # tensorcalc's `'` conjugates whatever the rank (a vector keeps its
+    # single axis); NumPy's conj of bools would be int8.
+    t = np.swapaxes(a, -1, -2) if a.ndim >= 2 else a
+    return t if a.dtype == np.bool_ else np.conj(t)
+
+
+UNARY_OPS = {
+    "neg": ("-{}", np_neg),
+    "pos": ("+{}", np.positive),
+    "not": ("!{}", np_not),
+    "ctranspose": ("{}'", np_ctranspose),
+}
+
+
+def float16_rule(f):
+    """NumPy gives float16 for float functions of bools; tensorcalc float64."""
+
+    def g(a):
+        r = np.asarray(f(a))
+        if MODE[0] == "numpy":
+            return r
+        if r.dtype == np.float16:
+            return deviate("bool-float16", np.asarray(f(a.astype(np.float64))))
+        if r.dtype == np.int8:
+            if f is np.conj:
+                # conj of bools: NumPy int8, tensorcalc keeps bool
+                return deviate("conj-bool", a)
+            return deviate("bool-int8", r.astype(np.int64))
+        return r
+
+    return g
+
+
+def ordered(f):
+    def g(*xs):
+        complex_order(*xs[:2]) if len(xs) > 1 else complex_order(xs[0])
+        for x in xs[2:]:
+            complex_order(x)
+        return f(*xs)
+
+    return g
+
+
+def np_abs(a):
+    if a.dtype == np.int64:
+        check_i64(abs(int(x)) for x in a.ravel())
+    return np.abs(a)
+
+
+FUNCS = {
+    "abs": np_abs,
+    "sqrt": np.sqrt,
+    "exp": np.exp,
+    "log": np.log,
+    "log2": np.log2,
+    "log10": np.log10,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "arcsin": np.arcsin,
+    "arccos": np.arccos,
+    "arctan": np.arctan,
+    "sinh": np.sinh,
+    "cosh": np.cosh,
+    "tanh": np.tanh,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "round": np.round,
+    "sign": np.sign,
+    "real": np.real,
+    "imag": np.imag,
+    "conj": np.conj,
+    "angle": np.angle,
+}
+
+
+def gen_unary():
+    shapes = [(), (4,), (2, 3), (0, 2)]
+    for name, (fmt, f) in UNARY_OPS.items():
+        for dt in DTYPES:
+            for sh in shapes + [(2, 2, 3)]:
+                a = make(sh, dt)
+                add("unary", f"unary/{name}/{dt}/{dims(sh)}", f"a = {lit(a)}; " + fmt.format("a"),
+                    lambda f=f, a=a: f(a))
+    for name, f in FUNCS.items():
+        g = float16_rule(f)
+        for dt in DTYPES:
+            for sh in shapes:
+                a = make(sh, dt)
+                add("func", f"func/{name}/{dt}/{dims(sh)}", f"{name}({lit(a)})", lambda g=g, a=a: g(a))
+            if dt in ("float32", "float64", "complex128"):
+                for k in range(3):
+                    a = make((6,), dt, special=True)
+                    add("func", f"func/{name}/{dt}/special{k}", f"{name}({lit(a)})", lambda g=g, a=a: g(a))
+            if dt in ("float64", "complex128"):
+                # domain edges: negative logs and roots, |x| > 1 for arcsin
+                a = np.array([-4.0, -1.0, -0.25, 0.0, 0.25, 1.0, 2.0, 100.0, 710.0, -710.0], dtype=dt)
+                add("func", f"func/{name}/{dt}/domain", f"{name}({lit(a)})", lambda g=g, a=a: g(a))
+    for dec in (-1, 0, 1, 2):
+        for dt in ("int64", "float64", "float32", "complex128"):
+            a = make((5,), dt)
+            if dt != "int64":
+                a = (a * 1.37).astype(dt)
+            add("func", f"func/round/{dt}/decimals{dec}", f"round({lit(a)}, decimals={dec})",
+                lambda a=a, dec=dec: np.round(a, dec))
+    for name, f in (("maximum", np.maximum), ("minimum", np.minimum)):
+        g = ordered(lambda a, b, f=f: f(*operands(a, b)))
+        for da, db in itertools.product(DTYPES, DTYPES):
+            for sa, sb in [((3,), (3,)), ((2, 3), (3,)), ((), (2,)), ((0,), (1,)), ((2,), (3,))]:
+                a, b = make(sa, da), make(sb, db)
+                add("func", f"func/{name}/{da}-{db}/{dims(sa)}-{dims(sb)}", f"{name}({lit(a)}, {lit(b)})",
+                    lambda g=g, a=a, b=b: g(a, b))
+            if da in ("float32", "float64") and db in ("float32", "float64"):
+                a, b = make((6,), da, special=True), make((6,), db, special=True)
+                add("func", f"func/{name}/{da}-{db}/special", f"{name}({lit(a)}, {lit(b)})",
+                    lambda g=g, a=a, b=b: g(a, b))
+    for dt in DTYPES:
+        for lo, hi in [(-1, 2), (0.5, 1.5), (2, -1), (True, True)]:
+            a = make((2, 3), dt)
+            lo_a, hi_a = np.asarray(lo), np.asarray(hi)
+            prog = f"clip({lit(a)}, {lit(lo_a)}, {lit(hi_a)})"
+
+            def c(a=a, lo_a=lo_a, hi_a=hi_a):
+                complex_order(a)
+                return np.clip(a, weak(lo_a, a), weak(hi_a, a))
+
+            add("func", f"func/clip/{dt}/{lo}-{hi}", prog, c)
+
+
+# ------------------------------------------------------------ casts
+
+
+def np_cast(a, to):
+    if a.dtype.kind == "c" and to != "complex128" and to != "bool":
+        if np.any(a.imag != 0):
+            deviate("complex-to-real", Err)
+        a = a.real
+    if to == "int64" and a.dtype.kind == "f":
+        bad = ~np.isfinite(a) | (a >= 2.0**63) | (a < -(2.0**63))
+        if np.any(bad):
+            deviate("float-to-int", Err)
+    return a.astype(to)
+
+
+def gen_casts():
+    for src, to in itertools.product(DTYPES, DTYPES):
+        for sh in [(), (5,), (2, 3), (0, 3)]:
+            a = make(sh, src)
+            add("cast", f"cast/{src}-{to}/{dims(sh)}", f"{to}({lit(a)})", lambda a=a, to=to: np_cast(a, to))
+        if src in ("float32", "float64", "complex128"):
+            a = make((6,), src, special=True)
+            add("cast", f"cast/{src}-{to}/special", f"{to}({lit(a)})", lambda a=a, to=to: np_cast(a, to))
+    for v in [1e19, -1e19, 9.2e18, -9.2e18, 2.0**63, 0.9999, -0.9999, 2.5, -2.5, 1e300]:
+        a = np.array([v])
+        add("cast", f"cast/float64-int64/value{v!r}", f"int64({lit(a)})", lambda a=a: np_cast(a, "int64"))
+    for v in [1 + 0j, 1 + 1e-300j, 0j, -3.5 + 0j]:
+        a = np.array([v])
+        for to in ("int64", "float64", "float32", "bool"):
+            add("cast", f"cast/complex-{to}/value{v!r}", f"{to}({lit(a)})", lambda a=a, to=to: np_cast(a, to))
+    for v in [3.4e38, 3.5e38, 1e-46, -1e39]:
+        a = np.array([v])
+        add("cast", f"cast/float64-float32/value{v!r}", f"float32({lit(a)})", lambda a=a: a.astype(np.float32))
+
+
+# ------------------------------------------------------------ reductions
+
+
+def red_model(name):
+    npf = {
+        "sum": np.sum, "prod": np.prod, "mean": np.mean, "min": np.min, "max": np.max,
+        "argmin": np.argmin, "argmax": np.argmax, "std": np.std, "var": np.var,
+        "all": np.all, "any": np.any,
+    }[name]
+
+    def f(a, axis, keepdims, ddof=None):
+        if name in ("min", "max", "argmin", "argmax"):
+            complex_order(a)
+        kw = {"keepdims": keepdims}
+        if axis is not None:
+            kw["axis"] = axis
+        if ddof is not None:
+            kw["ddof"] = ddof
+        if name in ("argmin", "argmax") and axis is None and keepdims:
+            # NumPy keeps every axis as size 1
+            pass
+        r = npf(a, **kw)
+        r = np.asarray(r)
+        if name in ("sum", "prod") and r.dtype == np.int64 and a.size:
+            obj = a.astype(object)
+            exact = np.sum(obj, **kw) if name == "sum" else np.prod(obj, **kw)
+            check_i64(np.asarray(exact).ravel().tolist())
+        if r.dtype == np.float16 and MODE[0] == "tc":
+            return deviate("bool-float16", np.asarray(npf(a.astype(np.float64), **kw)))
+        return r
+
+    return f
+
+
+REDUCTIONS = ["sum", "prod", "mean", "min", "max", "argmin", "argmax", "std", "var", "all", "any"]
+
+
+def gen_reductions():
+    shapes = [(), (4,), (2, 3), (2, 1, 3), (0,), (2, 0)]
+    for name in REDUCTIONS:
+        f = red_model(name)
+        for dt in DTYPES:
+            for sh in shapes:
+                a = make(sh, dt)
+                for axis in [None, 0, -1, 3] + ([1] if len(sh) >= 2 else []):
+                    for keep in (False, True):
+                        args = lit(a)
+                        if axis is not None:
+                            args += f", axis={axis}"
+                        if keep:
+                            args += ", keepdims=true"
+                        cid = f"reduce/{name}/{dt}/{dims(sh)}/axis{axis}/keep{int(keep)}"
+                        add("reduce", cid, f"{name}({args})", lambda f=f, a=a, axis=axis, keep=keep: f(a, axis, keep))
+            if dt in ("float32", "float64", "complex128"):
+                for k in range(2):
+                    a = make((2, 3), dt, special=True)
+                    for axis in (None, 1):
+                        args = lit(a) + ("" if axis is None else f", axis={axis}")
+                        add("reduce", f"reduce/{name}/{dt}/special{k}/axis{axis}", f"{name}({args})",
+                            lambda f=f, a=a, axis=axis: f(a, axis, False))
+        # positional axis
+        a = make((2, 3), "int64")
+        add("reduce", f"reduce/{name}/int64/positional-axis", f"{name}({lit(a)}, 1)", lambda f=f, a=a: f(a, 1, False))
+    for name in ("std", "var"):
+        f = red_model(name)
+        for dt in ("int64", "float64", "complex128"):
+            for ddof in (0, 1, 2, 3):
+                a = make((3,), dt)
+                add("reduce", f"reduce/{name}/{dt}/ddof{ddof}", f"{name}({lit(a)}, ddof={ddof})",
+                    lambda f=f, a=a, ddof=ddof: f(a, None, False, ddof))
+    big = np.array([I64_MAX, 1], dtype=np.int64)
+    add("reduce", "reduce/sum/int64/overflow", f"sum({lit(big)})", lambda: red_model("sum")(big, None, False))
+    big = np.array([2**32, 2**32], dtype=np.int64)
+    add("reduce", "reduce/prod/int64/overflow", f"prod({lit(big)})", lambda: red_model("prod")(big, None, False))
+
+
+# ------------------------------------------------------------ shapes
+
+
+def gen_shapes():
+    for dt in DTYPES:
+        a = make((2, 3, 2), dt)
+        la = lit(a)
+        for shp in [(12,), (3, 4), (2, 6), (-1,), (3, -1), (-1, 2, 3), (2, 2, 3), (5,), (-1, -1), (0, -1), (12, 1, 1), (-2, 6)]:
+            form = ", ".join(map(str, shp))
+
+            def r(a=a, shp=shp):
+                if any(s < -1 for s in shp):
+                    deviate("reshape-negative", Err)
+                return np.reshape(a, shp)
+
+            add("shape", f"shape/reshape/{dt}/{dims(shp)}", f"reshape({la}, {form})", r)
+            add("shape", f"shape/reshape-list/{dt}/{dims(shp)}", f"reshape({la}, [{form}])", r)
+        e = make((0, 3), dt)
+        for shp in [(3, 0), (0,), (-1, 3), (0, -1), (1, 0, 3)]:
+            form = ", ".join(map(str, shp))
+            add("shape", f"shape/reshape-empty/{dt}/{dims(shp)}", f"reshape({lit(e)}, [{form}])",
+                lambda e=e, shp=shp: np.reshape(e, shp))
+        add("shape", f"shape/transpose/{dt}", f"transpose({la})", lambda a=a: np.transpose(a))
+        for axes in [(1, 0, 2), (2, 0, 1), (0, 1, 2), (-1, 0, 1), (0, 0, 1), (0, 1), (0, 1, 3)]:
+            form = ", ".join(map(str, axes))
+            add("shape", f"shape/transpose-axes/{dt}/{dims(axes)}", f"transpose({la}, [{form}])",
+                lambda a=a, axes=axes: np.transpose(a, axes))
+            add("shape", f"shape/transpose-args/{dt}/{dims(axes)}", f"transpose({la}, {form})",
+                lambda a=a, axes=axes: np.transpose(a, axes))
+        add("shape", f"shape/flatten/{dt}", f"flatten({la})", lambda a=a: a.flatten())
+        z = make((), dt)
+        add("shape", f"shape/flatten0d/{dt}", f"flatten({lit(z)})", lambda z=z: z.flatten())
+        s = make((1, 3, 1), dt)
+        for axis in [None, 0, 2, -1, 1, 3]:
+            args = lit(s) + ("" if axis is None else f", axis={axis}")
+            add("shape", f"shape/squeeze/{dt}/axis{axis}", f"squeeze({args})",
+                lambda s=s, axis=axis: np.squeeze(s, axis=axis))
+        v = make((3,), dt)
+        for axis in [0, 1, -1, -2, 2, -3]:
+            add("shape", f"shape/expand_dims/{dt}/axis{axis}", f"expand_dims({lit(v)}, {axis})",
+                lambda v=v, axis=axis: np.expand_dims(v, axis))
+            add("shape", f"shape/expand_dims-kw/{dt}/axis{axis}", f"expand_dims({lit(v)}, axis={axis})",
+                lambda v=v, axis=axis: np.expand_dims(v, axis))
+        for tgt in [(2, 3), (4, 1, 3), (3,), (0, 3), (2,), (1,)]:
+            form = ", ".join(map(str, tgt))
+            add("shape", f"shape/broadcast_to/{dt}/{dims(tgt)}", f"broadcast_to({lit(v)}, [{form}])",
+                lambda v=v, tgt=tgt: np.broadcast_to(v, tgt))
+    for da, db in itertools.product(DTYPES, DTYPES):
+        for sa, sb, axis in [((2,), (3,), 0), ((2, 3), (1, 3), 0), ((2, 3), (2, 2), 1), ((2, 3), (2, 2), -1),
+                             ((2, 3), (2, 2), 0), ((0, 3), (2, 3), 0), ((2,), (2, 1), 0), ((2, 3), (2, 3), 2),
+                             ((), (2,), 0)]:
+            a, b = make(sa, da), make(sb, db)
+            add("shape", f"shape/concatenate/{da}-{db}/{dims(sa)}-{dims(sb)}/axis{axis}",
+                f"concatenate({lit(a)}, {lit(b)}, axis={axis})",
+                lambda a=a, b=b, axis=axis: np.concatenate([a, b], axis=axis))
+        for sa, sb, axis in [((2,), (2,), 0), ((2,), (2,), 1), ((2, 3), (2, 3), -1), ((2,), (3,), 0), ((2, 3), (2, 3), 3),
+                             ((), (), 0)]:
+            a, b = make(sa, da), make(sb, db)
+            add("shape", f"shape/stack/{da}-{db}/{dims(sa)}-{dims(sb)}/axis{axis}",
+                f"stack({lit(a)}, {lit(b)}, axis={axis})",
+                lambda a=a, b=b, axis=axis: np.stack([a, b], axis=axis))
+        for sa, sb in [((2,), (3,)), ((2, 3), (2, 1)), ((), (2,)), ((2, 3), (3,)), ((2, 3), (1, 3))]:
+            a, b = make(sa, da), make(sb, db)
+            add("shape", f"shape/hstack/{da}-{db}/{dims(sa)}-{dims(sb)}", f"hstack({lit(a)}, {lit(b)})",
+                lambda a=a, b=b: np.hstack([a, b]))
+            add("shape", f"shape/vstack/{da}-{db}/{dims(sa)}-{dims(sb)}", f"vstack({lit(a)}, {lit(b)})",
+                lambda a=a, b=b: np.vstack([a, b]))
+    a, b, c = make((2,), "int64"), make((3,), "int64"), make((1,), "float64")
+    add("shape", "shape/concatenate/three", f"concatenate({lit(a)}, {lit(b)}, {lit(c)})",
+        lambda: np.concatenate([a, b, c]))
+
+
+# ------------------------------------------------------------ construction
+
+
+def gen_construct():
+    for fname, npf in (("zeros", np.zeros), ("ones", np.ones), ("empty", np.zeros)):
+        for shp in [(3,), (2, 3), (0,), (2, 0, 3), (1, 1, 1, 1)]:
+            for dt in [None] + DTYPES:
+                kw = "" if dt is None else f', dtype="{dt}"'
+                form = ", ".join(map(str, shp))
+                f = lambda shp=shp, dt=dt, npf=npf: npf(shp, dtype=dt or "float64")
+                add("construct", f"construct/{fname}/{dt}/{dims(shp)}", f"{fname}({form}{kw})", f)
+                add("construct", f"construct/{fname}-list/{dt}/{dims(shp)}", f"{fname}([{form}]{kw})", f)
+        for bad in ["-1", "2.5", "nan", "inf", "-inf", "1e6, 1e6, 1e6", "[2, -3]", "1j", '"a"']:
+            add("construct", f"construct/{fname}/bad/{bad}", f"{fname}({bad})", raiser(ValueError))
+    for shp in [3, (2, 3), (0,)]:
+        for val in [2, 2.5, True, 1j, -0.0]:
+            for dt in [None, "float32", "int64", "bool", "complex128"]:
+                v = np.asarray(val)
+                form = str(shp) if isinstance(shp, int) else "[" + ", ".join(map(str, shp)) + "]"
+                kw = "" if dt is None else f', dtype="{dt}"'
+
+                def fl(shp=shp, v=v, dt=dt):
+                    if dt in ("int64", "float32") and v.imag != 0:
+                        return deviate("complex-to-real", Err)
+                    if dt is not None:
+                        return np_cast(np.full(shp, v), dt)
+                    return np.full(shp, v)
+
+                add("construct", f"construct/full/{dims(shp if not isinstance(shp, int) else (shp,))}/{val!r}/{dt}",
+                    f"full({form}, {lit(v)}{kw})", fl)
+    for n, m, k in [(3, None, 0), (2, 4, 0), (3, 3, 1), (3, 3, -1), (2, 3, 5), (0, None, 0), (3, 2, -2)]:
+        for dt in [None, "int64", "bool", "complex128", "float32"]:
+            args = str(n) + ("" if m is None else f", {m}") + ("" if k == 0 else f", k={k}")
+            args += "" if dt is None else f', dtype="{dt}"'
+            add("construct", f"construct/eye/{n}-{m}-{k}/{dt}", f"eye({args})",
+                lambda n=n, m=m, k=k, dt=dt: np.eye(n, m, k, dtype=dt or "float64"))
+    for args in [(5,), (2, 7), (1, 10, 3), (10, 1, -3), (0.5, 3), (0, 1, 0.25), (5, 1), (3, 3), (1, 2, 0.1),
+                 (-3,), (0,), (2.5,), (1, 2, 0), (0, 10, 2.5)]:
+        form = ", ".join(repr(x) for x in args)
+        add("construct", f"construct/arange/{form}", f"arange({form})", lambda args=args: np.arange(*args))
+        for dt in ("float64", "int64", "float32"):
+            def ar(args=args, dt=dt):
+                if dt == "int64" and any(isinstance(x, float) for x in args) and MODE[0] == "tc":
+                    # NumPy computes the step in int64 after truncating
+                    # start + step; tensorcalc truncates the float sequence.
+                    r = np.arange(*args, dtype=np.float64)
+                    t = np.trunc(r).astype(np.int64)
+                    if not np.array_equal(t, np.arange(*args, dtype=dt)):
+                        return deviate("arange-int64-float-step", t)
+                return np.arange(*args, dtype=dt)
+
+            add("construct", f"construct/arange/{form}/{dt}", f'arange({form}, dtype="{dt}")', ar)
+    for start, stop, num, endpoint in [(0, 1, 5, True), (0, 1, 5, False), (1, -1, 3, True), (0, 1, 1, True),
+                                       (0, 1, 0, True), (2, 2, 4, True), (0, 10, None, True), (0.5, 1.5, 4, False),
+                                       (0, 1, -1, True), (0, 1, 1, False), (-3, 7, 11, True)]:
+        args = f"{start}, {stop}" + ("" if num is None else f", num={num}") + ("" if endpoint else ", endpoint=false")
+        add("construct", f"construct/linspace/{args}", f"linspace({args})",
+            lambda start=start, stop=stop, num=num, endpoint=endpoint: np.linspace(start, stop, 50 if num is None else num, endpoint=endpoint))
+    for dt in DTYPES:
+        for sh in [(3,), (2, 3), (3, 3), (0,), ()]:
+            a = make(sh, dt)
+            for k in (0, 1, -1, 4):
+                args = lit(a) + ("" if k == 0 else f", k={k}")
+                add("construct", f"construct/diag/{dt}/{dims(sh)}/k{k}", f"diag({args})",
+                    lambda a=a, k=k: np.diag(a, k))
+
+
+def raiser(exc):
+    def f():
+        raise exc()
+
+    return f
+
+
+def eval_bad(text):
+    vals = {"nan": math.nan, "inf": math.inf, "true": True, "1j": 1j}
+    if text in vals:
+        return vals[text]
+    v = eval(text)  # noqa: S307 - our own literals
+    if isinstance(v, float) and v == 1e6:
+        return (int(1e6),) * 3
+    if isinstance(v, tuple):
+        if any(isinstance(x, float) for x in v):
+            raise MemoryError("too big")
+        return v
+    if isinstance(v, list):
+        return tuple(v)
+    return v
+
+
+# ------------------------------------------------------------ introspection
+
+
+def gen_introspection():
+    for dt in DTYPES:
+        for sh in [(), (3,), (2, 3), (0, 4), (2, 1, 3)]:
+            a = make(sh, dt)
+            la = lit(a)
+            add("intro", f"intro/shape/{dt}/{dims(sh)}", f"shape({la})", lambda a=a: np.array(a.shape, dtype=np.int64))
+            add("intro", f"intro/ndim/{dt}/{dims(sh)}", f"ndim({la})", lambda a=a: np.int64(a.ndim))
+            add("intro", f"intro/size/{dt}/{dims(sh)}", f"size({la})", lambda a=a: np.int64(a.size))
+            add("intro", f"intro/len/{dt}/{dims(sh)}", f"len({la})", lambda a=a: np.int64(len(a)))
+            add("intro", f"intro/dtype/{dt}/{dims(sh)}", f"dtype({la})", lambda a=a: a.dtype.name)
+            add("intro", f"intro/isscalar/{dt}/{dims(sh)}", f"isscalar({la})", lambda a=a: np.bool_(a.ndim == 0))
+
+
+# ------------------------------------------------------------ products
+
+
+def exact_int_check(r, a, b, f):
+    if np.asarray(r).dtype == np.int64 and np.asarray(r).size:
+        ex = f(np.asarray(a).astype(object), np.asarray(b).astype(object))
+        check_i64(np.asarray(ex).ravel().tolist())
+
+
+def gen_products():
+    pairs = [((3,), (3,)), ((2, 3), (3,)), ((2, 3), (3, 2)), ((), (3,)), ((3,), (4,)), ((0,), (0,)),
+             ((2, 2, 3), (3, 2)), ((2, 3), (2, 3))]
+    for da, db in itertools.product(DTYPES, DTYPES):
+        for sa, sb in pairs:
+            a, b = make(sa, da), make(sb, db)
+            pr = f"a = {lit(a)}; b = {lit(b)}; "
+            tag = f"{da}-{db}/{dims(sa)}-{dims(sb)}"
+            add("product", f"product/dot/{tag}", pr + "dot(a, b)", lambda a=a, b=b: np.dot(a, b))
+            add("product", f"product/inner/{tag}", pr + "inner(a, b)", lambda a=a, b=b: np.inner(a, b))
+            add("product", f"product/outer/{tag}", pr + "outer(a, b)", lambda a=a, b=b: np.outer(a, b))
+            add("product", f"product/kron/{tag}", pr + "kron(a, b)", lambda a=a, b=b: np.kron(a, b))
+            add("product", f"product/vdot/{tag}", pr + "vdot(a, b)", lambda a=a, b=b: np.vdot(a, b))
+        for sa, sb in [((3,), (3,)), ((2, 3), (2, 3)), ((2,), (2,)), ((2,), (3,)), ((4,), (4,)), ((3, 2), (3, 2))]:
+            a, b = make(sa, da), make(sb, db)
+            add("product", f"product/cross/{da}-{db}/{dims(sa)}-{dims(sb)}", f"cross({lit(a)}, {lit(b)})",
+                lambda a=a, b=b: np.cross(a, b))
+        for sa, sb, axes in [((2, 3), (3, 2), 1), ((2, 3), (2, 3), 2), ((2, 3, 4), (3, 4, 2), 2), ((3,), (2,), 0),
+                             ((2, 3), (4, 2), 1), ((2, 3), (3, 2), "[[1], [0]]"), ((2, 3), (2, 3), "[[0, 1], [0, 1]]")]:
+            a, b = make(sa, da), make(sb, db)
+            ax = axes if isinstance(axes, int) else eval(axes)  # noqa: S307
+            add("product", f"product/tensordot/{da}-{db}/{dims(sa)}-{dims(sb)}/{axes}",
+                f"tensordot({lit(a)}, {lit(b)}, axes={axes})", lambda a=a, b=b, ax=ax: np.tensordot(a, b, axes=ax))
+    for dt in DTYPES:
+        for sh, off in [((3, 3), 0), ((2, 3), 1), ((3, 2), -1), ((3, 3), 5), ((2, 2, 2), 0), ((3,), 0), ((0, 0), 0)]:
+            a = make(sh, dt)
+            args = lit(a) + ("" if off == 0 else f", offset={off}")
+            add("product", f"product/trace/{dt}/{dims(sh)}/off{off}", f"trace({args})", lambda a=a, off=off: np.trace(a, off))
+        for spec, shapes in [("ij,jk->ik", [(2, 3), (3, 2)]), ("ij->ji", [(2, 3)]), ("ii->i", [(3, 3)]),
+                             ("ii", [(3, 3)]), ("ij->", [(2, 3)]), ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]),
+                             ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]), ("ij,jk", [(2, 3), (3, 2)]),
+                             ("ij,jk->ik", [(2, 3), (2, 2)]), ("...ij->...ji", [(2, 2, 3)]), ("ijk->kji", [(2, 3, 1)])]:
+            ops = [make(s, dt) for s in shapes]
+            args = ", ".join(lit(o) for o in ops)
+            add("product", f"product/einsum/{dt}/{spec}/{'-'.join(map(dims, shapes))}", f'einsum("{spec}", {args})',
+                lambda spec=spec, ops=ops: np.einsum(spec, *ops))
+
+
+# ------------------------------------------------------------ indexing
+
+
+def gen_indexing():
+    for dt in DTYPES:
+        v = make((6,), dt)
+        m = make((3, 4), dt)
+        t = make((2, 3, 4), dt)
+        for name, arr in (("v", v), ("m", m), ("t", t)):
+            pr = f"a = {lit(arr)}; "
+            items = ["0", "-1", "2", "-4", "6", "-7", ":", "1:", ":-1", "::2", "::-1", "4:1:-1", "-2:", "10:", "-10:2",
+                     "1:1", "5:0:-2", "::3", "...", "[0, 2]", "[-1, 0, -1]", "[5]", "[]", "0:3:0"]
+            if arr.ndim >= 2:
+                items += ["0, 0", "-1, -1", "1, :", ":, 1", "::-1, ::2", "..., 0", "0, ...", "[0, 2], [1, 3]",
+                          "[0, 2], :", ":, [0, -1]", "1:, [True, False, True, True]", "0, 1, 2", "[0, 1], 1:3",
+                          "[[0], [1]], [1, 2]"]
+            if arr.ndim == 3:
+                items += ["0, :, [1, 2]", "[0, 1], :, [1, 2]", "..., 1:3", "1, ..., ::-2", ":, [0, 2], [1, 3]",
+                          "[1], [2], [3]"]
+            for it in items:
+                src = it.replace("True", "true").replace("False", "false")
+                cid = f"index/{dt}/{name}/[{it}]"
+
+                def ix(arr=arr, it=it):
+                    key = eval(f"(lambda x: x[{it}])")  # noqa: S307
+                    if "[]" in it:
+                        return arr[np.array([], dtype=np.int64)]
+                    return key(arr)
+
+                add("index", cid, pr + f"a[{src}]", ix)
+            # masks
+            mask = make(arr.shape, "bool")
+            add("index", f"index/{dt}/{name}/mask", pr + f"k = {lit(mask)}; a[k]", lambda arr=arr, mask=mask: arr[mask])
+            add("index", f"index/{dt}/{name}/mask-gt", pr + "a[real(a) > 0]" if dt != "bool" else pr + "a[a]",
+                (lambda arr=arr: arr[np.real(arr) > 0]) if dt != "bool" else (lambda arr=arr: arr[arr]))
+            bad = make((arr.shape[0] + 1,), "bool")
+            add("index", f"index/{dt}/{name}/mask-bad", pr + f"a[{lit(bad)}]", lambda arr=arr, bad=bad: arr[bad])
+            if arr.ndim >= 2:
+                rowmask = make((arr.shape[0],), "bool")
+                add("index", f"index/{dt}/{name}/rowmask", pr + f"a[{lit(rowmask)}]", lambda arr=arr, r=rowmask: arr[r])
+            add("index", f"index/{dt}/{name}/float-index", pr + "a[1.5]", lambda: (_ for _ in ()).throw(IndexError()))
+        # scalar indexing is an error
+        s = make((), dt)
+        add("index", f"index/{dt}/scalar/0", f"a = {lit(s)}; a[0]", lambda s=s: s[0])
+    # assignment
+    for dt in DTYPES:
+        for vdt in DTYPES:
+            for it, shape_v in [("0", ()), ("-1", ()), ("1:3", (2,)), ("::2", (3,)), ("[0, 4]", (2,)), (":", ()),
+                                ("[true, false, true, false, true, false]", ()), ("2:4", (3,)), ("9", ())]:
+                a = make((6,), dt)
+                val = make(shape_v, vdt)
+                prog = f"a = {lit(a)}; a[{it}] = {lit(val)}; a"
+                py_it = it.replace("true", "True").replace("false", "False")
+
+                def asg(a=a, val=val, py_it=py_it, dt=dt):
+                    b = a.copy()
+                    key = eval(f"(lambda: (lambda x: x[{py_it}]))")()  # noqa: S307
+                    _ = key(b)  # raises IndexError when out of range
+                    v = val
+                    if v.dtype.kind == "c" and b.dtype.kind != "c":
+                        if np.any(v.imag != 0):
+                            deviate("complex-to-real", Err)
+                        v = v.real
+                    if b.dtype == np.int64 and v.dtype.kind == "f" and not np.all(np.isfinite(v)):
+                        deviate("float-to-int", Err)
+                    exec(f"b[{py_it}] = v")  # noqa: S102
+                    return b
+
+                add("index", f"assign/{dt}/{vdt}/[{it}]/{dims(shape_v)}", prog, asg)
+    for dt in ("int64", "float64"):
+        m = make((3, 4), dt)
+        for it, sh in [("0, 0", ()), (":, 1", (3,)), ("1, :", (4,)), (":, :", (1, 4)), ("[0, 2], 1:3", (2, 2)),
+                       ("-1", ()), (":, 1", (2,))]:
+            val = make(sh, dt)
+            prog = f"a = {lit(m)}; a[{it}] = {lit(val)}; a"
+
+            def asg2(m=m, it=it, val=val):
+                b = m.copy()
+                exec(f"b[{it}] = val")  # noqa: S102
+                return b
+
+            add("index", f"assign/{dt}/m/[{it}]/{dims(sh)}", prog, asg2)
+    a = np.array([1, 2, 3])
+    add("index", "assign/int64/nan", "a = [1, 2, 3]; a[0] = nan; a", lambda: np_assign_nan())
+    add("index", "assign/int64/huge", "a = [1, 2, 3]; a[0] = 1e30; a", lambda: np_assign_huge())
+
+
+def np_assign_nan():
+    b = np.array([1, 2, 3])
+    b[0] = np.nan
+    return b
+
+
+def np_assign_huge():
+    b = np.array([1, 2, 3])
+    b[0] = 1e30
+    return b
+
+
+# ------------------------------------------------------------ expressions
+
+
+class Node:
+    def __init__(self, src, val, prec):
+        self.src, self.val, self.prec = src, val, prec
+
+
+# Our precedence levels: 1 |, 2 &, 3 comparisons, 4 + -, 5 * / // % @, 6 prefix, 7 ^, 8 postfix
+EXPR_BIN = [("+", 4, np_add), ("-", 4, np_sub), ("*", 5, np_mul), ("/", 5, np_div), ("^", 7, np_pow),
+            ("//", 5, np_floordiv), ("%", 5, np_mod), ("<", 3, cmp(np.less)), ("==", 3, cmp(np.equal)),
+            ("&", 2, np_and), ("|", 1, np_or), ("@", 5, np_matmul)]
+
+
+def paren(n, need):
+    return n.src if n.prec >= need else f"({n.src})"
+
+
+def rand_expr(leaves, depth):
+    if depth == 0 or RNG.random() < 0.25:
+        name, val = RNG.choice(leaves)
+        return Node(name if not name.startswith("-") else f"({name})", val, 9)
+    r = RNG.random()
+    if r < 0.15:
+        x = rand_expr(leaves, depth - 1)
+        kind = RNG.choice(["neg", "fn", "t"])
+        if kind == "neg":
+            # `-x^y` parses as -(x^y): the operand must bind tighter than prefix
+            return Node("-" + paren(x, 7), Lazy(lambda x=x: np_neg(force(x.val))), 6)
+        if kind == "t":
+            return Node(paren(x, 8) + "'", Lazy(lambda x=x: np_ctranspose(np.asarray(force(x.val)))), 8)
+        fn = RNG.choice(["abs", "exp", "floor", "sum", "sqrt", "sin"])
+        f = float16_rule({"abs": np_abs, "exp": np.exp, "floor": np.floor, "sum": red_sum, "sqrt": np.sqrt,
+                          "sin": np.sin}[fn])
+        return Node(f"{fn}({x.src})", Lazy(lambda f=f, x=x: f(np.asarray(force(x.val)))), 9)
+    sym, prec, f = RNG.choice(EXPR_BIN)
+    a, b = rand_expr(leaves, depth - 1), rand_expr(leaves, depth - 1)
+    if sym == "^":
+        # right-associative: the left side must bind tighter
+        src = f"{paren(a, prec + 1)} {sym} {paren(b, prec)}"
+    else:
+        src = f"{paren(a, prec)} {sym} {paren(b, prec + 1)}"
+    return Node(src, Lazy(lambda f=f, a=a, b=b: f(np.asarray(force(a.val)), np.asarray(force(b.val)))), prec)
+
+
+def red_sum(a):
+    return red_model("sum")(a, None, False)
+
+
+class Lazy:
+    def __init__(self, f):
+        self.f = f
+
+
+def force(v):
+    while isinstance(v, Lazy):
+        v = v.f()
+    return v
+
+
+def gen_expressions(n):
+    for i in range(n):
+        shapes = RNG.choice([[(), (), ()], [(3,), (3,), ()], [(2, 2), (2, 2), (2,)], [(2, 3), (3,), ()]])
+        dts = [RNG.choice(["int64", "int64", "float64", "bool", "complex128", "float32"]) for _ in shapes]
+        vals = [make(s, d) for s, d in zip(shapes, dts)]
+        leaves = list(zip("abc", vals))
+        for j in range(3):
+            leaves.append((num_lit(v := RNG.choice([2, 3, 0.5, -1]), "int64" if isinstance(v, int) else "float64"),
+                           np.asarray(v)))
+        e = rand_expr(leaves, RNG.randint(1, 4))
+        prog = "; ".join(f"{k} = {lit(v)}" for k, v in zip("abc", vals)) + "; " + e.src
+        add("expr", f"expr/{i}", prog, lambda e=e: force(e.val))
+    # the pinned corner cases
+    for src, val in [("-2^2", -4), ("2^3^2", 512), ("-2 ^ -2", -0.25), ("2 * 3 + 4", 10), ("2 + 3 * 4", 14),
+                     ("10 - 3 - 2", 5), ("2 ** 3", 8), ("1 < 2 == true", True), ("7 // 2 * 2", 6),
+                     ("true | false & false", True), ("-3 % 5", 2), ("7 % -3", -2), ("-7 // 2", -4),
+                     ("2 ^ 0.5", 2**0.5), ("(-8) ^ (1 / 3)", math.nan), ("0 ^ 0", 1), ("0.0 ^ -1", math.inf)]:
+        add("expr", f"expr/pinned/{src}", src, lambda val=val: np.asarray(val) if not isinstance(val, float) else np.float64(val))
+
+
+# ------------------------------------------------------------ overflow and limits
+
+
+def gen_limits():
+    cases = [
+        ("9223372036854775807 + 1", "add"), ("9223372036854775807 * 2", "mul"), ("-9223372036854775807 - 2", "sub"),
+        ("2 ^ 63", "pow"), ("2 ^ 62", None), ("-(-9223372036854775807 - 1)", "neg"), ("abs(-9223372036854775807 - 1)", "abs"),
+        ("3 ^ 40", "pow"), ("(-2) ^ 63", None), ("9223372036854775807 - 1", None),
+        ("(-9223372036854775807 - 1) // -1", "div"), ("(-9223372036854775807 - 1) % -1", None),
+    ]
+    for src, kind in cases:
+        ints = {}
+
+        def model(src=src):
+            v = eval(src.replace("^", "**").replace("abs", "abs"))  # noqa: S307 - Python ints are exact
+            if isinstance(v, list):
+                v = v[0]
+            if isinstance(v, int):
+                check_i64([v])
+            return np.int64(v)
+
+        add("limits", f"limits/int64/{src}", src, model)
+    big, one = np.array([I64_MAX]), np.array([1])
+    add("limits", "limits/int64/vector-add", "[9223372036854775807] + [1]", lambda: np_add(big, one))
+    add("limits", "limits/int64/literal-too-big", "9223372036854775808", lambda: (_ for _ in ()).throw(OverflowError()))
+    add("limits", "limits/zeros-huge", "zeros(1e6, 1e6)", lambda: (_ for _ in ()).throw(MemoryError()))
+    add("limits", "limits/ones-int-huge", "ones(1000000, 1000000)", lambda: (_ for _ in ()).throw(MemoryError()))
+
+
+# ------------------------------------------------------------ main
+
+
+def main():
+    gen_binops()
+    gen_matmul()
+    gen_unary()
+    gen_casts()
+    gen_reductions()
+    gen_shapes()
+    gen_construct()
+    gen_introspection()
+    gen_products()
+    gen_indexing()
+    gen_expressions(1500)
+    gen_limits()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.jsonl"):
+        old.unlink()
+    total = 0
+    seen = set()
+    for area, recs in CASES.items():
+        for r in recs:
+            if r["id"] in seen:
+                sys.exit(f"duplicate id {r['id']}")
+            seen.add(r["id"])
+        lines = [json.dumps(r, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for r in recs]
+        (OUT / f"{area}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        total += len(recs)
+        print(f"{area}: {len(recs)}")
+    print(f"wrote {total} cases to {OUT} (numpy {np.__version__})")
+
+
+if __name__ == "__main__":
+    main()
