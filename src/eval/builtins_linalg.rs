@@ -1,6 +1,448 @@
-//! Built-ins of numpy.linalg (det, inv, solve, svd, ...), in their own table
-//! so the core table stays readable. Empty until linear algebra lands.
+//! Built-ins of numpy.linalg (det, inv, solve, svd, ...) and SciPy's lu,
+//! null_space and orth, in their own table so the core table stays
+//! readable. `ops::linalg` does the work; this file reads arguments and
+//! turns singular matrices and near-singular warnings into diagnostics.
 
-use super::builtins::Builtin;
+use super::args::{Args, EResult};
+use super::builtins::{Builtin, builtin, done};
+use super::interp::Evaluator;
+use super::value::{Array, DType, Value};
+use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::ops::OpError;
+use crate::ops::linalg::{self as la, NormOrd, Parts, Warning};
+use crate::syntax::Span;
 
-pub static LINALG: &[Builtin] = &[];
+/// Several named results as a tuple; a single one as a plain array.
+fn parts(a: &Args, r: Result<Parts, OpError>) -> EResult<Value> {
+    let mut p = r.map_err(|e| lin_err(a, e))?;
+    if p.len() == 1 {
+        return Ok(Value::Array(p.pop().expect("one part").1));
+    }
+    Ok(Value::Tuple(
+        p.into_iter()
+            .map(|(n, x)| (n.to_string(), Value::Array(x)))
+            .collect(),
+    ))
+}
+
+/// A singular matrix is blamed on the call (the operation that cannot be
+/// done) with the matrix underlined; other errors as usual.
+fn lin_err(a: &Args, e: OpError) -> Diagnostic {
+    if let OpError::Domain { message, .. } = &e
+        && message.starts_with("matrix is singular")
+    {
+        return Diagnostic::error(ErrorKind::Domain, format!("{}: {message}", a.builtin.name))
+            .primary(a.call_span, "singular")
+            .secondary(a.span(0), a.value(0).describe())
+            .note("a singular matrix has no inverse and A x = b has no unique solution")
+            .help("pinv(A) gives the pseudo-inverse and lstsq(A, b) a least-squares solution");
+    }
+    a.op_err(e)
+}
+
+/// Runs an operation that may warn, and turns its warnings into diagnostics.
+fn warned(
+    ev: &mut Evaluator,
+    a: &Args,
+    f: impl FnOnce(&mut Vec<Warning>) -> Result<Array, OpError>,
+) -> EResult<Value> {
+    let mut warnings = Vec::new();
+    let r = f(&mut warnings).map_err(|e| lin_err(a, e))?;
+    for w in warnings {
+        ev.warnings
+            .push(near_singular(a.builtin.name, a.call_span, &w));
+    }
+    Ok(Value::Array(r))
+}
+
+fn near_singular(name: &str, span: Span, w: &Warning) -> Diagnostic {
+    let Warning::NearSingular { cond, index } = w;
+    let place = if index.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " at batch index [{}]",
+            index
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Diagnostic::warning(format!(
+        "{name}: matrix{place} is close to singular: condition number ≈ {cond:.1e} exceeds 1/eps ≈ {:.1e}",
+        1.0 / f64::EPSILON
+    ))
+    .primary(span, "nearly singular")
+    .note("the result may have few or no correct digits (the condition number is the 1-norm one)")
+    .help("check the residual, e.g. norm(A @ x - b); pinv(A) and lstsq(A, b) handle rank-deficient matrices")
+}
+
+/// Argument `i` if given positionally, else keyword `name`.
+fn opt_arg<'a>(a: &'a Args, i: usize, name: &str) -> Option<(&'a Value, Span)> {
+    if i < a.len() {
+        Some((a.value(i), a.span(i)))
+    } else {
+        a.kw(name)
+    }
+}
+
+fn kw_type_error(a: &Args, span: Span, what: &str, expected: &str) -> Diagnostic {
+    Diagnostic::error(
+        ErrorKind::Type,
+        format!("{}: `{what}` must be {expected}", a.builtin.name),
+    )
+    .primary(span, "here")
+    .note(format!("signature: {}", a.builtin.signature))
+}
+
+/// An optional real number, positional at `i` or keyword `name`.
+fn opt_f64(a: &Args, i: usize, name: &str) -> EResult<Option<f64>> {
+    match opt_arg(a, i, name) {
+        None => Ok(None),
+        Some((Value::Array(x), _)) if x.is_scalar() && x.dtype() != DType::Complex128 => {
+            Ok(x.first_c64().map(|z| z.re))
+        }
+        Some((_, span)) => Err(kw_type_error(a, span, name, "a real number")),
+    }
+}
+
+/// `ord` of norm and `p` of cond: a number (inf included), "fro" or "nuc".
+fn norm_ord(a: &Args, i: usize, name: &str) -> EResult<NormOrd> {
+    match opt_arg(a, i, name) {
+        None => Ok(NormOrd::Default),
+        Some((Value::Str(s), span)) => match s.as_str() {
+            "fro" => Ok(NormOrd::Fro),
+            "nuc" => Ok(NormOrd::Nuc),
+            _ => Err(kw_type_error(a, span, name, "a number, \"fro\" or \"nuc\"")),
+        },
+        Some((Value::Array(x), _)) if x.is_scalar() && x.dtype() != DType::Complex128 => {
+            Ok(NormOrd::P(x.first_c64().expect("0-d").re))
+        }
+        Some((_, span)) => Err(kw_type_error(a, span, name, "a number, \"fro\" or \"nuc\"")),
+    }
+}
+
+/// `axis` of norm: one whole number or a pair.
+fn norm_axis(a: &Args) -> EResult<Option<Vec<i64>>> {
+    let Some((v, span)) = opt_arg(a, 2, "axis") else {
+        return Ok(None);
+    };
+    let bad = || kw_type_error(a, span, "axis", "a whole number or a pair of them");
+    let Value::Array(x) = v else {
+        return Err(bad());
+    };
+    if x.ndim() > 1 || !matches!(x.dtype(), DType::Int64 | DType::Bool) {
+        return Err(bad());
+    }
+    Ok(Some(
+        x.to_i64_array()
+            .map_err(|_| bad())?
+            .iter()
+            .copied()
+            .collect(),
+    ))
+}
+
+/// A string option checked against its allowed values.
+fn choice(
+    a: &Args,
+    i: usize,
+    name: &str,
+    default: &'static str,
+    allowed: &[&'static str],
+) -> EResult<String> {
+    match opt_arg(a, i, name) {
+        None => Ok(default.to_string()),
+        Some((Value::Str(s), _)) if allowed.contains(&s.as_str()) => Ok(s.clone()),
+        Some((_, span)) => {
+            let list = allowed
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            Err(kw_type_error(a, span, name, &list))
+        }
+    }
+}
+
+pub static LINALG: &[Builtin] = &[
+    builtin!(
+        "linear algebra",
+        "det",
+        "det(A)",
+        1,
+        1,
+        [],
+        "The determinant of a square matrix (or of each matrix in a stack). For int64 and bool matrices it is exact, by fraction-free elimination, so det([[1, 2], [3, 4]]) is -2; an overflow is an error rather than a wrong answer.",
+        "det([[1, 2], [3, 4]])",
+        |_, a| {
+            la::det(a.array(0)?).map(Value::Array).map_err(|e| match e {
+                OpError::Overflow { .. } => Diagnostic::error(
+                    ErrorKind::Domain,
+                    "det: integer overflow: the determinant does not fit in int64",
+                )
+                .primary(a.call_span, "exact integer determinant")
+                .secondary(a.span(0), a.value(0).describe())
+                .note("int64 determinants are computed exactly; NumPy would round through float64")
+                .help("det(float64(A)) gives the rounded value"),
+                other => lin_err(a, other),
+            })
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "inv",
+        "inv(A)",
+        1,
+        1,
+        [],
+        "The inverse matrix, with A @ inv(A) = I. A singular matrix is an error that gives its rank; a nearly singular one (condition number above 1/eps) gives a warning with the condition number, and the result.",
+        "inv([[2, 1], [1, 1]])",
+        |ev, a| {
+            let x = a.array(0)?;
+            warned(ev, a, |w| la::inv(x, w))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "solve",
+        "solve(A, b)",
+        2,
+        2,
+        [],
+        "The x with A @ x = b for a square, non-singular A; b is a vector or a matrix of right-hand sides. Faster and more accurate than inv(A) @ b. A \\ b is the same.",
+        "solve([[3, 1], [1, 2]], [9, 8])",
+        |ev, a| {
+            let (x, y) = (a.array(0)?, a.array(1)?);
+            warned(ev, a, |w| la::solve_checked(x, y, w))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "lstsq",
+        "lstsq(A, b, rcond=none)",
+        2,
+        3,
+        ["rcond"],
+        "The least-squares solution x minimising norm(A @ x - b), the smallest such x when A is rank-deficient, with the residuals (sum of squares, empty unless A has full column rank and more rows than columns), the rank of A and its singular values. Singular values below rcond times the largest count as zero.",
+        "lstsq([[1, 0], [1, 1], [1, 2]], [1, 2, 2])",
+        |_, a| {
+            let rcond = opt_f64(a, 2, "rcond")?;
+            parts(a, la::lstsq(a.array(0)?, a.array(1)?, rcond))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "matrix_rank",
+        "matrix_rank(A, tol=none, hermitian=false, rtol=none)",
+        1,
+        2,
+        ["tol", "hermitian", "rtol"],
+        "The number of linearly independent rows (or columns): singular values above tol, by default σ_max · max(m, n) · eps. A vector's rank is 1 unless it is all zeros.",
+        "matrix_rank([[1, 2], [2, 4]])",
+        |_, a| {
+            let tol = opt_f64(a, 1, "tol")?;
+            let rtol = a.kw_f64("rtol")?;
+            a.kw_bool("hermitian", false)?;
+            done(a, la::matrix_rank(a.array(0)?, tol, rtol))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "norm",
+        "norm(x, ord=none, axis=none, keepdims=false)",
+        1,
+        3,
+        ["ord", "axis", "keepdims"],
+        "The size of a vector or matrix. Vectors: ord 2 (the default, Euclidean length), 1, inf, -inf, 0 (count of non-zeros) or any p. Matrices: \"fro\" (the default), \"nuc\" (sum of singular values), 2 (largest singular value), 1 and inf (largest column and row sums) and their negatives. axis picks one axis (vector norms) or two (matrix norms).",
+        "norm([3, 4])",
+        |_, a| {
+            let ord = norm_ord(a, 1, "ord")?;
+            let axis = norm_axis(a)?;
+            let keepdims = a.kw_bool("keepdims", false)?;
+            done(a, la::norm(a.array(0)?, ord, axis.as_deref(), keepdims))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "cond",
+        "cond(A, p=none)",
+        1,
+        2,
+        ["p"],
+        "The condition number: how much A can magnify relative errors. By default σ_max/σ_min; with p=1, inf, \"fro\", ... it is norm(A, p) · norm(inv(A), p). A singular matrix has condition number inf.",
+        "cond([[1, 2], [3, 4]])",
+        |_, a| {
+            let p = norm_ord(a, 1, "p")?;
+            done(a, la::cond(a.array(0)?, p))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "pinv",
+        "pinv(A, rcond=1e-15, hermitian=false, rtol=none)",
+        1,
+        2,
+        ["rcond", "hermitian", "rtol"],
+        "The Moore-Penrose pseudo-inverse, from the SVD with singular values at most rcond · σ_max treated as zero. It exists for every matrix, singular or not square: pinv(A) @ b is the least-squares solution of smallest norm.",
+        "pinv([[1, 2], [2, 4]])",
+        |_, a| {
+            a.kw_bool("hermitian", false)?;
+            let rcond = match (opt_f64(a, 1, "rcond")?, a.kw_f64("rtol")?) {
+                (Some(r), _) => r,
+                (None, Some(r)) => r,
+                (None, None) => 1e-15,
+            };
+            done(a, la::pinv(a.array(0)?, rcond))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "eig",
+        "eig(A)",
+        1,
+        1,
+        [],
+        "Eigenvalues and eigenvectors of a square matrix: A @ v = λ v for each eigenvalue λ and the unit-length column v of eigenvectors beside it. Real input gives real results when every eigenvalue is real, complex ones otherwise. For a symmetric (Hermitian) matrix use eigh.",
+        "eig([[2, 0], [0, 3]])",
+        |_, a| { parts(a, la::eig(a.array(0)?, true)) }
+    ),
+    builtin!(
+        "linear algebra",
+        "eigvals",
+        "eigvals(A)",
+        1,
+        1,
+        [],
+        "The eigenvalues of a square matrix, as eig gives them, without the eigenvectors.",
+        "eigvals([[0, -1], [1, 0]])",
+        |_, a| { parts(a, la::eig(a.array(0)?, false)) }
+    ),
+    builtin!(
+        "linear algebra",
+        "eigh",
+        "eigh(A, UPLO=\"L\")",
+        1,
+        2,
+        ["UPLO"],
+        "Eigenvalues (real, ascending) and orthonormal eigenvectors of a symmetric or Hermitian matrix, of which only the lower (UPLO=\"L\") or upper (\"U\") triangle is read: A = V @ diag(w) @ V'.",
+        "eigh([[2, 1], [1, 2]])",
+        |_, a| {
+            let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
+            parts(a, la::eigh(a.array(0)?, upper, true))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "eigvalsh",
+        "eigvalsh(A, UPLO=\"L\")",
+        1,
+        2,
+        ["UPLO"],
+        "The eigenvalues of a symmetric or Hermitian matrix, real and ascending, as eigh gives them.",
+        "eigvalsh([[2, 1], [1, 2]])",
+        |_, a| {
+            let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
+            parts(a, la::eigh(a.array(0)?, upper, false))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "svd",
+        "svd(A, full_matrices=true, compute_uv=true, hermitian=false)",
+        1,
+        1,
+        ["full_matrices", "compute_uv", "hermitian"],
+        "The singular value decomposition A = U @ diag(S) @ Vh: U and Vh have orthonormal columns and rows, S is descending and non-negative. full_matrices=false gives the reduced U (m×k) and Vh (k×n); compute_uv=false gives S alone.",
+        "svd([[1, 2], [3, 4], [5, 6]], full_matrices=false)",
+        |_, a| {
+            let full = a.kw_bool("full_matrices", true)?;
+            let uv = a.kw_bool("compute_uv", true)?;
+            a.kw_bool("hermitian", false)?;
+            parts(a, la::svd(a.array(0)?, full, uv))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "qr",
+        "qr(A, mode=\"reduced\")",
+        1,
+        2,
+        ["mode"],
+        "The QR decomposition A = Q @ R, Q with orthonormal columns and R upper triangular. mode=\"reduced\" gives Q m×k and R k×n (k = min(m, n)), \"complete\" Q m×m and R m×n, \"r\" only R.",
+        "qr([[1, 2], [3, 4]])",
+        |_, a| {
+            let mode = choice(a, 1, "mode", "reduced", &["reduced", "complete", "r"])?;
+            parts(a, la::qr(a.array(0)?, &mode))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "lu",
+        "lu(A)",
+        1,
+        1,
+        [],
+        "The LU decomposition with partial pivoting, as SciPy's lu: A = P @ L @ U with P a permutation matrix, L unit lower triangular (m×k) and U upper triangular (k×n).",
+        "lu([[1, 2], [3, 4]])",
+        |_, a| { parts(a, la::lu(a.array(0)?)) }
+    ),
+    builtin!(
+        "linear algebra",
+        "cholesky",
+        "cholesky(A, upper=false)",
+        1,
+        1,
+        ["upper"],
+        "The Cholesky factor of a symmetric (Hermitian) positive-definite matrix: lower triangular L with A = L @ L', or with upper=true the upper U = L' with A = U' @ U. Only the lower triangle of A is read; a matrix that is not positive definite is an error.",
+        "cholesky([[4, 2], [2, 3]])",
+        |_, a| {
+            let upper = a.kw_bool("upper", false)?;
+            done(a, la::cholesky(a.array(0)?, upper))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "matrix_power",
+        "matrix_power(A, n)",
+        2,
+        2,
+        [],
+        "A multiplied by itself n times (n a whole number); n = 0 gives the identity and a negative n powers the inverse. Integer matrices stay exact, and overflow is an error.",
+        "matrix_power([[1, 1], [1, 0]], 10)",
+        |ev, a| {
+            let x = a.array(0)?;
+            let n = a.int(1)?;
+            warned(ev, a, |w| la::matrix_power(x, n, w))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "null_space",
+        "null_space(A, rcond=none)",
+        1,
+        2,
+        ["rcond"],
+        "An orthonormal basis of the null space, as columns: every x with A @ x = 0 is a combination of them. Singular values below rcond · σ_max (default eps · max(m, n)) count as zero.",
+        "null_space([[1, 1], [1, 1]])",
+        |_, a| {
+            let rcond = opt_f64(a, 1, "rcond")?;
+            done(a, la::subspace(a.array(0)?, rcond, true))
+        }
+    ),
+    builtin!(
+        "linear algebra",
+        "orth",
+        "orth(A, rcond=none)",
+        1,
+        2,
+        ["rcond"],
+        "An orthonormal basis of the range (column space) of A, as columns; as many as the rank of A.",
+        "orth([[1, 1], [1, 1]])",
+        |_, a| {
+            let rcond = opt_f64(a, 1, "rcond")?;
+            done(a, la::subspace(a.array(0)?, rcond, false))
+        }
+    ),
+];

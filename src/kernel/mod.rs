@@ -32,3 +32,6 @@ pub fn matmul_i64(a: ArrayView2<i64>, b: ArrayView2<i64>, mut c: ArrayViewMut2<i
     }
     true
 }
+
+pub mod linalg;
+pub mod linalg_exact;
