@@ -37,6 +37,7 @@ options:
   --max-memory BYTES      largest array allowed (default 4G; suffixes K, M, G)
   --max-input BYTES       largest script (file, stdin or -e) accepted (default 8M)
   --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
+  --threads N             threads for large kernels (default: TENSORCALC_THREADS, else every core)
   -h, --help              show this help
   -V, --version           show the version
 
@@ -157,6 +158,15 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                 limits::set_max_bytes(parse_bytes(&v).ok_or_else(|| {
                     Usage(format!(
                         "--max-memory takes a size like 512M or 8G, not `{v}`"
+                    ))
+                })?);
+            }
+            "--threads" => {
+                let v = value("--threads")?;
+                let n = v.parse::<usize>().ok().filter(|&n| (1..=1024).contains(&n));
+                tensorcalc::kernel::set_threads(n.ok_or_else(|| {
+                    Usage(format!(
+                        "--threads takes a whole number from 1 to 1024, not `{v}`"
                     ))
                 })?);
             }

@@ -250,33 +250,7 @@ impl Evaluator {
             ExprKind::Binary { .. } => self.eval_binary_chain(e),
             ExprKind::Transpose { op_span, operand } => {
                 let v = self.eval(operand)?;
-                let a = self.expect_array(&v, operand.span)?;
-                // One note per chain: `x''` would otherwise repeat it.
-                let chained = matches!(operand.kind, ExprKind::Transpose { .. });
-                if a.ndim() < 2 && !chained {
-                    let kind = if a.ndim() == 0 {
-                        "a scalar"
-                    } else {
-                        "a vector"
-                    };
-                    let effect = if a.dtype() == DType::Complex128 {
-                        "only conjugates it"
-                    } else {
-                        "changes nothing"
-                    };
-                    let mut note = Diagnostic::warning(format!("`'` on {kind} {effect}"))
-                        .primary(*op_span, "transpose")
-                        .secondary(operand.span, shape_text(a.shape()));
-                    note.severity = crate::diagnostic::Severity::Note;
-                    if a.ndim() == 1 {
-                        let t = super::errors::atom(self.text(operand.span));
-                        note = note
-                            .note("a vector has one axis, so it has no orientation to swap")
-                            .help(format!("for a column write reshape({t}, [{}, 1]); for a product of every pair, outer({t}, {t})", a.shape()[0]));
-                    }
-                    self.warnings.push(note);
-                }
-                Ok(arr(shape_ops::matrix_transpose(a, true)))
+                self.transpose(*op_span, operand, &v)
             }
             ExprKind::Index { target, items } => {
                 let v = self.eval(target)?;
@@ -294,16 +268,54 @@ impl Evaluator {
         }
     }
 
+    /// `'` applied to the value `v` of `operand`.
+    fn transpose(&mut self, op_span: Span, operand: &Expr, v: &Value) -> EResult<Rc<Value>> {
+        let a = self.expect_array(v, operand.span)?;
+        // One note per chain: `x''` would otherwise repeat it.
+        let chained = matches!(operand.kind, ExprKind::Transpose { .. });
+        if a.ndim() < 2 && !chained {
+            let kind = if a.ndim() == 0 {
+                "a scalar"
+            } else {
+                "a vector"
+            };
+            let effect = if a.dtype() == DType::Complex128 {
+                "only conjugates it"
+            } else {
+                "changes nothing"
+            };
+            let mut note = Diagnostic::warning(format!("`'` on {kind} {effect}"))
+                .primary(op_span, "transpose")
+                .secondary(operand.span, shape_text(a.shape()));
+            note.severity = crate::diagnostic::Severity::Note;
+            if a.ndim() == 1 {
+                let t = super::errors::atom(self.text(operand.span));
+                note = note
+                            .note("a vector has one axis, so it has no orientation to swap")
+                            .help(format!("for a column write reshape({t}, [{}, 1]); for a product of every pair, outer({t}, {t})", a.shape()[0]));
+            }
+            self.warnings.push(note);
+        }
+        Ok(arr(shape_ops::matrix_transpose(a, true)))
+    }
+
     /// `a + b - c ...` is a left-leaning tree as deep as it is long; walk its
     /// left spine with a loop so only right operands recurse.
     fn eval_binary_chain(&mut self, e: &Expr) -> EResult<Rc<Value>> {
         let mut spine = Vec::new();
         let mut cur = e;
-        while let ExprKind::Binary { lhs, .. } = &cur.kind {
-            spine.push(cur);
-            cur = lhs;
-        }
-        let mut acc = self.eval(cur)?;
+        let mut acc = loop {
+            if let Some(v) = self.eval_fused(cur)? {
+                break v;
+            }
+            match &cur.kind {
+                ExprKind::Binary { lhs, .. } => {
+                    spine.push(cur);
+                    cur = lhs;
+                }
+                _ => break self.eval(cur)?,
+            }
+        };
         let mut acc_span = cur.span;
         for node in spine.into_iter().rev() {
             let ExprKind::Binary {
@@ -313,10 +325,139 @@ impl Evaluator {
                 unreachable!("the spine holds binary nodes")
             };
             let r = self.eval(rhs)?;
-            acc = self.binary(*op, *op_span, (&acc, acc_span), (&r, rhs.span))?;
+            acc = self.binary_reusing(*op, *op_span, (acc, acc_span), (r, rhs.span))?;
             acc_span = node.span;
         }
         Ok(acc)
+    }
+
+    /// Shapes the evaluator runs as one kernel call: `x' @ y`, `x @ y'` (the
+    /// transpose reaches the kernel as strides, not a copy) and `x * y + z`
+    /// (one pass instead of two). `Ok(None)` when `e` is none of these;
+    /// otherwise the same value and the same errors as the plain evaluation.
+    fn eval_fused(&mut self, e: &Expr) -> EResult<Option<Rc<Value>>> {
+        let ExprKind::Binary {
+            op,
+            op_span,
+            lhs,
+            rhs,
+        } = &e.kind
+        else {
+            return Ok(None);
+        };
+        fn adjoint(x: &Expr) -> Option<(Span, &Expr)> {
+            match &x.kind {
+                ExprKind::Transpose { op_span, operand } => Some((*op_span, &**operand)),
+                _ => None,
+            }
+        }
+        match op {
+            BinOp::MatMul if adjoint(lhs).is_some() || adjoint(rhs).is_some() => {
+                // Evaluate each side; a transposed side keeps its untransposed
+                // value when it has two or more axes (else `'` runs as usual).
+                let mut side = |x: &Expr| -> EResult<(Rc<Value>, Option<Span>)> {
+                    if let Some((t_span, operand)) = adjoint(x) {
+                        let v = self.eval(operand)?;
+                        if matches!(&*v, Value::Array(a) if a.ndim() >= 2) {
+                            return Ok((v, Some(t_span)));
+                        }
+                        return Ok((self.transpose(t_span, operand, &v)?, None));
+                    }
+                    Ok((self.eval(x)?, None))
+                };
+                let (l, lt) = side(lhs)?;
+                let (r, rt) = side(rhs)?;
+                let (Value::Array(a), Value::Array(b)) = (&*l, &*r) else {
+                    // Strings or tuples: let the plain path report them.
+                    let l = self.adjoint_value(l, lt);
+                    let r = self.adjoint_value(r, rt);
+                    return self
+                        .binary(*op, *op_span, (&l, lhs.span), (&r, rhs.span))
+                        .map(Some);
+                };
+                match crate::ops::matmul::matmul_adjoint(a, lt.is_some(), b, rt.is_some()) {
+                    Ok(v) => Ok(Some(arr(v))),
+                    Err(_) => {
+                        // Rebuild the transposed operands for the diagnostic.
+                        let l = self.adjoint_value(l, lt);
+                        let r = self.adjoint_value(r, rt);
+                        self.binary(*op, *op_span, (&l, lhs.span), (&r, rhs.span))
+                            .map(Some)
+                    }
+                }
+            }
+            BinOp::Add => {
+                let ExprKind::Binary {
+                    op: BinOp::Mul,
+                    op_span: mul_span,
+                    lhs: x,
+                    rhs: y,
+                } = &lhs.kind
+                else {
+                    return Ok(None);
+                };
+                let xv = self.eval(x)?;
+                let yv = self.eval(y)?;
+                let candidate = matches!((&*xv, &*yv), (Value::Array(a), Value::Array(b)) if arith::mul_add_candidate(a, b));
+                if candidate {
+                    // `x * y` cannot fail, so evaluating `z` first changes
+                    // neither the value nor which error is reported.
+                    let zv = self.eval(rhs)?;
+                    if let (Value::Array(a), Value::Array(b), Value::Array(c)) = (&*xv, &*yv, &*zv)
+                        && let Some(r) = arith::mul_add(a, b, c)
+                    {
+                        return r
+                            .map(|v| Some(arr(v)))
+                            .map_err(|err| generic_error("+", err).primary(*op_span, "+"));
+                    }
+                    let xy = self.binary(BinOp::Mul, *mul_span, (&xv, x.span), (&yv, y.span))?;
+                    return self
+                        .binary_reusing(*op, *op_span, (xy, lhs.span), (zv, rhs.span))
+                        .map(Some);
+                }
+                let xy = self.binary(BinOp::Mul, *mul_span, (&xv, x.span), (&yv, y.span))?;
+                let zv = self.eval(rhs)?;
+                self.binary_reusing(*op, *op_span, (xy, lhs.span), (zv, rhs.span))
+                    .map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `v'` when `t` holds the span of a `'` that `eval_fused` deferred.
+    fn adjoint_value(&self, v: Rc<Value>, t: Option<Span>) -> Rc<Value> {
+        match (t, &*v) {
+            (Some(_), Value::Array(a)) => arr(shape_ops::matrix_transpose(a, true)),
+            _ => v,
+        }
+    }
+
+    /// `binary`, but an operand that is a temporary (no variable holds it)
+    /// lends its buffer to the result when the dtype and shape allow.
+    fn binary_reusing(
+        &mut self,
+        op: BinOp,
+        op_span: Span,
+        lhs: (Rc<Value>, Span),
+        rhs: (Rc<Value>, Span),
+    ) -> EResult<Rc<Value>> {
+        let (mut l, mut r) = (lhs.0, rhs.0);
+        if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) {
+            for acc_left in [true, false] {
+                let (acc, other) = if acc_left { (&mut l, &r) } else { (&mut r, &l) };
+                if let (Some(Value::Array(a)), Value::Array(b)) = (Rc::get_mut(acc), &**other)
+                    && let Some(done) = arith::binary_in_place(op, a, b, acc_left)
+                {
+                    return match done {
+                        Ok(()) => Ok(if acc_left { l } else { r }),
+                        Err(err) => {
+                            Err(generic_error(op.symbol(), err).primary(op_span, op.symbol()))
+                        }
+                    };
+                }
+            }
+        }
+        self.binary(op, op_span, (&l, lhs.1), (&r, rhs.1))
     }
 
     fn binary(

@@ -2,11 +2,15 @@
 //! prefix operators. Shape rule: broadcasting. Dtype rule: NumPy promotion,
 //! except that integer overflow and integer division by zero are errors.
 
-use ndarray::ArrayD;
+use std::borrow::Cow;
 
-use super::broadcast::{broadcast_shapes, zip_map};
+use ndarray::{ArrayD, IxDyn};
+
+use super::broadcast::{Native, as_dtype, broadcast_shapes, zip_map};
+use super::cancel;
 use super::error::{OpError, OpResult};
 use crate::eval::{Array, C64, DType, promote};
+use crate::kernel::elementwise::{self, Src};
 use crate::syntax::{BinOp, UnOp};
 
 /// The result shape of an elementwise operator.
@@ -19,44 +23,9 @@ fn operand_dtype(a: &Array, b: &Array) -> DType {
     promote(a.dtype(), a.is_scalar(), b.dtype(), b.is_scalar())
 }
 
-fn pair<T>(
-    a: &Array,
-    b: &Array,
-    to: DType,
-    get: impl Fn(Array) -> ArrayD<T>,
-) -> (ArrayD<T>, ArrayD<T>) {
-    (get(a.widen(to)), get(b.widen(to)))
-}
-
-fn ints(x: Array) -> ArrayD<i64> {
-    match x {
-        Array::Int(a) => a,
-        _ => unreachable!("widened to int64"),
-    }
-}
-fn f32s(x: Array) -> ArrayD<f32> {
-    match x {
-        Array::F32(a) => a,
-        _ => unreachable!("widened to float32"),
-    }
-}
-fn f64s(x: Array) -> ArrayD<f64> {
-    match x {
-        Array::F64(a) => a,
-        _ => unreachable!("widened to float64"),
-    }
-}
-fn c64s(x: Array) -> ArrayD<C64> {
-    match x {
-        Array::C128(a) => a,
-        _ => unreachable!("widened to complex128"),
-    }
-}
-fn bools(x: Array) -> ArrayD<bool> {
-    match x {
-        Array::Bool(a) => a,
-        _ => unreachable!("widened to bool"),
-    }
+/// Both operands in the kernel's dtype, borrowed when they already have it.
+fn pair<'a, T: Native>(a: &'a Array, b: &'a Array) -> (Cow<'a, ArrayD<T>>, Cow<'a, ArrayD<T>>) {
+    (as_dtype::<T>(a), as_dtype::<T>(b))
 }
 
 /// Runs a checked int64 kernel; `None` from `f` means overflow.
@@ -104,11 +73,14 @@ pub fn binary(op: BinOp, a: &Array, b: &Array) -> OpResult<Array> {
 }
 
 fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
+    if let Some(r) = fast_float(op, a, b, dt) {
+        return r;
+    }
     let name = op.name();
     Ok(match dt {
         DType::Bool => {
             // NumPy: bool + bool is "or", bool * bool is "and", bool - bool is refused.
-            let (x, y) = pair(a, b, dt, bools);
+            let (x, y) = pair::<bool>(a, b);
             match op {
                 BinOp::Add => Array::Bool(zip_map(&x, &y, |p, q| p | q)?),
                 BinOp::Mul => Array::Bool(zip_map(&x, &y, |p, q| p & q)?),
@@ -125,7 +97,7 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
             }
         }
         DType::Int64 => {
-            let (x, y) = pair(a, b, dt, ints);
+            let (x, y) = pair::<i64>(a, b);
             match op {
                 BinOp::Add => checked_ints(&x, &y, name, i64::checked_add)?,
                 BinOp::Sub => checked_ints(&x, &y, name, i64::checked_sub)?,
@@ -133,7 +105,7 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
             }
         }
         DType::Float32 => {
-            let (x, y) = pair(a, b, dt, f32s);
+            let (x, y) = pair::<f32>(a, b);
             Array::F32(match op {
                 BinOp::Add => zip_map(&x, &y, |p, q| p + q)?,
                 BinOp::Sub => zip_map(&x, &y, |p, q| p - q)?,
@@ -141,7 +113,7 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
             })
         }
         DType::Float64 => {
-            let (x, y) = pair(a, b, dt, f64s);
+            let (x, y) = pair::<f64>(a, b);
             Array::F64(match op {
                 BinOp::Add => zip_map(&x, &y, |p, q| p + q)?,
                 BinOp::Sub => zip_map(&x, &y, |p, q| p - q)?,
@@ -149,7 +121,7 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
             })
         }
         DType::Complex128 => {
-            let (x, y) = pair(a, b, dt, c64s);
+            let (x, y) = pair::<C64>(a, b);
             Array::C128(match op {
                 BinOp::Add => zip_map(&x, &y, |p, q| p + q)?,
                 BinOp::Sub => zip_map(&x, &y, |p, q| p - q)?,
@@ -159,19 +131,207 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
     })
 }
 
+// Fast paths. Float and complex `+ - * /` cannot fail, so when every
+// operand is contiguous with the result's shape (or 0-d) they run as one
+// SIMD loop per operator over the buffers, on several threads when large
+// (kernel::elementwise), instead of ndarray's generic zip.
+
+/// Element types with the four float operators.
+trait Field:
+    Native
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+{
+}
+impl Field for f32 {}
+impl Field for f64 {}
+impl Field for C64 {}
+
+/// `a op b` by the fast path, or `None` when it does not apply.
+fn fast_float(op: BinOp, a: &Array, b: &Array, dt: DType) -> Option<OpResult<Array>> {
+    match dt {
+        DType::Float32 => fast_field::<f32>(op, a, b),
+        DType::Float64 => fast_field::<f64>(op, a, b),
+        // NumPy's complex division differs from num-complex's for a zero
+        // divisor (see complex_div), so it keeps the general path.
+        DType::Complex128 if op != BinOp::Div => fast_field::<C64>(op, a, b),
+        _ => None,
+    }
+}
+
+fn fast_field<T: Field>(op: BinOp, a: &Array, b: &Array) -> Option<OpResult<Array>> {
+    match op {
+        BinOp::Add => fast2::<T>(a, b, |x, y| x + y),
+        BinOp::Sub => fast2::<T>(a, b, |x, y| x - y),
+        BinOp::Mul => fast2::<T>(a, b, |x, y| x * y),
+        BinOp::Div => fast2::<T>(a, b, |x, y| x / y),
+        _ => None,
+    }
+}
+
+/// The shape of the fast path's result: that of the operands that are not
+/// 0-d, which must agree; `None` when all are 0-d or shapes differ.
+fn fast_shape<'a>(operands: &[&'a Array]) -> Option<&'a [usize]> {
+    let mut shape: Option<&[usize]> = None;
+    for a in operands {
+        if a.ndim() > 0 {
+            match shape {
+                Some(s) if s != a.shape() => return None,
+                _ => shape = Some(a.shape()),
+            }
+        }
+    }
+    shape
+}
+
+/// An operand as a kernel input: a 0-d array (of any dtype that widens to
+/// `T`) as a scalar, else a contiguous C-order buffer already of type `T`.
+fn src<T: Native>(a: &Array) -> Option<Src<'_, T>> {
+    if a.ndim() == 0 {
+        let v = as_dtype::<T>(a);
+        return v.first().copied().map(Src::Scalar);
+    }
+    T::borrow(a)?.as_slice().map(Src::Slice)
+}
+
+fn fast2<T: Native>(a: &Array, b: &Array, f: impl Fn(T, T) -> T + Sync) -> Option<OpResult<Array>> {
+    let shape = fast_shape(&[a, b])?;
+    let (x, y) = (src::<T>(a)?, src::<T>(b)?);
+    let n = shape.iter().product();
+    Some(match elementwise::new2(n, x, y, f, cancel::is_requested) {
+        Some(out) => Ok(wrap(shape, out)),
+        None => Err(OpError::Interrupted),
+    })
+}
+
+fn wrap<T: Native>(shape: &[usize], data: Vec<T>) -> Array {
+    T::wrap(ArrayD::from_shape_vec(IxDyn(shape), data).expect("length matches the shape"))
+}
+
+/// `acc = acc op other` (or `other op acc` when `acc_left` is false) in
+/// `acc`'s own buffer, for an operand that is a temporary of the evaluator.
+/// `None` (and `acc` untouched) when the result would not fit in `acc`: a
+/// different dtype or shape, or an operator that can fail. `Some(Err)` only
+/// for an interruption, after which `acc` holds partial results.
+pub fn binary_in_place(
+    op: BinOp,
+    acc: &mut Array,
+    other: &Array,
+    acc_left: bool,
+) -> Option<OpResult<()>> {
+    let dt = acc.dtype();
+    let (l, r) = if acc_left {
+        (&*acc, other)
+    } else {
+        (other, &*acc)
+    };
+    if acc.ndim() == 0 || operand_dtype(l, r) != dt || fast_shape(&[l, r])? != acc.shape() {
+        return None;
+    }
+    match dt {
+        DType::Float32 => in_place_field::<f32>(op, acc, other, acc_left),
+        DType::Float64 => in_place_field::<f64>(op, acc, other, acc_left),
+        DType::Complex128 if op != BinOp::Div => in_place_field::<C64>(op, acc, other, acc_left),
+        _ => None,
+    }
+}
+
+fn in_place_field<T: Field>(
+    op: BinOp,
+    acc: &mut Array,
+    other: &Array,
+    acc_left: bool,
+) -> Option<OpResult<()>> {
+    let y = src::<T>(other)?;
+    let buf = T::borrow_mut(acc)?.as_slice_mut()?;
+    let (l, r) = if acc_left {
+        (Src::Out, y)
+    } else {
+        (y, Src::Out)
+    };
+    let done = match op {
+        BinOp::Add => elementwise::map2(buf, l, r, |x, y| x + y, cancel::is_requested),
+        BinOp::Sub => elementwise::map2(buf, l, r, |x, y| x - y, cancel::is_requested),
+        BinOp::Mul => elementwise::map2(buf, l, r, |x, y| x * y, cancel::is_requested),
+        BinOp::Div => elementwise::map2(buf, l, r, |x, y| x / y, cancel::is_requested),
+        _ => return None,
+    };
+    Some(if done {
+        Ok(())
+    } else {
+        Err(OpError::Interrupted)
+    })
+}
+
+/// Whether `a * b` takes the fast path, so it cannot fail and `mul_add` may
+/// be tried: the same float or complex dtype, contiguous, shapes equal or 0-d.
+pub fn mul_add_candidate(a: &Array, b: &Array) -> bool {
+    a.dtype() == b.dtype()
+        && matches!(
+            a.dtype(),
+            DType::Float32 | DType::Float64 | DType::Complex128
+        )
+        && fast_shape(&[a, b]).is_some()
+        && [a, b].iter().all(|x| x.ndim() == 0 || c_contiguous(x))
+}
+
+fn c_contiguous(a: &Array) -> bool {
+    match a {
+        Array::Bool(x) => x.is_standard_layout(),
+        Array::Int(x) => x.is_standard_layout(),
+        Array::F32(x) => x.is_standard_layout(),
+        Array::F64(x) => x.is_standard_layout(),
+        Array::C128(x) => x.is_standard_layout(),
+    }
+}
+
+/// `a * b + c` in one pass, rounding after the product and after the sum
+/// exactly as two separate operations would (no fused multiply-add), so the
+/// result equals NumPy's `a * b + c`. `None` when the fast path does not
+/// apply (then evaluate the two operations).
+pub fn mul_add(a: &Array, b: &Array, c: &Array) -> Option<OpResult<Array>> {
+    let dt = a.dtype();
+    if b.dtype() != dt || c.dtype() != dt {
+        return None;
+    }
+    match dt {
+        DType::Float32 => mul_add_field::<f32>(a, b, c),
+        DType::Float64 => mul_add_field::<f64>(a, b, c),
+        DType::Complex128 => mul_add_field::<C64>(a, b, c),
+        _ => None,
+    }
+}
+
+fn mul_add_field<T: Field>(a: &Array, b: &Array, c: &Array) -> Option<OpResult<Array>> {
+    let shape = fast_shape(&[a, b, c])?;
+    let (x, y, z) = (src::<T>(a)?, src::<T>(b)?, src::<T>(c)?);
+    let n = shape.iter().product();
+    Some(
+        match elementwise::new3(n, x, y, z, |p, q, r| p * q + r, cancel::is_requested) {
+            Some(out) => Ok(wrap(shape, out)),
+            None => Err(OpError::Interrupted),
+        },
+    )
+}
+
 /// True division: integers give float64, as in NumPy.
 fn divide(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
+    if let Some(r) = fast_float(BinOp::Div, a, b, dt) {
+        return r;
+    }
     Ok(match dt {
         DType::Bool | DType::Int64 | DType::Float64 => {
-            let (x, y) = pair(a, b, DType::Float64, f64s);
+            let (x, y) = pair::<f64>(a, b);
             Array::F64(zip_map(&x, &y, |p, q| p / q)?)
         }
         DType::Float32 => {
-            let (x, y) = pair(a, b, dt, f32s);
+            let (x, y) = pair::<f32>(a, b);
             Array::F32(zip_map(&x, &y, |p, q| p / q)?)
         }
         DType::Complex128 => {
-            let (x, y) = pair(a, b, dt, c64s);
+            let (x, y) = pair::<C64>(a, b);
             Array::C128(zip_map(&x, &y, complex_div)?)
         }
     })
@@ -240,8 +400,10 @@ fn float_mod(a: f64, b: f64) -> f64 {
 }
 
 /// Integer operands of `//` and `%`, refusing a zero divisor up front.
-fn int_args(a: &Array, b: &Array, op: &str) -> OpResult<(ArrayD<i64>, ArrayD<i64>)> {
-    let (x, y) = pair(a, b, DType::Int64, ints);
+type IntPair<'a> = (Cow<'a, ArrayD<i64>>, Cow<'a, ArrayD<i64>>);
+
+fn int_args<'a>(a: &'a Array, b: &'a Array, op: &str) -> OpResult<IntPair<'a>> {
+    let (x, y) = pair::<i64>(a, b);
     if y.iter().any(|&v| v == 0) {
         return Err(OpError::DivideByZero { op: op.to_string() });
     }
@@ -255,13 +417,13 @@ fn floor_divide(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
             checked_ints(&x, &y, "floor_divide", int_floor_div)
         }
         DType::Float32 => {
-            let (x, y) = pair(a, b, dt, f32s);
+            let (x, y) = pair::<f32>(a, b);
             Ok(Array::F32(zip_map(&x, &y, |p, q| {
                 float_floor_div(p as f64, q as f64) as f32
             })?))
         }
         DType::Float64 => {
-            let (x, y) = pair(a, b, dt, f64s);
+            let (x, y) = pair::<f64>(a, b);
             Ok(Array::F64(zip_map(&x, &y, float_floor_div)?))
         }
         DType::Complex128 => Err(OpError::DType {
@@ -279,13 +441,13 @@ fn modulo(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
             Ok(Array::Int(zip_map(&x, &y, int_mod)?))
         }
         DType::Float32 => {
-            let (x, y) = pair(a, b, dt, f32s);
+            let (x, y) = pair::<f32>(a, b);
             Ok(Array::F32(zip_map(&x, &y, |p, q| {
                 float_mod(p as f64, q as f64) as f32
             })?))
         }
         DType::Float64 => {
-            let (x, y) = pair(a, b, dt, f64s);
+            let (x, y) = pair::<f64>(a, b);
             Ok(Array::F64(zip_map(&x, &y, float_mod)?))
         }
         DType::Complex128 => Err(OpError::DType {
@@ -308,24 +470,24 @@ fn int_pow(base: i64, exp: i64) -> Option<i64> {
 fn power(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
     match dt {
         DType::Bool | DType::Int64 => {
-            let (x, y) = pair(a, b, DType::Int64, ints);
+            let (x, y) = pair::<i64>(a, b);
             if y.iter().any(|&e| e < 0) {
                 // NumPy refuses integers to negative powers; we answer in float64.
-                let (fx, fy) = pair(a, b, DType::Float64, f64s);
+                let (fx, fy) = pair::<f64>(a, b);
                 return Ok(Array::F64(zip_map(&fx, &fy, f64::powf)?));
             }
             checked_ints(&x, &y, "power", int_pow)
         }
         DType::Float32 => {
-            let (x, y) = pair(a, b, dt, f32s);
+            let (x, y) = pair::<f32>(a, b);
             Ok(Array::F32(zip_map(&x, &y, f32::powf)?))
         }
         DType::Float64 => {
-            let (x, y) = pair(a, b, dt, f64s);
+            let (x, y) = pair::<f64>(a, b);
             Ok(Array::F64(zip_map(&x, &y, f64::powf)?))
         }
         DType::Complex128 => {
-            let (x, y) = pair(a, b, dt, c64s);
+            let (x, y) = pair::<C64>(a, b);
             Ok(Array::C128(zip_map(&x, &y, complex_pow)?))
         }
     }
@@ -366,23 +528,23 @@ fn compare(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
     }
     match dt {
         DType::Bool => {
-            let (x, y) = pair(a, b, dt, bools);
+            let (x, y) = pair::<bool>(a, b);
             cmp(op, &x, &y)
         }
         DType::Int64 => {
-            let (x, y) = pair(a, b, dt, ints);
+            let (x, y) = pair::<i64>(a, b);
             cmp(op, &x, &y)
         }
         DType::Float32 => {
-            let (x, y) = pair(a, b, dt, f32s);
+            let (x, y) = pair::<f32>(a, b);
             cmp(op, &x, &y)
         }
         DType::Float64 => {
-            let (x, y) = pair(a, b, dt, f64s);
+            let (x, y) = pair::<f64>(a, b);
             cmp(op, &x, &y)
         }
         DType::Complex128 => {
-            let (x, y) = pair(a, b, dt, c64s);
+            let (x, y) = pair::<C64>(a, b);
             match op {
                 BinOp::Eq => Ok(Array::Bool(zip_map(&x, &y, |p, q| p == q)?)),
                 BinOp::Ne => Ok(Array::Bool(zip_map(&x, &y, |p, q| p != q)?)),
@@ -399,7 +561,7 @@ fn compare(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
 fn logical(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
     match dt {
         DType::Bool => {
-            let (x, y) = pair(a, b, dt, bools);
+            let (x, y) = pair::<bool>(a, b);
             Ok(Array::Bool(if op == BinOp::And {
                 zip_map(&x, &y, |p, q| p & q)?
             } else {
@@ -408,7 +570,7 @@ fn logical(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         }
         // On integers `&` and `|` are bitwise, as in NumPy.
         DType::Int64 => {
-            let (x, y) = pair(a, b, dt, ints);
+            let (x, y) = pair::<i64>(a, b);
             Ok(Array::Int(if op == BinOp::And {
                 zip_map(&x, &y, |p, q| p & q)?
             } else {

@@ -2,14 +2,16 @@
 //! row, 1-D right operand to a column) and the added axis removed again;
 //! leading axes are batch axes and broadcast.
 
-use ndarray::{ArrayD, ArrayView2, Axis, Dimension, Ix2, IxDyn, linalg::general_mat_mul, s};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ndarray::{ArrayD, ArrayViewD, Axis, Dimension, Ix2, IxDyn, s};
 
 use super::cancel;
 
-use super::broadcast::broadcast_shapes;
+use super::broadcast::{as_dtype, broadcast_shapes};
 use super::error::{OpError, OpResult};
 use crate::eval::{Array, C64, DType, promote};
-use crate::kernel;
+use crate::kernel::{self, MatRef};
 
 /// The result shape of `lhs @ rhs`, or why there is none.
 pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
@@ -53,77 +55,141 @@ pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
 
 /// Evaluates `lhs @ rhs`.
 pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
-    let out_shape = matmul_shape(lhs.shape(), rhs.shape())?;
+    matmul_adjoint(lhs, false, rhs, false)
+}
+
+/// Evaluates `op(lhs) @ op(rhs)`, where `op` is the conjugate transpose of the
+/// last two axes (the `'` operator) when its flag is set and the operand has
+/// at least two axes. The evaluator sends `A' @ B` here, so the transpose
+/// reaches the kernel as swapped strides (and a conjugate flag) instead of a
+/// copy.
+pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) -> OpResult<Array> {
+    let lhs_adj = lhs_adj && lhs.ndim() >= 2;
+    let rhs_adj = rhs_adj && rhs.ndim() >= 2;
+    let out_shape = matmul_shape(
+        &adjoint_shape(lhs.shape(), lhs_adj),
+        &adjoint_shape(rhs.shape(), rhs_adj),
+    )?;
     let dtype = promote(lhs.dtype(), false, rhs.dtype(), false);
     Ok(match dtype {
         // NumPy's bool matmul is "any of the ands": compute in int64, where
         // overflow is impossible for counts, and compare with zero.
         DType::Bool => {
-            let r = matmul(&lhs.widen(DType::Int64), &rhs.widen(DType::Int64))?;
+            let r = matmul_adjoint(
+                &lhs.widen(DType::Int64),
+                lhs_adj,
+                &rhs.widen(DType::Int64),
+                rhs_adj,
+            )?;
             Array::Bool(r.to_i64_array().expect("int").mapv(|v| v != 0))
         }
         DType::Int64 => {
-            let (a, b) = (
-                lhs.to_i64_array().expect("widen"),
-                rhs.to_i64_array().expect("widen"),
-            );
-            let mut ok = true;
-            let r = batched(&a, &b, &out_shape, |x, y, z| {
-                ok &= kernel::matmul_i64(x, y, z)
-            })?;
-            if !ok {
+            let (a, b) = (as_dtype::<i64>(lhs), as_dtype::<i64>(rhs));
+            let ok = AtomicBool::new(true);
+            let r = batched(
+                Operand::new(&a, lhs_adj, false),
+                Operand::new(&b, rhs_adj, false),
+                &out_shape,
+                |x, y, z| {
+                    if !kernel::int::matmul_i64(x.view, y.view, z) {
+                        ok.store(false, Ordering::Relaxed);
+                    }
+                },
+            )?;
+            if !ok.load(Ordering::Relaxed) {
                 return Err(OpError::overflow("matmul"));
             }
             Array::Int(r)
         }
         DType::Float32 => {
-            let (Array::F32(a), Array::F32(b)) = (lhs.widen(dtype), rhs.widen(dtype)) else {
-                unreachable!()
-            };
-            Array::F32(batched(&a, &b, &out_shape, |x, y, mut z| {
-                general_mat_mul(1.0, &x, &y, 0.0, &mut z)
-            })?)
+            let (a, b) = (as_dtype::<f32>(lhs), as_dtype::<f32>(rhs));
+            Array::F32(batched(
+                Operand::new(&a, lhs_adj, false),
+                Operand::new(&b, rhs_adj, false),
+                &out_shape,
+                kernel::float::matmul,
+            )?)
         }
         DType::Float64 => {
-            let (Array::F64(a), Array::F64(b)) = (lhs.widen(dtype), rhs.widen(dtype)) else {
-                unreachable!()
-            };
-            Array::F64(batched(&a, &b, &out_shape, |x, y, mut z| {
-                general_mat_mul(1.0, &x, &y, 0.0, &mut z)
-            })?)
+            let (a, b) = (as_dtype::<f64>(lhs), as_dtype::<f64>(rhs));
+            Array::F64(batched(
+                Operand::new(&a, lhs_adj, false),
+                Operand::new(&b, rhs_adj, false),
+                &out_shape,
+                kernel::float::matmul,
+            )?)
         }
         DType::Complex128 => {
-            let (a, b) = (lhs.to_c64_array(), rhs.to_c64_array());
-            let one = C64::new(1.0, 0.0);
-            let zero = C64::new(0.0, 0.0);
-            Array::C128(batched(&a, &b, &out_shape, |x, y, mut z| {
-                general_mat_mul(one, &x, &y, zero, &mut z)
-            })?)
+            let (a, b) = (as_dtype::<C64>(lhs), as_dtype::<C64>(rhs));
+            Array::C128(batched(
+                Operand::new(&a, lhs_adj, lhs_adj),
+                Operand::new(&b, rhs_adj, rhs_adj),
+                &out_shape,
+                kernel::float::matmul,
+            )?)
         }
     })
 }
 
+fn adjoint_shape(shape: &[usize], adj: bool) -> Vec<usize> {
+    let mut s = shape.to_vec();
+    if adj {
+        let n = s.len();
+        s.swap(n - 2, n - 1);
+    }
+    s
+}
+
+/// One side of a product: the array, whether its last two axes are swapped,
+/// and whether its elements are conjugated.
+struct Operand<'a, T> {
+    array: &'a ArrayD<T>,
+    swap: bool,
+    conj: bool,
+}
+
+impl<'a, T> Operand<'a, T> {
+    fn new(array: &'a ArrayD<T>, swap: bool, conj: bool) -> Self {
+        Operand { array, swap, conj }
+    }
+
+    fn view(&self) -> ArrayViewD<'a, T> {
+        let mut v = self.array.view();
+        if self.swap {
+            let n = v.ndim();
+            v.swap_axes(n - 2, n - 1);
+        }
+        v
+    }
+}
+
 /// Runs a 2-D kernel over every batch entry. Shapes were checked by
-/// `matmul_shape`; vectors are viewed as 1×k or k×1 matrices.
-fn batched<T: Copy + Default>(
-    a: &ArrayD<T>,
-    b: &ArrayD<T>,
+/// `matmul_shape`; vectors are viewed as 1×k or k×1 matrices. Batches of
+/// small products run their entries on several threads (each entry on one);
+/// big products run in panels of rows, checking the cancel flag between
+/// panels, and the kernel spreads each panel over the threads.
+fn batched<T: Copy + Default + Send + Sync>(
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
     out_shape: &[usize],
-    mut kernel: impl FnMut(ArrayView2<T>, ArrayView2<T>, ndarray::ArrayViewMut2<T>),
+    kernel: impl Fn(MatRef<T>, MatRef<T>, ndarray::ArrayViewMut2<T>) + Sync,
 ) -> OpResult<ArrayD<T>> {
+    let (aconj, bconj) = (a.conj, b.conj);
+    let (a, b) = (a.view(), b.view());
+    let (a_nd, b_nd) = (a.ndim(), b.ndim());
     let a2 = if a.ndim() == 1 {
-        a.view().insert_axis(Axis(0))
+        a.insert_axis(Axis(0))
     } else {
-        a.view()
+        a
     };
     let b2 = if b.ndim() == 1 {
-        b.view().insert_axis(Axis(1))
+        b.insert_axis(Axis(1))
     } else {
-        b.view()
+        b
     };
     let (m, k) = (a2.shape()[a2.ndim() - 2], a2.shape()[a2.ndim() - 1]);
     let n = b2.shape()[b2.ndim() - 1];
-    let matrix_axes = (a.ndim() >= 2) as usize + (b.ndim() >= 2) as usize;
+    let matrix_axes = (a_nd >= 2) as usize + (b_nd >= 2) as usize;
     let batch = &out_shape[..out_shape.len() - matrix_axes];
     let full = |tail: [usize; 2]| [batch, &tail[..]].concat();
     let a3 = a2
@@ -132,32 +198,108 @@ fn batched<T: Copy + Default>(
     let b3 = b2
         .broadcast(IxDyn(&full([k, n])))
         .expect("batch shape was checked by matmul_shape");
-    let mut out = ArrayD::from_elem(IxDyn(&full([m, n])), T::default());
-    // Big products run in panels of rows so a cancel request is seen
-    // between panels (about 2^24 multiply-adds each).
-    let panel = (PANEL_WORK / (k * n).max(1)).max(1);
-    for idx in ndarray::indices(IxDyn(batch)) {
+    let out_dims = full([m, n]);
+    let mut out = ArrayD::from_shape_vec(
+        IxDyn(&out_dims),
+        kernel::alloc::filled(out_dims.iter().product()),
+    )
+    .expect("length matches the shape");
+    let count: usize = batch.iter().product();
+    let entry = |idx: &[usize]| {
         let mut av = a3.view();
         let mut bv = b3.view();
-        let mut ov = out.view_mut();
-        for &i in idx.slice() {
+        for &i in idx {
             av = av.index_axis_move(Axis(0), i);
             bv = bv.index_axis_move(Axis(0), i);
-            ov = ov.index_axis_move(Axis(0), i);
         }
         let a2 = av.into_dimensionality::<Ix2>().expect("2-D");
         let b2 = bv.into_dimensionality::<Ix2>().expect("2-D");
-        let mut o2 = ov.into_dimensionality::<Ix2>().expect("2-D");
-        let mut start = 0;
-        while start < m {
-            cancel::check()?;
-            let end = (start + panel).min(m);
-            kernel(
-                a2.slice(s![start..end, ..]),
-                b2.view(),
-                o2.slice_mut(s![start..end, ..]),
-            );
-            start = end;
+        (a2, b2)
+    };
+    let work = m * n * k;
+    if count > 1 && work < PARALLEL_ENTRY && kernel::threads() > 1 && count * work >= 1 << 20 {
+        // Many small products: one entry per task, each on one thread.
+        let flat = ndarray::indices(IxDyn(batch))
+            .into_iter()
+            .collect::<Vec<_>>();
+        let mut outs: Vec<_> = {
+            let mut ov = out
+                .view_mut()
+                .into_shape_with_order(IxDyn(&[count, m, n]))
+                .expect("C order");
+            let mut v = Vec::with_capacity(count);
+            while ov.shape()[0] > 0 {
+                let (head, tail) = ov.split_at(Axis(0), 1);
+                v.push(
+                    head.index_axis_move(Axis(0), 0)
+                        .into_dimensionality::<Ix2>()
+                        .expect("2-D"),
+                );
+                ov = tail;
+            }
+            v
+        };
+        let stopped = AtomicBool::new(false);
+        kernel::dispatch::with_pool(|| {
+            use rayon::prelude::*;
+            flat.par_iter()
+                .zip(outs.par_iter_mut())
+                .for_each(|(idx, o)| {
+                    if cancel::is_requested() {
+                        stopped.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    let (x, y) = entry(idx.slice());
+                    kernel::dispatch::single_threaded(|| {
+                        kernel(
+                            MatRef {
+                                view: x,
+                                conj: aconj,
+                            },
+                            MatRef {
+                                view: y,
+                                conj: bconj,
+                            },
+                            o.view_mut(),
+                        )
+                    });
+                });
+        });
+        if stopped.load(Ordering::Relaxed) {
+            return Err(OpError::Interrupted);
+        }
+    } else {
+        // Big products run in panels of rows so a cancel request is seen
+        // between panels; a panel is never so thin that the kernel's packing
+        // of `b` dominates.
+        let panel = (PANEL_WORK / (k * n).max(1)).max(MIN_PANEL_ROWS);
+        for idx in ndarray::indices(IxDyn(batch)) {
+            let (a2, b2) = entry(idx.slice());
+            let mut ov = out.view_mut();
+            for &i in idx.slice() {
+                ov = ov.index_axis_move(Axis(0), i);
+            }
+            let mut o2 = ov.into_dimensionality::<Ix2>().expect("2-D");
+            let mut start = 0;
+            loop {
+                cancel::check()?;
+                let end = (start + panel).min(m);
+                kernel(
+                    MatRef {
+                        view: a2.slice(s![start..end, ..]),
+                        conj: aconj,
+                    },
+                    MatRef {
+                        view: b2.view(),
+                        conj: bconj,
+                    },
+                    o2.slice_mut(s![start..end, ..]),
+                );
+                start = end;
+                if start >= m {
+                    break;
+                }
+            }
         }
     }
     Ok(out
@@ -165,5 +307,10 @@ fn batched<T: Copy + Default>(
         .expect("same number of elements"))
 }
 
-/// Multiply-adds between two looks at the cancel flag.
-const PANEL_WORK: usize = 1 << 24;
+/// Multiply-adds between two looks at the cancel flag (about 20 ms on one
+/// core of a current CPU for float64).
+const PANEL_WORK: usize = 1 << 30;
+/// The thinnest panel of rows handed to the kernel.
+const MIN_PANEL_ROWS: usize = 256;
+/// Batch entries below this many multiply-adds run one per thread.
+const PARALLEL_ENTRY: usize = 1 << 24;

@@ -8,6 +8,7 @@ use ndarray::{ArrayD, ArrayView1, Axis, arr0};
 
 use super::error::{OpError, OpResult};
 use crate::eval::{Array, C64, DType, Elem};
+use crate::kernel::{self, sum::Pairwise};
 use crate::{map_array, with_array};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,16 +212,6 @@ impl Order {
     }
 }
 
-/// The shape of NumPy's pairwise summation for one element type: `width`
-/// accumulators over leaves of at most `leaf` elements, splitting longer runs
-/// where `split` says. Complex sums run NumPy's float code over (re, im)
-/// pairs, which halves every count.
-struct Pairwise {
-    width: usize,
-    leaf: usize,
-    split: fn(usize) -> usize,
-}
-
 fn split_real(n: usize) -> usize {
     let half = n / 2;
     half - half % 8
@@ -230,6 +221,9 @@ fn split_complex(n: usize) -> usize {
     (n - n % 8) / 2
 }
 
+/// NumPy's pairwise summation for real types: 8 accumulators over leaves of
+/// at most 128 elements. Complex sums run NumPy's float code over (re, im)
+/// pairs, which halves every count. The order lives in `kernel::sum`.
 const REAL: Pairwise = Pairwise {
     width: 8,
     leaf: 128,
@@ -242,42 +236,13 @@ const COMPLEX: Pairwise = Pairwise {
     split: split_complex,
 };
 
-fn pairwise<T: Copy + Add<Output = T>>(x: &[T], zero: T, pw: &Pairwise) -> T {
-    let n = x.len();
-    if n < pw.width {
-        return x.iter().fold(zero, |acc, &v| acc + v);
-    }
-    if n <= pw.leaf {
-        return block_sum(x, pw.width);
-    }
-    let h = (pw.split)(n);
-    pairwise(&x[..h], zero, pw) + pairwise(&x[h..], zero, pw)
-}
-
-/// One leaf: `width` interleaved accumulators, combined as a balanced tree,
-/// then the leftover elements added in order. Needs `x.len() >= width`.
-fn block_sum<T: Copy + Add<Output = T>>(x: &[T], width: usize) -> T {
-    let mut acc = x[..width].to_vec();
-    let full = x.len() - x.len() % width;
-    for chunk in x[width..full].chunks_exact(width) {
-        for (r, &v) in acc.iter_mut().zip(chunk) {
-            *r = *r + v;
-        }
-    }
-    x[full..].iter().fold(tree_sum(&acc), |s, &v| s + v)
-}
-
-fn tree_sum<T: Copy + Add<Output = T>>(r: &[T]) -> T {
-    if r.len() == 1 {
-        return r[0];
-    }
-    let h = r.len() / 2;
-    tree_sum(&r[..h]) + tree_sum(&r[h..])
+fn pairwise<T: Copy + Send + Sync + Add<Output = T>>(x: &[T], zero: T, pw: &Pairwise) -> T {
+    kernel::sum::pairwise(x, zero, pw)
 }
 
 /// Sums a lane in NumPy's order. The output starts at zero (NumPy fills it
 /// with the identity), which is why the sum of `[-0.0]` is `0.0`.
-fn sum_lane<T: Copy + Add<Output = T>>(
+fn sum_lane<T: Copy + Send + Sync + Add<Output = T>>(
     lane: ArrayView1<'_, T>,
     zero: T,
     pw: &Pairwise,

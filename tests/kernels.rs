@@ -1,0 +1,351 @@
+//! Kernel correctness: every fast path against the portable oracle over
+//! odd, empty, strided and transposed shapes, and the forced portable path
+//! (`TENSORCALC_KERNEL=portable`) against the dispatched one end to end.
+
+use ndarray::{Array2, ArrayView2, s};
+use num_complex::Complex64;
+use tensorcalc::kernel::elementwise::{self, Src};
+use tensorcalc::kernel::sum::{Pairwise, pairwise};
+use tensorcalc::kernel::{MatRef, float, int};
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn f64(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    }
+    fn matrix(&mut self, r: usize, c: usize) -> Array2<f64> {
+        Array2::from_shape_fn((r, c), |_| self.f64())
+    }
+}
+
+/// Sizes that hit every path: empty, tiny (the small loop), odd, and past
+/// the small-product limit (the SIMD kernel, with edge tiles).
+const SIZES: [usize; 9] = [0, 1, 2, 3, 7, 8, 17, 33, 70];
+
+fn close(x: f64, y: f64, k: usize, eps: f64) -> bool {
+    (x - y).abs() <= eps * (k.max(1) as f64) * (1.0 + x.abs().max(y.abs()))
+}
+
+/// Views of `a` with the given logical shape: contiguous, transposed
+/// (column-major strides) and strided (every other row and column).
+fn layouts(g: &mut Gen, r: usize, c: usize) -> Vec<(Array2<f64>, &'static str)> {
+    vec![
+        (g.matrix(r, c), "contiguous"),
+        (g.matrix(c, r).reversed_axes(), "transposed"),
+        (
+            g.matrix(2 * r + 1, 2 * c + 1)
+                .slice(s![1..;2, ..;2])
+                .slice(s![..r, ..c])
+                .to_owned_strided(),
+            "strided",
+        ),
+    ]
+}
+
+/// ndarray's `to_owned` makes a contiguous copy; keep a strided owner instead
+/// by slicing an owned buffer (the view below borrows from it).
+trait OwnedStrided {
+    fn to_owned_strided(&self) -> Array2<f64>;
+}
+
+impl OwnedStrided for ArrayView2<'_, f64> {
+    fn to_owned_strided(&self) -> Array2<f64> {
+        // An owned array with non-unit strides: slice_move keeps the strides.
+        let mut big = Array2::<f64>::zeros((self.nrows() * 2, self.ncols() * 2));
+        big.slice_mut(s![..;2, ..;2]).assign(self);
+        big.slice_move(s![..;2, ..;2])
+    }
+}
+
+#[test]
+fn float64_matmul_matches_portable() {
+    let mut g = Gen(1);
+    for &m in &SIZES {
+        for &k in &SIZES {
+            for _ in 0..2 {
+                let n = SIZES[g.below(SIZES.len())];
+                for (a, la) in layouts(&mut g, m, k) {
+                    for (b, lb) in layouts(&mut g, k, n) {
+                        let mut want = Array2::<f64>::from_elem((m, n), f64::NAN);
+                        float::portable(
+                            MatRef::new(a.view()),
+                            MatRef::new(b.view()),
+                            want.view_mut(),
+                        );
+                        let mut got = Array2::<f64>::from_elem((m, n), f64::NAN);
+                        float::matmul(MatRef::new(a.view()), MatRef::new(b.view()), got.view_mut());
+                        for (x, y) in got.iter().zip(&want) {
+                            assert!(
+                                close(*x, *y, k, 1e-14),
+                                "{m}x{k}@{k}x{n} {la}/{lb}: {x} vs {y}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn float32_matmul_matches_portable() {
+    let mut g = Gen(2);
+    for &(m, k, n) in &[
+        (0, 3, 4),
+        (5, 0, 2),
+        (9, 13, 7),
+        (65, 70, 33),
+        (128, 96, 130),
+    ] {
+        let a = g.matrix(m, k).mapv(|v| v as f32);
+        let b = g.matrix(n, k).mapv(|v| v as f32).reversed_axes();
+        let mut want = Array2::<f32>::zeros((m, n));
+        float::portable(
+            MatRef::new(a.view()),
+            MatRef::new(b.view()),
+            want.view_mut(),
+        );
+        let mut got = Array2::<f32>::zeros((m, n));
+        float::matmul(MatRef::new(a.view()), MatRef::new(b.view()), got.view_mut());
+        for (x, y) in got.iter().zip(&want) {
+            assert!(
+                close(f64::from(*x), f64::from(*y), k, 1e-6),
+                "{m}x{k}x{n}: {x} vs {y}"
+            );
+        }
+    }
+}
+
+#[test]
+fn complex_matmul_with_conjugation_matches_portable() {
+    let mut g = Gen(3);
+    for &(m, k, n) in &[(1, 1, 1), (3, 5, 2), (8, 8, 8), (40, 31, 45)] {
+        let mk =
+            |g: &mut Gen, r, c| Array2::from_shape_fn((r, c), |_| Complex64::new(g.f64(), g.f64()));
+        let a = mk(&mut g, k, m).reversed_axes();
+        let b = mk(&mut g, k, n);
+        for (ca, cb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let ar = MatRef {
+                view: a.view(),
+                conj: ca,
+            };
+            let br = MatRef {
+                view: b.view(),
+                conj: cb,
+            };
+            let mut want = Array2::<Complex64>::zeros((m, n));
+            float::portable(ar, br, want.view_mut());
+            let mut got = Array2::<Complex64>::zeros((m, n));
+            float::matmul(ar, br, got.view_mut());
+            for (x, y) in got.iter().zip(&want) {
+                assert!(
+                    (x - y).norm() <= 1e-13 * k as f64,
+                    "{m}x{k}x{n} {ca}/{cb}: {x} vs {y}"
+                );
+            }
+        }
+    }
+}
+
+fn int_matrix(g: &mut Gen, r: usize, c: usize, max: i64) -> Array2<i64> {
+    Array2::from_shape_fn((r, c), |_| (g.next() % (2 * max as u64 + 1)) as i64 - max)
+}
+
+#[test]
+fn int64_tiers_agree_with_the_checked_loop() {
+    let mut g = Gen(4);
+    for &m in &SIZES {
+        for &k in &[0usize, 1, 5, 17, 300] {
+            let n = SIZES[g.below(SIZES.len())];
+            for max in [3, 1 << 20, 1 << 29] {
+                let a = int_matrix(&mut g, m, k, max);
+                let b = int_matrix(&mut g, n, k, max).reversed_axes();
+                let mut want = Array2::<i64>::zeros((m, n));
+                assert!(int::checked(a.view(), b.view(), want.view_mut()));
+                let mut blocked = Array2::<i64>::from_elem((m, n), 7);
+                int::blocked(a.view(), b.view(), blocked.view_mut());
+                assert_eq!(blocked, want, "blocked {m}x{k}x{n} max {max}");
+                let mut any = Array2::<i64>::from_elem((m, n), 7);
+                assert!(int::matmul_i64(a.view(), b.view(), any.view_mut()));
+                assert_eq!(any, want, "dispatched {m}x{k}x{n} max {max}");
+                if (max as u128).pow(2) * (k as u128) < 1 << 53 {
+                    let mut exact = Array2::<i64>::from_elem((m, n), 7);
+                    int::exact_f64(a.view(), b.view(), exact.view_mut());
+                    assert_eq!(exact, want, "exact_f64 {m}x{k}x{n} max {max}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn int64_overflow_is_reported() {
+    let a = Array2::from_elem((2, 3), 1i64 << 32);
+    let b = Array2::from_elem((3, 2), 1i64 << 31);
+    let mut c = Array2::<i64>::zeros((2, 2));
+    assert!(!int::matmul_i64(a.view(), b.view(), c.view_mut()));
+    // Large entries whose products fit: decided by the checked loop.
+    let a = Array2::from_elem((1, 2), i64::MAX / 4);
+    let b = Array2::from_elem((2, 1), 2i64);
+    let mut c = Array2::<i64>::zeros((1, 1));
+    assert!(int::matmul_i64(a.view(), b.view(), c.view_mut()));
+    assert_eq!(c[[0, 0]], (i64::MAX / 4) * 4);
+}
+
+fn never() -> bool {
+    false
+}
+
+#[test]
+fn elementwise_matches_a_plain_loop() {
+    let mut g = Gen(5);
+    for n in [0usize, 1, 7, 2047, 2048, 2049, 5000, 300_001] {
+        let a: Vec<f64> = (0..n).map(|_| g.f64()).collect();
+        let b: Vec<f64> = (0..n).map(|_| g.f64()).collect();
+        let c: Vec<f64> = (0..n).map(|_| g.f64()).collect();
+        let sum =
+            elementwise::new2(n, Src::Slice(&a), Src::Slice(&b), |x, y| x + y, never).unwrap();
+        assert!(sum.iter().enumerate().all(|(i, &v)| v == a[i] + b[i]));
+        let scaled =
+            elementwise::new2(n, Src::Scalar(2.5), Src::Slice(&b), |x, y| x * y, never).unwrap();
+        assert!(scaled.iter().enumerate().all(|(i, &v)| v == 2.5 * b[i]));
+        let fused = elementwise::new3(
+            n,
+            Src::Slice(&a),
+            Src::Slice(&b),
+            Src::Slice(&c),
+            |x, y, z| x * y + z,
+            never,
+        )
+        .unwrap();
+        // Two roundings, as NumPy's `a * b + c`: never a fused multiply-add.
+        assert!(
+            fused
+                .iter()
+                .enumerate()
+                .all(|(i, &v)| v == a[i] * b[i] + c[i])
+        );
+        let mut acc = a.clone();
+        assert!(elementwise::map2(
+            &mut acc,
+            Src::Slice(&b),
+            Src::Out,
+            |x, y| x - y,
+            never
+        ));
+        assert!(acc.iter().enumerate().all(|(i, &v)| v == b[i] - a[i]));
+    }
+    let stop = || true;
+    assert!(
+        elementwise::new2(
+            10_000,
+            Src::Scalar(1.0),
+            Src::Scalar(2.0),
+            |x, y| x + y,
+            stop
+        )
+        .is_none()
+    );
+}
+
+/// NumPy's pairwise summation, written out as in numpy/_core/src/umath/loops_utils.h.src.
+fn numpy_pairwise(x: &[f64]) -> f64 {
+    let n = x.len();
+    if n < 8 {
+        return x.iter().fold(0.0, |s, &v| s + v);
+    }
+    if n <= 128 {
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&x[..8]);
+        let mut i = 8;
+        while i < n - n % 8 {
+            for j in 0..8 {
+                r[j] += x[i + j];
+            }
+            i += 8;
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for &v in &x[i..] {
+            res += v;
+        }
+        return res;
+    }
+    let mut n2 = n / 2;
+    n2 -= n2 % 8;
+    numpy_pairwise(&x[..n2]) + numpy_pairwise(&x[n2..])
+}
+
+#[test]
+fn sum_is_numpy_pairwise_bit_for_bit() {
+    let mut g = Gen(6);
+    let pw = Pairwise {
+        width: 8,
+        leaf: 128,
+        split: |n| {
+            let h = n / 2;
+            h - h % 8
+        },
+    };
+    for n in [0usize, 1, 7, 8, 9, 127, 128, 129, 1000, 65_537, 400_003] {
+        let x: Vec<f64> = (0..n).map(|_| g.f64() * 1e6).collect();
+        assert_eq!(
+            pairwise(&x, 0.0, &pw).to_bits(),
+            numpy_pairwise(&x).to_bits(),
+            "n = {n}"
+        );
+    }
+}
+
+/// The forced portable path and the dispatched one give the same results
+/// through the whole program (products above the small-loop size, int64,
+/// elementwise and sums).
+#[test]
+fn forced_portable_path_agrees_end_to_end() {
+    let program = "seed(7); A = rand(37, 53); B = rand(53, 29); C = A @ B; \
+                   I = int64(A * 100) @ int64(B * 100); \
+                   Z = complex128(A) @ (B * 1j); W = A' @ A; \
+                   x = rand(300000); y = x * 2.0 + x; \
+                   [sum(C), sum(W), float64(sum(I)), real(sum(Z)), imag(sum(Z)), sum(y), sum(x)]";
+    let run = |kernel: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tensorcalc"));
+        cmd.args(["--json", "-e", program])
+            .env_remove("TENSORCALC_KERNEL");
+        if let Some(k) = kernel {
+            cmd.env("TENSORCALC_KERNEL", k);
+        }
+        let out = cmd.output().expect("the binary runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let start = text.find("\"data\":[").unwrap() + 8;
+        let end = text[start..].find(']').unwrap() + start;
+        text[start..end]
+            .split(',')
+            .map(|v| v.parse::<f64>().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let fast = run(None);
+    let portable = run(Some("portable"));
+    assert_eq!(fast.len(), 7);
+    for (x, y) in fast.iter().zip(&portable) {
+        assert!(close(*x, *y, 64, 1e-13), "{x} vs {y}");
+    }
+    // int64, elementwise and sums are exact on both paths.
+    assert_eq!(fast[2], portable[2]);
+    assert_eq!(fast[5], portable[5]);
+    assert_eq!(fast[6], portable[6]);
+}
