@@ -307,14 +307,15 @@ impl Array {
         }
         Ok(match (self, to) {
             (_, DType::Complex128) => Array::C128(with_array!(self, a => a.mapv(|x| x.to_c64()))),
+            // Truth is `x != 0`, which loses nothing even for complex x.
+            (_, DType::Bool) => {
+                Array::Bool(with_array!(self, a => a.mapv(|x| x.to_c64() != C64::new(0.0, 0.0))))
+            }
             (Array::C128(a), _) => {
                 if a.iter().any(|z| z.im != 0.0) {
                     return Err(CastError::DropsImaginary);
                 }
                 Array::F64(a.mapv(|z| z.re)).cast(to)?
-            }
-            (_, DType::Bool) => {
-                Array::Bool(with_array!(self, a => a.mapv(|x| x.to_c64() != C64::new(0.0, 0.0))))
             }
             (Array::Bool(a), DType::Int64) => Array::Int(a.mapv(i64::from_bool)),
             (Array::Bool(a), DType::Float32) => Array::F32(a.mapv(f32::from_bool)),

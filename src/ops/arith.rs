@@ -404,7 +404,10 @@ type IntPair<'a> = (Cow<'a, ArrayD<i64>>, Cow<'a, ArrayD<i64>>);
 
 fn int_args<'a>(a: &'a Array, b: &'a Array, op: &str) -> OpResult<IntPair<'a>> {
     let (x, y) = pair::<i64>(a, b);
-    if y.iter().any(|&v| v == 0) {
+    // A zero divisor only matters if something is divided by it: with an
+    // empty result (`zeros(0) // [0]`) nothing is.
+    let empty = broadcast_shapes(x.shape(), y.shape())?.contains(&0);
+    if !empty && y.iter().any(|&v| v == 0) {
         return Err(OpError::DivideByZero { op: op.to_string() });
     }
     Ok((x, y))

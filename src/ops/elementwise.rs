@@ -141,6 +141,9 @@ impl Func {
         match self {
             Func::Abs => C64::new(z.norm(), 0.0),
             Func::Sqrt => z.sqrt(),
+            // A real argument keeps its signed-zero imaginary part, so
+            // exp(710+0j) is inf+0j rather than inf*(cos 0 + i sin 0) = inf+nanj.
+            Func::Exp if z.im == 0.0 => C64::new(z.re.exp(), z.im),
             Func::Exp => z.exp(),
             Func::Log => ln(z),
             Func::Log2 => ln(z) / std::f64::consts::LN_2,
@@ -148,11 +151,30 @@ impl Func {
             Func::Sin => z.sin(),
             Func::Cos => z.cos(),
             Func::Tan => z.tan(),
+            // On the branch cuts (real |x| > 1) C99 and NumPy take the side
+            // given by the sign of the zero imaginary part.
+            Func::Arcsin if z.im == 0.0 && z.re.abs() > 1.0 => C64::new(
+                std::f64::consts::FRAC_PI_2.copysign(z.re),
+                z.re.abs().acosh().copysign(z.im),
+            ),
+            Func::Arccos if z.im == 0.0 && z.re.abs() > 1.0 => C64::new(
+                if z.re > 0.0 {
+                    0.0
+                } else {
+                    std::f64::consts::PI
+                },
+                -z.re.abs().acosh().copysign(z.im),
+            ),
             Func::Arcsin => z.asin(),
             Func::Arccos => z.acos(),
             Func::Arctan => z.atan(),
             Func::Sinh => z.sinh(),
             Func::Cosh => z.cosh(),
+            // For large |re| the textbook formula overflows to nan; the limit
+            // is ±1 (C99 ctanh).
+            Func::Tanh if z.re.abs() > 20.0 => {
+                C64::new(1.0f64.copysign(z.re), 0.0f64.copysign((2.0 * z.im).sin()))
+            }
             Func::Tanh => z.tanh(),
             Func::Floor => C64::new(z.re.floor(), z.im.floor()),
             Func::Ceil => C64::new(z.re.ceil(), z.im.ceil()),
@@ -193,7 +215,26 @@ impl Func {
 pub fn func_dtype(f: Func, dt: DType) -> OpResult<DType> {
     Ok(match dt {
         DType::Bool if f == Func::Sign => return Err(OpError::dtype("sign", dt)),
-        DType::Bool if matches!(f, Func::Abs | Func::Real | Func::Conj) => DType::Bool,
+        // NumPy keeps bools for these (floor(true) is true, imag(true) false).
+        DType::Bool
+            if matches!(
+                f,
+                Func::Abs | Func::Real | Func::Imag | Func::Conj | Func::Floor | Func::Ceil
+            ) =>
+        {
+            DType::Bool
+        }
+        // NumPy rounds bools to float16; float64 is the nearest dtype here.
+        DType::Bool if f == Func::Round => DType::Float64,
+        DType::Complex128 if matches!(f, Func::Floor | Func::Ceil) => {
+            return Err(OpError::DType {
+                op: f.name().to_string(),
+                dtype: dt,
+                hint: Some(
+                    "round the parts separately: complex(floor(real(z)), floor(imag(z)))".into(),
+                ),
+            });
+        }
         DType::Bool | DType::Int64 if f.keeps_ints() => DType::Int64,
         DType::Bool | DType::Int64 => DType::Float64,
         DType::Complex128 if f.complex_to_real() => DType::Float64,
@@ -243,8 +284,10 @@ pub fn round(a: &Array, decimals: i64) -> OpResult<Array> {
     let scale = 10f64.powi(decimals.clamp(-400, 400) as i32);
     let r = |v: f64| (v * scale).round_ties_even() / scale;
     Ok(match a {
-        Array::Bool(_) | Array::Int(_) if decimals >= 0 => a.widen(DType::Int64),
-        Array::Bool(_) | Array::Int(_) => {
+        // NumPy rounds bools in float16; float64 is the nearest dtype here.
+        Array::Bool(_) => Array::F64(a.to_f64_array().expect("bool widens").mapv(r)),
+        Array::Int(_) if decimals >= 0 => a.clone(),
+        Array::Int(_) => {
             let x = a.to_f64_array().expect("widen");
             Array::Int(x.mapv(|v| r(v) as i64))
         }

@@ -310,6 +310,14 @@ pub fn scatter(target: &mut Array, sel: &Selection, value: &Array) -> Result<(),
             target: sel.shape.clone(),
         });
     }
+    // Storing complex values into any real array (bool included) would drop
+    // their imaginary parts; `bool(z)` is fine as a cast, not as a store.
+    if let Array::C128(v) = value
+        && target.dtype() != crate::eval::DType::Complex128
+        && v.iter().any(|z| z.im != 0.0)
+    {
+        return Err(AssignError::Cast(CastError::DropsImaginary));
+    }
     let value = value.cast(target.dtype()).map_err(AssignError::Cast)?;
     macro_rules! write {
         ($t:expr, $v:expr) => {{

@@ -35,9 +35,15 @@ fn floor_char_boundary(text: &str, mut pos: usize) -> usize {
 fn shown(c: char) -> String {
     match c {
         '\t' => " ".to_string(),
-        c if c.is_control() => c.escape_default().to_string(),
+        c if c.is_control() || is_bidi_control(c) => c.escape_default().to_string(),
         c => c.to_string(),
     }
+}
+
+/// Invisible characters that reorder or hide text (bidirectional overrides,
+/// zero-width marks): echoed raw they could make a message lie.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
 }
 
 fn width(s: &str) -> usize {
