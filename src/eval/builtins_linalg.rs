@@ -55,7 +55,7 @@ fn warned(
     Ok(Value::Array(r))
 }
 
-fn near_singular(name: &str, span: Span, w: &Warning) -> Diagnostic {
+pub(super) fn near_singular(name: &str, span: Span, w: &Warning) -> Diagnostic {
     let Warning::NearSingular { cond, index } = w;
     let place = if index.is_empty() {
         String::new()

@@ -8,9 +8,9 @@ use std::rc::Rc;
 use ndarray::{ArrayD, IxDyn};
 
 use super::args::{Args, EResult};
-use super::builtins;
 use super::errors::{Operand, binary_error, cast_error_text, generic_error};
 use super::value::{Array, C64, DType, Value, promote, shape_text};
+use super::{builtins, builtins_linalg};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::construct::Rng;
 use crate::ops::index::{AssignError, IndexSpec, gather, scatter, select};
@@ -469,7 +469,18 @@ impl Evaluator {
     ) -> EResult<Rc<Value>> {
         let a = self.expect_array(lhs.0, lhs.1)?;
         let b = self.expect_array(rhs.0, rhs.1)?;
-        arith::binary(op, a, b).map(arr).map_err(|err| {
+        let mut warnings = Vec::new();
+        let result = if op == BinOp::LeftDiv {
+            crate::ops::linalg::solve_checked(a, b, &mut warnings)
+        } else {
+            arith::binary(op, a, b)
+        };
+        for w in &warnings {
+            let span = lhs.1.to(rhs.1);
+            self.warnings
+                .push(builtins_linalg::near_singular("solve", span, w));
+        }
+        result.map(arr).map_err(|err| {
             let l = Operand {
                 value: a,
                 span: lhs.1,
