@@ -416,7 +416,8 @@ impl From<Array> for Value {
 }
 
 /// Shapes in the book's notation: `2×3`, a vector `3`, a scalar `scalar`.
-pub fn shape_text(shape: &[usize]) -> String {
+/// Generic so requested shapes with `-1` print the same way (`-1×4`).
+pub fn shape_text<T: fmt::Display>(shape: &[T]) -> String {
     if shape.is_empty() {
         "scalar".to_string()
     } else {

@@ -59,19 +59,6 @@ fn elements_text(n: usize) -> String {
     }
 }
 
-/// A requested shape as the user wrote it, `-1` included: `-1×4`.
-fn requested_text(shape: &[i64]) -> String {
-    if shape.is_empty() {
-        "scalar".to_string()
-    } else {
-        shape
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("×")
-    }
-}
-
 /// `numpy.reshape` (C order). At most one `-1`, whose length is inferred;
 /// unlike NumPy, other negative lengths are refused instead of being
 /// treated as `-1`.
@@ -84,7 +71,7 @@ pub fn reshape(a: &Array, shape: &[i64]) -> OpResult<Array> {
                 "cannot reshape {} ({}) into {}{why}",
                 elements_text(size),
                 shape_text(a.shape()),
-                requested_text(shape)
+                shape_text(shape)
             ),
         )
     };
@@ -95,7 +82,7 @@ pub fn reshape(a: &Array, shape: &[i64]) -> OpResult<Array> {
             if unknown.is_some() {
                 return Err(OpError::domain(format!(
                     "reshape can infer only one length, but {} has several -1",
-                    requested_text(shape)
+                    shape_text(shape)
                 )));
             }
             unknown = Some(i);

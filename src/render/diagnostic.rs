@@ -84,21 +84,14 @@ pub fn render_diagnostic(d: &Diagnostic, src: &SourceFile) -> Markup {
     for line in lines {
         render_line(&mut m, d, src, line, &pad);
     }
-    for note in &d.notes {
+    let notes = d.notes.iter().map(|n| (Style::Note, "note: ", n));
+    let helps = d.help.iter().map(|h| (Style::Help, "help: ", h));
+    for (style, word, text) in notes.chain(helps) {
         m.plain("\n");
         m.push(Style::Gutter, format!("{pad} = "));
-        m.push(Style::Note, "note: ");
+        m.push(style, word);
         m.plain(indent_continuations(
-            &escape_keep_newlines(note),
-            gutter + 9,
-        ));
-    }
-    for help in &d.help {
-        m.plain("\n");
-        m.push(Style::Gutter, format!("{pad} = "));
-        m.push(Style::Help, "help: ");
-        m.plain(indent_continuations(
-            &escape_keep_newlines(help),
+            &escape_keep_newlines(text),
             gutter + 9,
         ));
     }
