@@ -37,6 +37,7 @@ options:
   --max-memory BYTES      largest array allowed (default 4G; suffixes K, M, G)
   --max-input BYTES       largest script (file, stdin or -e) accepted (default 8M)
   --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
+  --max-parse-steps N     parser work allowed per input (default 500000000)
   --threads N             threads for large kernels (default: TENSORCALC_THREADS, else every core)
   -h, --help              show this help
   -V, --version           show the version
@@ -187,6 +188,15 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                         ))
                     })?;
                 tensorcalc::syntax::set_max_nesting(n);
+            }
+            "--max-parse-steps" => {
+                let v = value("--max-parse-steps")?;
+                let n = v.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                    Usage(format!(
+                        "--max-parse-steps takes a whole number ≥ 1, not `{v}`"
+                    ))
+                })?;
+                tensorcalc::syntax::set_max_parse_steps(n);
             }
             "--" => only_files = true,
             "-" => o.inputs.push(Input::Stdin),

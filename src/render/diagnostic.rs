@@ -111,6 +111,9 @@ fn escape_keep_newlines(s: &str) -> String {
     s.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
+/// Source lines wider than this are shown as a window around the error.
+const MAX_LINE_WIDTH: usize = 120;
+
 fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pad: &str) {
     let text = src.text;
     let start = text
@@ -122,29 +125,23 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
         .find('\n')
         .map_or(text.len(), |i| start + i);
     let source_line = &text[start.min(text.len())..end];
-    // Display column of every byte offset in the line.
+    // Display column of every byte offset in the line, and each character
+    // as shown with the column it starts at.
     let mut col_at = Vec::with_capacity(source_line.len() + 1);
-    let mut shown_line = String::new();
+    let mut cells: Vec<(usize, String)> = Vec::new();
     let mut col = 0;
-    for (i, c) in source_line.char_indices() {
+    for (i, c) in source_line.trim_end_matches('\r').char_indices() {
         while col_at.len() <= i {
             col_at.push(col);
         }
         let s = shown(c);
+        cells.push((col, s.clone()));
         col += width(&s);
-        shown_line.push_str(&s);
     }
     while col_at.len() <= source_line.len() {
         col_at.push(col);
     }
     let display_col = |pos: usize| col_at[pos.saturating_sub(start).min(source_line.len())];
-
-    m.plain("\n");
-    m.push(
-        Style::Gutter,
-        format!("{:>w$} │ ", line + src.first_line, w = pad.len()),
-    );
-    m.plain(shown_line.trim_end_matches('\r'));
 
     // (start col, end col, primary, text), left to right.
     let mut labels: Vec<(usize, usize, bool, &str)> = d
@@ -158,6 +155,41 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
         })
         .collect();
     labels.sort_by_key(|l| (l.0, l.1));
+
+    // A very long line is shown as a window around the primary label, with
+    // `…` where it was cut, and the labels moved into the window.
+    let anchor = labels
+        .iter()
+        .find(|l| l.2)
+        .or(labels.first())
+        .map_or(0, |l| l.0);
+    let (w0, w1) = if col > MAX_LINE_WIDTH {
+        let w0 = anchor.saturating_sub(MAX_LINE_WIDTH / 3);
+        (w0, (w0 + MAX_LINE_WIDTH).min(col))
+    } else {
+        (0, col)
+    };
+    let lead = usize::from(w0 > 0);
+    let mut shown_line = String::from(if w0 > 0 { "…" } else { "" });
+    for (c, s) in &cells {
+        if (w0..w1).contains(c) {
+            shown_line.push_str(s);
+        }
+    }
+    if w1 < col {
+        shown_line.push('…');
+    }
+    for l in &mut labels {
+        l.0 = l.0.clamp(w0, w1) - w0 + lead;
+        l.1 = (l.1.clamp(w0, w1) - w0 + lead).max(l.0 + 1);
+    }
+
+    m.plain("\n");
+    m.push(
+        Style::Gutter,
+        format!("{:>w$} │ ", line + src.first_line, w = pad.len()),
+    );
+    m.plain(shown_line);
 
     // The underline row; the rightmost label's text goes at its end.
     m.plain("\n");

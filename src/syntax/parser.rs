@@ -37,9 +37,17 @@ pub const MAX_NESTING_CEILING: usize = 4096;
 /// `2^2^2`), so they are bounded for the same reason as brackets.
 pub const MAX_OPERATOR_CHAIN: usize = 10_000;
 
-/// Parser steps allowed for one input: the grammar is linear, so this only
-/// stops pathological input (about 50 steps per byte of dense expression).
+/// Default parser steps allowed for one input: the grammar is linear, so this
+/// only stops pathological input (about 50 steps per byte of dense
+/// expression, so the default covers the 8 MiB input cap).
 pub const PARSER_CALL_LIMIT: usize = 500_000_000;
+
+static CALL_LIMIT: AtomicUsize = AtomicUsize::new(PARSER_CALL_LIMIT);
+
+/// Sets the parser-work limit (the `--max-parse-steps` option).
+pub fn set_max_parse_steps(steps: usize) {
+    CALL_LIMIT.store(steps.max(1), Ordering::Relaxed);
+}
 
 /// Deepest expression tree accepted (postfix chains like `x''''` and
 /// `x[0][0]` nest too). Left operands of binary operators do not count: the
@@ -85,7 +93,9 @@ fn syntax_error(span: Span, message: impl Into<String>, label: impl Into<String>
 /// Parses a whole program (a script, or one prompt entry).
 pub fn parse(source: &str) -> PResult<Program> {
     prescan(source)?;
-    pest::set_call_limit(std::num::NonZeroUsize::new(PARSER_CALL_LIMIT));
+    pest::set_call_limit(std::num::NonZeroUsize::new(
+        CALL_LIMIT.load(Ordering::Relaxed),
+    ));
     let mut pairs = Grammar::parse(Rule::program, source).map_err(|e| pest_error(source, e))?;
     let program = pairs
         .next()
@@ -552,8 +562,11 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } if message.contains("call limit") => {
             return Diagnostic::error(ErrorKind::Limit, "this input is too large or too complex to parse")
-                .primary(Span::new(0, source.len().min(source.find('\n').unwrap_or(source.len()))), "parsing stopped here")
-                .note(format!("the parser gives up after {PARSER_CALL_LIMIT} steps per input; this one needed more"))
+                .primary(Span::new(0, source.len().min(1)), "in this input")
+                .note(format!(
+                    "the parser gives up after {} steps per input (--max-parse-steps); this one needed more",
+                    CALL_LIMIT.load(Ordering::Relaxed)
+                ))
                 .help("split it into several smaller statements or files");
         }
         ErrorVariant::CustomError { message } => message.clone(),
