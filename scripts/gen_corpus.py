@@ -13,6 +13,10 @@ is what the LAST statement of the program displays. Data is flat (row-major);
 floats are shortest repr, NaN and infinities are "nan", "inf", "-inf", complex
 numbers are [re, im].
 
+A case may carry its own tolerance, `"rtol"` (relative, for every float
+dtype) and `"atol"` (absolute); the linear-algebra cases do (see
+gen_linalg), the others use the replay's defaults.
+
 Cases where tensorcalc deliberately differs from NumPy (README, "Where
 tensorcalc differs from NumPy") carry `"deviation": "<key>"` and `"numpy": ...`
 (what NumPy gives); their "expect"/"error" is then tensorcalc's documented
@@ -20,7 +24,7 @@ behaviour, which is what the replay checks.
 
 Run by hand, outside the repo's build, from any directory:
 
-    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy
+    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy scipy
     /tmp/npvenv/bin/python scripts/gen_corpus.py
 
 The output is deterministic (a fixed random seed, fixed case order).
@@ -1163,6 +1167,623 @@ def gen_limits():
     add("limits", "limits/ones-int-huge", "ones(1000000, 1000000)", lambda: (_ for _ in ()).throw(MemoryError()))
 
 
+# ------------------------------------------------------------ linear algebra
+
+# Decompositions are not unique (signs, phases, order), so these cases
+# compare quantities that are: products of the factors (Q @ R, P @ L @ U,
+# U @ diag(S) @ Vh), absolute values of factors whose columns are unique up
+# to a unit factor, eigenvalues through symmetric functions (sum, prod, ...),
+# projectors N @ N', and residuals rounded to 0. Values are compared with a
+# per-case "rtol" and a norm-wise "atol" = rtol * max |expected|: 1e-9 for
+# float64 and complex128, 1e-4 for float32 input (tensorcalc computes float32
+# in float64 and rounds; LAPACK computes in float32). A separate generator
+# keeps the other areas' output unchanged.
+
+LRNG = random.Random(20261127)
+LA_DTYPES = ["float64", "complex128", "float32", "int64"]
+
+
+def la_val(dt, lo=-5.0, hi=5.0):
+    if dt == "int64":
+        v = 0
+        while v == 0:
+            v = LRNG.randint(-6, 6)
+        return v
+    if dt == "bool":
+        return LRNG.random() < 0.6
+    x = 0.0
+    while abs(x) < 0.05:
+        x = round(LRNG.uniform(lo, hi), 2)
+    if dt == "complex128":
+        return complex(x, round(LRNG.uniform(lo, hi), 2))
+    return x
+
+
+def la_raw(shape, dt):
+    n = int(np.prod(shape)) if shape else 1
+    return np.array([la_val(dt) for _ in range(n)], dtype=dt).reshape(shape)
+
+
+def la_mat(shape, dt, max_cond=50.0):
+    """Random entries, each matrix of the stack well conditioned."""
+    for _ in range(1000):
+        a = la_raw(shape, dt)
+        if dt == "bool" or 0 in shape[-2:]:
+            return a
+        c = np.linalg.cond(a.astype(np.complex128 if dt == "complex128" else np.float64))
+        if np.all(c < max_cond):
+            return a
+    raise SystemExit(f"no well-conditioned {shape} {dt}")
+
+
+def la_lowrank(shape, rank, dt):
+    """An exactly rank-deficient matrix: small integer factors C @ D."""
+    *b, m, n = shape
+    c = np.array([LRNG.randint(-3, 3) for _ in range(int(np.prod(b + [m, rank])))]).reshape(b + [m, rank])
+    d = np.array([LRNG.randint(-3, 3) for _ in range(int(np.prod(b + [rank, n])))]).reshape(b + [rank, n])
+    a = c @ d
+    if dt == "complex128":
+        a = a + 1j * (c @ np.roll(d, 1, axis=-1))  # still rank <= rank
+    return a.astype(dt)
+
+
+def la_dup(n, dt):
+    """An exactly singular matrix: a repeated row stays exactly repeated
+    under any order of elimination, so LU finds an exact zero pivot."""
+    a = la_mat((n - 1, n), dt, 1e6)
+    if dt == "complex128":
+        # complex LU may round a repeated row differently; a zero column is exact
+        a = la_mat((n, n), dt, 1e6)
+        a[:, LRNG.randrange(n)] = 0
+        return a
+    i, j = LRNG.sample(range(n), 2)
+    rows = list(a)
+    rows.insert(i, rows[j if j < n - 1 else 0])
+    return np.array(rows, dtype=dt)
+
+
+def la_herm(n, dt, batch=(), pd=True):
+    b = la_mat(tuple(batch) + (n, n), "complex128" if dt == "complex128" else "float64", 1e6)
+    h = b @ np.conj(np.swapaxes(b, -1, -2))
+    if pd:
+        h = h + n * np.eye(n)
+    else:
+        h = (b + np.conj(np.swapaxes(b, -1, -2))) / 2
+    return h.astype(dt)
+
+
+def la_case(cid, program, compute, rtol=None, atol=None):
+    """Adds a case to linalg.jsonl, with its tolerance."""
+    add("linalg", "linalg/" + cid, program, compute)
+    rec = CASES["linalg"][-1]
+    exp = rec.get("expect")
+    if exp is None or exp["dtype"] not in ("float32", "float64", "complex128"):
+        return
+    if rtol is None:
+        rtol = 1e-4 if "float32" in program else 1e-9
+    rec["rtol"] = rtol
+    mags = []
+    for v in exp["data"]:
+        z = complex(*v) if isinstance(v, list) and not isinstance(v[0], str) else v
+        if isinstance(z, (int, float, complex)) and not isinstance(z, bool) and math.isfinite(abs(z)):
+            mags.append(abs(z))
+    big = max(mags, default=0.0)
+    if atol is None:
+        atol = rtol * big
+    if atol > 0:
+        rec["atol"] = float(f"{atol:.3g}")
+
+
+def tc_only(key, numpy_f, tc_f):
+    """NumPy's answer in "numpy" mode; tensorcalc's documented one (`key`) otherwise."""
+    if MODE[0] == "numpy":
+        return numpy_f()
+    deviate(key, None)
+    return tc_f()
+
+
+def exact_det(a):
+    from fractions import Fraction
+
+    m = [[Fraction(int(x)) for x in row] for row in a.tolist()]
+    n = len(m)
+    det = Fraction(1)
+    for c in range(n):
+        p = next((r for r in range(c, n) if m[r][c] != 0), None)
+        if p is None:
+            return 0
+        if p != c:
+            m[c], m[p] = m[p], m[c]
+            det = -det
+        det *= m[c][c]
+        for r in range(c + 1, n):
+            f = m[r][c] / m[c][c]
+            for k in range(c, n):
+                m[r][k] -= f * m[c][k]
+    return int(det)
+
+
+def np_det_int(a):
+    def tc():
+        count = int(np.prod(a.shape[:-2]))
+        flat = a.astype(np.int64).reshape((count,) + a.shape[-2:])
+        vals = [exact_det(m) if m.size else 1 for m in flat]
+        check_i64(vals)
+        return np.array(vals, dtype=np.int64).reshape(a.shape[:-2])
+
+    return tc_only("det-exact-int", lambda: np.linalg.det(a), tc)
+
+
+def ct(x):
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def r6(x, d=6):
+    return np.round(x, d)
+
+
+def shp(dims_):
+    return "x".join(str(d) for d in dims_)
+
+
+def np_pinv(a):
+    r = np.linalg.pinv(a)
+    if a.size == 0 and r.dtype == np.int64:
+        # NumPy returns an empty array of the input dtype; tensorcalc float64 as for any int input
+        return tc_only("pinv-empty-int", lambda: r, lambda: r.astype(np.float64))
+    return r
+
+
+def np_eigh_nan(f, a):
+    if np.isnan(a).any():
+        # NumPy reads one triangle and returns garbage; tensorcalc refuses nan/inf input
+        return tc_only("eigh-nan", lambda: f(a), lambda: deviate("eigh-nan", Err))
+    return f(a)
+
+
+def lstsq_part(a, b, idx, rcond=None):
+    r = np.linalg.lstsq(a, b, rcond=rcond)[idx]
+    if idx == 2:
+        # NumPy's rank is int32, a dtype tensorcalc does not have
+        return tc_only("int32-rank", lambda: r, lambda: np.int64(r))
+    return r
+
+
+def gen_linalg():
+    import scipy.linalg as sl
+
+    la = np.linalg
+    sq_shapes = [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (2, 3, 3), (2, 2, 2, 2)]
+    # ---- det
+    for dt in LA_DTYPES + ["bool"]:
+        for sh in sq_shapes:
+            a = la_mat(sh, dt)
+            f = (lambda a=a: np_det_int(a)) if dt in ("int64", "bool") else (lambda a=a: la.det(a))
+            la_case(f"det/{dt}/{shp(sh)}", f"det({lit(a)})", f)
+        s = la_dup(3, dt if dt != "bool" else "int64")
+        f = (lambda s=s: np_det_int(s)) if dt in ("int64", "bool") else (lambda s=s: r6(la.det(s)))
+        la_case(f"det/{dt}/singular", f"det({lit(s)})" if dt in ("int64", "bool") else f"round(det({lit(s)}), 6)", f)
+        for bad in [(2, 3), (3,), ()]:
+            a = la_raw(bad, dt)
+            la_case(f"det/{dt}/bad-{shp(bad) or '0d'}", f"det({lit(a)})", lambda a=a: la.det(a))
+    big = np.array([[3037000500, 1], [-3037000500, 3037000500]], dtype=np.int64)
+    la_case("det/int64/overflow", f"det({lit(big)})", lambda: np_det_int(big))
+    for k in range(6):
+        a = la_raw((4, 4), "int64")
+        la_case(f"det/int64/exact{k}", f"det({lit(a)})", lambda a=a: np_det_int(a))
+    for dt in ("float64", "complex128"):
+        for k, zc in enumerate([[[0, 1, 2], [0, 3, 4], [0, 5, 7]], [[1, 0, 2], [2, 0, 4], [3, 0, 7]], [[0, 1], [0, 2]]]):
+            zc = np.array(zc, dtype=dt)
+            la_case(f"det/{dt}/zero-column{k}", f"det({lit(zc)})", lambda zc=zc: la.det(zc))
+            la_case(f"lu/{dt}/zero-column{k}/L", f"P, L, U = lu({lit(zc)}); L", lambda zc=zc: sl.lu(zc)[1])
+            la_case(f"lu/{dt}/zero-column{k}/PLU", f"P, L, U = lu({lit(zc)}); P @ L @ U",
+                    lambda zc=zc: np.matmul(np.matmul(*sl.lu(zc)[:2]), sl.lu(zc)[2]))
+    nanm = np.array([[math.nan, 1.0], [2.0, 3.0]])
+    la_case("det/float64/nan", f"det({lit(nanm)})", lambda: la.det(nanm))
+
+    # ---- inv
+    for dt in LA_DTYPES + ["bool"]:
+        for sh in sq_shapes:
+            a = la_mat(sh, dt) if dt != "bool" else np.eye(sh[-1], dtype=bool) if len(sh) == 2 else la_mat(sh, dt)
+            la_case(f"inv/{dt}/{shp(sh)}", f"inv({lit(a)})", lambda a=a: la.inv(a))
+            if 0 not in sh and len(sh) == 2 and dt != "bool":
+                la_case(f"inv/{dt}/{shp(sh)}/identity", f"A = {lit(a)}; A @ inv(A)", lambda a=a: a @ la.inv(a),
+                        atol=1e-9 if dt != "float32" else 1e-4)
+        if dt != "bool":
+            for n in (2, 3, 4):
+                s = la_dup(n, dt)
+                la_case(f"inv/{dt}/singular-{n}x{n}", f"inv({lit(s)})", lambda s=s: la.inv(s))
+            z = np.zeros((2, 2), dtype=dt)
+            la_case(f"inv/{dt}/zero", f"inv({lit(np.array([[0, 0], [0, 0]], dtype=dt))})", lambda z=z: la.inv(z))
+        for bad in [(2, 3), (3,), (), (2, 2, 3)]:
+            a = la_raw(bad, dt)
+            la_case(f"inv/{dt}/bad-{shp(bad) or '0d'}", f"inv({lit(a)})", lambda a=a: la.inv(a))
+
+    # ---- solve and A \ b
+    solve_shapes = [((1, 1), (1,)), ((2, 2), (2,)), ((3, 3), (3,)), ((3, 3), (3, 2)), ((4, 4), (4, 1)),
+                    ((2, 3, 3), (2, 3, 2)), ((2, 3, 3), (3, 2)), ((2, 3, 3), (3,)), ((2, 3, 3), (1, 3, 4)),
+                    ((0, 0), (0,)), ((0, 0), (0, 2)), ((3, 3), (2,)), ((2, 3, 3), (2, 3)), ((3, 3), (4, 1)),
+                    ((2, 3), (2,)), ((3,), (3,)), ((2, 3, 3), (3, 3, 1))]
+    for da, db in [("float64", "float64"), ("complex128", "complex128"), ("float32", "float32"),
+                   ("int64", "int64"), ("float64", "complex128"), ("int64", "float64"), ("float32", "float64"),
+                   ("complex128", "int64")]:
+        for sa, sb in solve_shapes:
+            a, b = la_mat(sa, da) if len(sa) >= 2 and sa[-1] == sa[-2] else la_raw(sa, da), la_raw(sb, db)
+            tag = f"{da}-{db}/{shp(sa)}-{shp(sb)}"
+            la_case(f"solve/{tag}", f"solve({lit(a)}, {lit(b)})", lambda a=a, b=b: la.solve(a, b))
+            if (da, db) == ("float64", "float64") or sa in ((3, 3), (2, 3, 3)) and len(sb) == 1 + (len(sa) > 2):
+                la_case(f"backslash/{tag}", f"A = {lit(a)}; b = {lit(b)}; A \\ b", lambda a=a, b=b: la.solve(a, b))
+        s = la_dup(3, da)
+        b = la_raw((3,), db)
+        la_case(f"solve/{da}-{db}/singular", f"solve({lit(s)}, {lit(b)})", lambda s=s, b=b: la.solve(s, b))
+        la_case(f"backslash/{da}-{db}/singular", f"{lit(s)} \\ {lit(b)}", lambda s=s, b=b: la.solve(s, b))
+    a, b = la_mat((3, 3), "float64"), la_raw((3,), "float64")
+    la_case("solve/residual", f"A = {lit(a)}; b = {lit(b)}; x = A \\ b; round(norm(A @ x - b), 9)",
+            lambda: r6(la.norm(a @ la.solve(a, b) - b), 9))
+
+    # ---- lstsq
+    for dt in ["float64", "complex128", "float32", "int64"]:
+        for sa, sb, rank in [((4, 2), (4,), None), ((5, 3), (5, 2), None), ((3, 3), (3,), None),
+                             ((2, 4), (2,), None), ((2, 4), (2, 3), None), ((4, 3), (4,), 2), ((3, 4), (3, 2), 1),
+                             ((1, 1), (1,), None), ((4, 2), (3,), None), ((2, 3, 2), (2, 3), None), ((4,), (4,), None)]:
+            a = la_lowrank(sa, rank, dt) if rank else la_mat(sa, dt) if len(sa) == 2 else la_raw(sa, dt)
+            b = la_raw(sb, dt)
+            pr = f"A = {lit(a)}; b = {lit(b)}; x, res, rk, sv = lstsq(A, b); "
+            tag = f"{dt}/{shp(sa)}-{shp(sb)}" + (f"/rank{rank}" if rank else "")
+            for part, idx in [("x", 0), ("res", 1), ("rk", 2), ("sv", 3)][: 4 if dt in ("float64", "complex128") else 2]:
+                la_case(f"lstsq/{tag}/{part}", pr + part, lambda a=a, b=b, idx=idx: lstsq_part(a, b, idx),
+                        atol=1e-8 if part == "res" else None)
+    a, b = la_mat((4, 2), "float64"), la_raw((4,), "float64")
+    la_case("lstsq/float64/rcond", f"x, res, rk, sv = lstsq({lit(a)}, {lit(b)}, rcond=0.9); rk",
+            lambda: lstsq_part(a, b, 2, rcond=0.9))
+
+    # ---- matrix_rank
+    for dt in LA_DTYPES:
+        for sh, rank in [((3, 3), None), ((3, 3), 2), ((3, 3), 1), ((4, 2), None), ((2, 5), 1), ((4, 4), 3),
+                         ((2, 3, 3), 2), ((1, 1), None), ((3,), None), ((0, 0), None), ((2, 0), None)]:
+            a = la_lowrank(sh, rank, dt) if rank else la_mat(sh, dt) if len(sh) == 2 and 0 not in sh else la_raw(sh, dt)
+            la_case(f"matrix_rank/{dt}/{shp(sh)}" + (f"/rank{rank}" if rank else ""), f"matrix_rank({lit(a)})",
+                    lambda a=a: la.matrix_rank(a))
+        la_case(f"matrix_rank/{dt}/zeros", f"matrix_rank(zeros(3, 3, dtype=\"{dt}\"))",
+                lambda dt=dt: la.matrix_rank(np.zeros((3, 3), dtype=dt)))
+        la_case(f"matrix_rank/{dt}/zero-vector", f"matrix_rank(zeros(3, dtype=\"{dt}\"))",
+                lambda dt=dt: la.matrix_rank(np.zeros(3, dtype=dt)))
+        a = la_mat((3, 3), dt)
+        for tol in (0.5, 100.0):
+            la_case(f"matrix_rank/{dt}/tol{tol}", f"matrix_rank({lit(a)}, tol={tol})",
+                    lambda a=a, tol=tol: la.matrix_rank(a, tol=tol))
+        h = la_herm(3, "complex128" if dt == "complex128" else "float64")
+        la_case(f"matrix_rank/{dt}/hermitian", f"matrix_rank({lit(h)}, hermitian=true)",
+                lambda h=h: la.matrix_rank(h, hermitian=True))
+
+    # ---- norm
+    vec_ords = [None, 1, 2, "inf", "-inf", 0, 3, -1, 0.5]
+    mat_ords = [None, '"fro"', '"nuc"', 1, -1, 2, -2, "inf", "-inf"]
+
+    def py_ord(o):
+        return {"inf": np.inf, "-inf": -np.inf, '"fro"': "fro", '"nuc"': "nuc"}.get(o, o) if isinstance(o, str) else o
+
+    for dt in LA_DTYPES + ["bool"]:
+        v = la_raw((5,), dt)
+        for o in vec_ords:
+            arg = "" if o is None else f", ord={o}"
+            la_case(f"norm/{dt}/vector/ord={o}", f"norm({lit(v)}{arg})", lambda v=v, o=o: la.norm(v, py_ord(o)))
+        m = la_mat((3, 4), dt)
+        for o in mat_ords:
+            arg = "" if o is None else f", ord={o}"
+            la_case(f"norm/{dt}/matrix/ord={o}", f"norm({lit(m)}{arg})", lambda m=m, o=o: la.norm(m, py_ord(o)))
+        t = la_raw((2, 3, 4), dt)
+        for o in [None, 1, 2, "inf", '"fro"']:
+            for ax in (["0", "-1", "[1, 2]", "[2, 0]", "[1, 1]", "3"] if dt == "float64" else ["-1", "[2, 0]"]):
+                axp = eval(ax.replace("[", "(").replace("]", ")"))
+                arg = ("" if o is None else f", ord={o}") + f", axis={ax}"
+                la_case(f"norm/{dt}/2x3x4/ord={o}/axis={ax}", f"norm({lit(t)}{arg})",
+                        lambda t=t, o=o, axp=axp: la.norm(t, py_ord(o), axis=axp))
+            for ax in (["-1", "[0, 2]"] if dt in ("float64", "complex128") else []):
+                axp = eval(ax.replace("[", "(").replace("]", ")"))
+                arg = ("" if o is None else f", ord={o}") + f", axis={ax}, keepdims=true"
+                la_case(f"norm/{dt}/2x3x4/ord={o}/axis={ax}/keepdims", f"norm({lit(t)}{arg})",
+                        lambda t=t, o=o, axp=axp: la.norm(t, py_ord(o), axis=axp, keepdims=True))
+        la_case(f"norm/{dt}/2x3x4/default", f"norm({lit(t)})", lambda t=t: la.norm(t))
+        la_case(f"norm/{dt}/2x3x4/keepdims", f"norm({lit(t)}, keepdims=true)", lambda t=t: la.norm(t, keepdims=True))
+        la_case(f"norm/{dt}/2x3x4/ord=1-no-axis", f"norm({lit(t)}, ord=1)", lambda t=t: la.norm(t, 1))
+        la_case(f"norm/{dt}/matrix/ord=3", f"norm({lit(m)}, ord=3)", lambda m=m: la.norm(m, 3))
+        la_case(f"norm/{dt}/vector/ord=fro", f'norm({lit(v)}, ord="fro")', lambda v=v: la.norm(v, "fro"))
+        z = la_raw((), dt)
+        la_case(f"norm/{dt}/0d", f"norm({lit(z)})", lambda z=z: la.norm(z))
+    for o in [None, 1, 2, "inf", '"fro"', '"nuc"']:
+        arg = "" if o is None else f", ord={o}"
+        e = np.zeros((0, 3))
+        la_case(f"norm/float64/0x3/ord={o}", f"norm(zeros(0, 3){arg})", lambda e=e, o=o: la.norm(e, py_ord(o)))
+    la_case("norm/float64/empty-vector", "norm(zeros(0))", lambda: la.norm(np.zeros(0)))
+    sp = np.array([1.0, math.inf, 2.0])
+    la_case("norm/float64/inf", f"norm({lit(sp)})", lambda: la.norm(sp))
+
+    # ---- cond
+    for dt in LA_DTYPES:
+        for sh in [(3, 3), (2, 2), (1, 1), (2, 3, 3), (3, 2), (2, 4)]:
+            a = la_mat(sh, dt)
+            for p in [None, 1, -1, 2, -2, "inf", "-inf", '"fro"', '"nuc"'] if sh in ((3, 3), (2, 3, 3), (3, 2)) else [None]:
+                arg = "" if p is None else f", p={p}"
+                la_case(f"cond/{dt}/{shp(sh)}/p={p}", f"cond({lit(a)}{arg})", lambda a=a, p=p: la.cond(a, py_ord(p)),
+                        rtol=1e-8 if dt != "float32" else 1e-4)
+        s = la_lowrank((3, 3), 2, dt)
+        la_case(f"cond/{dt}/singular/huge", f"cond({lit(s)}) > 1e13", lambda s=s: np.bool_(la.cond(s) > 1e13))
+        for p in [1, "inf", '"fro"']:
+            z = np.zeros((2, 2), dtype=dt)
+            la_case(f"cond/{dt}/zero/p={p}", f"cond(zeros(2, 2, dtype=\"{dt}\"), p={p})",
+                    lambda z=z, p=p: la.cond(z, py_ord(p)))
+        z = la_raw((3,), dt)
+        la_case(f"cond/{dt}/vector", f"cond({lit(z)})", lambda z=z: la.cond(z))
+
+    # ---- pinv
+    for dt in LA_DTYPES:
+        for sh, rank in [((3, 3), None), ((4, 2), None), ((2, 4), None), ((3, 3), 1), ((4, 3), 2), ((1, 1), None),
+                         ((2, 3, 2), None), ((1, 3), None), ((0, 0), None), ((3, 0), None)]:
+            a = la_lowrank(sh, rank, dt) if rank else la_mat(sh, dt) if 0 not in sh else np.zeros(sh, dtype=dt)
+            tag = f"{dt}/{shp(sh)}" + (f"/rank{rank}" if rank else "")
+            la_case(f"pinv/{tag}", f"pinv({lit(a)})", lambda a=a: np_pinv(a))
+            if 0 not in sh and len(sh) == 2:
+                la_case(f"pinv/{tag}/penrose", f"A = {lit(a)}; X = pinv(A); round(norm(A @ X @ A - A) + norm(X @ A @ X - X) + "
+                        f"norm((A @ X)' - A @ X) + norm((X @ A)' - X @ A), {6 if dt != 'float32' else 3})",
+                        lambda a=a, dt=dt: r6(sum(la.norm(q) for q in [a @ la.pinv(a) @ a - a,
+                                                                          la.pinv(a) @ a @ la.pinv(a) - la.pinv(a),
+                                                                          ct(a @ la.pinv(a)) - a @ la.pinv(a),
+                                                                          ct(la.pinv(a) @ a) - la.pinv(a) @ a]),
+                                              6 if dt != "float32" else 3))
+        a = la_mat((3, 3), dt)
+        la_case(f"pinv/{dt}/rcond", f"pinv({lit(a)}, rcond=0.5)", lambda a=a: la.pinv(a, rcond=0.5))
+        z = la_raw((3,), dt)
+        la_case(f"pinv/{dt}/vector", f"pinv({lit(z)})", lambda z=z: la.pinv(z))
+
+    # ---- eig, eigvals
+    for dt in LA_DTYPES:
+        for sh in [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (2, 3, 3)] if dt in ("float64", "complex128") else [(2, 2), (4, 4), (2, 3, 3)]:
+            a = la_mat(sh, dt)
+            la_ = lit(a)
+            d6 = 6 if dt != "float32" else 3
+            batched = len(sh) > 2
+
+            def ev(a=a):
+                return la.eigvals(a)
+
+            def c64ok(f, a=a, dt=dt):
+                # NumPy gives complex64 for float32 input with complex eigenvalues; tensorcalc complex128.
+                if dt == "float32" and np.iscomplexobj(la.eigvals(a)):
+                    return tc_only("no-complex64", f, lambda: f(a.astype(np.float64)))
+                return f()
+
+            for name, src, g in [
+                ("sum", "sum(eigvals(A), axis=-1)", lambda x: np.sum(la.eigvals(x), axis=-1)),
+                ("prod", "prod(eigvals(A), axis=-1)", lambda x: np.prod(la.eigvals(x), axis=-1)),
+                ("sumsq", "sum(eigvals(A) ^ 2, axis=-1)", lambda x: np.sum(la.eigvals(x) ** 2, axis=-1)),
+                ("sumabs", "sum(abs(eigvals(A)), axis=-1)", lambda x: np.sum(np.abs(la.eigvals(x)), axis=-1)),
+                ("radius", "max(abs(eigvals(A)), axis=-1)", lambda x: np.max(np.abs(la.eigvals(x)), axis=-1)),
+                ("dtype", "eigvals(A) * 0", lambda x: la.eigvals(x) * 0),
+                ("eig-values-sum", "w, v = eig(A); sum(w, axis=-1)", lambda x: np.sum(la.eig(x)[0], axis=-1)),
+                ("eig-unit", f"w, v = eig(A); round(norm(v, axis=-2), {d6})",
+                 lambda x, d6=d6: r6(la.norm(la.eig(x)[1], axis=-2), d6)),
+                ("eig-residual", f"w, v = eig(A); round(norm(A @ v - v * {'expand_dims(w, 1)' if batched else 'w'}), {d6})",
+                 lambda x, d6=d6: r6(la.norm(x @ la.eig(x)[1] - la.eig(x)[1] * la.eig(x)[0][..., None, :]), d6)),
+            ]:
+                la_case(f"eig/{dt}/{shp(sh)}/{name}", f"A = {la_}; {src}", lambda g=g, a=a, c=c64ok: c(lambda x=a: g(x)),
+                        atol=1e-8 if dt != "float32" else 1e-3)
+        for name, a in [("rotation", np.array([[0.0, -1.0], [1.0, 0.0]])), ("triangular", np.array([[2.0, 1.0], [0.0, 3.0]])),
+                        ("defective", np.array([[1.0, 1.0], [0.0, 1.0]])), ("zero", np.zeros((3, 3))),
+                        ("empty", np.zeros((0, 0)))]:
+            a = a.astype(dt)
+            la_case(f"eigvals/{dt}/{name}/sum", f"sum(eigvals({lit(a)}))",
+                    lambda a=a: (lambda f: tc_only("no-complex64", f, lambda: np.sum(la.eigvals(a.astype(np.float64))))
+                                 if a.dtype == np.float32 and np.iscomplexobj(la.eigvals(a)) else f())(
+                        lambda: np.sum(la.eigvals(a))), atol=1e-9 if dt != "float32" else 1e-5)
+        z = la_raw((1, 1), dt)
+        la_case(f"eigvals/{dt}/1x1", f"eigvals({lit(z)})", lambda z=z: la.eigvals(z))
+        for bad in [(2, 3), (3,)]:
+            b = la_raw(bad, dt)
+            la_case(f"eigvals/{dt}/bad-{shp(bad)}", f"eigvals({lit(b)})", lambda b=b: la.eigvals(b))
+            la_case(f"eig/{dt}/bad-{shp(bad)}", f"w, v = eig({lit(b)}); w", lambda b=b: la.eig(b)[0])
+    nanm = np.array([[math.nan, 1.0], [2.0, 3.0]])
+    la_case("eigvals/float64/nan", f"eigvals({lit(nanm)})", lambda: la.eigvals(nanm))
+
+    # ---- eigh, eigvalsh
+    for dt in ["float64", "complex128", "float32"]:
+        for sh in [(1, 1), (2, 2), (3, 3), (4, 4), (6, 6), (2, 3, 3)]:
+            n = sh[-1]
+            a = la_herm(n, dt, batch=sh[:-2], pd=False)
+            la_ = lit(a)
+            batched = len(sh) > 2
+            d6 = 6 if dt != "float32" else 3
+            for name, src, g in [
+                ("eigvalsh", "eigvalsh(A)", lambda x: la.eigvalsh(x)),
+                ("w", "w, v = eigh(A); w", lambda x: la.eigh(x)[0]),
+                ("absv", "w, v = eigh(A); abs(v)", lambda x: np.abs(la.eigh(x)[1])),
+                ("orthonormal", f"w, v = eigh(A); round(v' @ v, {d6})", lambda x, d6=d6: r6(ct(la.eigh(x)[1]) @ la.eigh(x)[1], d6)),
+                ("residual", f"w, v = eigh(A); round(norm(A @ v - v * {'expand_dims(w, 1)' if batched else 'w'}), {d6})",
+                 lambda x, d6=d6: r6(la.norm(x @ la.eigh(x)[1] - la.eigh(x)[1] * la.eigh(x)[0][..., None, :]), d6)),
+            ]:
+                la_case(f"eigh/{dt}/{shp(sh)}/{name}", f"A = {la_}; {src}", lambda g=g, a=a: g(a),
+                        atol=1e-8 if dt != "float32" else 1e-3)
+        # only one triangle is read
+        b = la_mat((3, 3), dt)
+        for uplo in ("L", "U"):
+            la_case(f"eigvalsh/{dt}/UPLO={uplo}", f'eigvalsh({lit(b)}, UPLO="{uplo}")',
+                    lambda b=b, uplo=uplo: la.eigvalsh(b, UPLO=uplo))
+            la_case(f"eigh/{dt}/UPLO={uplo}", f'w, v = eigh({lit(b)}, UPLO="{uplo}"); w',
+                    lambda b=b, uplo=uplo: la.eigh(b, UPLO=uplo)[0])
+        e = np.zeros((0, 0), dtype=dt)
+        la_case(f"eigvalsh/{dt}/0x0", f"eigvalsh({lit(e)})", lambda e=e: la.eigvalsh(e))
+        for bad in [(2, 3), (3,)]:
+            x = la_raw(bad, dt)
+            la_case(f"eigvalsh/{dt}/bad-{shp(bad)}", f"eigvalsh({lit(x)})", lambda x=x: la.eigvalsh(x))
+    ia = la_herm(3, "float64", pd=False).round().astype(np.int64)
+    la_case("eigvalsh/int64", f"eigvalsh({lit(ia)})", lambda: la.eigvalsh(ia))
+    la_case("eigvalsh/float64/nan", f"eigvalsh({lit(nanm)})", lambda: np_eigh_nan(la.eigvalsh, nanm))
+    la_case("eigh/float64/nan", f"w, v = eigh({lit(nanm.T)}); w", lambda: np_eigh_nan(lambda x: la.eigh(x)[0], nanm.T))
+
+    # ---- svd
+    for dt in LA_DTYPES:
+        for sh, rank in [((1, 1), None), ((2, 2), None), ((3, 3), None), ((4, 2), None), ((2, 4), None), ((5, 3), None),
+                         ((3, 3), 1), ((4, 3), 2), ((2, 3, 2), None), ((2, 2, 4), None), ((1, 4), None)][
+                             slice(None) if dt == "float64" else slice(2, 10, 1)]:
+            a = la_lowrank(sh, rank, dt) if rank else la_mat(sh, dt)
+            la_ = lit(a)
+            tag = f"{dt}/{shp(sh)}" + (f"/rank{rank}" if rank else "")
+            d6 = 6 if dt != "float32" else 3
+            k = min(sh[-2:])
+            cases = [
+                ("values", "svd(A, compute_uv=false)", lambda x: la.svd(x, compute_uv=False)),
+                ("S", "U, S, Vh = svd(A); S", lambda x: la.svd(x)[1]),
+                ("reduced", "U, S, Vh = svd(A, full_matrices=false); U * expand_dims(S, -2) @ Vh",
+                 lambda x: (la.svd(x, full_matrices=False)[0] * la.svd(x, full_matrices=False)[1][..., None, :])
+                 @ la.svd(x, full_matrices=False)[2]),
+                ("full-shapes", "U, S, Vh = svd(A); concatenate([shape(U), shape(Vh)])",
+                 lambda x: np.array(la.svd(x)[0].shape + la.svd(x)[2].shape)),
+                ("full-U-orthonormal", f"U, S, Vh = svd(A); round(U' @ U, {d6})",
+                 lambda x, d6=d6: r6(ct(la.svd(x)[0]) @ la.svd(x)[0], d6)),
+                ("full-Vh-orthonormal", f"U, S, Vh = svd(A); round(Vh @ Vh', {d6})",
+                 lambda x, d6=d6: r6(la.svd(x)[2] @ ct(la.svd(x)[2]), d6)),
+            ]
+            if dt != "float64":
+                cases = [c for c in cases if c[0] not in ("full-U-orthonormal", "full-Vh-orthonormal")]
+            if not rank:
+                cases += [
+                    ("absU", "U, S, Vh = svd(A, full_matrices=false); abs(U)", lambda x: np.abs(la.svd(x, full_matrices=False)[0])),
+                    ("absVh", "U, S, Vh = svd(A, full_matrices=false); abs(Vh)", lambda x: np.abs(la.svd(x, full_matrices=False)[2])),
+                ]
+            for name, src, g in cases:
+                la_case(f"svd/{tag}/{name}", f"A = {la_}; {src}", lambda g=g, a=a: g(a))
+        for bad in [(3,), ()]:
+            x = la_raw(bad, dt)
+            la_case(f"svd/{dt}/bad-{shp(bad) or '0d'}", f"svd({lit(x)})", lambda x=x: la.svd(x))
+        e = np.zeros((0, 0), dtype=dt)
+        la_case(f"svd/{dt}/0x0", f"svd({lit(e)}, compute_uv=false)", lambda e=e: la.svd(e, compute_uv=False))
+        e = np.zeros((3, 0), dtype=dt)
+        la_case(f"svd/{dt}/3x0", f"svd({lit(e)}, compute_uv=false)", lambda e=e: la.svd(e, compute_uv=False))
+    la_case("svd/float64/nan", f"svd({lit(nanm)})", lambda: la.svd(nanm)[1])
+
+    # ---- qr
+    for dt in LA_DTYPES:
+        for sh in [(1, 1), (2, 2), (3, 3), (4, 2), (2, 4), (5, 3), (2, 3, 2), (2, 2, 3)] if dt == "float64" else \
+                [(3, 3), (4, 2), (2, 4), (2, 3, 2)]:
+            a = la_mat(sh, dt)
+            la_ = lit(a)
+            d6 = 6 if dt != "float32" else 3
+            for name, src, g in [
+                ("QR", "Q, R = qr(A); Q @ R", lambda x: np.matmul(*la.qr(x))),
+                ("absR", "Q, R = qr(A); abs(R)", lambda x: np.abs(la.qr(x)[1])),
+                ("absQ", "Q, R = qr(A); abs(Q)", lambda x: np.abs(la.qr(x)[0])),
+                ("orthonormal", f"Q, R = qr(A); round(Q' @ Q, {d6})", lambda x, d6=d6: r6(ct(la.qr(x)[0]) @ la.qr(x)[0], d6)),
+                ("complete-QR", 'Q, R = qr(A, mode="complete"); Q @ R', lambda x: np.matmul(*la.qr(x, mode="complete"))),
+                ("complete-shapes", 'Q, R = qr(A, mode="complete"); concatenate([shape(Q), shape(R)])',
+                 lambda x: np.array(la.qr(x, mode="complete")[0].shape + la.qr(x, mode="complete")[1].shape)),
+                ("complete-orthonormal", f'Q, R = qr(A, mode="complete"); round(Q @ Q\', {d6})',
+                 lambda x, d6=d6: r6(la.qr(x, mode="complete")[0] @ ct(la.qr(x, mode="complete")[0]), d6)),
+                ("r", 'abs(qr(A, mode="r"))', lambda x: np.abs(la.qr(x, mode="r"))),
+            ]:
+                la_case(f"qr/{dt}/{shp(sh)}/{name}", f"A = {la_}; {src}", lambda g=g, a=a: g(a))
+        x = la_raw((3,), dt)
+        la_case(f"qr/{dt}/bad-3", f"Q, R = qr({lit(x)}); R", lambda x=x: la.qr(x)[1])
+        x = la_mat((2, 2), dt)
+        la_case(f"qr/{dt}/bad-mode", f'Q, R = qr({lit(x)}, mode="bogus"); R', lambda x=x: la.qr(x, mode="bogus")[1])
+        la_case(f"qr/{dt}/unpack-3", f"Q, R, X = qr({lit(x)}); R", lambda: (_ for _ in ()).throw(ValueError()))
+
+    # ---- lu (SciPy)
+    for dt in LA_DTYPES:
+        for sh in [(1, 1), (2, 2), (3, 3), (4, 4), (4, 2), (2, 4), (5, 3), (2, 3, 3)]:
+            a = la_mat(sh, dt)
+            la_ = lit(a)
+            for name, src, g in [
+                ("PLU", "P, L, U = lu(A); P @ L @ U", lambda x: np.matmul(np.matmul(*sl.lu(x)[:2]), sl.lu(x)[2])),
+                ("P", "P, L, U = lu(A); P", lambda x: sl.lu(x)[0]),
+                ("L", "P, L, U = lu(A); L", lambda x: sl.lu(x)[1]),
+                ("U", "P, L, U = lu(A); U", lambda x: sl.lu(x)[2]),
+            ]:
+                la_case(f"lu/{dt}/{shp(sh)}/{name}", f"A = {la_}; {src}", lambda g=g, a=a: g(a))
+        s = la_lowrank((3, 3), 2, dt)
+        la_case(f"lu/{dt}/singular/PLU", f"A = {lit(s)}; P, L, U = lu(A); P @ L @ U",
+                lambda s=s: sl.lu(s)[0] @ sl.lu(s)[1] @ sl.lu(s)[2], atol=1e-9 if dt != "float32" else 1e-4)
+        x = la_raw((3,), dt)
+        la_case(f"lu/{dt}/bad-3", f"P, L, U = lu({lit(x)}); U", lambda x=x: sl.lu(x)[2])
+
+    # ---- cholesky
+    for dt in ["float64", "complex128", "float32", "int64"]:
+        for sh in [(1, 1), (2, 2), (3, 3), (5, 5), (2, 3, 3)]:
+            a = la_herm(sh[-1], dt if dt != "int64" else "float64", batch=sh[:-2])
+            if dt == "int64":
+                a = np.round(a).astype(np.int64)
+            la_ = lit(a)
+            la_case(f"cholesky/{dt}/{shp(sh)}", f"cholesky({la_})", lambda a=a: la.cholesky(a))
+            la_case(f"cholesky/{dt}/{shp(sh)}/upper", f"cholesky({la_}, upper=true)", lambda a=a: la.cholesky(a, upper=True))
+            la_case(f"cholesky/{dt}/{shp(sh)}/LLH", f"A = {la_}; L = cholesky(A); L @ L'",
+                    lambda a=a: la.cholesky(a) @ ct(la.cholesky(a)))
+        nd = la_herm(3, dt if dt != "int64" else "float64", pd=False)
+        nd = nd - (np.max(np.abs(nd)) * 4) * np.eye(3, dtype=nd.dtype)
+        if dt == "int64":
+            nd = np.round(nd).astype(np.int64)
+        la_case(f"cholesky/{dt}/not-pd", f"cholesky({lit(nd)})", lambda nd=nd: la.cholesky(nd))
+        z = la_raw((2, 3), dt)
+        la_case(f"cholesky/{dt}/bad-2x3", f"cholesky({lit(z)})", lambda z=z: la.cholesky(z))
+        e = np.zeros((0, 0), dtype=dt)
+        la_case(f"cholesky/{dt}/0x0", f"cholesky({lit(e)})", lambda e=e: la.cholesky(e))
+        # only the lower triangle is read
+        lo = la_herm(3, dt if dt != "int64" else "float64")
+        if dt == "int64":
+            lo = np.round(lo).astype(np.int64)
+        lo = lo + np.triu(np.ones((3, 3), dtype=lo.dtype) * 7, 1)
+        la_case(f"cholesky/{dt}/lower-only", f"cholesky({lit(lo)})", lambda lo=lo: la.cholesky(lo))
+
+    # ---- matrix_power
+    def np_mpow(a, n):
+        r = la.matrix_power(a, n)
+        if a.dtype == np.int64 and n > 0 and a.size:
+            for m in a.reshape((-1,) + a.shape[-2:]):
+                ex = np.identity(m.shape[0], dtype=object)
+                for _ in range(n):
+                    ex = np.dot(ex, m.astype(object))
+                check_i64(np.asarray(ex).ravel().tolist())
+        return r
+
+    for dt in LA_DTYPES + ["bool"]:
+        for sh in [(2, 2), (3, 3), (1, 1), (2, 3, 3), (0, 0)]:
+            a = la_mat(sh, dt) if dt != "int64" else la_raw(sh, dt).clip(-2, 2)
+            for n in [0, 1, 2, 3, 5, -1, -2] if dt == "float64" or len(sh) == 2 and sh[0] == 3 else [0, 2, -1]:
+                if dt == "bool" and n < 0:
+                    continue
+                la_case(f"matrix_power/{dt}/{shp(sh)}/{n}", f"matrix_power({lit(a)}, {n})",
+                        lambda a=a, n=n: np_mpow(a, n), rtol=1e-8 if dt != "float32" else 1e-4)
+        z = la_raw((2, 3), dt)
+        la_case(f"matrix_power/{dt}/bad-2x3", f"matrix_power({lit(z)}, 2)", lambda z=z: la.matrix_power(z, 2))
+        if dt != "bool":
+            s = la_dup(3, dt)
+            la_case(f"matrix_power/{dt}/singular/-1", f"matrix_power({lit(s)}, -1)", lambda s=s: la.matrix_power(s, -1))
+    fib = np.array([[1, 1], [1, 0]])
+    for n in [10, 50, 90, 92, 93]:
+        la_case(f"matrix_power/int64/fib{n}", f"matrix_power({lit(fib)}, {n})", lambda n=n: np_mpow(fib, n))
+
+    # ---- null_space and orth (SciPy)
+    for dt in LA_DTYPES:
+        for sh, rank in [((3, 3), None), ((3, 3), 2), ((3, 3), 1), ((2, 4), None), ((4, 2), None), ((4, 4), 2),
+                         ((2, 5), 1), ((1, 3), None), ((3, 1), None)][: 9 if dt in ("float64", "complex128") else 4]:
+            a = la_lowrank(sh, rank, dt) if rank else la_mat(sh, dt)
+            la_ = lit(a)
+            tag = f"{dt}/{shp(sh)}" + (f"/rank{rank}" if rank else "")
+            for fn, f in (("null_space", sl.null_space), ("orth", sl.orth)):
+                la_case(f"{fn}/{tag}/shape", f"shape({fn}({la_}))", lambda f=f, a=a: np.array(f(a).shape))
+                la_case(f"{fn}/{tag}/projector", f"N = {fn}({la_}); N @ N'", lambda f=f, a=a: f(a) @ ct(f(a)),
+                        atol=1e-9 if dt != "float32" else 1e-4)
+                la_case(f"{fn}/{tag}/orthonormal", f"N = {fn}({la_}); round(N' @ N, 6)",
+                        lambda f=f, a=a: r6(ct(f(a)) @ f(a), 6 if dt != "float32" else 3) if dt != "float32" else r6(ct(f(a)) @ f(a), 3))
+            la_case(f"null_space/{tag}/residual", f"A = {la_}; round(norm(A @ null_space(A)), {6 if dt != 'float32' else 3})",
+                    lambda a=a: r6(la.norm(a @ sl.null_space(a)), 6 if dt != "float32" else 3))
+        z = np.zeros((2, 3), dtype=dt)
+        for fn, f in (("null_space", sl.null_space), ("orth", sl.orth)):
+            la_case(f"{fn}/{dt}/zero", f"{fn}(zeros(2, 3, dtype=\"{dt}\"))", lambda f=f, z=z: f(z))
+            a = la_mat((3, 3), dt)
+            la_case(f"{fn}/{dt}/rcond", f"shape({fn}({lit(a)}, rcond=0.5))", lambda f=f, a=a: np.array(f(a, rcond=0.5).shape))
+            x = la_raw((3,), dt)
+            la_case(f"{fn}/{dt}/bad-3", f"{fn}({lit(x)})", lambda f=f, x=x: f(x))
+
+
 # ------------------------------------------------------------ main
 
 
@@ -1179,6 +1800,7 @@ def main():
     gen_indexing()
     gen_expressions(1500)
     gen_limits()
+    gen_linalg()
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.jsonl"):
         old.unlink()

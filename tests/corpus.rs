@@ -2,8 +2,11 @@
 //! answers written by `scripts/gen_corpus.py`) through `Session`, with no
 //! Python. Agreement means the same shape and dtype, the same values (exact
 //! for bool and int64, rtol 1e-12 for float64 and complex128, rtol 1e-6 for
-//! float32, NaN equal to NaN) or an error where NumPy raises. Cases marked
-//! `deviation` carry tensorcalc's documented behaviour instead of NumPy's.
+//! float32, NaN equal to NaN) or an error where NumPy raises. A case may set
+//! its own `"rtol"` (for every float dtype) and `"atol"` (absolute, default
+//! 0), e.g. for linear algebra computed by different algorithms than LAPACK's.
+//! Cases marked `deviation` carry tensorcalc's documented behaviour instead
+//! of NumPy's.
 //!
 //! `tests/corpus_known_failures.txt` lists the cases that are known to
 //! disagree (bugs waiting for a fix): each of them must still FAIL, so fixing a
@@ -101,28 +104,38 @@ fn json_f64(v: &Json) -> Option<f64> {
     }
 }
 
-fn close(a: f64, b: f64, rtol: f64) -> bool {
+/// Per-case tolerances: relative for float64/complex128 and for float32,
+/// and an absolute floor for all of them.
+#[derive(Clone, Copy)]
+struct Tol {
+    rtol64: f64,
+    rtol32: f64,
+    atol: f64,
+}
+
+fn close(a: f64, b: f64, tol: Tol, rtol: f64) -> bool {
     if a.is_nan() || b.is_nan() {
         return a.is_nan() && b.is_nan();
     }
     if a.is_infinite() || b.is_infinite() {
         return a == b;
     }
-    (a - b).abs() <= rtol * a.abs().max(b.abs())
+    (a - b).abs() <= tol.atol + rtol * a.abs().max(b.abs())
 }
 
-fn close_c(a: C64, b: C64, rtol: f64) -> bool {
+fn close_c(a: C64, b: C64, tol: Tol) -> bool {
+    let rtol = tol.rtol64;
     let nan_a = a.re.is_nan() || a.im.is_nan();
     let nan_b = b.re.is_nan() || b.im.is_nan();
     if nan_a || nan_b || !a.is_finite() || !b.is_finite() {
         // Component-wise for the special values.
-        return close(a.re, b.re, rtol) && close(a.im, b.im, rtol);
+        return close(a.re, b.re, tol, rtol) && close(a.im, b.im, tol, rtol);
     }
-    (a - b).norm() <= rtol * a.norm().max(b.norm())
+    (a - b).norm() <= tol.atol + rtol * a.norm().max(b.norm())
 }
 
 /// Compares one value with the expected `{"shape", "dtype", "data"}`.
-fn compare(got: &Value, want: &Json) -> Result<(), String> {
+fn compare(got: &Value, want: &Json, tol: Tol) -> Result<(), String> {
     let want_dtype = want["dtype"].as_str().unwrap();
     if want_dtype == "str" {
         return match got {
@@ -171,14 +184,14 @@ fn compare(got: &Value, want: &Json) -> Result<(), String> {
         }
         Array::F32(x) => {
             for (i, (g, w)) in x.iter().zip(data).enumerate() {
-                if !json_f64(w).is_some_and(|w| close(*g as f64, w, RTOL_F32)) {
+                if !json_f64(w).is_some_and(|w| close(*g as f64, w, tol, tol.rtol32)) {
                     return mismatch(i, format!("{g:?}"));
                 }
             }
         }
         Array::F64(x) => {
             for (i, (g, w)) in x.iter().zip(data).enumerate() {
-                if !json_f64(w).is_some_and(|w| close(*g, w, RTOL_F64)) {
+                if !json_f64(w).is_some_and(|w| close(*g, w, tol, tol.rtol64)) {
                     return mismatch(i, format!("{g:?}"));
                 }
             }
@@ -186,7 +199,7 @@ fn compare(got: &Value, want: &Json) -> Result<(), String> {
         Array::C128(x) => {
             for (i, (g, w)) in x.iter().zip(data).enumerate() {
                 let w = C64::new(json_f64(&w[0]).unwrap(), json_f64(&w[1]).unwrap());
-                if !close_c(*g, w, RTOL_F64) {
+                if !close_c(*g, w, tol) {
                     return mismatch(i, format!("{g:?}"));
                 }
             }
@@ -210,7 +223,15 @@ fn check(case: &Case) -> Result<(), String> {
         };
     }
     match got {
-        Got::Value(v) => compare(&v, &e["expect"]),
+        Got::Value(v) => {
+            let rtol = e.get("rtol").and_then(Json::as_f64);
+            let tol = Tol {
+                rtol64: rtol.unwrap_or(RTOL_F64),
+                rtol32: rtol.unwrap_or(RTOL_F32),
+                atol: e.get("atol").and_then(Json::as_f64).unwrap_or(0.0),
+            };
+            compare(&v, &e["expect"], tol)
+        }
         Got::Error(msg) => Err(format!("expected a value, got error: {msg}")),
         Got::Nothing => Err("expected a value, got nothing".to_string()),
     }
