@@ -73,6 +73,61 @@ impl Field for C64 {
     }
 }
 
+/// LAPACK's unblocked LU (getf2): partial pivoting on the largest
+/// |re| + |im| (first on ties), no division by a zero pivot. Returns unit
+/// lower L (m×k), upper U (k×n), the row permutation and its parity.
+fn getf2<T: Field>(a: ArrayView2<T>) -> (Array2<T>, Array2<T>, Vec<usize>, bool) {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let mut lu = a.to_owned();
+    let mut perm: Vec<usize> = (0..m).collect();
+    let mut odd = false;
+    let size = |x: T| {
+        let re = x.re_part();
+        re.abs() + (x - T::from_real(re)).magnitude()
+    };
+    for j in 0..k {
+        let mut p = j;
+        for i in j + 1..m {
+            if size(lu[[i, j]]) > size(lu[[p, j]]) {
+                p = i;
+            }
+        }
+        if p != j {
+            for c in 0..n {
+                lu.swap([p, c], [j, c]);
+            }
+            perm.swap(p, j);
+            odd = !odd;
+        }
+        let pivot = lu[[j, j]];
+        if pivot == T::from_real(0.0) {
+            continue;
+        }
+        for i in j + 1..m {
+            let f = lu[[i, j]] / pivot;
+            lu[[i, j]] = f;
+            for c in j + 1..n {
+                let t = lu[[j, c]];
+                lu[[i, c]] -= f * t;
+            }
+        }
+    }
+    let l = Array2::from_shape_fn((m, k), |(i, j)| match i.cmp(&j) {
+        Ordering::Greater => lu[[i, j]],
+        Ordering::Equal => T::from_real(1.0),
+        Ordering::Less => T::from_real(0.0),
+    });
+    let u = Array2::from_shape_fn((k, n), |(i, j)| {
+        if i <= j {
+            lu[[i, j]]
+        } else {
+            T::from_real(0.0)
+        }
+    });
+    (l, u, perm, odd)
+}
+
 pub fn to_mat<T: Field>(a: ArrayView2<T>) -> Mat<T> {
     Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]])
 }
@@ -93,17 +148,41 @@ pub struct Lu<T: Field> {
     inner: faer::linalg::solvers::PartialPivLu<T>,
     pub perm: Vec<usize>,
     pub odd: bool,
+    /// `(L, U)` from the unblocked reference factorization, used when faer
+    /// met an exactly zero pivot column: faer divides by that zero (0/0)
+    /// and the NaN spreads into the trailing factors, where LAPACK skips the
+    /// division and carries on.
+    reference: Option<(Array2<T>, Array2<T>)>,
 }
 
 impl<T: Field> Lu<T> {
     pub fn new(a: ArrayView2<T>) -> Lu<T> {
         let inner = to_mat(a).partial_piv_lu();
-        let perm: Vec<usize> = inner.P().arrays().0.to_vec();
-        let odd = permutation_is_odd(&perm);
-        Lu { inner, perm, odd }
+        let mut perm: Vec<usize> = inner.P().arrays().0.to_vec();
+        let mut odd = permutation_is_odd(&perm);
+        let u = inner.U();
+        let broken = (0..u.nrows().min(u.ncols())).any(|i| {
+            let d = u[(i, i)];
+            d == T::from_real(0.0) || !d.is_finite_value()
+        });
+        let reference = (broken && all_finite(a)).then(|| {
+            let (l, u, p, o) = getf2(a);
+            perm = p;
+            odd = o;
+            (l, u)
+        });
+        Lu {
+            inner,
+            perm,
+            odd,
+            reference,
+        }
     }
 
     pub fn l(&self) -> Array2<T> {
+        if let Some((l, _)) = &self.reference {
+            return l.clone();
+        }
         let mut l = from_mat(self.inner.L());
         // A zero pivot means the whole column below it was zero; faer still
         // divides by it (0/0 = NaN), LAPACK leaves the zeros, and so do we.
@@ -119,26 +198,29 @@ impl<T: Field> Lu<T> {
     }
 
     pub fn u(&self) -> Array2<T> {
-        from_mat(self.inner.U())
+        match &self.reference {
+            Some((_, u)) => u.clone(),
+            None => from_mat(self.inner.U()),
+        }
     }
 
     /// Number of exactly-zero pivots: LAPACK's test for a singular matrix.
     pub fn zero_pivots(&self) -> usize {
-        let u = self.inner.U();
+        let u = self.u();
         (0..u.nrows().min(u.ncols()))
-            .filter(|&i| u[(i, i)] == T::from_real(0.0))
+            .filter(|&i| u[[i, i]] == T::from_real(0.0))
             .count()
     }
 
     pub fn det(&self) -> T {
-        let u = self.inner.U();
+        let u = self.u();
         let mut d = if self.odd {
             -T::from_real(1.0)
         } else {
             T::from_real(1.0)
         };
         for i in 0..u.nrows().min(u.ncols()) {
-            d *= u[(i, i)];
+            d *= u[[i, i]];
         }
         d
     }

@@ -539,13 +539,8 @@ pub fn lu(a: &Array) -> OpResult<Parts> {
             ls.push(f.l());
             us.push(f.u());
         }
-        // P has the dtype of the factors, as in SciPy.
+        // P is real for every input, as in SciPy.
         let p = real_out(stack(&batch, &[m, m], &ps), narrow);
-        let p = if a.dtype() == DType::Complex128 {
-            p.widen(DType::Complex128)
-        } else {
-            p
-        };
         Ok(vec![
             ("P", p),
             ("L", out(stack(&batch, &[m, kk], &ls), narrow)),
