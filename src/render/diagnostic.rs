@@ -128,15 +128,18 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
     // Display column of every byte offset in the line, and each character
     // as shown with the column it starts at.
     let mut col_at = Vec::with_capacity(source_line.len() + 1);
-    let mut cells: Vec<(usize, String)> = Vec::new();
+    let mut cells: Vec<(usize, char)> = Vec::new();
     let mut col = 0;
     for (i, c) in source_line.trim_end_matches('\r').char_indices() {
         while col_at.len() <= i {
             col_at.push(col);
         }
-        let s = shown(c);
-        cells.push((col, s.clone()));
-        col += width(&s);
+        cells.push((col, c));
+        col += if c.is_control() || is_bidi_control(c) {
+            width(&shown(c))
+        } else {
+            c.width().unwrap_or(0)
+        };
     }
     while col_at.len() <= source_line.len() {
         col_at.push(col);
@@ -171,9 +174,9 @@ fn render_line(m: &mut Markup, d: &Diagnostic, src: &SourceFile, line: usize, pa
     };
     let lead = usize::from(w0 > 0);
     let mut shown_line = String::from(if w0 > 0 { "…" } else { "" });
-    for (c, s) in &cells {
-        if (w0..w1).contains(c) {
-            shown_line.push_str(s);
+    for &(c, ch) in &cells {
+        if (w0..w1).contains(&c) {
+            shown_line.push_str(&shown(ch));
         }
     }
     if w1 < col {
