@@ -24,8 +24,11 @@ pub enum Src<'a, T> {
 /// Elements per block: small enough for three scratch buffers on the stack,
 /// large enough that the stop check and task overhead vanish.
 const BLOCK: usize = 2048;
-/// Outputs with at least this many elements use several threads.
-const PARALLEL: usize = 1 << 17;
+/// Outputs with at least this many elements use several threads. Below
+/// about 2^20 float64 (8 MiB per operand) the operands still sit in the
+/// caches of one core, and measured single-threaded runs beat two threads
+/// there (the hand-off and the second core's cold caches cost more).
+const PARALLEL: usize = 1 << 20;
 
 /// `out[i] = f(a[i], b[i])` in place; `Src::Out` reads `out`'s old value.
 /// Returns `false` if `stop` asked to stop (then `out` is partly written).

@@ -2,15 +2,41 @@
 //! Cholesky), on the `faer` crate. Inputs and outputs are ndarray matrices
 //! in float64 or complex128; batching, dtypes and shape checks live in
 //! `ops::linalg`, so every function here may assume its shapes are valid.
+//!
+//! Every call into `faer` goes through `par`, so `--threads N` and
+//! `TENSORCALC_THREADS` govern the factorizations as they govern the products.
 
 use std::cmp::Ordering;
 use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub};
 
 use faer::linalg::solvers::{DenseSolveCore, Solve};
-use faer::{Mat, MatRef, Side};
+use faer::{Mat, MatRef, Par, Side};
 use ndarray::{Array1, Array2, ArrayView2};
 
+use super::dispatch::{threads, with_pool};
 use crate::eval::{C64, Elem};
+
+/// Matrices with fewer elements than this are factored on one thread: below
+/// it, handing the work to a pool costs more than the second core saves.
+const PARALLEL: usize = 96 * 96;
+
+/// Matrices with fewer elements than this are LU-factored on one thread.
+const LU_PARALLEL: usize = 1536 * 1536;
+
+/// Runs `f` (a call into `faer`) with faer's parallelism taken from
+/// `threads()`, inside a rayon pool of that size (faer's workers come from the
+/// current pool). `elements` is the size of the matrix, to keep small ones on
+/// one thread. faer reads its parallelism from a process-wide setting; this
+/// sets it before every call, so it always follows the current `threads()`.
+fn par<R: Send>(elements: usize, f: impl FnOnce() -> R + Send) -> R {
+    let n = if elements >= PARALLEL { threads() } else { 1 };
+    if n <= 1 {
+        faer::set_global_parallelism(Par::Seq);
+        return f();
+    }
+    faer::set_global_parallelism(Par::rayon(n));
+    with_pool(f)
+}
 
 /// The two element types the factorizations run in. Everything narrower
 /// (bool, int64, float32) is widened to float64 first, as NumPy does.
@@ -157,7 +183,11 @@ pub struct Lu<T: Field> {
 
 impl<T: Field> Lu<T> {
     pub fn new(a: ArrayView2<T>) -> Lu<T> {
-        let inner = to_mat(a).partial_piv_lu();
+        // faer's partial-pivoting LU gains from a second thread only at
+        // large sizes (measured on 2 cores: 0.65× at n = 512, 0.8× at 1024,
+        // 1.2× at 2048), so it runs on one thread below LU_PARALLEL.
+        let elements = if a.len() >= LU_PARALLEL { a.len() } else { 0 };
+        let inner = par(elements, || to_mat(a).partial_piv_lu());
         let mut perm: Vec<usize> = inner.P().arrays().0.to_vec();
         let mut odd = permutation_is_odd(&perm);
         let u = inner.U();
@@ -226,16 +256,22 @@ impl<T: Field> Lu<T> {
     }
 
     pub fn inverse(&self) -> Array2<T> {
-        from_mat(self.inner.inverse().as_ref())
+        let n = self.perm.len();
+        par(n * n, || from_mat(self.inner.inverse().as_ref()))
     }
 
     pub fn solve(&self, b: ArrayView2<T>) -> Array2<T> {
-        from_mat(self.inner.solve(to_mat(b)).as_ref())
+        // Two triangular solves cost n² per column of `b`: sized by `b`, so
+        // one right-hand side stays on one thread (measured: a 512×512 solve
+        // with two threads took 1.5× as long, the hand-offs outweighing it).
+        par(b.len(), || from_mat(self.inner.solve(to_mat(b)).as_ref()))
     }
 
     /// Solves `A^H x = b`, for the condition estimator.
     fn solve_adjoint(&self, b: ArrayView2<T>) -> Array2<T> {
-        from_mat(self.inner.solve_adjoint(to_mat(b)).as_ref())
+        par(b.len(), || {
+            from_mat(self.inner.solve_adjoint(to_mat(b)).as_ref())
+        })
     }
 
     /// An estimate of `‖A⁻¹‖₁` from a few solves (Hager's method as refined
@@ -315,7 +351,7 @@ pub fn singular_values<T: Field>(a: ArrayView2<T>) -> Option<Array1<f64>> {
     if !all_finite(a) {
         return None;
     }
-    let s = to_mat(a).singular_values().ok()?;
+    let s = par(a.len(), || to_mat(a).singular_values().ok())?;
     Some(Array1::from(s))
 }
 
@@ -344,8 +380,10 @@ pub fn svd<T: Field>(a: ArrayView2<T>, full: bool) -> Option<(Array2<T>, Array1<
     if !all_finite(a) {
         return None;
     }
-    let mat = to_mat(a);
-    let d = if full { mat.svd() } else { mat.thin_svd() }.ok()?;
+    let d = par(a.len(), || {
+        let mat = to_mat(a);
+        if full { mat.svd() } else { mat.thin_svd() }.ok()
+    })?;
     let s = Array1::from_shape_fn(k, |i| d.S().column_vector()[i].re_part());
     let v = d.V();
     let vh = Array2::from_shape_fn((v.ncols(), v.nrows()), |(i, j)| v[(j, i)].conjugate());
@@ -379,11 +417,11 @@ pub fn eigh<T: Field>(
     }
     let mat = to_mat(h.view());
     if vectors {
-        let e = mat.self_adjoint_eigen(Side::Lower).ok()?;
+        let e = par(n * n, || mat.self_adjoint_eigen(Side::Lower).ok())?;
         let w = Array1::from_shape_fn(n, |i| e.S().column_vector()[i].re_part());
         Some((w, Some(from_mat(e.U()))))
     } else {
-        let w = mat.self_adjoint_eigenvalues(Side::Lower).ok()?;
+        let w = par(n * n, || mat.self_adjoint_eigenvalues(Side::Lower).ok())?;
         Some((Array1::from(w), None))
     }
 }
@@ -407,19 +445,19 @@ pub fn eig<T: Field>(
     if T::COMPLEX {
         let c = Mat::<C64>::from_fn(n, n, |i, j| a[[i, j]].to_c64());
         if vectors {
-            let e = c.eigen().ok()?;
+            let e = par(n * n, || c.eigen().ok())?;
             let w = Array1::from_shape_fn(n, |i| e.S().column_vector()[i]);
             return Some((w, Some(normalize_columns(from_mat(e.U())))));
         }
-        return Some((Array1::from(c.eigenvalues().ok()?), None));
+        return Some((Array1::from(par(n * n, || c.eigenvalues().ok())?), None));
     }
     let r = Mat::<f64>::from_fn(n, n, |i, j| a[[i, j]].re_part());
     if vectors {
-        let e = r.eigen().ok()?;
+        let e = par(n * n, || r.eigen().ok())?;
         let w = Array1::from_shape_fn(n, |i| e.S().column_vector()[i]);
         Some((w, Some(normalize_columns(from_mat(e.U())))))
     } else {
-        Some((Array1::from(r.eigenvalues().ok()?), None))
+        Some((Array1::from(par(n * n, || r.eigenvalues().ok())?), None))
     }
 }
 
@@ -449,7 +487,7 @@ pub fn qr<T: Field>(a: ArrayView2<T>, complete: bool) -> (Array2<T>, Array2<T>) 
         });
         return (q, Array2::zeros((if complete { m } else { 0 }, n)));
     }
-    let d = to_mat(a).qr();
+    let d = par(a.len(), || to_mat(a).qr());
     if complete {
         // faer keeps only the min(m, n) rows of R that can be non-zero; the
         // complete R is m×n with zero rows below.
@@ -461,9 +499,11 @@ pub fn qr<T: Field>(a: ArrayView2<T>, complete: bool) -> (Array2<T>, Array2<T>) 
                 T::from_real(0.0)
             }
         });
-        (from_mat(d.compute_Q().as_ref()), full_r)
+        let q = par(a.len(), || from_mat(d.compute_Q().as_ref()));
+        (q, full_r)
     } else {
-        (from_mat(d.compute_thin_Q().as_ref()), from_mat(d.thin_R()))
+        let q = par(a.len(), || from_mat(d.compute_thin_Q().as_ref()));
+        (q, from_mat(d.thin_R()))
     }
 }
 
@@ -473,7 +513,7 @@ pub fn cholesky<T: Field>(a: ArrayView2<T>) -> Option<Array2<T>> {
     if a.nrows() == 0 {
         return Some(Array2::zeros((0, 0)));
     }
-    let l = to_mat(a).llt(Side::Lower).ok()?;
+    let l = par(a.len(), || to_mat(a).llt(Side::Lower).ok())?;
     let l = from_mat(l.L());
     // A NaN pivot passes faer's `> 0` test as "not positive" already; an
     // infinite one does not, and would give a factor full of NaN.
