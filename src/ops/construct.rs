@@ -354,19 +354,23 @@ impl Rng {
 /// `numpy.random.rand`: float64 uniform on [0, 1), filled in C order.
 pub fn rand(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
     check_new(shape, DType::Float64)?;
-    Ok(Array::F64(ArrayD::from_shape_simple_fn(
-        IxDyn(shape),
-        || rng.next_f64(),
-    )))
+    Ok(Array::F64(filled_by(shape, || rng.next_f64())))
 }
 
 /// `numpy.random.randn`: float64 standard normal, filled in C order.
 pub fn randn(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
     check_new(shape, DType::Float64)?;
-    Ok(Array::F64(ArrayD::from_shape_simple_fn(
-        IxDyn(shape),
-        || rng.next_normal(),
-    )))
+    Ok(Array::F64(filled_by(shape, || rng.next_normal())))
+}
+
+/// An array filled in C order by `f`, in a buffer from `kernel::alloc`, so
+/// a large one gets huge pages (as NumPy's do): streaming over 4 KiB pages
+/// measured 1.6× slower in `sum` at 10^7 elements.
+fn filled_by(shape: &[usize], mut f: impl FnMut() -> f64) -> ArrayD<f64> {
+    let n: usize = shape.iter().product();
+    let mut v = crate::kernel::alloc::with_capacity(n);
+    v.extend((0..n).map(|_| f()));
+    ArrayD::from_shape_vec(IxDyn(shape), v).expect("n is the product of the shape")
 }
 
 #[cfg(test)]
