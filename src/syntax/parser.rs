@@ -49,6 +49,10 @@ pub fn set_max_parse_steps(steps: usize) {
     CALL_LIMIT.store(steps.max(1), Ordering::Relaxed);
 }
 
+/// Most binary operators in one statement: a 200 000-term sum would parse
+/// for about half a second, so it is refused at once instead.
+pub const MAX_INFIX_PER_STATEMENT: usize = 50_000;
+
 /// Deepest expression tree accepted (postfix chains like `x''''` and
 /// `x[0][0]` nest too). Left operands of binary operators do not count: the
 /// evaluator walks them with a loop.
@@ -130,6 +134,7 @@ fn prescan(source: &str) -> PResult<()> {
     let max_nesting = NESTING_LIMIT.load(Ordering::Relaxed);
     let mut depth = 0usize;
     let mut chain = 0usize;
+    let mut infix = 0usize;
     let mut in_string = false;
     let mut in_comment = false;
     let mut prev_significant = b'\n';
@@ -165,11 +170,33 @@ fn prescan(source: &str) -> PResult<()> {
                 }
                 b']' | b')' => depth = depth.saturating_sub(1),
                 // A new statement starts its own operator count.
-                b';' | b'\n' if depth == 0 => chain = 0,
-                b'-' | b'+' | b'!' if is_operator_position(prev_significant) => chain += 1,
+                b';' | b'\n' if depth == 0 => {
+                    chain = 0;
+                    infix = 0;
+                }
+                // A sign directly before a number (`[-1, -2]`) does not
+                // nest; a prefix operator before anything else may.
+                b'-' | b'+' | b'!' if is_operator_position(prev_significant) => {
+                    let next = bytes[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+                    if !next.is_some_and(|b| b.is_ascii_digit() || *b == b'.') {
+                        chain += 1;
+                    }
+                }
                 b'^' => chain += 1,
                 b'*' if bytes.get(i + 1) == Some(&b'*') => chain += 1,
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'<' | b'>' | b'=' => {
+                    infix += 1
+                }
                 _ => {}
+            }
+            if infix > MAX_INFIX_PER_STATEMENT {
+                return Err(Diagnostic::error(
+                    ErrorKind::Limit,
+                    format!("more than {MAX_INFIX_PER_STATEMENT} operators in one statement"),
+                )
+                .primary(Span::new(i, i + 1), "this one goes over the limit")
+                .note("parsing a statement this long would take seconds")
+                .help("split the statement into several, with names for the parts, or use sum(...) over an array"));
             }
             if chain > MAX_OPERATOR_CHAIN {
                 return Err(Diagnostic::error(
@@ -802,9 +829,23 @@ mod tests {
 
     #[test]
     fn a_long_sum_parses_and_drops_without_recursion() {
-        let src = vec!["1"; 200_000].join("+");
+        let src = vec!["1"; MAX_INFIX_PER_STATEMENT].join("+");
         let p = parse(&src).unwrap();
         assert_eq!(p.statements.len(), 1);
+        // One operator more is refused before parsing, and so is a
+        // 200 000-term sum; another statement starts a fresh count.
+        let d = parse(&vec!["1"; 200_000].join("+")).unwrap_err();
+        assert_eq!(d.kind, ErrorKind::Limit);
+        let two = format!("{src}\n{src}");
+        assert_eq!(parse(&two).unwrap().statements.len(), 2);
+    }
+
+    #[test]
+    fn signs_of_numbers_do_not_count_as_nested_operators() {
+        let src = format!("[{}]", vec!["-1"; MAX_OPERATOR_CHAIN + 10].join(", "));
+        assert!(parse(&src).is_ok());
+        let nested = format!("{}x", "- ".repeat(MAX_OPERATOR_CHAIN + 1));
+        assert_eq!(parse(&nested).unwrap_err().kind, ErrorKind::Limit);
     }
 
     #[test]
