@@ -158,6 +158,10 @@ fn prescan(source: &str) -> PResult<()> {
                 b'#' => in_comment = true,
                 b'"' => in_string = true,
                 b'[' | b'(' => {
+                    // `x[0][0]...` nests one level per index.
+                    if c == b'[' && matches!(prev_significant, b']' | b')' | b'\'') {
+                        chain += 1;
+                    }
                     depth += 1;
                     if depth > max_nesting {
                         return Err(Diagnostic::error(
