@@ -24,8 +24,8 @@ behaviour, which is what the replay checks.
 
 Run by hand, outside the repo's build, from any directory:
 
-    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy scipy
-    /tmp/npvenv/bin/python scripts/gen_corpus.py
+    python3 -m venv "$VENV" && "$VENV"/bin/pip install numpy scipy
+    "$VENV"/bin/python scripts/gen_corpus.py
 
 The output is deterministic (a fixed random seed, fixed case order).
 """

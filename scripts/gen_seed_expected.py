@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate tests/data/seed_numpy.jsonl: NumPy's answers for the seed article.
 
-Every operation that the seed article (/work/shared/seed/README.md) demonstrates
+Every operation that the seed article (shared/seed/README.md, beside the repository) demonstrates
 is listed below as a case: a snake_case name, a tensorcalc program, the dtype
 NumPy must give, and a function computing the same value with NumPy. The output
 has one JSON object per line,
@@ -14,8 +14,8 @@ Python is needed at test time.
 
 Run by hand, outside the repo's build, from any directory:
 
-    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy
-    /tmp/npvenv/bin/python scripts/gen_seed_expected.py
+    python3 -m venv "$VENV" && "$VENV"/bin/pip install numpy
+    "$VENV"/bin/python scripts/gen_seed_expected.py
 
 The output is deterministic: cases keep the article's order (Scalars, Vectors,
 Matrices, Tensors), keys keep a fixed order, and floats are written with
