@@ -12,5 +12,6 @@ pub mod prompt;
 pub mod render;
 pub mod session;
 pub mod syntax;
+pub mod value;
 
 pub use session::{Outcome, Session};

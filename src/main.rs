@@ -360,7 +360,7 @@ impl Runner {
         if bytes.len() > cap {
             eprintln!(
                 "tensorcalc: {name} is larger than {} (--max-input)",
-                limits::bytes_text(cap as f64)
+                tensorcalc::value::bytes_text(cap as f64)
             );
             self.worst = 2;
             return Ok(None);

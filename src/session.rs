@@ -4,11 +4,12 @@
 use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
-use crate::eval::{Evaluator, Value};
+use crate::eval::Evaluator;
 use crate::render::{
     FormatOptions, Markup, SourceFile, render_diagnostic, render_value, value_json,
 };
 use crate::syntax::parse;
+use crate::value::Value;
 
 /// What one statement (or a syntax error) produced.
 #[derive(Clone, Debug)]

@@ -17,7 +17,7 @@ use std::fs;
 use std::path::Path;
 
 use serde_json::Value as Json;
-use tensorcalc::eval::{Array, C64, Value};
+use tensorcalc::value::{Array, C64, Value};
 use tensorcalc::{Outcome, Session};
 
 const RTOL_F64: f64 = 1e-12;

@@ -9,8 +9,8 @@ use ndarray::{Array2, ArrayD, Ix2};
 use num_complex::Complex;
 use tensorcalc::Session;
 use tensorcalc::diagnostic::Severity;
-use tensorcalc::eval::{Array, Value};
 use tensorcalc::session::Outcome;
+use tensorcalc::value::{Array, Value};
 
 type C = Complex<f64>;
 const EPS: f64 = f64::EPSILON;

@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
-use tensorcalc::eval::{Array, C64, Value};
 use tensorcalc::render::SourceFile;
+use tensorcalc::value::{Array, C64, Value};
 use tensorcalc::{Outcome, Session};
 
 /// Runs `src` in a fresh session and renders every outcome (text and JSON),
@@ -293,7 +293,7 @@ fn o_is_error(d: &tensorcalc::diagnostic::Diagnostic) -> bool {
 }
 
 fn as_c64(a: &Array) -> Vec<C64> {
-    tensorcalc::with_array!(a, x => x.iter().map(|v| tensorcalc::eval::Elem::to_c64(*v)).collect())
+    tensorcalc::with_array!(a, x => x.iter().map(|v| tensorcalc::value::Elem::to_c64(*v)).collect())
 }
 
 /// Same shape, same dtype, values equal within `tol` relative to `scale`.

@@ -12,9 +12,10 @@ use std::rc::Rc;
 use ndarray::ArrayD;
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
-use crate::eval::{Array, C64, CONSTANTS, Value};
+use crate::eval::CONSTANTS;
 use crate::render::{Markup, Style, float_repr};
 use crate::session::{Outcome, Session};
+use crate::value::{Array, C64, Value};
 
 /// Lines of array text are wrapped near this width.
 const WRAP: usize = 100;

@@ -4,10 +4,11 @@
 use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
-use crate::eval::{Value, closest, shape_text};
-use crate::ops::limits::bytes_text;
+use crate::eval::closest;
 use crate::render::{Markup, SourceFile, Style, render_diagnostic};
 use crate::session::{Outcome, Session};
+use crate::value::bytes_text;
+use crate::value::{Value, shape_text};
 
 /// Scripts larger than this are refused by `:load` (as `--max-input` does).
 const MAX_SCRIPT: u64 = 64 << 20;

@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use super::builtins::Builtin;
 use super::errors::{blamed_arg, generic_error};
-use super::value::{Array, C64, DType, Value};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::OpError;
 use crate::syntax::Span;
+use crate::value::{Array, C64, DType, Value};
 
 pub type EResult<T> = Result<T, Diagnostic>;
 
@@ -184,7 +184,7 @@ impl Args {
             return Err(bad("got an infinity".into()));
         }
         if v.fract() != 0.0 {
-            return Err(bad(format!("got {}", crate::render::float_repr(v))));
+            return Err(bad(format!("got {}", crate::value::float_repr(v))));
         }
         if v < 0.0 {
             return Err(bad(format!("got {v}")));

@@ -7,13 +7,13 @@ use ndarray::{ArrayD, Axis, IxDyn};
 use super::args::{Args, EResult};
 use super::errors::{Operand, binary_error, cast_error_text};
 use super::interp::Evaluator;
-use super::value::{Array, C64, DType, Value};
 use crate::diagnostic::ErrorKind;
 use crate::ops::elementwise::{self, Func};
 use crate::ops::products::{self, TensorAxes};
 use crate::ops::reduce::{Reduce, reduce};
 use crate::ops::{OpResult, construct, shape as shp};
 use crate::syntax::BinOp;
+use crate::value::{Array, C64, DType, Value};
 
 pub struct Builtin {
     pub name: &'static str,
@@ -385,7 +385,7 @@ static BUILTINS: &[Builtin] = &[
                     ErrorKind::Type,
                     Some(1),
                     "the fill value must be a single number",
-                    crate::eval::shape_text(v.shape()),
+                    crate::value::shape_text(v.shape()),
                 ));
             }
             let dtype = a.kw_dtype(v.dtype())?;
@@ -429,7 +429,7 @@ static BUILTINS: &[Builtin] = &[
                         ErrorKind::Type,
                         Some(i),
                         "arange takes single numbers",
-                        crate::eval::shape_text(p.shape()),
+                        crate::value::shape_text(p.shape()),
                     ));
                 }
             }

@@ -6,11 +6,11 @@
 use super::args::{Args, EResult};
 use super::builtins::{Builtin, builtin, done};
 use super::interp::Evaluator;
-use super::value::{Array, DType, Value};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::OpError;
 use crate::ops::linalg::{self as la, NormOrd, Parts, Warning};
 use crate::syntax::Span;
+use crate::value::{Array, DType, Value};
 
 /// Several named results as a tuple; a single one as a plain array.
 fn parts(a: &Args, r: Result<Parts, OpError>) -> EResult<Value> {

@@ -3,11 +3,11 @@
 //! show the rule that was broken, and offer fixes that it has checked.
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
-use crate::eval::{Array, CastError, shape_text};
 use crate::ops::OpError;
 use crate::ops::broadcast::broadcast_shapes;
 use crate::ops::matmul::matmul_shape;
 use crate::syntax::{BinOp, Span};
+use crate::value::{Array, CastError, shape_text};
 
 /// One operand of a binary operator as written.
 pub struct Operand<'a> {
@@ -347,13 +347,13 @@ pub fn cast_error_text(err: &CastError, to: &str) -> (String, String) {
             "take real(z), imag(z) or abs(z) first".to_string(),
         ),
         CastError::NotFinite(v) => (
-            format!("cannot convert {} to {to}", crate::render::float_repr(*v)),
+            format!("cannot convert {} to {to}", crate::value::float_repr(*v)),
             "replace NaN and infinities first, e.g. with clip or a mask".to_string(),
         ),
         CastError::OutOfRange(v) => (
             format!(
                 "{} is outside the range of {to}",
-                crate::render::float_repr(*v)
+                crate::value::float_repr(*v)
             ),
             format!("{to} holds {} to {}", i64::MIN, i64::MAX),
         ),

@@ -9,13 +9,13 @@ use ndarray::{ArrayD, IxDyn};
 
 use super::args::{Args, EResult};
 use super::errors::{Operand, binary_error, cast_error_text, generic_error};
-use super::value::{Array, C64, DType, Value, promote, shape_text};
 use super::{builtins, builtins_linalg};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::construct::Rng;
 use crate::ops::index::{AssignError, IndexSpec, gather, scatter, select};
 use crate::ops::{arith, limits, shape as shape_ops};
 use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind};
+use crate::value::{Array, C64, DType, Value, promote, shape_text};
 
 /// Names that always mean the same value unless the workspace defines them.
 pub const CONSTANTS: [&str; 6] = ["pi", "e", "inf", "nan", "true", "false"];

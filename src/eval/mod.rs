@@ -5,9 +5,7 @@ pub mod builtins;
 mod builtins_linalg;
 mod errors;
 mod interp;
-mod value;
 
 pub use args::{Args, EResult};
 pub use errors::atom;
 pub use interp::{CONSTANTS, Evaluator, Produced, closest};
-pub use value::*;

@@ -14,7 +14,7 @@ use faer::{Mat, MatRef, Par, Side};
 use ndarray::{Array1, Array2, ArrayView2};
 
 use super::dispatch::{threads, with_pool};
-use crate::eval::{C64, Elem};
+use crate::value::{C64, Elem};
 
 /// Matrices with fewer elements than this are factored on one thread: below
 /// it, handing the work to a pool costs more than the second core saves.

@@ -9,9 +9,9 @@ use ndarray::{ArrayD, IxDyn};
 use super::broadcast::{Native, as_dtype, broadcast_shapes, zip_map};
 use super::cancel;
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, C64, DType, promote};
 use crate::kernel::elementwise::{self, Src};
 use crate::syntax::{BinOp, UnOp};
+use crate::value::{Array, C64, DType, promote};
 
 /// The result shape of an elementwise operator.
 pub fn binary_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {

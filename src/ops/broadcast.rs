@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, C64, DType};
+use crate::value::{Array, C64, DType};
 
 /// The broadcast shape of two operands, or the first clash from the right.
 pub fn broadcast_shapes(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {

@@ -8,8 +8,8 @@ use ndarray::{Array1, ArrayD, IxDyn};
 
 use super::error::{OpError, OpResult};
 use super::limits::check_alloc;
-use crate::eval::{Array, CastError, DType, Elem, shape_text};
 use crate::map_array;
+use crate::value::{Array, CastError, DType, Elem, shape_text};
 
 /// Checks that an array of `shape` may be allocated: the memory limit, and
 /// what ndarray and `Vec` would otherwise panic on (more elements than
@@ -376,7 +376,7 @@ fn filled_by(shape: &[usize], mut f: impl FnMut() -> f64) -> ArrayD<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::C64;
+    use crate::value::C64;
 
     fn f64s(a: &Array) -> Vec<f64> {
         match a {

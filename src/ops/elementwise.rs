@@ -7,7 +7,7 @@ use num_complex::ComplexFloat;
 
 use super::broadcast::zip_map;
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, C64, DType, promote};
+use crate::value::{Array, C64, DType, promote};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Func {

@@ -2,7 +2,7 @@
 //! no source spans: the evaluator knows which operand came from where and
 //! turns an `OpError` into a `Diagnostic`.
 
-use crate::eval::DType;
+use crate::value::DType;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum OpError {

@@ -8,7 +8,7 @@ use ndarray::{ArrayD, Dimension, IxDyn};
 
 use super::broadcast::{broadcast_shapes, can_broadcast_to, view_as};
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, CastError, shape_text};
+use crate::value::{Array, CastError, shape_text};
 
 /// One evaluated index item.
 #[derive(Clone, Debug)]
@@ -313,7 +313,7 @@ pub fn scatter(target: &mut Array, sel: &Selection, value: &Array) -> Result<(),
     // Storing complex values into any real array (bool included) would drop
     // their imaginary parts; `bool(z)` is fine as a cast, not as a store.
     if let Array::C128(v) = value
-        && target.dtype() != crate::eval::DType::Complex128
+        && target.dtype() != crate::value::DType::Complex128
         && v.iter().any(|z| z.im != 0.0)
     {
         return Err(AssignError::Cast(CastError::DropsImaginary));

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::error::{OpError, OpResult};
-use crate::eval::DType;
+use crate::value::{DType, bytes_text};
 
 /// Default cap on the bytes of one array: 4 GiB.
 pub const DEFAULT_MAX_BYTES: usize = 4 << 30;
@@ -20,22 +20,6 @@ pub fn max_bytes() -> usize {
     MAX_BYTES.load(Ordering::Relaxed)
 }
 
-/// Human-readable byte counts: `7.3 TiB`, `512 B`.
-pub fn bytes_text(bytes: f64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = bytes;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{v} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
-
 /// Checks that an array of `shape` and `dtype` may be allocated.
 pub fn check_alloc(shape: &[usize], dtype: DType) -> OpResult<()> {
     let elements = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
@@ -47,7 +31,7 @@ pub fn check_alloc(shape: &[usize], dtype: DType) -> OpResult<()> {
             Err(OpError::Limit {
                 message: format!(
                     "a {} {dtype} array would need {}; the limit is {} (--max-memory)",
-                    crate::eval::shape_text(shape),
+                    crate::value::shape_text(shape),
                     bytes_text(need),
                     bytes_text(max_bytes() as f64)
                 ),

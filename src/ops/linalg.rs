@@ -11,9 +11,9 @@ use ndarray::{Array1, Array2, ArrayD, ArrayView2, Axis, IxDyn};
 
 use super::broadcast::broadcast_shapes;
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, C64, DType, Elem, shape_text};
 use crate::kernel::linalg::{self as k, Field, Lu};
 use crate::kernel::linalg_exact::det_i64;
+use crate::value::{Array, C64, DType, Elem, shape_text};
 
 /// Something worth telling the user about a result that was still computed.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +43,7 @@ impl NormOrd {
             NormOrd::Fro => "\"fro\"".into(),
             NormOrd::Nuc => "\"nuc\"".into(),
             NormOrd::P(p) if p.is_infinite() => if p > 0.0 { "inf" } else { "-inf" }.into(),
-            NormOrd::P(p) => crate::render::float_repr(p),
+            NormOrd::P(p) => crate::value::float_repr(p),
         }
     }
 }

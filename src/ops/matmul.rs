@@ -10,8 +10,8 @@ use super::cancel;
 
 use super::broadcast::{as_dtype, broadcast_shapes};
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, C64, DType, promote};
 use crate::kernel::{self, MatRef};
+use crate::value::{Array, C64, DType, promote};
 
 /// The result shape of `lhs @ rhs`, or why there is none.
 pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {

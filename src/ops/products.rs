@@ -10,8 +10,8 @@ use super::error::{OpError, OpResult};
 use super::limits::check_alloc;
 use super::matmul::matmul;
 use super::reduce::{Reduce, reduce};
-use crate::eval::{Array, C64, DType, Elem, promote, shape_text};
 use crate::map_array;
+use crate::value::{Array, C64, DType, Elem, promote, shape_text};
 
 /// Element types with the sums of products these operations need. Products
 /// are formed in a wider accumulator: int64 uses i128, so an intermediate

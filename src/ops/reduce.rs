@@ -7,8 +7,8 @@ use std::ops::{Add, Mul, Sub};
 use ndarray::{ArrayD, ArrayView1, Axis, arr0};
 
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, C64, DType, Elem};
 use crate::kernel::{self, sum::Pairwise};
+use crate::value::{Array, C64, DType, Elem};
 use crate::{map_array, with_array};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, Ix2, IxDyn};
 use super::broadcast::can_broadcast_to;
 use super::construct::check_new;
 use super::error::{OpError, OpResult};
-use crate::eval::{Array, C64, DType, Elem, promote, shape_text};
 use crate::map_array;
+use crate::value::{Array, C64, DType, Elem, promote, shape_text};
 
 /// Resolves a possibly negative `axis` against `ndim` axes, NumPy style.
 pub fn normalize_axis(axis: i64, ndim: usize) -> OpResult<usize> {

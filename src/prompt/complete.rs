@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use super::lex::{Tok, tokens};
 use super::{Context, open_call};
 use crate::commands::COMMANDS;
-use crate::eval::{CONSTANTS, DType, builtins};
+use crate::eval::{CONSTANTS, builtins};
+use crate::value::DType;
 
 /// One choice: what the list shows and what replaces the typed word.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::eval::{Array, C64, Value};
+use crate::value::{Array, C64, Value};
 
 fn float(out: &mut String, v: f64, text: impl FnOnce() -> String) {
     if v.is_nan() {

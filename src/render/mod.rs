@@ -4,12 +4,11 @@
 
 mod diagnostic;
 mod json;
-mod number;
 mod value;
 
+pub use crate::value::{complex_repr, float_repr};
 pub use diagnostic::{SourceFile, render_diagnostic};
 pub use json::value_json;
-pub use number::{complex_repr, float_repr};
 pub use value::{FormatOptions, NumberFormat, render_value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

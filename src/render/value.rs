@@ -3,9 +3,9 @@
 //! NumPy-like precision with trailing zeros trimmed. Big arrays are summarised
 //! around their edges; wide rows are split into column blocks.
 
-use super::number::{complex_repr, f32_repr, float_repr, python_exponent};
 use super::{Markup, Style};
-use crate::eval::{Array, C64, Value, shape_text};
+use crate::value::number::{complex_repr, f32_repr, float_repr, python_exponent};
+use crate::value::{Array, C64, Value, shape_text};
 
 /// How numbers are shown (the prompt's `:format` and `:precision`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,82 +1,12 @@
-//! Runtime values: n-dimensional arrays of one of five dtypes (scalars are
-//! 0-d arrays), strings (function arguments and `dtype` results), tuples (the
-//! results of functions that return several arrays) and "nothing".
+//! `Array`: an n-dimensional array of one of the five dtypes, the one element
+//! trait `Elem` that generic code is written against, the dispatch macros,
+//! and checked casts between dtypes.
 
 use std::fmt;
 
 use ndarray::{ArrayD, IxDyn};
-use num_complex::Complex;
 
-pub type C64 = Complex<f64>;
-
-/// Element types, in promotion order except that float32 sits between int64
-/// and float64 only for arrays (see `promote`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DType {
-    Bool,
-    Int64,
-    Float32,
-    Float64,
-    Complex128,
-}
-
-impl DType {
-    pub const ALL: [DType; 5] = [
-        DType::Bool,
-        DType::Int64,
-        DType::Float32,
-        DType::Float64,
-        DType::Complex128,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            DType::Bool => "bool",
-            DType::Int64 => "int64",
-            DType::Float32 => "float32",
-            DType::Float64 => "float64",
-            DType::Complex128 => "complex128",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<DType> {
-        DType::ALL.into_iter().find(|d| d.name() == name)
-    }
-
-    pub fn is_float(self) -> bool {
-        matches!(self, DType::Float32 | DType::Float64)
-    }
-
-    /// Bytes per element.
-    pub fn size(self) -> usize {
-        match self {
-            DType::Bool => 1,
-            DType::Float32 => 4,
-            DType::Int64 | DType::Float64 => 8,
-            DType::Complex128 => 16,
-        }
-    }
-}
-
-impl fmt::Display for DType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The common dtype of two operands, as NumPy computes it, with one rule from
-/// NumPy's treatment of Python scalars: a 0-d bool, int or float64 operand
-/// does not widen float32 (`2.5 * float32(A)` and `float32(1) / 3` stay
-/// float32).
-pub fn promote(a: DType, a_scalar: bool, b: DType, b_scalar: bool) -> DType {
-    use DType::*;
-    match (a, b) {
-        (Float32, Bool | Int64 | Float64) if b_scalar => Float32,
-        (Bool | Int64 | Float64, Float32) if a_scalar => Float32,
-        (Float32, Int64) | (Int64, Float32) => Float64,
-        _ => a.max(b),
-    }
-}
+use super::dtype::{C64, DType};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Array {
@@ -92,11 +22,11 @@ pub enum Array {
 macro_rules! with_array {
     ($arr:expr, $a:ident => $body:expr) => {
         match $arr {
-            $crate::eval::Array::Bool($a) => $body,
-            $crate::eval::Array::Int($a) => $body,
-            $crate::eval::Array::F32($a) => $body,
-            $crate::eval::Array::F64($a) => $body,
-            $crate::eval::Array::C128($a) => $body,
+            $crate::value::Array::Bool($a) => $body,
+            $crate::value::Array::Int($a) => $body,
+            $crate::value::Array::F32($a) => $body,
+            $crate::value::Array::F64($a) => $body,
+            $crate::value::Array::C128($a) => $body,
         }
     };
 }
@@ -107,11 +37,11 @@ macro_rules! with_array {
 macro_rules! map_array {
     ($arr:expr, $a:ident => $body:expr) => {
         match $arr {
-            $crate::eval::Array::Bool($a) => $crate::eval::Array::Bool($body),
-            $crate::eval::Array::Int($a) => $crate::eval::Array::Int($body),
-            $crate::eval::Array::F32($a) => $crate::eval::Array::F32($body),
-            $crate::eval::Array::F64($a) => $crate::eval::Array::F64($body),
-            $crate::eval::Array::C128($a) => $crate::eval::Array::C128($body),
+            $crate::value::Array::Bool($a) => $crate::value::Array::Bool($body),
+            $crate::value::Array::Int($a) => $crate::value::Array::Int($body),
+            $crate::value::Array::F32($a) => $crate::value::Array::F32($body),
+            $crate::value::Array::F64($a) => $crate::value::Array::F64($body),
+            $crate::value::Array::C128($a) => $crate::value::Array::C128($body),
         }
     };
 }
@@ -384,47 +314,4 @@ fn float_to_int(a: ArrayD<f64>) -> Result<Array, CastError> {
         }
     }
     Ok(Array::Int(a.mapv(|x| x as i64)))
-}
-
-/// What an expression evaluates to.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Array(Array),
-    Str(String),
-    /// Several results with a label each (`Q`, `R` of `qr`).
-    Tuple(Vec<(String, Value)>),
-    /// The result of `seed(n)` and other calls made for their effect.
-    Nothing,
-}
-
-impl Value {
-    /// A short description for messages: `2×3 float64`, `string`, `tuple of 2`.
-    pub fn describe(&self) -> String {
-        match self {
-            Value::Array(a) => format!("{} {}", shape_text(a.shape()), a.dtype()),
-            Value::Str(_) => "string".to_string(),
-            Value::Tuple(parts) => format!("tuple of {}", parts.len()),
-            Value::Nothing => "nothing".to_string(),
-        }
-    }
-}
-
-impl From<Array> for Value {
-    fn from(a: Array) -> Value {
-        Value::Array(a)
-    }
-}
-
-/// Shapes in the book's notation: `2×3`, a vector `3`, a scalar `scalar`.
-/// Generic so requested shapes with `-1` print the same way (`-1×4`).
-pub fn shape_text<T: fmt::Display>(shape: &[T]) -> String {
-    if shape.is_empty() {
-        "scalar".to_string()
-    } else {
-        shape
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("×")
-    }
 }

@@ -1,0 +1,59 @@
+//! The value model, the ground floor every other module stands on: dtypes
+//! and promotion, `Array` and its element trait, the evaluator's `Value`,
+//! shape metadata for rules (`Meta`, `Dim`), shape text and number
+//! formatting. It imports nothing of ours.
+
+mod array;
+mod dtype;
+pub mod meta;
+pub mod number;
+
+use std::fmt;
+
+pub use array::{Array, CastError, Elem};
+pub use dtype::{C64, DType, promote};
+pub use meta::{Dim, Kind, Meta};
+pub use number::{bytes_text, complex_repr, f32_repr, float_repr, python_exponent};
+
+/// What an expression evaluates to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Array(Array),
+    Str(String),
+    /// Several results with a label each (`Q`, `R` of `qr`).
+    Tuple(Vec<(String, Value)>),
+    /// The result of `seed(n)` and other calls made for their effect.
+    Nothing,
+}
+
+impl Value {
+    /// A short description for messages: `2×3 float64`, `string`, `tuple of 2`.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Array(a) => format!("{} {}", shape_text(a.shape()), a.dtype()),
+            Value::Str(_) => "string".to_string(),
+            Value::Tuple(parts) => format!("tuple of {}", parts.len()),
+            Value::Nothing => "nothing".to_string(),
+        }
+    }
+}
+
+impl From<Array> for Value {
+    fn from(a: Array) -> Value {
+        Value::Array(a)
+    }
+}
+
+/// Shapes in the book's notation: `2×3`, a vector `3`, a scalar `scalar`.
+/// Generic so requested shapes with `-1` print the same way (`-1×4`).
+pub fn shape_text<T: fmt::Display>(shape: &[T]) -> String {
+    if shape.is_empty() {
+        "scalar".to_string()
+    } else {
+        shape
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("×")
+    }
+}
