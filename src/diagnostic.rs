@@ -15,6 +15,9 @@ pub enum ErrorKind {
     Domain,
     Limit,
     Interrupted,
+    /// A rule and its kernel disagree: a bug in tensorcalc, caught by the
+    /// check that debug builds make after every operation.
+    Internal,
 }
 
 impl ErrorKind {

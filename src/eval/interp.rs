@@ -7,15 +7,15 @@ use std::rc::Rc;
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::args::{Args, EResult};
+use super::builtins;
+use super::call::{Args, Ctx, EResult, needs_rule};
 use super::errors::{Operand, binary_error, cast_error_text, generic_error};
-use super::{builtins, builtins_linalg};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::construct::Rng;
 use crate::ops::index::{AssignError, IndexSpec, gather, scatter, select};
 use crate::ops::{arith, limits, shape as shape_ops};
 use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind};
-use crate::value::{Array, C64, DType, Value, promote, shape_text};
+use crate::value::{Array, C64, DType, Kind, Value, promote, shape_text};
 
 /// Names that always mean the same value unless the workspace defines them.
 pub const CONSTANTS: [&str; 6] = ["pi", "e", "inf", "nan", "true", "false"];
@@ -478,7 +478,7 @@ impl Evaluator {
         for w in &warnings {
             let span = lhs.1.to(rhs.1);
             self.warnings
-                .push(builtins_linalg::near_singular("solve", span, w));
+                .push(super::errors::near_singular("solve", span, w));
         }
         result.map(arr).map_err(|err| {
             let l = Operand {
@@ -784,7 +784,65 @@ impl Evaluator {
             .primary(span, format!("{} given", call.len()))
             .note(format!("signature: {}", builtin.signature)));
         }
-        (builtin.run)(self, &call).map(Rc::new)
+        let predicted = (builtin.rule)(&call)?;
+        self.check_fits(&predicted, span)?;
+        let mut cx = Ctx {
+            rng: &mut self.rng,
+            timer: &mut self.timer,
+            warnings: &mut self.warnings,
+        };
+        let result = (builtin.run)(&mut cx, &call);
+        if builtin.rule as usize != needs_rule as fn(&Args) -> EResult<Kind> as usize {
+            verify(builtin.name, &predicted, &result, span)?;
+        }
+        result.map(Rc::new)
+    }
+
+    /// Refuses a predicted result larger than the limits allow, before
+    /// anything is allocated.
+    fn check_fits(&self, predicted: &Kind, span: Span) -> EResult<()> {
+        match predicted {
+            Kind::Array(m) => limits::check_meta(m)
+                .map_err(|e| generic_error("result", e).primary(span, "too large")),
+            Kind::Tuple(parts) => parts.iter().try_for_each(|(_, p)| self.check_fits(p, span)),
+            Kind::Str | Kind::Nothing => Ok(()),
+        }
+    }
+}
+
+/// In debug builds (every test), a kernel's result must be what its rule
+/// predicted, and a kernel may fail only for reasons the metadata cannot
+/// know (values: overflow, a singular matrix, an index array out of range;
+/// limits; Ctrl-C). Anything else is a rule out of step with its kernel.
+fn verify(op: &str, predicted: &Kind, result: &EResult<Value>, span: Span) -> EResult<()> {
+    if !cfg!(debug_assertions) {
+        return Ok(());
+    }
+    let problem = match result {
+        Ok(v) if !predicted.admits(v) => Some(format!(
+            "the rule predicted {} but the result is {}",
+            predicted.describe(),
+            v.describe()
+        )),
+        Err(d)
+            if matches!(
+                d.kind,
+                ErrorKind::Shape | ErrorKind::Type | ErrorKind::Name | ErrorKind::Syntax
+            ) =>
+        {
+            Some(format!(
+                "the rule accepted the operands but the kernel failed: {}",
+                d.message
+            ))
+        }
+        _ => None,
+    };
+    match problem {
+        Some(p) => Err(
+            Diagnostic::error(ErrorKind::Internal, format!("internal: {op}: {p}"))
+                .primary(span, "rule and kernel disagree"),
+        ),
+        None => Ok(()),
     }
 }
 

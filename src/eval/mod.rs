@@ -1,11 +1,10 @@
 //! The tree-walking evaluator, its values and its table of built-ins.
 
-mod args;
 pub mod builtins;
-mod builtins_linalg;
+pub mod call;
 mod errors;
 mod interp;
 
-pub use args::{Args, EResult};
+pub use call::{Args, Builtin, Ctx, EResult};
 pub use errors::atom;
 pub use interp::{CONSTANTS, Evaluator, Produced, closest};

@@ -40,3 +40,12 @@ pub fn check_alloc(shape: &[usize], dtype: DType) -> OpResult<()> {
         }
     }
 }
+
+/// Checks that a predicted result may be allocated. Unknown axes (decided
+/// by the data) are bounded by their inputs and count as 0 here.
+pub fn check_meta(m: &crate::value::Meta) -> OpResult<()> {
+    match m.concrete() {
+        Some(shape) => check_alloc(&shape, m.dtype),
+        None => Ok(()),
+    }
+}

@@ -3,9 +3,8 @@
 //! readable. `ops::linalg` does the work; this file reads arguments and
 //! turns singular matrices and near-singular warnings into diagnostics.
 
-use super::args::{Args, EResult};
-use super::builtins::{Builtin, builtin, done};
-use super::interp::Evaluator;
+use super::super::errors::near_singular;
+use super::{Args, Builtin, Ctx, EResult, builtin, done, needs_rule};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::OpError;
 use crate::ops::linalg::{self as la, NormOrd, Parts, Warning};
@@ -42,40 +41,17 @@ fn lin_err(a: &Args, e: OpError) -> Diagnostic {
 
 /// Runs an operation that may warn, and turns its warnings into diagnostics.
 fn warned(
-    ev: &mut Evaluator,
+    cx: &mut Ctx,
     a: &Args,
     f: impl FnOnce(&mut Vec<Warning>) -> Result<Array, OpError>,
 ) -> EResult<Value> {
     let mut warnings = Vec::new();
     let r = f(&mut warnings).map_err(|e| lin_err(a, e))?;
     for w in warnings {
-        ev.warnings
+        cx.warnings
             .push(near_singular(a.builtin.name, a.call_span, &w));
     }
     Ok(Value::Array(r))
-}
-
-pub(super) fn near_singular(name: &str, span: Span, w: &Warning) -> Diagnostic {
-    let Warning::NearSingular { cond, index } = w;
-    let place = if index.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " at batch index [{}]",
-            index
-                .iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    Diagnostic::warning(format!(
-        "{name}: matrix{place} is close to singular: condition number ≈ {cond:.1e} exceeds 1/eps ≈ {:.1e}",
-        1.0 / f64::EPSILON
-    ))
-    .primary(span, "nearly singular")
-    .note("the result may have few or no correct digits (the condition number is the 1-norm one)")
-    .help("check the residual, e.g. norm(A @ x - b); pinv(A) and lstsq(A, b) handle rank-deficient matrices")
 }
 
 /// Argument `i` if given positionally, else keyword `name`.
@@ -166,7 +142,7 @@ fn choice(
     }
 }
 
-pub static LINALG: &[Builtin] = &[
+pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "det",
@@ -176,7 +152,8 @@ pub static LINALG: &[Builtin] = &[
         [],
         "The determinant of a square matrix (or of each matrix in a stack). For int64 and bool matrices it is exact, by fraction-free elimination, so det([[1, 2], [3, 4]]) is -2; an overflow is an error rather than a wrong answer.",
         "det([[1, 2], [3, 4]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             la::det(a.array(0)?).map(Value::Array).map_err(|e| match e {
                 OpError::Overflow { .. } => Diagnostic::error(
                     ErrorKind::Domain,
@@ -199,9 +176,10 @@ pub static LINALG: &[Builtin] = &[
         [],
         "The inverse matrix, with A @ inv(A) = I. A singular matrix is an error that gives its rank; a nearly singular one (condition number above 1/eps) gives a warning with the condition number, and the result.",
         "inv([[2, 1], [1, 1]])",
-        |ev, a| {
+        rule: needs_rule,
+        run: |cx, a| {
             let x = a.array(0)?;
-            warned(ev, a, |w| la::inv(x, w))
+            warned(cx, a, |w| la::inv(x, w))
         }
     ),
     builtin!(
@@ -213,9 +191,10 @@ pub static LINALG: &[Builtin] = &[
         [],
         "The x with A @ x = b for a square, non-singular A; b is a vector or a matrix of right-hand sides. Faster and more accurate than inv(A) @ b. A \\ b is the same.",
         "solve([[3, 1], [1, 2]], [9, 8])",
-        |ev, a| {
+        rule: needs_rule,
+        run: |cx, a| {
             let (x, y) = (a.array(0)?, a.array(1)?);
-            warned(ev, a, |w| la::solve_checked(x, y, w))
+            warned(cx, a, |w| la::solve_checked(x, y, w))
         }
     ),
     builtin!(
@@ -227,7 +206,8 @@ pub static LINALG: &[Builtin] = &[
         ["rcond"],
         "The least-squares solution x minimising norm(A @ x - b), the smallest such x when A is rank-deficient, with the residuals (sum of squares, empty unless A has full column rank and more rows than columns), the rank of A and its singular values. Singular values below rcond times the largest count as zero.",
         "lstsq([[1, 0], [1, 1], [1, 2]], [1, 2, 2])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let rcond = opt_f64(a, 2, "rcond")?;
             parts(a, la::lstsq(a.array(0)?, a.array(1)?, rcond))
         }
@@ -241,7 +221,8 @@ pub static LINALG: &[Builtin] = &[
         ["tol", "hermitian", "rtol"],
         "The number of linearly independent rows (or columns): singular values above tol, by default σ_max · max(m, n) · eps. A vector's rank is 1 unless it is all zeros.",
         "matrix_rank([[1, 2], [2, 4]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let tol = opt_f64(a, 1, "tol")?;
             let rtol = a.kw_f64("rtol")?;
             a.kw_bool("hermitian", false)?;
@@ -257,7 +238,8 @@ pub static LINALG: &[Builtin] = &[
         ["ord", "axis", "keepdims"],
         "The size of a vector or matrix. Vectors: ord 2 (the default, Euclidean length), 1, inf, -inf, 0 (count of non-zeros) or any p. Matrices: \"fro\" (the default), \"nuc\" (sum of singular values), 2 (largest singular value), 1 and inf (largest column and row sums) and their negatives. axis picks one axis (vector norms) or two (matrix norms).",
         "norm([3, 4])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let ord = norm_ord(a, 1, "ord")?;
             let axis = norm_axis(a)?;
             let keepdims = a.kw_bool("keepdims", false)?;
@@ -273,7 +255,8 @@ pub static LINALG: &[Builtin] = &[
         ["p"],
         "The condition number: how much A can magnify relative errors. By default σ_max/σ_min; with p=1, inf, \"fro\", ... it is norm(A, p) · norm(inv(A), p). A singular matrix has condition number inf.",
         "cond([[1, 2], [3, 4]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let p = norm_ord(a, 1, "p")?;
             done(a, la::cond(a.array(0)?, p))
         }
@@ -287,7 +270,8 @@ pub static LINALG: &[Builtin] = &[
         ["rcond", "hermitian", "rtol"],
         "The Moore-Penrose pseudo-inverse, from the SVD with singular values at most rcond · σ_max treated as zero. It exists for every matrix, singular or not square: pinv(A) @ b is the least-squares solution of smallest norm.",
         "pinv([[1, 2], [2, 4]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             a.kw_bool("hermitian", false)?;
             let rcond = match (opt_f64(a, 1, "rcond")?, a.kw_f64("rtol")?) {
                 (Some(r), _) => r,
@@ -306,7 +290,8 @@ pub static LINALG: &[Builtin] = &[
         [],
         "Eigenvalues and eigenvectors of a square matrix: A @ v = λ v for each eigenvalue λ and the unit-length column v of eigenvectors beside it. Real input gives real results when every eigenvalue is real, complex ones otherwise. For a symmetric (Hermitian) matrix use eigh.",
         "eig([[2, 0], [0, 3]])",
-        |_, a| { parts(a, la::eig(a.array(0)?, true)) }
+        rule: needs_rule,
+        run: |_, a| { parts(a, la::eig(a.array(0)?, true)) }
     ),
     builtin!(
         "linear algebra",
@@ -317,7 +302,8 @@ pub static LINALG: &[Builtin] = &[
         [],
         "The eigenvalues of a square matrix, as eig gives them, without the eigenvectors.",
         "eigvals([[0, -1], [1, 0]])",
-        |_, a| { parts(a, la::eig(a.array(0)?, false)) }
+        rule: needs_rule,
+        run: |_, a| { parts(a, la::eig(a.array(0)?, false)) }
     ),
     builtin!(
         "linear algebra",
@@ -328,7 +314,8 @@ pub static LINALG: &[Builtin] = &[
         ["UPLO"],
         "Eigenvalues (real, ascending) and orthonormal eigenvectors of a symmetric or Hermitian matrix, of which only the lower (UPLO=\"L\") or upper (\"U\") triangle is read: A = V @ diag(w) @ V'.",
         "eigh([[2, 1], [1, 2]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
             parts(a, la::eigh(a.array(0)?, upper, true))
         }
@@ -342,7 +329,8 @@ pub static LINALG: &[Builtin] = &[
         ["UPLO"],
         "The eigenvalues of a symmetric or Hermitian matrix, real and ascending, as eigh gives them.",
         "eigvalsh([[2, 1], [1, 2]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
             parts(a, la::eigh(a.array(0)?, upper, false))
         }
@@ -356,7 +344,8 @@ pub static LINALG: &[Builtin] = &[
         ["full_matrices", "compute_uv", "hermitian"],
         "The singular value decomposition A = U @ diag(S) @ Vh: U and Vh have orthonormal columns and rows, S is descending and non-negative. full_matrices=false gives the reduced U (m×k) and Vh (k×n); compute_uv=false gives S alone.",
         "svd([[1, 2], [3, 4], [5, 6]], full_matrices=false)",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let full = a.kw_bool("full_matrices", true)?;
             let uv = a.kw_bool("compute_uv", true)?;
             a.kw_bool("hermitian", false)?;
@@ -372,7 +361,8 @@ pub static LINALG: &[Builtin] = &[
         ["mode"],
         "The QR decomposition A = Q @ R, Q with orthonormal columns and R upper triangular. mode=\"reduced\" gives Q m×k and R k×n (k = min(m, n)), \"complete\" Q m×m and R m×n, \"r\" only R.",
         "qr([[1, 2], [3, 4]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let mode = choice(a, 1, "mode", "reduced", &["reduced", "complete", "r"])?;
             parts(a, la::qr(a.array(0)?, &mode))
         }
@@ -386,7 +376,8 @@ pub static LINALG: &[Builtin] = &[
         [],
         "The LU decomposition with partial pivoting, as SciPy's lu: A = P @ L @ U with P a permutation matrix, L unit lower triangular (m×k) and U upper triangular (k×n).",
         "lu([[1, 2], [3, 4]])",
-        |_, a| { parts(a, la::lu(a.array(0)?)) }
+        rule: needs_rule,
+        run: |_, a| { parts(a, la::lu(a.array(0)?)) }
     ),
     builtin!(
         "linear algebra",
@@ -397,7 +388,8 @@ pub static LINALG: &[Builtin] = &[
         ["upper"],
         "The Cholesky factor of a symmetric (Hermitian) positive-definite matrix: lower triangular L with A = L @ L', or with upper=true the upper U = L' with A = U' @ U. Only the lower triangle of A is read; a matrix that is not positive definite is an error.",
         "cholesky([[4, 2], [2, 3]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let upper = a.kw_bool("upper", false)?;
             done(a, la::cholesky(a.array(0)?, upper))
         }
@@ -411,10 +403,11 @@ pub static LINALG: &[Builtin] = &[
         [],
         "A multiplied by itself n times (n a whole number); n = 0 gives the identity and a negative n powers the inverse. Integer matrices stay exact, and overflow is an error.",
         "matrix_power([[1, 1], [1, 0]], 10)",
-        |ev, a| {
+        rule: needs_rule,
+        run: |cx, a| {
             let x = a.array(0)?;
             let n = a.int(1)?;
-            warned(ev, a, |w| la::matrix_power(x, n, w))
+            warned(cx, a, |w| la::matrix_power(x, n, w))
         }
     ),
     builtin!(
@@ -426,7 +419,8 @@ pub static LINALG: &[Builtin] = &[
         ["rcond"],
         "An orthonormal basis of the null space, as columns: every x with A @ x = 0 is a combination of them. Singular values below rcond · σ_max (default eps · max(m, n)) count as zero.",
         "null_space([[1, 1], [1, 1]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let rcond = opt_f64(a, 1, "rcond")?;
             done(a, la::subspace(a.array(0)?, rcond, true))
         }
@@ -440,7 +434,8 @@ pub static LINALG: &[Builtin] = &[
         ["rcond"],
         "An orthonormal basis of the range (column space) of A, as columns; as many as the rank of A.",
         "orth([[1, 1], [1, 1]])",
-        |_, a| {
+        rule: needs_rule,
+        run: |_, a| {
             let rcond = opt_f64(a, 1, "rcond")?;
             done(a, la::subspace(a.array(0)?, rcond, false))
         }

@@ -359,3 +359,27 @@ pub fn cast_error_text(err: &CastError, to: &str) -> (String, String) {
         ),
     }
 }
+
+/// The warning for a nearly singular matrix.
+pub fn near_singular(name: &str, span: Span, w: &crate::ops::linalg::Warning) -> Diagnostic {
+    let crate::ops::linalg::Warning::NearSingular { cond, index } = w;
+    let place = if index.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " at batch index [{}]",
+            index
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Diagnostic::warning(format!(
+        "{name}: matrix{place} is close to singular: condition number ≈ {cond:.1e} exceeds 1/eps ≈ {:.1e}",
+        1.0 / f64::EPSILON
+    ))
+    .primary(span, "nearly singular")
+    .note("the result may have few or no correct digits (the condition number is the 1-norm one)")
+    .help("check the residual, e.g. norm(A @ x - b); pinv(A) and lstsq(A, b) handle rank-deficient matrices")
+}

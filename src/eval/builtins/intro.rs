@@ -1,0 +1,136 @@
+//! Built-ins: intro.
+
+use super::*;
+
+/// The rule of `ndim` and `size`: an int64 scalar about an array.
+fn int_result(a: &Args) -> EResult<Kind> {
+    a.meta(0)?;
+    Ok(Meta::scalar(DType::Int64).into())
+}
+
+fn no_length(a: &Args) -> crate::diagnostic::Diagnostic {
+    a.error(ErrorKind::Type, Some(0), "a scalar has no length", "scalar")
+        .help("size(x) counts elements of any array")
+}
+
+pub(super) static TABLE: &[Builtin] = &[
+    // --------------------------------------------------------- introspection
+    builtin!(
+        "introspection",
+        "shape",
+        "shape(x)",
+        1,
+        1,
+        [],
+        "The shape of x as an int64 vector (empty for a scalar), so shape(A)[0] is the number of rows.",
+        "shape([[1, 2, 3], [4, 5, 6]])",
+        rule: |a| Ok(Meta::new(&[a.meta(0)?.ndim()], DType::Int64).into()),
+        run: |_, a| Ok(shape_value(a.array(0)?.shape()))
+    ),
+    builtin!(
+        "introspection",
+        "ndim",
+        "ndim(x)",
+        1,
+        1,
+        [],
+        "The number of axes: 0 for a scalar, 1 for a vector, 2 for a matrix.",
+        "ndim(ones(2, 3, 4))",
+        rule: int_result,
+        run: |_, a| Ok(int_scalar(a.array(0)?.ndim()))
+    ),
+    builtin!(
+        "introspection",
+        "size",
+        "size(x)",
+        1,
+        1,
+        [],
+        "The number of elements.",
+        "size(ones(2, 3))",
+        rule: int_result,
+        run: |_, a| Ok(int_scalar(a.array(0)?.len()))
+    ),
+    builtin!(
+        "introspection",
+        "len",
+        "len(x)",
+        1,
+        1,
+        [],
+        "The length of the first axis (the number of rows of a matrix). A scalar has no length.",
+        "len([[1, 2], [3, 4], [5, 6]])",
+        rule: |a| {
+            if a.meta(0)?.is_scalar() {
+                return Err(no_length(a));
+            }
+            Ok(Meta::scalar(DType::Int64).into())
+        },
+        run: |_, a| {
+            let x = a.array(0)?;
+            match x.shape().first() {
+                Some(&n) => Ok(int_scalar(n)),
+                None => Err(no_length(a)),
+            }
+        }
+    ),
+    builtin!(
+        "introspection",
+        "dtype",
+        "dtype(x)",
+        1,
+        1,
+        [],
+        "The name of x's element type: \"bool\", \"int64\", \"float32\", \"float64\" or \"complex128\".",
+        "dtype(7.5)",
+        rule: |a| a.meta(0).map(|_| Kind::Str),
+        run: |_, a| Ok(Value::Str(a.array(0)?.dtype().name().to_string()))
+    ),
+    builtin!(
+        "introspection",
+        "isscalar",
+        "isscalar(x)",
+        1,
+        1,
+        [],
+        "Whether x is a single number (a 0-d value) rather than an array.",
+        "isscalar([3.1])",
+        rule: |_| Ok(Meta::scalar(DType::Bool).into()),
+        run: |_, a| {
+            Ok(Value::Array(Array::scalar_bool(match a.value(0) {
+                Value::Array(x) => x.is_scalar(),
+                Value::Str(_) => true,
+                _ => false,
+            })))
+        }
+    ),
+    builtin!(
+        "introspection",
+        "tic",
+        "tic()",
+        0,
+        0,
+        [],
+        "Starts the stopwatch that toc() reads; for timing statements inside a script.",
+        "tic(); A = rand(100, 100) @ rand(100, 100); toc() >= 0",
+        rule: |_| Ok(Kind::Nothing),
+        run: |cx, _| {
+            *cx.timer = std::time::Instant::now();
+            Ok(Value::Nothing)
+        }
+    ),
+    builtin!(
+        "introspection",
+        "toc",
+        "toc()",
+        0,
+        0,
+        [],
+        "Seconds since the last tic() (or since the session started), as a float64.",
+        "tic(); toc() < 60",
+        rule: |_| Ok(Meta::scalar(DType::Float64).into()),
+        run: |cx, _| Ok(Value::Array(Array::scalar_f64(
+            cx.timer.elapsed().as_secs_f64()
+        )))
+    ),
+];

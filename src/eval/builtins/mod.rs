@@ -1,0 +1,212 @@
+//! The table of built-in functions: name, signature, one-paragraph help, an
+//! example that runs, the arity and keywords the dispatcher checks, and the
+//! code. Semantics are NumPy's; `ops/` does the work.
+
+use ndarray::{ArrayD, Axis, IxDyn};
+
+pub(super) use super::call::{Args, Builtin, Ctx, EResult, MANY, builtin, needs_rule};
+pub(super) use super::errors::{Operand, binary_error, cast_error_text};
+pub(super) use crate::diagnostic::ErrorKind;
+pub(super) use crate::ops::elementwise::{self as ew, Func};
+pub(super) use crate::ops::products::{self, TensorAxes};
+pub(super) use crate::ops::reduce::{Reduce, reduce};
+pub(super) use crate::ops::{OpResult, construct, shape as shp};
+pub(super) use crate::syntax::BinOp;
+pub(super) use crate::value::{Array, C64, DType, Kind, Meta, Value};
+
+/// Every built-in, table by table.
+pub fn all() -> impl Iterator<Item = &'static Builtin> {
+    [
+        intro::TABLE,
+        construction::TABLE,
+        shaping::TABLE,
+        math::TABLE,
+        reductions::TABLE,
+        product::TABLE,
+        linalg::TABLE,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+pub fn find(name: &str) -> Option<&'static Builtin> {
+    all().find(|b| b.name == name)
+}
+
+pub fn names() -> impl Iterator<Item = &'static str> {
+    all().map(|b| b.name)
+}
+
+pub(super) fn done(a: &Args, r: OpResult<Array>) -> EResult<Value> {
+    r.map(Value::Array).map_err(|e| a.op_err(e))
+}
+
+fn func(a: &Args, f: Func) -> EResult<Value> {
+    done(a, ew::apply(f, a.array(0)?))
+}
+
+fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
+    let x = a.array(0)?;
+    let axis = a.axis(1)?;
+    let keepdims = a.kw_bool("keepdims", false)?;
+    let ddof = a.kw_f64("ddof")?.unwrap_or(0.0);
+    done(a, reduce(kind, x, axis, keepdims, ddof))
+}
+
+fn cast(a: &Args, to: DType) -> EResult<Value> {
+    let x = a.array(0)?;
+    x.cast(to).map(Value::Array).map_err(|e| {
+        let (msg, help) = cast_error_text(&e, to.name());
+        a.error(ErrorKind::Type, Some(0), msg, x.dtype().name())
+            .help(help)
+    })
+}
+
+fn shape_value(shape: &[usize]) -> Value {
+    Value::Array(Array::Int(
+        ArrayD::from_shape_vec(
+            IxDyn(&[shape.len()]),
+            shape.iter().map(|&d| d as i64).collect(),
+        )
+        .expect("1-D"),
+    ))
+}
+
+fn int_scalar(v: usize) -> Value {
+    Value::Array(Array::scalar_int(v as i64))
+}
+
+/// Whole numbers given separately or as one vector, from argument `start`.
+fn int_list(a: &Args, start: usize) -> EResult<Vec<i64>> {
+    if a.len() == start + 1 && !a.array(start)?.is_scalar() {
+        let x = a.array(start)?;
+        return match x.to_i64_array() {
+            Ok(v)
+                if x.ndim() == 1 && x.dtype() != DType::Float64 && x.dtype() != DType::Float32 =>
+            {
+                Ok(v.iter().copied().collect())
+            }
+            _ => Err(a.error(
+                ErrorKind::Type,
+                Some(start),
+                "expected whole numbers",
+                x.dtype().name(),
+            )),
+        };
+    }
+    (start..a.len()).map(|i| a.int(i)).collect()
+}
+
+/// `f(x, y, z)` or `f(A)` where A's rows are the arrays (NumPy's sequence).
+fn array_list(a: &Args) -> EResult<Vec<Array>> {
+    if a.len() == 1 {
+        let x = a.array(0)?;
+        if x.ndim() == 0 {
+            return Ok(vec![x.clone()]);
+        }
+        return Ok((0..x.shape()[0])
+            .map(|i| crate::map_array!(x, v => v.index_axis(Axis(0), i).to_owned()))
+            .collect());
+    }
+    a.arrays_from(0)
+}
+
+fn matmul_call(a: &Args) -> EResult<Value> {
+    let (x, y) = (a.array(0)?, a.array(1)?);
+    crate::ops::matmul::matmul(x, y)
+        .map(Value::Array)
+        .map_err(|e| match e {
+            crate::ops::OpError::Overflow { .. } => a.op_err(e),
+            _ => binary_error(
+                BinOp::MatMul,
+                a.name_span,
+                &Operand {
+                    value: x,
+                    span: a.span(0),
+                    text: a.text(0),
+                },
+                &Operand {
+                    value: y,
+                    span: a.span(1),
+                    text: a.text(1),
+                },
+                e,
+            ),
+        })
+}
+
+fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
+    let shape = a.shape_from(0, a.len())?;
+    let dtype = a.kw_dtype(DType::Float64)?;
+    done(a, construct::full(&shape, &Array::scalar_f64(value), dtype))
+}
+
+fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
+    let shape = a.shape_from(0, a.len())?;
+    let r = if normal {
+        construct::randn(cx.rng, &shape)
+    } else {
+        construct::rand(cx.rng, &shape)
+    };
+    done(a, r)
+}
+
+macro_rules! elementwise {
+    ($name:literal, $f:expr, $summary:literal, $example:literal) => {
+        builtin!(
+            "elementwise",
+            $name,
+            concat!($name, "(x)"),
+            1,
+            1,
+            [],
+            $summary,
+            $example,
+            rule: needs_rule,
+            run: |_, a| func(a, $f)
+        )
+    };
+}
+
+macro_rules! reduction {
+    ($name:literal, $kind:expr, $summary:literal, $example:literal) => {
+        builtin!(
+            "reductions",
+            $name,
+            concat!($name, "(x, axis=none, keepdims=false)"),
+            1,
+            2,
+            ["axis", "keepdims"],
+            $summary,
+            $example,
+            rule: needs_rule,
+            run: |_, a| reduction(a, $kind)
+        )
+    };
+}
+
+macro_rules! cast_fn {
+    ($name:literal, $dt:expr, $example:literal) => {
+        builtin!(
+            "casts",
+            $name,
+            concat!($name, "(x)"),
+            1,
+            1,
+            [],
+            "Converts to this dtype. Float to int64 rounds toward zero; NaN, infinities, out-of-range values and complex values with an imaginary part are refused rather than silently mangled.",
+            $example,
+            rule: needs_rule,
+            run: |_, a| cast(a, $dt)
+        )
+    };
+}
+
+// After the macros, so the tables can use them.
+mod construction;
+mod intro;
+pub(super) mod linalg;
+mod math;
+mod product;
+mod reductions;
+mod shaping;

@@ -1,0 +1,85 @@
+//! Built-ins: reductions.
+
+use super::*;
+
+pub(super) static TABLE: &[Builtin] = &[
+    // ------------------------------------------------------------ reductions
+    reduction!(
+        "sum",
+        Reduce::Sum,
+        "Sum of the elements, over all of them or along axis. Integer sums that overflow are an error.",
+        "sum([[1, 2], [4, 3]])"
+    ),
+    reduction!(
+        "prod",
+        Reduce::Prod,
+        "Product of the elements, over all of them or along axis.",
+        "prod([1, 2, 3, 4])"
+    ),
+    reduction!(
+        "mean",
+        Reduce::Mean,
+        "Arithmetic mean, over all elements or along axis.",
+        "mean([[1, 2], [3, 4]], axis=0)"
+    ),
+    reduction!(
+        "min",
+        Reduce::Min,
+        "Smallest element, over all or along axis; nan if any element is nan.",
+        "min([3, 1, 2])"
+    ),
+    reduction!(
+        "max",
+        Reduce::Max,
+        "Largest element, over all or along axis; nan if any element is nan.",
+        "max([[1, 5], [7, 2]], axis=1)"
+    ),
+    reduction!(
+        "argmin",
+        Reduce::ArgMin,
+        "Index of the smallest element (of the flattened array unless axis is given).",
+        "argmin([3, 1, 2])"
+    ),
+    reduction!(
+        "argmax",
+        Reduce::ArgMax,
+        "Index of the largest element (of the flattened array unless axis is given).",
+        "argmax([[1, 5], [7, 2]])"
+    ),
+    builtin!(
+        "reductions",
+        "std",
+        "std(x, axis=none, keepdims=false, ddof=0)",
+        1,
+        2,
+        ["axis", "keepdims", "ddof"],
+        "Standard deviation; ddof=1 gives the sample (unbiased-variance) version.",
+        "std([1, 2, 3, 4])",
+        rule: needs_rule,
+        run: |_, a| reduction(a, Reduce::Std)
+    ),
+    builtin!(
+        "reductions",
+        "var",
+        "var(x, axis=none, keepdims=false, ddof=0)",
+        1,
+        2,
+        ["axis", "keepdims", "ddof"],
+        "Variance: the mean squared distance from the mean; ddof=1 divides by n-1.",
+        "var([1, 2, 3, 4])",
+        rule: needs_rule,
+        run: |_, a| reduction(a, Reduce::Var)
+    ),
+    reduction!(
+        "all",
+        Reduce::All,
+        "Whether every element is true (non-zero).",
+        "all([true, false])"
+    ),
+    reduction!(
+        "any",
+        Reduce::Any,
+        "Whether at least one element is true (non-zero).",
+        "any([0, 0, 1])"
+    ),
+];
