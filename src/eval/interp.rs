@@ -12,10 +12,10 @@ use super::call::{Args, Ctx, EResult, needs_rule};
 use super::errors::{Operand, binary_error, cast_error_text, generic_error};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::construct::Rng;
-use crate::ops::index::{AssignError, IndexSpec, gather, scatter, select};
+use crate::ops::index::{AssignError, IndexSpec, gather, index_rule, scatter, select};
 use crate::ops::{arith, limits, shape as shape_ops};
 use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind};
-use crate::value::{Array, C64, DType, Kind, Value, promote, shape_text};
+use crate::value::{Array, C64, DType, Kind, Meta, Value, promote, shape_text};
 
 /// Names that always mean the same value unless the workspace defines them.
 pub const CONSTANTS: [&str; 6] = ["pi", "e", "inf", "nan", "true", "false"];
@@ -241,11 +241,15 @@ impl Evaluator {
             } => {
                 let v = self.eval(operand)?;
                 let a = self.expect_array(&v, operand.span)?;
-                arith::unary(*op, a).map(arr).map_err(|err| {
+                let fail = |err| {
                     generic_error(op.symbol(), err)
                         .primary(*op_span, format!("prefix {}", op.symbol()))
                         .secondary(operand.span, v.describe())
-                })
+                };
+                let predicted = Kind::Array(arith::unary_rule(*op, &Meta::of(a)).map_err(fail)?);
+                let result = arith::unary(*op, a).map(Value::Array).map_err(fail);
+                verify(op.symbol(), &predicted, &result, *op_span)?;
+                result.map(Rc::new)
             }
             ExprKind::Binary { .. } => self.eval_binary_chain(e),
             ExprKind::Transpose { op_span, operand } => {
@@ -256,9 +260,17 @@ impl Evaluator {
                 let v = self.eval(target)?;
                 let a = self.expect_array(&v, target.span)?;
                 let specs = self.index_specs(items)?;
+                let metas: Vec<_> = specs.iter().map(IndexSpec::meta).collect();
+                let shape = index_rule(&Meta::of(a).shape, &metas)
+                    .map_err(|(pos, err)| self.index_error(items, pos, a, err))?;
+                let predicted = Kind::Array(Meta::with_dims(shape, a.dtype()));
+                let span = e.span;
+                self.check_fits(&predicted, span)?;
                 let sel = select(a.shape(), &specs)
                     .map_err(|(pos, err)| self.index_error(items, pos, a, err))?;
-                Ok(arr(gather(a, &sel)))
+                let result = Ok(Value::Array(gather(a, &sel)));
+                verify("index", &predicted, &result, span)?;
+                result.map(Rc::new)
             }
             ExprKind::Call {
                 name,
@@ -296,7 +308,11 @@ impl Evaluator {
             }
             self.warnings.push(note);
         }
-        Ok(arr(shape_ops::matrix_transpose(a, true)))
+        let predicted = Kind::Array(arith::adjoint_rule(&Meta::of(a)));
+        self.check_fits(&predicted, op_span)?;
+        let result = Ok(Value::Array(shape_ops::matrix_transpose(a, true)));
+        verify("'", &predicted, &result, op_span)?;
+        result.map(Rc::new)
     }
 
     /// `a + b - c ...` is a left-leaning tree as deep as it is long; walk its
@@ -375,16 +391,33 @@ impl Evaluator {
                         .binary(*op, *op_span, (&l, lhs.span), (&r, rhs.span))
                         .map(Some);
                 };
-                match crate::ops::matmul::matmul_adjoint(a, lt.is_some(), b, rt.is_some()) {
-                    Ok(v) => Ok(Some(arr(v))),
-                    Err(_) => {
-                        // Rebuild the transposed operands for the diagnostic.
-                        let l = self.adjoint_value(l, lt);
-                        let r = self.adjoint_value(r, rt);
-                        self.binary(*op, *op_span, (&l, lhs.span), (&r, rhs.span))
-                            .map(Some)
-                    }
-                }
+                // The rule sees the operands as written, transposes included.
+                let side_meta = |x: &Array, t: Option<Span>| match t {
+                    Some(_) => arith::adjoint_rule(&Meta::of(x)),
+                    None => Meta::of(x),
+                };
+                let (ma, mb) = (side_meta(a, lt), side_meta(b, rt));
+                let fail = |err| {
+                    let l = Operand {
+                        shape: ma.shape.clone(),
+                        span: lhs.span,
+                        text: self.text(lhs.span),
+                    };
+                    let r = Operand {
+                        shape: mb.shape.clone(),
+                        span: rhs.span,
+                        text: self.text(rhs.span),
+                    };
+                    binary_error(*op, *op_span, &l, &r, err)
+                };
+                let predicted =
+                    Kind::Array(crate::ops::matmul::matmul_rule(&ma, &mb).map_err(fail)?);
+                self.check_fits(&predicted, *op_span)?;
+                let result = crate::ops::matmul::matmul_adjoint(a, lt.is_some(), b, rt.is_some())
+                    .map(Value::Array)
+                    .map_err(fail);
+                verify("@", &predicted, &result, *op_span)?;
+                result.map(|v| Some(Rc::new(v)))
             }
             BinOp::Add => {
                 let ExprKind::Binary {
@@ -404,11 +437,26 @@ impl Evaluator {
                     // neither the value nor which error is reported.
                     let zv = self.eval(rhs)?;
                     if let (Value::Array(a), Value::Array(b), Value::Array(c)) = (&*xv, &*yv, &*zv)
-                        && let Some(r) = arith::mul_add(a, b, c)
+                        && arith::mul_add_applies(a, b, c)
                     {
-                        return r
-                            .map(|v| Some(arr(v)))
-                            .map_err(|err| generic_error("+", err).primary(*op_span, "+"));
+                        // The fused kernel stands for `x * y` then `+ z`: both
+                        // rules, and the second one's size check, come first.
+                        let xy =
+                            self.predict_binary(BinOp::Mul, *mul_span, (a, x.span), (b, y.span))?;
+                        let Kind::Array(xy) = xy else {
+                            unreachable!("operators give arrays")
+                        };
+                        let predicted = arith::binary_rule(BinOp::Add, &xy, &Meta::of(c), None)
+                            .map(Kind::Array)
+                            .map_err(|err| generic_error("+", err).primary(*op_span, "+"))?;
+                        self.check_fits(&predicted, *op_span)?;
+                        if let Some(r) = arith::mul_add(a, b, c) {
+                            let result = r
+                                .map(Value::Array)
+                                .map_err(|err| generic_error("+", err).primary(*op_span, "+"));
+                            verify("+", &predicted, &result, *op_span)?;
+                            return result.map(|v| Some(Rc::new(v)));
+                        }
                     }
                     let xy = self.binary(BinOp::Mul, *mul_span, (&xv, x.span), (&yv, y.span))?;
                     return self
@@ -442,6 +490,10 @@ impl Evaluator {
         rhs: (Rc<Value>, Span),
     ) -> EResult<Rc<Value>> {
         let (mut l, mut r) = (lhs.0, rhs.0);
+        if let (Value::Array(a), Value::Array(b)) = (&*l, &*r) {
+            // The in-place kernels skip `binary`, so the rule runs here.
+            self.predict_binary(op, op_span, (a, lhs.1), (b, rhs.1))?;
+        }
         if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) {
             for acc_left in [true, false] {
                 let (acc, other) = if acc_left { (&mut l, &r) } else { (&mut r, &l) };
@@ -469,6 +521,7 @@ impl Evaluator {
     ) -> EResult<Rc<Value>> {
         let a = self.expect_array(lhs.0, lhs.1)?;
         let b = self.expect_array(rhs.0, rhs.1)?;
+        let predicted = self.predict_binary(op, op_span, (a, lhs.1), (b, rhs.1))?;
         let mut warnings = Vec::new();
         let result = if op == BinOp::LeftDiv {
             crate::ops::linalg::solve_checked(a, b, &mut warnings)
@@ -480,19 +533,37 @@ impl Evaluator {
             self.warnings
                 .push(super::errors::near_singular("solve", span, w));
         }
-        result.map(arr).map_err(|err| {
-            let l = Operand {
-                value: a,
-                span: lhs.1,
-                text: self.text(lhs.1),
-            };
-            let r = Operand {
-                value: b,
-                span: rhs.1,
-                text: self.text(rhs.1),
-            };
+        let result = result.map(Value::Array).map_err(|err| {
+            let l = Operand::of(a, lhs.1, self.text(lhs.1));
+            let r = Operand::of(b, rhs.1, self.text(rhs.1));
             binary_error(op, op_span, &l, &r, err)
-        })
+        });
+        verify(op.symbol(), &predicted, &result, op_span)?;
+        result.map(Rc::new)
+    }
+
+    /// The rule of a binary operator for these operands (errors as
+    /// diagnostics, the same as the kernel's would be), with the result's
+    /// size checked against the limits.
+    fn predict_binary(
+        &self,
+        op: BinOp,
+        op_span: Span,
+        lhs: (&Array, Span),
+        rhs: (&Array, Span),
+    ) -> EResult<Kind> {
+        let (a, b) = (lhs.0, rhs.0);
+        let predicted =
+            arith::binary_rule(op, &Meta::of(a), &Meta::of(b), arith::exponent_nonneg(b)).map_err(
+                |err| {
+                    let l = Operand::of(a, lhs.1, self.text(lhs.1));
+                    let r = Operand::of(b, rhs.1, self.text(rhs.1));
+                    binary_error(op, op_span, &l, &r, err)
+                },
+            )?;
+        let predicted = Kind::Array(predicted);
+        self.check_fits(&predicted, op_span)?;
+        Ok(predicted)
     }
 
     fn expect_array<'v>(&self, v: &'v Value, span: Span) -> EResult<&'v Array> {

@@ -6,16 +6,120 @@ use std::borrow::Cow;
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::broadcast::{Native, as_dtype, broadcast_shapes, zip_map};
+use super::broadcast::{Native, as_dtype, broadcast_dims, broadcast_shapes, zip_map};
 use super::cancel;
 use super::error::{OpError, OpResult};
 use crate::kernel::elementwise::{self, Src};
 use crate::syntax::{BinOp, UnOp};
-use crate::value::{Array, C64, DType, promote};
+use crate::value::{Array, C64, DType, Meta, promote};
 
-/// The result shape of an elementwise operator.
-pub fn binary_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
-    broadcast_shapes(lhs, rhs)
+/// The rule of a binary operator: broadcasting for the shape, NumPy's
+/// promotion for the dtype (`/` gives float64 for integers, comparisons give
+/// bool), and the dtypes an operator refuses. `@` and `\` have rules of their
+/// own. `exponent_nonneg` says, for `^` on integers, whether every exponent is
+/// known to be ≥ 0 (int64 result) or some is negative (float64); `None`
+/// leaves both possible.
+pub fn binary_rule(
+    op: BinOp,
+    lhs: &Meta,
+    rhs: &Meta,
+    exponent_nonneg: Option<bool>,
+) -> OpResult<Meta> {
+    match op {
+        BinOp::MatMul => return super::matmul::matmul_rule(lhs, rhs),
+        BinOp::LeftDiv => return super::linalg::solve_rule(lhs, rhs),
+        _ => {}
+    }
+    let shape = broadcast_dims(&lhs.shape, &rhs.shape)?;
+    let dt = promote(lhs.dtype, lhs.is_scalar(), rhs.dtype, rhs.is_scalar());
+    let (dtype, alt) = binary_dtype(op, dt, exponent_nonneg)?;
+    let meta = Meta::with_dims(shape, dtype);
+    Ok(match alt {
+        Some(alt) => meta.or_dtype(alt),
+        None => meta,
+    })
+}
+
+/// The result dtype of `op` computed in `dt`, with a second possibility
+/// where the values decide.
+fn binary_dtype(
+    op: BinOp,
+    dt: DType,
+    exponent_nonneg: Option<bool>,
+) -> OpResult<(DType, Option<DType>)> {
+    use DType::*;
+    let refuse = || Err(OpError::dtype(op.name(), dt));
+    let one = |d| Ok((d, None));
+    match op {
+        BinOp::Add | BinOp::Mul => one(dt),
+        BinOp::Sub if dt == Bool => refuse(),
+        BinOp::Sub => one(dt),
+        BinOp::Div => one(match dt {
+            Bool | Int64 => Float64,
+            other => other,
+        }),
+        BinOp::FloorDiv | BinOp::Mod => match dt {
+            Bool | Int64 => one(Int64),
+            Complex128 => refuse(),
+            other => one(other),
+        },
+        BinOp::Pow => match (dt, exponent_nonneg) {
+            (Bool | Int64, Some(true)) => one(Int64),
+            (Bool | Int64, Some(false)) => one(Float64),
+            (Bool | Int64, None) => Ok((Int64, Some(Float64))),
+            (other, _) => one(other),
+        },
+        BinOp::Eq | BinOp::Ne => one(Bool),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge if dt == Complex128 => refuse(),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => one(Bool),
+        BinOp::And | BinOp::Or => match dt {
+            Bool | Int64 => one(dt),
+            _ => refuse(),
+        },
+        BinOp::MatMul | BinOp::LeftDiv => unreachable!("rules of their own"),
+    }
+}
+
+/// For `^`: whether every exponent in `b` is ≥ 0, when that decides the
+/// dtype (integer or bool exponents); `None` otherwise.
+pub fn exponent_nonneg(b: &Array) -> Option<bool> {
+    match b {
+        Array::Int(x) => Some(x.iter().all(|&e| e >= 0)),
+        Array::Bool(_) => Some(true),
+        _ => None,
+    }
+}
+
+/// The rule of a prefix operator: the shape stays; `-` and `+` refuse bools,
+/// `!` takes only bools.
+pub fn unary_rule(op: UnOp, x: &Meta) -> OpResult<Meta> {
+    let refused = match op {
+        UnOp::Plus | UnOp::Neg => x.dtype == DType::Bool,
+        UnOp::Not => x.dtype != DType::Bool,
+    };
+    if refused {
+        return Err(OpError::dtype(unary_name(op), x.dtype));
+    }
+    Ok(x.clone())
+}
+
+/// The operation's name in messages.
+fn unary_name(op: UnOp) -> &'static str {
+    match op {
+        UnOp::Plus => "positive",
+        UnOp::Neg => "negative",
+        UnOp::Not => "logical not",
+    }
+}
+
+/// The rule of `'`: the last two axes swap; vectors and scalars stay.
+pub fn adjoint_rule(x: &Meta) -> Meta {
+    let mut out = x.clone();
+    let n = out.ndim();
+    if n >= 2 {
+        out.shape.swap(n - 2, n - 1);
+    }
+    out
 }
 
 /// The dtype both operands are converted to before the kernel runs.
@@ -56,14 +160,14 @@ pub fn binary(op: BinOp, a: &Array, b: &Array) -> OpResult<Array> {
         BinOp::LeftDiv => return super::linalg::solve(a, b),
         _ => {}
     }
-    binary_shape(a.shape(), b.shape())?;
+    let out = binary_rule(op, &Meta::of(a), &Meta::of(b), exponent_nonneg(b))?;
     let dt = operand_dtype(a, b);
     match op {
         BinOp::Add | BinOp::Sub | BinOp::Mul => arithmetic(op, a, b, dt),
         BinOp::Div => divide(a, b, dt),
         BinOp::FloorDiv => floor_divide(a, b, dt),
         BinOp::Mod => modulo(a, b, dt),
-        BinOp::Pow => power(a, b, dt),
+        BinOp::Pow => power(a, b, dt, out.dtype),
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
             compare(op, a, b, dt)
         }
@@ -88,10 +192,7 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
                     return Err(OpError::DType {
                         op: name.to_string(),
                         dtype: DType::Bool,
-                        hint: Some(
-                            "convert first: int64(a) - int64(b), or use a != b for exclusive or"
-                                .into(),
-                        ),
+                        hint: None,
                     });
                 }
             }
@@ -277,6 +378,15 @@ pub fn mul_add_candidate(a: &Array, b: &Array) -> bool {
         && [a, b].iter().all(|x| x.ndim() == 0 || c_contiguous(x))
 }
 
+/// Whether `mul_add(a, b, c)` runs the fused kernel: `a * b` is a
+/// candidate and `c` has the same dtype and layout.
+pub fn mul_add_applies(a: &Array, b: &Array, c: &Array) -> bool {
+    mul_add_candidate(a, b)
+        && c.dtype() == a.dtype()
+        && fast_shape(&[a, b, c]).is_some()
+        && (c.ndim() == 0 || c_contiguous(c))
+}
+
 fn c_contiguous(a: &Array) -> bool {
     match a {
         Array::Bool(x) => x.is_standard_layout(),
@@ -432,7 +542,7 @@ fn floor_divide(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         DType::Complex128 => Err(OpError::DType {
             op: "floor_divide".into(),
             dtype: dt,
-            hint: Some("complex numbers have no floor; divide with `/`".into()),
+            hint: None,
         }),
     }
 }
@@ -456,7 +566,7 @@ fn modulo(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         DType::Complex128 => Err(OpError::DType {
             op: "mod".into(),
             dtype: dt,
-            hint: Some("complex numbers have no remainder".into()),
+            hint: None,
         }),
     }
 }
@@ -470,15 +580,17 @@ fn int_pow(base: i64, exp: i64) -> Option<i64> {
     }
 }
 
-fn power(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
+/// `a ^ b` computed in `dt`; `out` is the rule's result dtype, which for
+/// integers says whether an exponent is negative.
+fn power(a: &Array, b: &Array, dt: DType, out: DType) -> OpResult<Array> {
     match dt {
+        // NumPy refuses integers to negative powers; we answer in float64.
+        DType::Bool | DType::Int64 if out == DType::Float64 => {
+            let (fx, fy) = pair::<f64>(a, b);
+            Ok(Array::F64(zip_map(&fx, &fy, f64::powf)?))
+        }
         DType::Bool | DType::Int64 => {
             let (x, y) = pair::<i64>(a, b);
-            if y.iter().any(|&e| e < 0) {
-                // NumPy refuses integers to negative powers; we answer in float64.
-                let (fx, fy) = pair::<f64>(a, b);
-                return Ok(Array::F64(zip_map(&fx, &fy, f64::powf)?));
-            }
             checked_ints(&x, &y, "power", int_pow)
         }
         DType::Float32 => {
@@ -554,7 +666,7 @@ fn compare(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
                 _ => Err(OpError::DType {
                     op: op.name().into(),
                     dtype: dt,
-                    hint: Some("complex numbers are not ordered; compare abs(z) or real(z)".into()),
+                    hint: None,
                 }),
             }
         }
@@ -583,19 +695,20 @@ fn logical(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         _ => Err(OpError::DType {
             op: op.name().into(),
             dtype: dt,
-            hint: Some("`&` and `|` take bools (or integers, bitwise); compare first, e.g. (x > 0) & (y > 0)".into()),
+            hint: None,
         }),
     }
 }
 
 /// Evaluates a prefix operator.
 pub fn unary(op: UnOp, a: &Array) -> OpResult<Array> {
+    unary_rule(op, &Meta::of(a))?;
     match op {
         UnOp::Plus => match a {
             Array::Bool(_) => Err(OpError::DType {
                 op: "positive".into(),
                 dtype: DType::Bool,
-                hint: Some("convert first: +int64(b)".into()),
+                hint: None,
             }),
             _ => Ok(a.clone()),
         },
@@ -603,7 +716,7 @@ pub fn unary(op: UnOp, a: &Array) -> OpResult<Array> {
             Array::Bool(_) => Err(OpError::DType {
                 op: "negative".into(),
                 dtype: DType::Bool,
-                hint: Some("use !b for logical not, or -int64(b)".into()),
+                hint: None,
             }),
             Array::Int(x) => {
                 if x.iter().any(|&v| v == i64::MIN) {
@@ -620,7 +733,7 @@ pub fn unary(op: UnOp, a: &Array) -> OpResult<Array> {
             _ => Err(OpError::DType {
                 op: "logical not".into(),
                 dtype: a.dtype(),
-                hint: Some("`!` takes bools; for numbers write x == 0".into()),
+                hint: None,
             }),
         },
     }

@@ -6,9 +6,51 @@ use std::borrow::Cow;
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 
 use super::error::{OpError, OpResult};
-use crate::value::{Array, C64, DType};
+use crate::value::{Array, C64, DType, Dim};
 
-/// The broadcast shape of two operands, or the first clash from the right.
+/// The broadcasting rule over metadata: the broadcast shape of two
+/// operands, or the first clash from the right. An unknown length against a
+/// known one `n` gives `n` (the unknown one must be `n` or 1); against 1 or
+/// another unknown it stays unknown. Only two known lengths can clash.
+pub fn broadcast_dims(lhs: &[Dim], rhs: &[Dim]) -> OpResult<Vec<Dim>> {
+    let n = lhs.len().max(rhs.len());
+    let one = Dim::Known(1);
+    let mut out = vec![Dim::Unknown; n];
+    for k in 0..n {
+        let a = if k < lhs.len() {
+            &lhs[lhs.len() - 1 - k]
+        } else {
+            &one
+        };
+        let b = if k < rhs.len() {
+            &rhs[rhs.len() - 1 - k]
+        } else {
+            &one
+        };
+        out[n - 1 - k] = match (a, b) {
+            (Dim::Known(x), Dim::Known(y)) => {
+                if x == y || *y == 1 {
+                    Dim::Known(*x)
+                } else if *x == 1 {
+                    Dim::Known(*y)
+                } else {
+                    return Err(OpError::Broadcast {
+                        lhs: lhs.to_vec(),
+                        rhs: rhs.to_vec(),
+                        axis_from_right: k,
+                    });
+                }
+            }
+            (Dim::Known(1), other) | (other, Dim::Known(1)) => other.clone(),
+            (Dim::Known(x), Dim::Unknown) | (Dim::Unknown, Dim::Known(x)) => Dim::Known(*x),
+            (Dim::Unknown, Dim::Unknown) => Dim::Unknown,
+        };
+    }
+    Ok(out)
+}
+
+/// `broadcast_dims` for concrete shapes, without building `Dim`s on the
+/// common path (every elementwise operator calls it).
 pub fn broadcast_shapes(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
     let n = lhs.len().max(rhs.len());
     let mut out = vec![0; n];
@@ -29,13 +71,18 @@ pub fn broadcast_shapes(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
             b
         } else {
             return Err(OpError::Broadcast {
-                lhs: lhs.to_vec(),
-                rhs: rhs.to_vec(),
+                lhs: known(lhs),
+                rhs: known(rhs),
                 axis_from_right: k,
             });
         };
     }
     Ok(out)
+}
+
+/// A concrete shape as metadata.
+pub fn known(shape: &[usize]) -> Vec<Dim> {
+    shape.iter().map(|&d| Dim::Known(d)).collect()
 }
 
 /// A view of `a` broadcast to `shape`, which the caller got from

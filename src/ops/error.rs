@@ -2,27 +2,31 @@
 //! no source spans: the evaluator knows which operand came from where and
 //! turns an `OpError` into a `Diagnostic`.
 
-use crate::value::DType;
+use super::index::IndexError;
+use crate::value::{DType, Dim};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum OpError {
     /// Two shapes that do not broadcast. `axis` counts from the right
     /// (0 = last axis) and names the first clash found from the right.
     Broadcast {
-        lhs: Vec<usize>,
-        rhs: Vec<usize>,
+        lhs: Vec<Dim>,
+        rhs: Vec<Dim>,
         axis_from_right: usize,
     },
     /// `@` whose inner dimensions differ (after NumPy's 1-D promotion).
-    MatmulInner { lhs: Vec<usize>, rhs: Vec<usize> },
+    MatmulInner { lhs: Vec<Dim>, rhs: Vec<Dim> },
     /// `@` with a scalar operand (`side` 0 = left, 1 = right).
     MatmulScalar {
         side: usize,
-        lhs: Vec<usize>,
-        rhs: Vec<usize>,
+        lhs: Vec<Dim>,
+        rhs: Vec<Dim>,
     },
     /// Batch axes of `@` that do not broadcast.
-    MatmulBatch { lhs: Vec<usize>, rhs: Vec<usize> },
+    MatmulBatch { lhs: Vec<Dim>, rhs: Vec<Dim> },
+    /// An index that does not fit the array (other than a value out of
+    /// range, which is `Index`).
+    BadIndex(IndexError),
     /// A shape that an operation needs but did not get; `arg` is the index of
     /// the offending argument when there is one.
     Shape { message: String, arg: Option<usize> },

@@ -6,9 +6,9 @@
 
 use ndarray::{ArrayD, Dimension, IxDyn};
 
-use super::broadcast::{broadcast_shapes, can_broadcast_to, view_as};
+use super::broadcast::{broadcast_dims, broadcast_shapes, can_broadcast_to, known, view_as};
 use super::error::{OpError, OpResult};
-use crate::value::{Array, CastError, shape_text};
+use crate::value::{Array, CastError, Dim};
 
 /// One evaluated index item.
 #[derive(Clone, Debug)]
@@ -26,6 +26,234 @@ pub enum IndexSpec {
 
 /// An error together with the position of the index item that caused it.
 pub type ItemError = (Option<usize>, OpError);
+
+/// An index that does not fit the array it indexes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IndexError {
+    SliceStepZero,
+    TwoEllipses,
+    /// More indexed axes than the array has.
+    TooMany {
+        shape: Vec<Dim>,
+        given: usize,
+    },
+    /// A bool mask whose shape is not that of the axes it covers.
+    MaskShape {
+        mask: Vec<Dim>,
+        covered: Vec<Dim>,
+    },
+    /// Index arrays (and masks) that do not broadcast together.
+    ArraysBroadcast {
+        lhs: Vec<Dim>,
+        rhs: Vec<Dim>,
+    },
+}
+
+/// One index item as the rule sees it: the constants (integers, slice
+/// bounds) as numbers, index arrays and masks by their shape only.
+#[derive(Clone, Debug)]
+pub enum IndexMeta {
+    Int(i64),
+    Slice {
+        start: Option<i64>,
+        stop: Option<i64>,
+        step: Option<i64>,
+    },
+    Ellipsis,
+    IntArray(Vec<Dim>),
+    Mask(Vec<Dim>),
+}
+
+impl IndexSpec {
+    /// What the rule needs of this item.
+    pub fn meta(&self) -> IndexMeta {
+        match self {
+            IndexSpec::Int(i) => IndexMeta::Int(*i),
+            IndexSpec::Slice { start, stop, step } => IndexMeta::Slice {
+                start: *start,
+                stop: *stop,
+                step: *step,
+            },
+            IndexSpec::Ellipsis => IndexMeta::Ellipsis,
+            IndexSpec::IntArray(a) => IndexMeta::IntArray(known(a.shape())),
+            IndexSpec::Mask(m) => IndexMeta::Mask(known(m.shape())),
+        }
+    }
+}
+
+/// The rule of indexing, NumPy's: the result shape of `x[items]` for `x` of
+/// `shape`, or the item at fault. Integers are checked against known axis
+/// lengths; the values inside index arrays are the data's business (checked
+/// by `select`), and a mask selects an unknown number of elements.
+pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemError> {
+    let ndim = shape.len();
+    let consumed: usize = items
+        .iter()
+        .map(|it| match it {
+            IndexMeta::Ellipsis => 0,
+            IndexMeta::Mask(m) => m.len().max(1),
+            _ => 1,
+        })
+        .sum();
+    let ellipses = items
+        .iter()
+        .filter(|it| matches!(it, IndexMeta::Ellipsis))
+        .count();
+    if ellipses > 1 {
+        let pos = items
+            .iter()
+            .rposition(|it| matches!(it, IndexMeta::Ellipsis));
+        return Err((pos, OpError::BadIndex(IndexError::TwoEllipses)));
+    }
+    if consumed > ndim {
+        return Err((
+            Some(items.len() - 1),
+            OpError::BadIndex(IndexError::TooMany {
+                shape: shape.to_vec(),
+                given: consumed,
+            }),
+        ));
+    }
+    let has_advanced = items
+        .iter()
+        .any(|it| matches!(it, IndexMeta::IntArray(_) | IndexMeta::Mask(_)));
+    // Per source axis: the result axes it gives (`None` = part of the
+    // advanced block).
+    let mut per_axis: Vec<Option<Vec<Dim>>> = Vec::with_capacity(ndim);
+    let mut block: Vec<Dim> = Vec::new();
+    for (pos, item) in items.iter().enumerate() {
+        let axis = per_axis.len();
+        let at = |e: OpError| (Some(pos), e);
+        let join = |block: &mut Vec<Dim>, s: &[Dim]| -> Result<(), ItemError> {
+            *block = broadcast_dims(block, s).map_err(|_| {
+                (
+                    None,
+                    OpError::BadIndex(IndexError::ArraysBroadcast {
+                        lhs: block.clone(),
+                        rhs: s.to_vec(),
+                    }),
+                )
+            })?;
+            Ok(())
+        };
+        match item {
+            IndexMeta::Ellipsis => {
+                for _ in 0..ndim - consumed {
+                    let ax = per_axis.len();
+                    per_axis.push(Some(vec![shape[ax].clone()]));
+                }
+            }
+            IndexMeta::Int(i) => {
+                if let Dim::Known(len) = shape[axis] {
+                    normalize(*i, len, axis).map_err(at)?;
+                }
+                if has_advanced {
+                    join(&mut block, &[])?;
+                    per_axis.push(None);
+                } else {
+                    per_axis.push(Some(Vec::new()));
+                }
+            }
+            IndexMeta::Slice { start, stop, step } => {
+                if *step == Some(0) {
+                    return Err(at(OpError::BadIndex(IndexError::SliceStepZero)));
+                }
+                let len = match shape[axis] {
+                    Dim::Known(len) => Dim::Known(slice_len(len, *start, *stop, *step)),
+                    Dim::Unknown => Dim::Unknown,
+                };
+                per_axis.push(Some(vec![len]));
+            }
+            IndexMeta::IntArray(s) => {
+                join(&mut block, s)?;
+                per_axis.push(None);
+            }
+            IndexMeta::Mask(m) => {
+                let covered = &shape[axis..axis + m.len()];
+                let fits = m.iter().zip(covered).all(|(a, b)| match (a, b) {
+                    (Dim::Known(x), Dim::Known(y)) => x == y,
+                    _ => true,
+                });
+                if m.is_empty() || !fits {
+                    return Err(at(OpError::BadIndex(IndexError::MaskShape {
+                        mask: m.clone(),
+                        covered: covered.to_vec(),
+                    })));
+                }
+                // A k-D mask selects like k integer arrays of its true
+                // positions, whose count the data decides.
+                for _ in 0..m.len() {
+                    join(&mut block, &[Dim::Unknown])?;
+                    per_axis.push(None);
+                }
+            }
+        }
+    }
+    while per_axis.len() < ndim {
+        let ax = per_axis.len();
+        per_axis.push(Some(vec![shape[ax].clone()]));
+    }
+    let adv_axes: Vec<usize> = (0..ndim).filter(|&k| per_axis[k].is_none()).collect();
+    let adjacent = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
+    let mut out = Vec::new();
+    let mut placed = false;
+    if !adv_axes.is_empty() && !adjacent {
+        out.extend(block.iter().cloned());
+        placed = true;
+    }
+    for entry in per_axis {
+        match entry {
+            Some(dims) => out.extend(dims),
+            None if !placed => {
+                out.extend(block.iter().cloned());
+                placed = true;
+            }
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The number of elements Python's slice `start:stop:step` takes from an
+/// axis of `len` (step not zero).
+fn slice_len(len: usize, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> usize {
+    let (start, stop, step) = slice_bounds(len, start, stop, step);
+    if step > 0 && start < stop {
+        ((stop - start + step - 1) / step) as usize
+    } else if step < 0 && start > stop {
+        ((start - stop - step - 1) / -step) as usize
+    } else {
+        0
+    }
+}
+
+/// Python's clamping of slice bounds, in i128 so no bound overflows.
+fn slice_bounds(
+    len: usize,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: Option<i64>,
+) -> (i128, i128, i128) {
+    let step = step.unwrap_or(1) as i128;
+    let len = len as i128;
+    let (lower, upper) = if step > 0 { (0, len) } else { (-1, len - 1) };
+    let norm = |v: Option<i64>, default: i128| match v {
+        None => default,
+        Some(v) => {
+            let v = v as i128;
+            if v < 0 {
+                (v + len).max(lower)
+            } else {
+                v.min(upper)
+            }
+        }
+    };
+    (
+        norm(start, if step > 0 { lower } else { upper }),
+        norm(stop, if step > 0 { upper } else { lower }),
+        step,
+    )
+}
 
 #[derive(Clone, Debug)]
 pub struct Selection {
@@ -48,28 +276,12 @@ pub fn slice_indices(
     stop: Option<i64>,
     step: Option<i64>,
 ) -> OpResult<Vec<usize>> {
-    let step = step.unwrap_or(1);
-    if step == 0 {
-        return Err(OpError::domain("slice step cannot be zero"));
+    if step == Some(0) {
+        return Err(OpError::BadIndex(IndexError::SliceStepZero));
     }
-    let len = len as i128;
-    let (lower, upper) = if step > 0 { (0, len) } else { (-1, len - 1) };
-    let norm = |v: Option<i64>, default: i128| match v {
-        None => default,
-        Some(v) => {
-            let v = v as i128;
-            if v < 0 {
-                (v + len).max(lower)
-            } else {
-                v.min(upper)
-            }
-        }
-    };
-    let start = norm(start, if step > 0 { lower } else { upper });
-    let stop = norm(stop, if step > 0 { upper } else { lower });
+    let (start, stop, step) = slice_bounds(len, start, stop, step);
     let mut out = Vec::new();
     let mut i = start;
-    let step = step as i128;
     while (step > 0 && i < stop) || (step < 0 && i > stop) {
         out.push(i as usize);
         i += step;
@@ -93,6 +305,8 @@ fn normalize(index: i64, len: usize, axis: usize) -> OpResult<usize> {
 /// The shape rule of indexing: which elements `items` select from an array
 /// of `shape`.
 pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemError> {
+    let metas: Vec<IndexMeta> = items.iter().map(IndexSpec::meta).collect();
+    index_rule(&known(shape), &metas)?;
     let ndim = shape.len();
     let consumed: usize = items
         .iter()
@@ -102,26 +316,6 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
             _ => 1,
         })
         .sum();
-    let ellipses = items
-        .iter()
-        .filter(|it| matches!(it, IndexSpec::Ellipsis))
-        .count();
-    if ellipses > 1 {
-        let pos = items
-            .iter()
-            .rposition(|it| matches!(it, IndexSpec::Ellipsis));
-        return Err((pos, OpError::domain("an index can only have one `...`")));
-    }
-    if consumed > ndim {
-        return Err((
-            Some(items.len() - 1),
-            OpError::shape(format!(
-                "too many indices: the array is {}-D ({}) but {consumed} were given",
-                ndim,
-                shape_text(shape)
-            )),
-        ));
-    }
     let has_advanced = items
         .iter()
         .any(|it| matches!(it, IndexSpec::IntArray(_) | IndexSpec::Mask(_)));
@@ -163,14 +357,6 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
                 per_axis.push(AxisIndex::Advanced);
             }
             IndexSpec::Mask(mask) => {
-                let covered = &shape[axis..axis + mask.ndim()];
-                if mask.ndim() == 0 || mask.shape() != covered {
-                    return Err(at(OpError::shape(format!(
-                        "a bool mask of shape {} does not match the indexed axes ({})",
-                        shape_text(mask.shape()),
-                        shape_text(covered)
-                    ))));
-                }
                 // A k-D mask selects like k integer arrays of its true positions.
                 let mut coords: Vec<Vec<i64>> = vec![Vec::new(); mask.ndim()];
                 for (ix, &m) in mask.indexed_iter() {
@@ -205,16 +391,8 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
     // Advanced indices broadcast together into one block of result axes.
     let mut block_shape: Vec<usize> = Vec::new();
     for (_, arr) in &advanced {
-        block_shape = broadcast_shapes(&block_shape, arr.shape()).map_err(|_| {
-            (
-                None,
-                OpError::shape(format!(
-                    "index arrays of shapes {} and {} do not broadcast together",
-                    shape_text(&block_shape),
-                    shape_text(arr.shape())
-                )),
-            )
-        })?;
+        // The rule checked that the index arrays broadcast together.
+        block_shape = broadcast_shapes(&block_shape, arr.shape()).map_err(|e| (None, e))?;
     }
     let block_offsets: Vec<usize> = if advanced.is_empty() {
         Vec::new()

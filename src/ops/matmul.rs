@@ -8,13 +8,23 @@ use ndarray::{ArrayD, ArrayViewD, Axis, Dimension, Ix2, IxDyn, s};
 
 use super::cancel;
 
-use super::broadcast::{as_dtype, broadcast_shapes};
+use super::broadcast::{as_dtype, broadcast_dims, known};
 use super::error::{OpError, OpResult};
 use crate::kernel::{self, MatRef};
-use crate::value::{Array, C64, DType, promote};
+use crate::value::{Array, C64, DType, Dim, Meta, promote};
 
-/// The result shape of `lhs @ rhs`, or why there is none.
-pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
+/// The rule of `@` (numpy.matmul): the result's metadata, or why there is
+/// none. The dtype is the operands' common one (bool @ bool stays bool).
+pub fn matmul_rule(lhs: &Meta, rhs: &Meta) -> OpResult<Meta> {
+    let shape = matmul_dims(&lhs.shape, &rhs.shape)?;
+    Ok(Meta::with_dims(
+        shape,
+        promote(lhs.dtype, false, rhs.dtype, false),
+    ))
+}
+
+/// The shape half of the rule of `@`.
+pub fn matmul_dims(lhs: &[Dim], rhs: &[Dim]) -> OpResult<Vec<Dim>> {
     let err_scalar = |side| OpError::MatmulScalar {
         side,
         lhs: lhs.to_vec(),
@@ -27,16 +37,18 @@ pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
         return Err(err_scalar(1));
     }
     let (m, k1) = if lhs.len() == 1 {
-        (None, lhs[0])
+        (None, &lhs[0])
     } else {
-        (Some(lhs[lhs.len() - 2]), lhs[lhs.len() - 1])
+        (Some(lhs[lhs.len() - 2].clone()), &lhs[lhs.len() - 1])
     };
     let (k2, n) = if rhs.len() == 1 {
-        (rhs[0], None)
+        (&rhs[0], None)
     } else {
-        (rhs[rhs.len() - 2], Some(rhs[rhs.len() - 1]))
+        (&rhs[rhs.len() - 2], Some(rhs[rhs.len() - 1].clone()))
     };
-    if k1 != k2 {
+    if let (Dim::Known(a), Dim::Known(b)) = (k1, k2)
+        && a != b
+    {
         return Err(OpError::MatmulInner {
             lhs: lhs.to_vec(),
             rhs: rhs.to_vec(),
@@ -44,13 +56,22 @@ pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
     }
     let lb = &lhs[..lhs.len().saturating_sub(2)];
     let rb = &rhs[..rhs.len().saturating_sub(2)];
-    let mut out = broadcast_shapes(lb, rb).map_err(|_| OpError::MatmulBatch {
+    let mut out = broadcast_dims(lb, rb).map_err(|_| OpError::MatmulBatch {
         lhs: lhs.to_vec(),
         rhs: rhs.to_vec(),
     })?;
     out.extend(m);
     out.extend(n);
     Ok(out)
+}
+
+/// `matmul_dims` for concrete shapes.
+pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
+    let dims = matmul_dims(&known(lhs), &known(rhs))?;
+    Ok(dims
+        .into_iter()
+        .map(|d| d.known().unwrap_or_default())
+        .collect())
 }
 
 /// Evaluates `lhs @ rhs`.
@@ -66,11 +87,12 @@ pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
 pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) -> OpResult<Array> {
     let lhs_adj = lhs_adj && lhs.ndim() >= 2;
     let rhs_adj = rhs_adj && rhs.ndim() >= 2;
-    let out_shape = matmul_shape(
-        &adjoint_shape(lhs.shape(), lhs_adj),
-        &adjoint_shape(rhs.shape(), rhs_adj),
+    let out = matmul_rule(
+        &Meta::new(&adjoint_shape(lhs.shape(), lhs_adj), lhs.dtype()),
+        &Meta::new(&adjoint_shape(rhs.shape(), rhs_adj), rhs.dtype()),
     )?;
-    let dtype = promote(lhs.dtype(), false, rhs.dtype(), false);
+    let out_shape = out.concrete().unwrap_or_default();
+    let dtype = out.dtype;
     Ok(match dtype {
         // NumPy's bool matmul is "any of the ands": compute in int64, where
         // overflow is impossible for counts, and compare with zero.

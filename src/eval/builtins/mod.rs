@@ -120,16 +120,8 @@ fn matmul_call(a: &Args) -> EResult<Value> {
             _ => binary_error(
                 BinOp::MatMul,
                 a.name_span,
-                &Operand {
-                    value: x,
-                    span: a.span(0),
-                    text: a.text(0),
-                },
-                &Operand {
-                    value: y,
-                    span: a.span(1),
-                    text: a.text(1),
-                },
+                &Operand::of(x, a.span(0), a.text(0)),
+                &Operand::of(y, a.span(1), a.text(1)),
                 e,
             ),
         })

@@ -3,22 +3,34 @@
 //! show the rule that was broken, and offer fixes that it has checked.
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
-use crate::ops::OpError;
-use crate::ops::broadcast::broadcast_shapes;
-use crate::ops::matmul::matmul_shape;
-use crate::syntax::{BinOp, Span};
-use crate::value::{Array, CastError, shape_text};
+mod operators;
 
-/// One operand of a binary operator as written.
+use crate::ops::OpError;
+use crate::ops::broadcast::{broadcast_dims, known};
+use crate::ops::index::IndexError;
+use crate::ops::matmul::matmul_dims;
+use crate::syntax::{BinOp, Span};
+use crate::value::{Array, CastError, Dim, shape_text};
+
+/// One operand of a binary operator as written: its shape, where it is and
+/// its text.
 pub struct Operand<'a> {
-    pub value: &'a Array,
+    pub shape: Vec<Dim>,
     pub span: Span,
     pub text: &'a str,
 }
 
-impl Operand<'_> {
-    fn shape(&self) -> &[usize] {
-        self.value.shape()
+impl<'a> Operand<'a> {
+    pub fn of(value: &Array, span: Span, text: &'a str) -> Operand<'a> {
+        Operand {
+            shape: known(value.shape()),
+            span,
+            text,
+        }
+    }
+
+    fn shape(&self) -> &[Dim] {
+        &self.shape
     }
 
     /// The operand's text, parenthesised if a postfix operator would
@@ -48,9 +60,9 @@ pub fn atom(text: &str) -> String {
 }
 
 /// Shapes aligned from the right with the clashing axis marked.
-pub fn aligned_shapes(a: &[usize], b: &[usize], axis_from_right: usize) -> String {
+pub fn aligned_shapes<T: std::fmt::Display>(a: &[T], b: &[T], axis_from_right: usize) -> String {
     let n = a.len().max(b.len());
-    let cell = |s: &[usize], k: usize| -> String {
+    let cell = |s: &[T], k: usize| -> String {
         // k counts from the left of the aligned n-wide layout.
         let pad = n - s.len();
         if k < pad {
@@ -62,7 +74,7 @@ pub fn aligned_shapes(a: &[usize], b: &[usize], axis_from_right: usize) -> Strin
     let widths: Vec<usize> = (0..n)
         .map(|k| cell(a, k).len().max(cell(b, k).len()).max(1))
         .collect();
-    let row = |s: &[usize]| -> String {
+    let row = |s: &[T]| -> String {
         (0..n)
             .map(|k| format!("{:>w$}", cell(s, k), w = widths[k]))
             .collect::<Vec<_>>()
@@ -86,7 +98,7 @@ pub fn aligned_shapes(a: &[usize], b: &[usize], axis_from_right: usize) -> Strin
 const BROADCAST_RULE: &str = "rule: shapes are compared from the right; two axes fit when they are equal or one of them is 1, and missing axes count as 1";
 const MATMUL_RULE: &str = "rule: m×k @ k×n gives m×n: the last axis of the left operand must equal the second-to-last axis of the right one (a vector on the left acts as 1×k, on the right as k×1)";
 
-fn transposed(shape: &[usize]) -> Option<Vec<usize>> {
+fn transposed(shape: &[Dim]) -> Option<Vec<Dim>> {
     (shape.len() >= 2).then(|| {
         let mut t = shape.to_vec();
         let n = t.len();
@@ -106,11 +118,11 @@ pub fn binary_error(
     let (ls, rs) = (shape_text(lhs.shape()), shape_text(rhs.shape()));
     match err {
         OpError::MatmulInner { .. } => {
-            let k1 = lhs.shape()[lhs.shape().len() - 1];
+            let k1 = lhs.shape()[lhs.shape().len() - 1].clone();
             let k2 = if rhs.shape().len() == 1 {
-                rhs.shape()[0]
+                rhs.shape()[0].clone()
             } else {
-                rhs.shape()[rhs.shape().len() - 2]
+                rhs.shape()[rhs.shape().len() - 2].clone()
             };
             let mut d = Diagnostic::error(
                 ErrorKind::Shape,
@@ -156,7 +168,7 @@ pub fn binary_error(
             .secondary(rhs.span, rs);
             if let Err(OpError::Broadcast {
                 axis_from_right, ..
-            }) = broadcast_shapes(lb, rb)
+            }) = broadcast_dims(lb, rb)
             {
                 d = d.note(format!(
                     "batch axes {}",
@@ -197,12 +209,12 @@ pub fn binary_error(
 }
 
 /// Candidate rewrites of a failed `A @ B`, kept only if they work.
-fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<usize>)> {
+fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<Dim>)> {
     let (a, b) = (lhs.atom(), rhs.atom());
     let mut out = Vec::new();
-    let mut try_fix = |text: String, l: Option<Vec<usize>>, r: Option<Vec<usize>>| {
+    let mut try_fix = |text: String, l: Option<Vec<Dim>>, r: Option<Vec<Dim>>| {
         if let (Some(l), Some(r)) = (l, r)
-            && let Ok(shape) = matmul_shape(&l, &r)
+            && let Ok(shape) = matmul_dims(&l, &r)
         {
             out.push((text, shape));
         }
@@ -219,7 +231,7 @@ fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<usize>)> {
     );
     // Swapping the operands is only worth saying when no transpose works.
     if out.is_empty()
-        && let Ok(shape) = matmul_shape(rhs.shape(), lhs.shape())
+        && let Ok(shape) = matmul_dims(rhs.shape(), lhs.shape())
     {
         out.push((format!("{b} @ {a}"), shape));
     }
@@ -235,7 +247,7 @@ fn broadcast_fixes(op: BinOp, lhs: &Operand, rhs: &Operand) -> Vec<String> {
     if op == BinOp::Mul
         && ls.len() >= 2
         && !rs.is_empty()
-        && let Ok(shape) = matmul_shape(ls, rs)
+        && let Ok(shape) = matmul_dims(ls, rs)
     {
         out.push(format!(
             "for the matrix product use `@`: {a} @ {b} gives {}",
@@ -243,8 +255,8 @@ fn broadcast_fixes(op: BinOp, lhs: &Operand, rhs: &Operand) -> Vec<String> {
         ));
     }
     if ls.len() == 1 && rs.len() == 1 {
-        let col = [ls[0], 1];
-        if let Ok(shape) = broadcast_shapes(&col, rs) {
+        let col = [ls[0].clone(), Dim::Known(1)];
+        if let Ok(shape) = broadcast_dims(&col, rs) {
             out.push(format!(
                 "to combine every element of {a} with every element of {b}, make {a} a column: reshape({a}, [{}, 1]) {sym} {b} gives {}",
                 ls[0],
@@ -259,13 +271,10 @@ fn broadcast_fixes(op: BinOp, lhs: &Operand, rhs: &Operand) -> Vec<String> {
         }
     }
     if let Some(t) = transposed(rs)
-        && broadcast_shapes(ls, &t).is_ok()
+        && let Ok(shape) = broadcast_dims(ls, &t)
         && out.len() < 3
     {
-        out.push(format!(
-            "{a} {sym} {b}' gives {}",
-            shape_text(&broadcast_shapes(ls, &t).expect("checked"))
-        ));
+        out.push(format!("{a} {sym} {b}' gives {}", shape_text(&shape)));
     }
     out
 }
@@ -286,10 +295,17 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         .help("divide with `/` for a float result (x / 0 gives inf), or convert with float64(x) first"),
         OpError::DType { op: name, dtype, hint } => {
             let d = Diagnostic::error(ErrorKind::Type, format!("{name} is not defined for {dtype}"));
-            match hint {
+            match hint.as_deref().or_else(|| operators::dtype_hint(&name, dtype)) {
                 Some(h) => d.help(h),
                 None => d,
             }
+        }
+        OpError::BadIndex(e) => {
+            let kind = match e {
+                IndexError::SliceStepZero | IndexError::TwoEllipses => ErrorKind::Domain,
+                _ => ErrorKind::Shape,
+            };
+            Diagnostic::error(kind, format!("{op}: {}", operators::index_message(&e)))
         }
         OpError::Shape { message, .. } => Diagnostic::error(ErrorKind::Shape, format!("{op}: {message}")),
         OpError::Axis { axis, ndim, .. } => Diagnostic::error(
