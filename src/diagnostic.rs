@@ -15,6 +15,9 @@ pub enum ErrorKind {
     Domain,
     Limit,
     Interrupted,
+    /// The numbers of a shape-only value were needed (to show them, or as a
+    /// size or an axis). The checker takes the result as unknown.
+    NeedsValues,
     /// A rule and its kernel disagree: a bug in tensorcalc, caught by the
     /// check that debug builds make after every operation.
     Internal,
@@ -73,6 +76,14 @@ impl Diagnostic {
     pub fn warning(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(ErrorKind::Type, message)
+        }
+    }
+
+    /// A note: less than a warning (`'` on a vector changes nothing).
+    pub fn remark(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
             ..Diagnostic::error(ErrorKind::Type, message)
         }
     }

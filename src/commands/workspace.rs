@@ -18,7 +18,7 @@ fn memory(v: &Value) -> usize {
         Value::Array(a) => a.nbytes(),
         Value::Str(s) => s.len(),
         Value::Tuple(parts) => parts.iter().map(|(_, p)| memory(p)).sum(),
-        Value::Nothing => 0,
+        Value::Nothing | Value::Shaped(_) | Value::Unknown => 0,
     }
 }
 
@@ -28,6 +28,8 @@ fn shape_and_dtype(v: &Value) -> (String, String) {
         Value::Str(s) => (format!("{} chars", s.chars().count()), "string".into()),
         Value::Tuple(parts) => (format!("{} parts", parts.len()), "tuple".into()),
         Value::Nothing => ("-".into(), "nothing".into()),
+        Value::Shaped(m) => (shape_text(&m.shape), format!("{} (shape only)", m.dtype)),
+        Value::Unknown => ("?".into(), "unknown".into()),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use super::errors::{blamed_arg, generic_error};
+use super::errors::{blamed_arg, generic_error, needs_values};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::OpError;
 use crate::ops::construct::Rng;
@@ -147,13 +147,17 @@ impl Args {
     pub fn array(&self, i: usize) -> EResult<&Array> {
         match &*self.pos[i].0 {
             Value::Array(a) => Ok(a),
+            Value::Shaped(m) => Err(needs_values(m, self.span(i))),
             _ => Err(self.type_error(i, "an array or a number")),
         }
     }
 
     /// The metadata of array argument `i`: what a rule may look at.
     pub fn meta(&self, i: usize) -> EResult<Meta> {
-        self.array(i).map(Meta::of)
+        match &*self.pos[i].0 {
+            Value::Shaped(m) => Ok(m.clone()),
+            _ => self.array(i).map(Meta::of),
+        }
     }
 
     /// The metadata of every positional argument from `start` on.
@@ -281,6 +285,15 @@ impl Args {
     }
 
     /// Argument `i` if given positionally, else keyword `name`.
+    /// A constant argument that is shape-only has no number to give: the
+    /// checker takes the result as unknown.
+    fn constant<'v>(&self, v: &'v Value, span: Span) -> EResult<&'v Value> {
+        match v {
+            Value::Shaped(m) => Err(needs_values(m, span)),
+            other => Ok(other),
+        }
+    }
+
     pub fn opt(&self, i: usize, name: &str) -> Option<(&Value, Span)> {
         if i < self.len() {
             Some((self.value(i), self.span(i)))
@@ -305,6 +318,7 @@ impl Args {
         let Some((v, span)) = self.opt(i, name) else {
             return Ok(None);
         };
+        let v = self.constant(v, span)?;
         match v {
             Value::Array(a) if a.is_scalar() => match whole(a.first_c64().expect("0-d")) {
                 Some(n) => Ok(Some(n)),
@@ -319,6 +333,7 @@ impl Args {
         let Some((v, span)) = self.opt(i, name) else {
             return Ok(None);
         };
+        let v = self.constant(v, span)?;
         match v {
             Value::Array(a) if a.is_scalar() && a.dtype() != DType::Complex128 => {
                 Ok(Some(a.first_c64().expect("0-d").re))
@@ -332,6 +347,7 @@ impl Args {
         let Some((v, span)) = self.opt(i, name) else {
             return Ok(default);
         };
+        let v = self.constant(v, span)?;
         match v {
             Value::Array(Array::Bool(b)) if b.ndim() == 0 => Ok(*b.iter().next().expect("0-d")),
             _ => Err(self.kw_error(span, name, "true or false")),

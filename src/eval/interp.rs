@@ -9,13 +9,18 @@ use ndarray::{ArrayD, IxDyn};
 
 use super::builtins;
 use super::call::{Args, Ctx, EResult, needs_rule};
-use super::errors::{Operand, binary_error, cast_error_text, generic_error};
+use super::errors::{
+    Operand, binary_error, cast_error_text, generic_error, needs_values, ragged_error,
+};
 use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::ops::broadcast::known;
 use crate::ops::construct::Rng;
-use crate::ops::index::{AssignError, IndexSpec, gather, index_rule, scatter, select};
-use crate::ops::{arith, limits, shape as shape_ops};
+use crate::ops::index::{
+    AssignError, IndexMeta, IndexSpec, assign_fits, gather, index_rule, scatter, select,
+};
+use crate::ops::{OpError, arith, limits, literal, shape as shape_ops};
 use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind};
-use crate::value::{Array, C64, DType, Kind, Meta, Value, promote, shape_text};
+use crate::value::{Array, C64, DType, Dim, Kind, Meta, Value, promote, shape_text};
 
 /// Names that always mean the same value unless the workspace defines them.
 pub const CONSTANTS: [&str; 6] = ["pi", "e", "inf", "nan", "true", "false"];
@@ -32,7 +37,15 @@ pub struct Evaluator {
     pub warnings: Vec<Diagnostic>,
     /// Set by `tic()`, read by `toc()`.
     pub timer: std::time::Instant,
+    /// The checker's mode: every operation calls its rule, and only results
+    /// of at most `SMALL` elements are computed (they are the sizes, axes
+    /// and other constants later rules need); everything else, and anything
+    /// random, is a shape-only value.
+    pub shape_only: bool,
 }
+
+/// In shape-only mode, results up to this many elements are computed.
+const SMALL: usize = 64;
 
 /// What a statement produced: a value to show, under a name for assignments.
 pub struct Produced {
@@ -54,6 +67,7 @@ impl Evaluator {
             source: Rc::from(""),
             warnings: Vec::new(),
             timer: std::time::Instant::now(),
+            shape_only: false,
         }
     }
 
@@ -125,6 +139,15 @@ impl Evaluator {
                     check_assignable(n, *s)?;
                 }
                 let v = self.eval(value)?;
+                if matches!(*v, Value::Unknown) {
+                    for (n, _) in names {
+                        self.vars.insert(n.clone(), v.clone());
+                    }
+                    return Ok(Produced {
+                        name: None,
+                        value: v,
+                    });
+                }
                 let Value::Tuple(parts) = &*v else {
                     return Err(Diagnostic::error(
                         ErrorKind::Type,
@@ -168,6 +191,11 @@ impl Evaluator {
         let Some(current) = self.vars.get(name).cloned() else {
             return Err(self.unknown_name(name, name_span));
         };
+        if matches!(&*current, Value::Shaped(_) | Value::Unknown) {
+            let vals = self.index_values(items)?;
+            let metas = self.item_metas(&vals)?;
+            return self.assign_index_shaped(name, name_span, current, items, metas, value);
+        }
         let Value::Array(target) = &*current else {
             return Err(Diagnostic::error(
                 ErrorKind::Type,
@@ -175,16 +203,26 @@ impl Evaluator {
             )
             .primary(name_span, current.describe()));
         };
-        let specs = self.index_specs(items)?;
+        let vals = self.index_values(items)?;
+        let metas = self.item_metas(&vals)?;
+        let Some(specs) = Self::item_specs(&vals) else {
+            return self.assign_index_shaped(name, name_span, current.clone(), items, metas, value);
+        };
         let sel = select(target.shape(), &specs)
-            .map_err(|(pos, e)| self.index_error(items, pos, target, e))?;
+            .map_err(|(pos, e)| self.index_error(items, pos, &known(target.shape()), e))?;
         let v = self.eval(value)?;
+        if matches!(&*v, Value::Shaped(_) | Value::Unknown) {
+            return self.finish_assign_shaped(
+                name,
+                name_span,
+                current.clone(),
+                items,
+                metas,
+                (v, value.span),
+            );
+        }
         let Value::Array(va) = &*v else {
-            return Err(Diagnostic::error(
-                ErrorKind::Type,
-                format!("cannot store {} in an array", v.describe()),
-            )
-            .primary(value.span, v.describe()));
+            return Err(store_error(&v, value.span));
         };
         let mut updated = target.clone();
         scatter(&mut updated, &sel, va).map_err(|e| {
@@ -193,17 +231,7 @@ impl Evaluator {
                 AssignError::Shape {
                     value: vs,
                     target: ts,
-                } => Diagnostic::error(
-                    ErrorKind::Shape,
-                    format!(
-                        "cannot assign {} values to a {} selection",
-                        shape_text(&vs),
-                        shape_text(&ts)
-                    ),
-                )
-                .secondary(target_span, shape_text(&ts))
-                .primary(value.span, shape_text(&vs))
-                .note("the value must broadcast to the shape of the selection"),
+                } => assign_shape_error(&known(&vs), &known(&ts), target_span, value.span),
                 AssignError::Cast(c) => {
                     let (msg, help) = cast_error_text(&c, target.dtype().name());
                     Diagnostic::error(ErrorKind::Type, msg)
@@ -217,6 +245,59 @@ impl Evaluator {
             }
         })?;
         let stored = Rc::new(Value::Array(updated));
+        self.vars.insert(name.to_string(), stored.clone());
+        Ok(Produced {
+            name: Some(name.to_string()),
+            value: stored,
+        })
+    }
+
+    /// Indexed assignment where the target, an index or the value is
+    /// shape-only: the rules run (the index fits, the value broadcasts to the
+    /// selection) and the target stays what it was, shape-only.
+    fn assign_index_shaped(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        current: Rc<Value>,
+        items: &[IndexItem],
+        metas: Option<Vec<IndexMeta>>,
+        value: &Expr,
+    ) -> EResult<Produced> {
+        let v = self.eval(value)?;
+        self.finish_assign_shaped(name, name_span, current, items, metas, (v, value.span))
+    }
+
+    fn finish_assign_shaped(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        current: Rc<Value>,
+        items: &[IndexItem],
+        metas: Option<Vec<IndexMeta>>,
+        (v, value_span): (Rc<Value>, Span),
+    ) -> EResult<Produced> {
+        let target = match &*current {
+            Value::Unknown => None,
+            other => Some(self.meta_of(other, name_span)?),
+        };
+        let vm = match &*v {
+            Value::Unknown => None,
+            Value::Array(_) | Value::Shaped(_) => Some(self.meta_of(&v, value_span)?),
+            other => return Err(store_error(other, value_span)),
+        };
+        if let (Some(t), Some(metas), Some(vm)) = (&target, &metas, &vm) {
+            let sel = index_rule(&t.shape, metas)
+                .map_err(|(pos, e)| self.index_error(items, pos, &t.shape, e))?;
+            if !assign_fits(&vm.shape, &sel) {
+                let target_span = name_span.to(items.last().map_or(name_span, |i| i.span()));
+                return Err(assign_shape_error(&vm.shape, &sel, target_span, value_span));
+            }
+        }
+        let stored = match target {
+            Some(t) => Rc::new(Value::Shaped(t)),
+            None => current,
+        };
         self.vars.insert(name.to_string(), stored.clone());
         Ok(Produced {
             name: Some(name.to_string()),
@@ -240,13 +321,20 @@ impl Evaluator {
                 operand,
             } => {
                 let v = self.eval(operand)?;
-                let a = self.expect_array(&v, operand.span)?;
+                if matches!(*v, Value::Unknown) {
+                    return Ok(v);
+                }
                 let fail = |err| {
                     generic_error(op.symbol(), err)
                         .primary(*op_span, format!("prefix {}", op.symbol()))
                         .secondary(operand.span, v.describe())
                 };
-                let predicted = Kind::Array(arith::unary_rule(*op, &Meta::of(a)).map_err(fail)?);
+                let m = self.meta_of(&v, operand.span)?;
+                let predicted = Kind::Array(arith::unary_rule(*op, &m).map_err(fail)?);
+                if !self.computes(&[&v], &predicted) {
+                    return Ok(Rc::new(predicted.shaped()));
+                }
+                let a = self.expect_array(&v, operand.span)?;
                 let result = arith::unary(*op, a).map(Value::Array).map_err(fail);
                 verify(op.symbol(), &predicted, &result, *op_span)?;
                 result.map(Rc::new)
@@ -258,16 +346,27 @@ impl Evaluator {
             }
             ExprKind::Index { target, items } => {
                 let v = self.eval(target)?;
-                let a = self.expect_array(&v, target.span)?;
-                let specs = self.index_specs(items)?;
-                let metas: Vec<_> = specs.iter().map(IndexSpec::meta).collect();
-                let shape = index_rule(&Meta::of(a).shape, &metas)
-                    .map_err(|(pos, err)| self.index_error(items, pos, a, err))?;
-                let predicted = Kind::Array(Meta::with_dims(shape, a.dtype()));
+                let vals = self.index_values(items)?;
+                let metas = self.item_metas(&vals)?;
+                if matches!(*v, Value::Unknown) {
+                    return Ok(v);
+                }
+                let m = self.meta_of(&v, target.span)?;
+                let Some(metas) = metas else {
+                    return Ok(Rc::new(Value::Unknown));
+                };
+                let shape = index_rule(&m.shape, &metas)
+                    .map_err(|(pos, err)| self.index_error(items, pos, &m.shape, err))?;
+                let predicted = Kind::Array(Meta::with_dims(shape, m.dtype));
                 let span = e.span;
-                self.check_fits(&predicted, span)?;
+                self.check_fits(&predicted, "index", span)?;
+                let specs = match (&*v, Self::item_specs(&vals)) {
+                    (Value::Array(_), Some(specs)) if self.computes(&[&v], &predicted) => specs,
+                    _ => return Ok(Rc::new(predicted.shaped())),
+                };
+                let a = self.expect_array(&v, target.span)?;
                 let sel = select(a.shape(), &specs)
-                    .map_err(|(pos, err)| self.index_error(items, pos, a, err))?;
+                    .map_err(|(pos, err)| self.index_error(items, pos, &m.shape, err))?;
                 let result = Ok(Value::Array(gather(a, &sel)));
                 verify("index", &predicted, &result, span)?;
                 result.map(Rc::new)
@@ -281,35 +380,41 @@ impl Evaluator {
     }
 
     /// `'` applied to the value `v` of `operand`.
-    fn transpose(&mut self, op_span: Span, operand: &Expr, v: &Value) -> EResult<Rc<Value>> {
-        let a = self.expect_array(v, operand.span)?;
+    fn transpose(&mut self, op_span: Span, operand: &Expr, v: &Rc<Value>) -> EResult<Rc<Value>> {
+        if matches!(**v, Value::Unknown) {
+            return Ok(v.clone());
+        }
+        let m = self.meta_of(v, operand.span)?;
         // One note per chain: `x''` would otherwise repeat it.
         let chained = matches!(operand.kind, ExprKind::Transpose { .. });
-        if a.ndim() < 2 && !chained {
-            let kind = if a.ndim() == 0 {
+        if m.ndim() < 2 && !chained {
+            let kind = if m.ndim() == 0 {
                 "a scalar"
             } else {
                 "a vector"
             };
-            let effect = if a.dtype() == DType::Complex128 {
+            let effect = if m.dtype == DType::Complex128 {
                 "only conjugates it"
             } else {
                 "changes nothing"
             };
-            let mut note = Diagnostic::warning(format!("`'` on {kind} {effect}"))
+            let mut note = Diagnostic::remark(format!("`'` on {kind} {effect}"))
                 .primary(op_span, "transpose")
-                .secondary(operand.span, shape_text(a.shape()));
-            note.severity = crate::diagnostic::Severity::Note;
-            if a.ndim() == 1 {
+                .secondary(operand.span, shape_text(&m.shape));
+            if m.ndim() == 1 {
                 let t = super::errors::atom(self.text(operand.span));
                 note = note
                             .note("a vector has one axis, so it has no orientation to swap")
-                            .help(format!("for a column write reshape({t}, [{}, 1]); for a product of every pair, outer({t}, {t})", a.shape()[0]));
+                            .help(format!("for a column write reshape({t}, [{}, 1]); for a product of every pair, outer({t}, {t})", m.shape[0]));
             }
             self.warnings.push(note);
         }
-        let predicted = Kind::Array(arith::adjoint_rule(&Meta::of(a)));
-        self.check_fits(&predicted, op_span)?;
+        let predicted = Kind::Array(arith::adjoint_rule(&m));
+        self.check_fits(&predicted, "transpose", op_span)?;
+        if !self.computes(&[v], &predicted) {
+            return Ok(Rc::new(predicted.shaped()));
+        }
+        let a = self.expect_array(v, operand.span)?;
         let result = Ok(Value::Array(shape_ops::matrix_transpose(a, true)));
         verify("'", &predicted, &result, op_span)?;
         result.map(Rc::new)
@@ -412,7 +517,10 @@ impl Evaluator {
                 };
                 let predicted =
                     Kind::Array(crate::ops::matmul::matmul_rule(&ma, &mb).map_err(fail)?);
-                self.check_fits(&predicted, *op_span)?;
+                self.check_fits(&predicted, "matmul", *op_span)?;
+                if !self.computes(&[&l, &r], &predicted) {
+                    return Ok(Some(Rc::new(predicted.shaped())));
+                }
                 let result = crate::ops::matmul::matmul_adjoint(a, lt.is_some(), b, rt.is_some())
                     .map(Value::Array)
                     .map_err(fail);
@@ -441,15 +549,22 @@ impl Evaluator {
                     {
                         // The fused kernel stands for `x * y` then `+ z`: both
                         // rules, and the second one's size check, come first.
-                        let xy =
-                            self.predict_binary(BinOp::Mul, *mul_span, (a, x.span), (b, y.span))?;
+                        let xy = self.predict_binary(
+                            BinOp::Mul,
+                            *mul_span,
+                            (&xv, x.span),
+                            (&yv, y.span),
+                        )?;
                         let Kind::Array(xy) = xy else {
                             unreachable!("operators give arrays")
                         };
                         let predicted = arith::binary_rule(BinOp::Add, &xy, &Meta::of(c), None)
                             .map(Kind::Array)
                             .map_err(|err| generic_error("+", err).primary(*op_span, "+"))?;
-                        self.check_fits(&predicted, *op_span)?;
+                        self.check_fits(&predicted, "add", *op_span)?;
+                        if !self.computes(&[&xv, &yv, &zv], &predicted) {
+                            return Ok(Some(Rc::new(predicted.shaped())));
+                        }
                         if let Some(r) = arith::mul_add(a, b, c) {
                             let result = r
                                 .map(Value::Array)
@@ -492,7 +607,11 @@ impl Evaluator {
         let (mut l, mut r) = (lhs.0, rhs.0);
         if let (Value::Array(a), Value::Array(b)) = (&*l, &*r) {
             // The in-place kernels skip `binary`, so the rule runs here.
-            self.predict_binary(op, op_span, (a, lhs.1), (b, rhs.1))?;
+            let predicted = self.predict_binary(op, op_span, (&l, lhs.1), (&r, rhs.1))?;
+            if !self.computes(&[&l, &r], &predicted) {
+                return Ok(Rc::new(predicted.shaped()));
+            }
+            let _ = (a, b);
         }
         if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) {
             for acc_left in [true, false] {
@@ -519,9 +638,20 @@ impl Evaluator {
         lhs: (&Rc<Value>, Span),
         rhs: (&Rc<Value>, Span),
     ) -> EResult<Rc<Value>> {
+        if matches!(**lhs.0, Value::Unknown) || matches!(**rhs.0, Value::Unknown) {
+            for (v, span) in [lhs, rhs] {
+                if !matches!(**v, Value::Unknown) {
+                    self.meta_of(v, span)?;
+                }
+            }
+            return Ok(Rc::new(Value::Unknown));
+        }
+        let predicted = self.predict_binary(op, op_span, (lhs.0, lhs.1), (rhs.0, rhs.1))?;
+        if !self.computes(&[lhs.0, rhs.0], &predicted) {
+            return Ok(Rc::new(predicted.shaped()));
+        }
         let a = self.expect_array(lhs.0, lhs.1)?;
         let b = self.expect_array(rhs.0, rhs.1)?;
-        let predicted = self.predict_binary(op, op_span, (a, lhs.1), (b, rhs.1))?;
         let mut warnings = Vec::new();
         let result = if op == BinOp::LeftDiv {
             crate::ops::linalg::solve_checked(a, b, &mut warnings)
@@ -549,21 +679,51 @@ impl Evaluator {
         &self,
         op: BinOp,
         op_span: Span,
-        lhs: (&Array, Span),
-        rhs: (&Array, Span),
+        lhs: (&Value, Span),
+        rhs: (&Value, Span),
     ) -> EResult<Kind> {
-        let (a, b) = (lhs.0, rhs.0);
-        let predicted =
-            arith::binary_rule(op, &Meta::of(a), &Meta::of(b), arith::exponent_nonneg(b)).map_err(
-                |err| {
-                    let l = Operand::of(a, lhs.1, self.text(lhs.1));
-                    let r = Operand::of(b, rhs.1, self.text(rhs.1));
-                    binary_error(op, op_span, &l, &r, err)
-                },
-            )?;
+        let ma = self.meta_of(lhs.0, lhs.1)?;
+        let mb = self.meta_of(rhs.0, rhs.1)?;
+        let nonneg = match rhs.0 {
+            Value::Array(b) => arith::exponent_nonneg(b),
+            _ => None,
+        };
+        let predicted = arith::binary_rule(op, &ma, &mb, nonneg).map_err(|err| {
+            let l = Operand {
+                shape: ma.shape.clone(),
+                span: lhs.1,
+                text: self.text(lhs.1),
+            };
+            let r = Operand {
+                shape: mb.shape.clone(),
+                span: rhs.1,
+                text: self.text(rhs.1),
+            };
+            binary_error(op, op_span, &l, &r, err)
+        })?;
         let predicted = Kind::Array(predicted);
-        self.check_fits(&predicted, op_span)?;
+        self.check_fits(&predicted, op.name(), op_span)?;
         Ok(predicted)
+    }
+
+    /// An operand's metadata: that of an array or a shape-only value; any
+    /// other value is the usual error.
+    fn meta_of(&self, v: &Value, span: Span) -> EResult<Meta> {
+        match v {
+            Value::Array(a) => Ok(Meta::of(a)),
+            Value::Shaped(m) => Ok(m.clone()),
+            other => self.expect_array(other, span).map(Meta::of),
+        }
+    }
+
+    /// Whether an operation on these operands computes its numbers, or
+    /// its rule's prediction stands for the result (a shape-only operand,
+    /// or a result too large for the checker to compute).
+    fn computes(&self, operands: &[&Value], predicted: &Kind) -> bool {
+        operands
+            .iter()
+            .all(|v| !matches!(v, Value::Shaped(_) | Value::Unknown))
+            && (!self.shape_only || small(predicted))
     }
 
     fn expect_array<'v>(&self, v: &'v Value, span: Span) -> EResult<&'v Array> {
@@ -594,6 +754,12 @@ impl Evaluator {
                 "this expression has no value",
             )
             .primary(span, "gives nothing")),
+            Value::Shaped(m) => Err(needs_values(m, span)),
+            Value::Unknown => Err(Diagnostic::error(
+                ErrorKind::NeedsValues,
+                "this needs numbers that are decided by values not computed",
+            )
+            .primary(span, "unknown")),
         }
     }
 
@@ -646,99 +812,178 @@ impl Evaluator {
     }
 
     fn eval_array(&mut self, elems: &[Expr], span: Span) -> EResult<Rc<Value>> {
-        if elems.is_empty() {
-            return Ok(arr(Array::F64(ArrayD::zeros(IxDyn(&[0])))));
-        }
         let mut values = Vec::with_capacity(elems.len());
+        let mut metas = Vec::with_capacity(elems.len());
+        let mut unknown = false;
         for el in elems {
             let v = self.eval(el)?;
-            self.expect_array(&v, el.span)?;
+            match &*v {
+                Value::Unknown => unknown = true,
+                other => metas.push(self.meta_of(other, el.span)?),
+            }
             values.push(v);
         }
-        let first = match &*values[0] {
-            Value::Array(a) => a.shape().to_vec(),
-            _ => unreachable!("checked above"),
-        };
-        let mut dtype = DType::Bool;
-        for (i, v) in values.iter().enumerate() {
-            let Value::Array(a) = &**v else {
-                unreachable!()
-            };
-            if a.shape() != first.as_slice() {
-                return Err(Diagnostic::error(
-                    ErrorKind::Shape,
-                    format!(
-                        "ragged array literal: element {} has shape {} but element 1 has shape {}",
-                        i + 1,
-                        shape_text(a.shape()),
-                        shape_text(&first)
-                    ),
-                )
-                .primary(elems[i].span, shape_text(a.shape()))
-                .secondary(elems[0].span, shape_text(&first))
-                .note("every element (row) of an array literal must have the same shape"));
-            }
-            dtype = if i == 0 {
-                a.dtype()
-            } else {
-                promote(dtype, false, a.dtype(), false)
-            };
+        if unknown {
+            return Ok(Rc::new(Value::Unknown));
         }
-        let mut shape = vec![values.len()];
-        shape.extend(&first);
-        limits::check_alloc(&shape, dtype)
-            .map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
-        let parts: Vec<Array> = values
+        let predicted = literal::literal_rule(&metas).map_err(|e| match e {
+            OpError::Ragged {
+                element,
+                shape,
+                first,
+            } => ragged_error(element, &shape, &first, elems[element].span, elems[0].span),
+            other => generic_error("array literal", other).primary(span, "here"),
+        })?;
+        let predicted = Kind::Array(predicted);
+        limits::check_meta(match &predicted {
+            Kind::Array(m) => m,
+            _ => unreachable!("a literal is an array"),
+        })
+        .map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
+        let refs: Vec<&Value> = values.iter().map(|v| &**v).collect();
+        if !self.computes(&refs, &predicted) {
+            return Ok(Rc::new(predicted.shaped()));
+        }
+        let Kind::Array(out) = &predicted else {
+            unreachable!("a literal is an array")
+        };
+        let parts: Vec<&Array> = values
             .iter()
-            .map(|v| match &**v {
-                Value::Array(a) => a.widen(dtype),
-                _ => unreachable!(),
-            })
-            .collect();
-        Ok(arr(stack_same(&parts, &shape)))
+            .map(|v| self.expect_array(v, span))
+            .collect::<EResult<_>>()?;
+        let result = literal::stack(&parts, out)
+            .map(Value::Array)
+            .map_err(|e| generic_error("array literal", e).primary(span, "here"));
+        verify("array literal", &predicted, &result, span)?;
+        result.map(Rc::new)
     }
 
-    fn index_specs(&mut self, items: &[IndexItem]) -> EResult<Vec<IndexSpec>> {
-        let mut specs = Vec::with_capacity(items.len());
+    /// Evaluates every index item once.
+    fn index_values(&mut self, items: &[IndexItem]) -> EResult<Vec<ItemValue>> {
+        let mut out = Vec::with_capacity(items.len());
         for item in items {
-            specs.push(match item {
-                IndexItem::Ellipsis(_) => IndexSpec::Ellipsis,
+            out.push(match item {
+                IndexItem::Ellipsis(_) => ItemValue::Ellipsis,
                 IndexItem::Slice {
                     start, stop, step, ..
-                } => IndexSpec::Slice {
-                    start: self.slice_bound(start.as_ref())?,
-                    stop: self.slice_bound(stop.as_ref())?,
-                    step: self.slice_bound(step.as_ref())?,
-                },
-                IndexItem::Expr(e) => {
-                    let v = self.eval(e)?;
-                    let a = self.expect_array(&v, e.span)?;
-                    match a {
-                        Array::Bool(m) if m.ndim() > 0 => IndexSpec::Mask(m.clone()),
-                        Array::Int(x) if x.ndim() == 0 => {
-                            IndexSpec::Int(*x.iter().next().expect("0-d"))
+                } => {
+                    let mut bound = |e: &Option<Expr>| -> EResult<Option<(Rc<Value>, Span)>> {
+                        match e {
+                            Some(e) => Ok(Some((self.eval(e)?, e.span))),
+                            None => Ok(None),
                         }
-                        Array::Int(x) => IndexSpec::IntArray(x.clone()),
-                        Array::F64(x) if x.is_empty() => {
-                            IndexSpec::IntArray(ArrayD::zeros(IxDyn(x.shape())))
-                        }
-                        _ => return Err(index_type_error(a, e.span)),
-                    }
+                    };
+                    ItemValue::Slice([bound(start)?, bound(stop)?, bound(step)?])
                 }
+                IndexItem::Expr(e) => ItemValue::Value(self.eval(e)?, e.span),
             });
         }
-        Ok(specs)
+        Ok(out)
     }
 
-    fn slice_bound(&mut self, e: Option<&Expr>) -> EResult<Option<i64>> {
-        let Some(e) = e else { return Ok(None) };
-        let v = self.eval(e)?;
-        match &*v {
-            Value::Array(Array::Int(x)) if x.ndim() == 0 => {
-                Ok(Some(*x.iter().next().expect("0-d")))
+    /// What the index rule needs of the items, or `None` when a constant
+    /// of the index (an integer, a slice bound) is itself not known.
+    fn item_metas(&self, vals: &[ItemValue]) -> EResult<Option<Vec<IndexMeta>>> {
+        let mut out = Vec::with_capacity(vals.len());
+        let mut unknown = false;
+        for v in vals {
+            out.push(match v {
+                ItemValue::Ellipsis => IndexMeta::Ellipsis,
+                ItemValue::Slice(bounds) => {
+                    let mut b = [None; 3];
+                    for (k, bound) in bounds.iter().enumerate() {
+                        let Some((v, span)) = bound else { continue };
+                        match &**v {
+                            Value::Array(Array::Int(x)) if x.ndim() == 0 => {
+                                b[k] = Some(*x.iter().next().expect("0-d"));
+                            }
+                            Value::Shaped(m) if m.is_scalar() && m.dtype == DType::Int64 => {
+                                unknown = true
+                            }
+                            Value::Unknown => unknown = true,
+                            other => return Err(self.index_type_error(other, *span)),
+                        }
+                    }
+                    IndexMeta::Slice {
+                        start: b[0],
+                        stop: b[1],
+                        step: b[2],
+                    }
+                }
+                ItemValue::Value(v, span) => match &**v {
+                    Value::Array(Array::Int(x)) if x.ndim() == 0 => {
+                        IndexMeta::Int(*x.iter().next().expect("0-d"))
+                    }
+                    Value::Array(Array::Bool(m)) if m.ndim() > 0 => {
+                        IndexMeta::Mask(known(m.shape()))
+                    }
+                    Value::Array(Array::Int(x)) => IndexMeta::IntArray(known(x.shape())),
+                    Value::Array(Array::F64(x)) if x.is_empty() => {
+                        IndexMeta::IntArray(known(x.shape()))
+                    }
+                    Value::Shaped(m) if m.dtype == DType::Int64 && m.is_scalar() => {
+                        unknown = true;
+                        IndexMeta::Ellipsis
+                    }
+                    Value::Shaped(m) if m.dtype == DType::Int64 => {
+                        IndexMeta::IntArray(m.shape.clone())
+                    }
+                    Value::Shaped(m) if m.dtype == DType::Bool && !m.is_scalar() => {
+                        IndexMeta::Mask(m.shape.clone())
+                    }
+                    Value::Unknown => {
+                        unknown = true;
+                        IndexMeta::Ellipsis
+                    }
+                    other => return Err(self.index_type_error(other, *span)),
+                },
+            });
+        }
+        Ok((!unknown).then_some(out))
+    }
+
+    /// The items as the kernel takes them, or `None` when one is
+    /// shape-only. Their types were checked by `item_metas`.
+    fn item_specs(vals: &[ItemValue]) -> Option<Vec<IndexSpec>> {
+        let scalar = |v: &Option<(Rc<Value>, Span)>| -> Option<Option<i64>> {
+            match v {
+                None => Some(None),
+                Some((v, _)) => match &**v {
+                    Value::Array(Array::Int(x)) => Some(x.iter().next().copied()),
+                    _ => None,
+                },
             }
-            Value::Array(a) => Err(index_type_error(a, e.span)),
-            other => Err(self.expect_array(other, e.span).expect_err("not an array")),
+        };
+        vals.iter()
+            .map(|v| match v {
+                ItemValue::Ellipsis => Some(IndexSpec::Ellipsis),
+                ItemValue::Slice([a, b, c]) => Some(IndexSpec::Slice {
+                    start: scalar(a)?,
+                    stop: scalar(b)?,
+                    step: scalar(c)?,
+                }),
+                ItemValue::Value(v, _) => match &**v {
+                    Value::Array(Array::Bool(m)) if m.ndim() > 0 => {
+                        Some(IndexSpec::Mask(m.clone()))
+                    }
+                    Value::Array(Array::Int(x)) if x.ndim() == 0 => {
+                        x.iter().next().map(|&i| IndexSpec::Int(i))
+                    }
+                    Value::Array(Array::Int(x)) => Some(IndexSpec::IntArray(x.clone())),
+                    Value::Array(Array::F64(x)) if x.is_empty() => {
+                        Some(IndexSpec::IntArray(ArrayD::zeros(IxDyn(x.shape()))))
+                    }
+                    _ => None,
+                },
+            })
+            .collect()
+    }
+
+    fn index_type_error(&self, v: &Value, span: Span) -> Diagnostic {
+        match v {
+            Value::Array(a) => index_type_error(&a.dtype(), &shape_text(a.shape()), span),
+            Value::Shaped(m) => index_type_error(&m.dtype, &shape_text(&m.shape), span),
+            other => self.expect_array(other, span).expect_err("not an array"),
         }
     }
 
@@ -746,7 +991,7 @@ impl Evaluator {
         &self,
         items: &[IndexItem],
         pos: Option<usize>,
-        target: &Array,
+        target: &[Dim],
         err: crate::ops::OpError,
     ) -> Diagnostic {
         let span = pos.and_then(|p| items.get(p)).map_or_else(
@@ -759,7 +1004,7 @@ impl Evaluator {
         );
         let label = match &err {
             crate::ops::OpError::Index { axis, len, .. } => format!("axis {axis} has length {len}"),
-            _ => format!("indexing a {} array", shape_text(target.shape())),
+            _ => format!("indexing a {} array", shape_text(target)),
         };
         generic_error("index", err).primary(span, label)
     }
@@ -855,8 +1100,27 @@ impl Evaluator {
             .primary(span, format!("{} given", call.len()))
             .note(format!("signature: {}", builtin.signature)));
         }
-        let predicted = (builtin.rule)(&call)?;
-        self.check_fits(&predicted, span)?;
+        let unknown = call
+            .pos
+            .iter()
+            .map(|p| &p.0)
+            .chain(call.kw.iter().map(|k| &k.2));
+        if unknown.clone().any(|v| matches!(**v, Value::Unknown)) {
+            return Ok(Rc::new(Value::Unknown));
+        }
+        let predicted = match (builtin.rule)(&call) {
+            Ok(k) => k,
+            // A size or an axis that only the values would tell.
+            Err(d) if d.kind == ErrorKind::NeedsValues => return Ok(Rc::new(Value::Unknown)),
+            Err(d) => return Err(d),
+        };
+        fits(&predicted).map_err(|e| call.op_err(e))?;
+        let shaped = unknown.clone().any(|v| matches!(**v, Value::Shaped(_)));
+        if (shaped && !builtins::reads_only_metadata(name))
+            || (self.shape_only && (builtins::is_random(name) || !small(&predicted)))
+        {
+            return Ok(Rc::new(predicted.shaped()));
+        }
         let mut cx = Ctx {
             rng: &mut self.rng,
             timer: &mut self.timer,
@@ -871,13 +1135,8 @@ impl Evaluator {
 
     /// Refuses a predicted result larger than the limits allow, before
     /// anything is allocated.
-    fn check_fits(&self, predicted: &Kind, span: Span) -> EResult<()> {
-        match predicted {
-            Kind::Array(m) => limits::check_meta(m)
-                .map_err(|e| generic_error("result", e).primary(span, "too large")),
-            Kind::Tuple(parts) => parts.iter().try_for_each(|(_, p)| self.check_fits(p, span)),
-            Kind::Str | Kind::Nothing => Ok(()),
-        }
+    fn check_fits(&self, predicted: &Kind, op: &str, span: Span) -> EResult<()> {
+        fits(predicted).map_err(|e| generic_error(op, e).primary(span, "too large"))
     }
 }
 
@@ -917,6 +1176,59 @@ fn verify(op: &str, predicted: &Kind, result: &EResult<Value>, span: Span) -> ER
     }
 }
 
+/// Whether every array of a predicted result fits the limits.
+fn fits(predicted: &Kind) -> crate::ops::OpResult<()> {
+    match predicted {
+        Kind::Array(m) => limits::check_meta(m),
+        Kind::Tuple(parts) => parts.iter().try_for_each(|(_, p)| fits(p)),
+        Kind::Str | Kind::Nothing | Kind::Unknown => Ok(()),
+    }
+}
+
+/// One index item, evaluated.
+enum ItemValue {
+    Ellipsis,
+    Slice([Option<(Rc<Value>, Span)>; 3]),
+    Value(Rc<Value>, Span),
+}
+
+/// Whether the checker may compute a result of this kind (small enough).
+fn small(k: &Kind) -> bool {
+    match k {
+        Kind::Array(m) => m.elements().is_some_and(|n| n <= SMALL),
+        Kind::Tuple(parts) => parts.iter().all(|(_, k)| small(k)),
+        Kind::Str | Kind::Nothing => true,
+        Kind::Unknown => false,
+    }
+}
+
+fn store_error(v: &Value, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        ErrorKind::Type,
+        format!("cannot store {} in an array", v.describe()),
+    )
+    .primary(span, v.describe())
+}
+
+fn assign_shape_error(
+    value: &[Dim],
+    target: &[Dim],
+    target_span: Span,
+    value_span: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        ErrorKind::Shape,
+        format!(
+            "cannot assign {} values to a {} selection",
+            shape_text(value),
+            shape_text(target)
+        ),
+    )
+    .secondary(target_span, shape_text(target))
+    .primary(value_span, shape_text(value))
+    .note("the value must broadcast to the shape of the selection")
+}
+
 fn arr(a: Array) -> Rc<Value> {
     Rc::new(Value::Array(a))
 }
@@ -932,38 +1244,13 @@ fn check_assignable(name: &str, span: Span) -> EResult<()> {
     Ok(())
 }
 
-fn index_type_error(a: &Array, span: Span) -> Diagnostic {
+fn index_type_error(dtype: &DType, shape: &str, span: Span) -> Diagnostic {
     Diagnostic::error(
         ErrorKind::Type,
-        format!("indices must be integers or bool masks, not {}", a.dtype()),
+        format!("indices must be integers or bool masks, not {dtype}"),
     )
-    .primary(span, format!("{} {}", shape_text(a.shape()), a.dtype()))
+    .primary(span, format!("{shape} {dtype}"))
     .help("convert with int64(...) (it rounds toward zero), or build a mask with a comparison like A > 0")
-}
-
-/// Stacks equally shaped arrays, all already of one dtype, along a new
-/// first axis.
-fn stack_same(parts: &[Array], shape: &[usize]) -> Array {
-    let n = shape.iter().product();
-    macro_rules! collect {
-        ($variant:ident) => {{
-            let mut data = Vec::with_capacity(n);
-            for p in parts {
-                let Array::$variant(x) = p else {
-                    unreachable!("parts were widened to one dtype")
-                };
-                data.extend(x.iter().copied());
-            }
-            Array::$variant(ArrayD::from_shape_vec(IxDyn(shape), data).expect("sizes match"))
-        }};
-    }
-    match parts[0].dtype() {
-        DType::Bool => collect!(Bool),
-        DType::Int64 => collect!(Int),
-        DType::Float32 => collect!(F32),
-        DType::Float64 => collect!(F64),
-        DType::Complex128 => collect!(C128),
-    }
 }
 
 /// The candidate closest to `name` by edit distance, if close enough to be a

@@ -3,7 +3,7 @@
 pub mod builtins;
 pub mod call;
 mod errors;
-mod interp;
+pub(crate) mod interp;
 
 pub use call::{Args, Builtin, Ctx, EResult};
 pub use errors::atom;

@@ -27,6 +27,13 @@ pub enum OpError {
     /// An index that does not fit the array (other than a value out of
     /// range, which is `Index`).
     BadIndex(IndexError),
+    /// An array literal whose `element` (0-based) has another shape than the
+    /// first one.
+    Ragged {
+        element: usize,
+        shape: Vec<Dim>,
+        first: Vec<Dim>,
+    },
     /// A shape that an operation needs but did not get; `arg` is the index of
     /// the offending argument when there is one.
     Shape { message: String, arg: Option<usize> },

@@ -469,6 +469,20 @@ pub fn gather(a: &Array, sel: &Selection) -> Array {
     })
 }
 
+/// The rule of indexed assignment's shapes: the value must broadcast to
+/// exactly the selection (an unknown length fits anything).
+pub fn assign_fits(value: &[Dim], selection: &[Dim]) -> bool {
+    value.len() <= selection.len()
+        && value
+            .iter()
+            .rev()
+            .zip(selection.iter().rev())
+            .all(|(v, t)| match (v, t) {
+                (Dim::Known(v), Dim::Known(t)) => v == t || *v == 1,
+                _ => true,
+            })
+}
+
 /// Why an indexed assignment was refused.
 #[derive(Debug)]
 pub enum AssignError {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod index;
 pub mod limits;
 pub mod linalg;
+pub mod literal;
 pub mod matmul;
 pub mod products;
 pub mod reduce;

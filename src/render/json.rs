@@ -116,7 +116,20 @@ fn elem_json<T: JsonElem>(out: &mut String, v: &T) {
 pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
     let mut out = String::new();
     match value {
-        Value::Nothing => return None,
+        Value::Nothing | Value::Unknown => return None,
+        Value::Shaped(m) => {
+            out.push_str("{\"shape\":[");
+            let dims: Vec<String> = m
+                .shape
+                .iter()
+                .map(|d| match d {
+                    crate::value::Dim::Known(n) => n.to_string(),
+                    crate::value::Dim::Unknown => "null".to_string(),
+                })
+                .collect();
+            out.push_str(&dims.join(","));
+            let _ = write!(out, "],\"dtype\":\"{}\"", m.dtype);
+        }
         Value::Array(a) => {
             out.push_str("{\"shape\":[");
             let dims: Vec<String> = a.shape().iter().map(|d| d.to_string()).collect();

@@ -63,6 +63,10 @@ pub fn render_value(value: &Value, name: Option<&str>, opts: &FormatOptions) -> 
     }
     match value {
         Value::Nothing => {}
+        Value::Shaped(meta) => {
+            m.push(Style::Dim, format!("{} (shape only)", meta.describe()));
+        }
+        Value::Unknown => m.push(Style::Dim, "unknown (decided by values)"),
         Value::Str(s) => m.push(Style::String, format!("{s:?}")),
         Value::Tuple(parts) => {
             m.push(Style::Dim, format!("tuple of {}", parts.len()));

@@ -133,6 +133,22 @@ impl Meta {
             && self.shape.iter().zip(a.shape()).all(|(d, &n)| d.admits(n))
     }
 
+    /// Whether every array `other` admits is also admitted here (for
+    /// comparing a prediction with a checker's value).
+    pub fn admits_meta(&self, other: &Meta) -> bool {
+        let dtypes_fit = other.dtype == self.dtype || Some(other.dtype) == self.alt;
+        dtypes_fit
+            && other.ndim() == self.ndim()
+            && self
+                .shape
+                .iter()
+                .zip(&other.shape)
+                .all(|(a, b)| match (a, b) {
+                    (Dim::Known(x), Dim::Known(y)) => x == y,
+                    _ => true,
+                })
+    }
+
     /// `2×3 float64`, `?×3 float64`, `3 float64 or complex128`.
     pub fn describe(&self) -> String {
         let shape = super::shape_text(&self.shape);
@@ -151,6 +167,22 @@ pub enum Kind {
     Str,
     Tuple(Vec<(String, Kind)>),
     Nothing,
+    /// Decided by values the rule does not have.
+    Unknown,
+}
+
+impl Kind {
+    /// The value that stands for this prediction when nothing is computed.
+    pub fn shaped(self) -> Value {
+        match self {
+            Kind::Array(m) => Value::Shaped(m),
+            Kind::Tuple(parts) => {
+                Value::Tuple(parts.into_iter().map(|(n, k)| (n, k.shaped())).collect())
+            }
+            Kind::Nothing => Value::Nothing,
+            Kind::Str | Kind::Unknown => Value::Unknown,
+        }
+    }
 }
 
 impl Kind {
@@ -165,13 +197,17 @@ impl Kind {
                     .collect(),
             ),
             Value::Nothing => Kind::Nothing,
+            Value::Shaped(m) => Kind::Array(m.clone()),
+            Value::Unknown => Kind::Unknown,
         }
     }
 
     /// Whether `v` is a value this prediction describes.
     pub fn admits(&self, v: &Value) -> bool {
         match (self, v) {
+            (Kind::Unknown, _) | (_, Value::Unknown) => true,
             (Kind::Array(m), Value::Array(a)) => m.admits(a),
+            (Kind::Array(m), Value::Shaped(s)) => m.admits_meta(s),
             (Kind::Str, Value::Str(_)) | (Kind::Nothing, Value::Nothing) => true,
             (Kind::Tuple(ks), Value::Tuple(vs)) => {
                 ks.len() == vs.len()
@@ -190,6 +226,7 @@ impl Kind {
             Kind::Str => "string".to_string(),
             Kind::Tuple(parts) => format!("tuple of {}", parts.len()),
             Kind::Nothing => "nothing".to_string(),
+            Kind::Unknown => "unknown".to_string(),
         }
     }
 }

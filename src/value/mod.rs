@@ -24,6 +24,13 @@ pub enum Value {
     Tuple(Vec<(String, Value)>),
     /// The result of `seed(n)` and other calls made for their effect.
     Nothing,
+    /// An array known by its shape and dtype only: what the checker
+    /// computes instead of numbers (every rule still applies to it).
+    Shaped(Meta),
+    /// A value the checker cannot know without computing (it depends on
+    /// numbers it does not have): matches anything, so it never raises a
+    /// false alarm.
+    Unknown,
 }
 
 impl Value {
@@ -34,6 +41,8 @@ impl Value {
             Value::Str(_) => "string".to_string(),
             Value::Tuple(parts) => format!("tuple of {}", parts.len()),
             Value::Nothing => "nothing".to_string(),
+            Value::Shaped(m) => m.describe(),
+            Value::Unknown => "unknown".to_string(),
         }
     }
 }

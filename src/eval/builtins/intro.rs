@@ -8,6 +8,14 @@ fn int_result(a: &Args) -> EResult<Kind> {
     Ok(Meta::scalar(DType::Int64).into())
 }
 
+/// An int64 scalar, shape-only when the metadata does not know it.
+fn known_int(n: Option<usize>) -> Value {
+    match n {
+        Some(n) => int_scalar(n),
+        None => Value::Shaped(Meta::scalar(DType::Int64)),
+    }
+}
+
 fn no_length(a: &Args) -> crate::diagnostic::Diagnostic {
     a.error(ErrorKind::Type, Some(0), "a scalar has no length", "scalar")
         .help("size(x) counts elements of any array")
@@ -25,7 +33,13 @@ pub(super) static TABLE: &[Builtin] = &[
         "The shape of x as an int64 vector (empty for a scalar), so shape(A)[0] is the number of rows.",
         "shape([[1, 2, 3], [4, 5, 6]])",
         rule: |a| Ok(Meta::new(&[a.meta(0)?.ndim()], DType::Int64).into()),
-        run: |_, a| Ok(shape_value(a.array(0)?.shape()))
+        run: |_, a| {
+            let m = a.meta(0)?;
+            Ok(match m.concrete() {
+                Some(shape) => shape_value(&shape),
+                None => Value::Shaped(Meta::new(&[m.ndim()], DType::Int64)),
+            })
+        }
     ),
     builtin!(
         "introspection",
@@ -37,7 +51,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The number of axes: 0 for a scalar, 1 for a vector, 2 for a matrix.",
         "ndim(ones(2, 3, 4))",
         rule: int_result,
-        run: |_, a| Ok(int_scalar(a.array(0)?.ndim()))
+        run: |_, a| Ok(int_scalar(a.meta(0)?.ndim()))
     ),
     builtin!(
         "introspection",
@@ -49,7 +63,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The number of elements.",
         "size(ones(2, 3))",
         rule: int_result,
-        run: |_, a| Ok(int_scalar(a.array(0)?.len()))
+        run: |_, a| Ok(known_int(a.meta(0)?.elements()))
     ),
     builtin!(
         "introspection",
@@ -67,9 +81,9 @@ pub(super) static TABLE: &[Builtin] = &[
             Ok(Meta::scalar(DType::Int64).into())
         },
         run: |_, a| {
-            let x = a.array(0)?;
-            match x.shape().first() {
-                Some(&n) => Ok(int_scalar(n)),
+            let m = a.meta(0)?;
+            match m.shape.first() {
+                Some(n) => Ok(known_int(n.clone().known())),
                 None => Err(no_length(a)),
             }
         }
@@ -84,7 +98,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The name of x's element type: \"bool\", \"int64\", \"float32\", \"float64\" or \"complex128\".",
         "dtype(7.5)",
         rule: |a| a.meta(0).map(|_| Kind::Str),
-        run: |_, a| Ok(Value::Str(a.array(0)?.dtype().name().to_string()))
+        run: |_, a| Ok(Value::Str(a.meta(0)?.dtype.name().to_string()))
     ),
     builtin!(
         "introspection",
@@ -99,6 +113,7 @@ pub(super) static TABLE: &[Builtin] = &[
         run: |_, a| {
             Ok(Value::Array(Array::scalar_bool(match a.value(0) {
                 Value::Array(x) => x.is_scalar(),
+                Value::Shaped(m) => m.is_scalar(),
                 Value::Str(_) => true,
                 _ => false,
             })))

@@ -37,6 +37,21 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     all().map(|b| b.name)
 }
 
+/// Built-ins whose `run` reads only their argument's metadata, so they give
+/// numbers even for a shape-only argument (`shape(x)` of an n×3 `x`).
+pub fn reads_only_metadata(name: &str) -> bool {
+    matches!(
+        name,
+        "shape" | "ndim" | "size" | "len" | "dtype" | "isscalar"
+    )
+}
+
+/// Built-ins whose result is not decided by their arguments (random
+/// numbers, the clock): the checker never computes them.
+pub fn is_random(name: &str) -> bool {
+    matches!(name, "rand" | "randn" | "toc")
+}
+
 pub(super) fn done(a: &Args, r: OpResult<Array>) -> EResult<Value> {
     r.map(Value::Array).map_err(|e| a.op_err(e))
 }

@@ -300,6 +300,15 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
                 None => d,
             }
         }
+        OpError::Ragged { element, shape, first } => Diagnostic::error(
+            ErrorKind::Shape,
+            format!(
+                "ragged array literal: element {} has shape {} but element 1 has shape {}",
+                element + 1,
+                shape_text(&shape),
+                shape_text(&first)
+            ),
+        ),
         OpError::BadIndex(e) => {
             let kind = match e {
                 IndexError::SliceStepZero | IndexError::TwoEllipses => ErrorKind::Domain,
@@ -398,4 +407,36 @@ pub fn near_singular(name: &str, span: Span, w: &crate::ops::linalg::Warning) ->
     .primary(span, "nearly singular")
     .note("the result may have few or no correct digits (the condition number is the 1-norm one)")
     .help("check the residual, e.g. norm(A @ x - b); pinv(A) and lstsq(A, b) handle rank-deficient matrices")
+}
+
+/// A ragged array literal: element `element` (0-based) against the first.
+pub fn ragged_error(
+    element: usize,
+    shape: &[Dim],
+    first: &[Dim],
+    at: Span,
+    first_at: Span,
+) -> Diagnostic {
+    let err = OpError::Ragged {
+        element,
+        shape: shape.to_vec(),
+        first: first.to_vec(),
+    };
+    generic_error("array literal", err)
+        .primary(at, shape_text(shape))
+        .secondary(first_at, shape_text(first))
+        .note("every element (row) of an array literal must have the same shape")
+}
+
+/// The error for numbers asked of a shape-only value.
+pub fn needs_values(m: &crate::value::Meta, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        ErrorKind::NeedsValues,
+        format!(
+            "this needs the numbers of a shape-only value ({})",
+            m.describe()
+        ),
+    )
+    .primary(span, "shape only")
+    .note("a value built from sizes without values has a shape and a dtype but no numbers")
 }
