@@ -2,10 +2,16 @@
 //! tensors. The library parses (`syntax`), evaluates (`eval`, `ops`,
 //! `kernel`) and renders (`render`) without doing any terminal I/O; the
 //! binary in `main.rs` owns the terminal.
+//!
+//! `unsafe` is refused everywhere but in `kernel/`, which holds the SIMD and
+//! other hot loops, each `unsafe` block with a `// SAFETY:` comment.
+
+#![deny(unsafe_code)]
 
 pub mod commands;
 pub mod diagnostic;
 pub mod eval;
+#[allow(unsafe_code)]
 pub mod kernel;
 pub mod ops;
 pub mod prompt;

@@ -2,6 +2,8 @@
 //! outcomes to exit codes (0 ok, 1 evaluation error, 2 syntax error or bad
 //! usage) and is the only place that uses anyhow or ends the process.
 
+#![deny(unsafe_code)]
+
 mod paint;
 mod repl;
 

@@ -461,3 +461,43 @@ fn the_checker_computes_nothing_large() {
     };
     assert_eq!(value.describe(), "100×2 float64");
 }
+
+/// Runs a whole example in both modes and compares each displayed value.
+fn example_agrees(name: &str, code: &str) -> Result<(), String> {
+    let mut evaluated = Session::new();
+    let mut checked = Session::new();
+    checked.evaluator.shape_only = true;
+    let program = tensorcalc::syntax::parse(code).map_err(|d| format!("{name}: {}", d.message))?;
+    for stmt in &program.statements {
+        let mut text = code[stmt.span.start..stmt.span.end].to_string();
+        if stmt.silent {
+            text.push(';');
+        }
+        let text = text.as_str();
+        let e = run(&mut evaluated, text);
+        let c = run(&mut checked, text);
+        compare(text, &e, &c).map_err(|why| format!("{name}: {why}"))?;
+        if let Result1::Error(d) = e {
+            return Err(format!("{name}: `{text}` fails: {}", d.message));
+        }
+    }
+    Ok(())
+}
+
+/// The table test: every built-in and every operator has a rule, and the
+/// rule predicts what its own help example computes.
+#[test]
+fn every_table_entry_has_a_rule_that_predicts_its_example() {
+    let mut failed = Vec::new();
+    for b in tensorcalc::eval::builtins::all() {
+        if let Err(why) = example_agrees(b.name, b.example) {
+            failed.push(why);
+        }
+    }
+    for op in tensorcalc::commands::OPERATORS {
+        if let Err(why) = example_agrees(op.symbols[0], op.example) {
+            failed.push(why);
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
