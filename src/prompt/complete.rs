@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::lex::{Tok, tokens};
 use super::{Context, open_call};
 use crate::commands::COMMANDS;
 use crate::eval::{CONSTANTS, builtins};
+use crate::syntax::lex::{Tok, tokens};
 use crate::value::DType;
 
 /// One choice: what the list shows and what replaces the typed word.

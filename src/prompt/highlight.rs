@@ -4,9 +4,9 @@
 //! can keep its cursor arithmetic.
 
 use super::Context;
-use super::lex::{Tok, Token, tokens};
 use crate::eval::{CONSTANTS, builtins};
 use crate::render::{Markup, Style};
+use crate::syntax::lex::{Tok, Token, tokens};
 
 /// `line` as styled pieces; `pos` is the cursor's byte offset.
 pub fn highlight(ctx: &Context, line: &str, pos: usize) -> Markup {

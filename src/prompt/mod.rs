@@ -5,11 +5,10 @@
 
 mod complete;
 mod highlight;
-mod lex;
 
+pub use crate::syntax::lex::{Tok, Token, tokens};
 pub use complete::{Candidate, Completion, complete};
 pub use highlight::highlight;
-pub use lex::{Tok, Token, tokens};
 
 use crate::eval::builtins;
 use crate::session::Session;

@@ -3,6 +3,7 @@
 //! `Diagnostic` with plain-words messages.
 
 mod ast;
+pub mod lex;
 mod parser;
 
 pub use ast::*;

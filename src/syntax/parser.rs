@@ -13,6 +13,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::*;
+use super::lex::Tok;
 use crate::diagnostic::{Diagnostic, ErrorKind};
 
 #[derive(pest_derive::Parser)]
@@ -694,20 +695,10 @@ fn lexical_error(source: &str, pos: usize) -> Option<Diagnostic> {
 /// The innermost bracket still open at the end of `text`, if any.
 fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
     let mut stack = Vec::new();
-    let mut in_string = false;
-    let mut in_comment = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '\n' => {
-                in_comment = false;
-                in_string = false;
-            }
-            _ if in_comment => {}
-            '"' => in_string = !in_string,
-            _ if in_string => {}
-            '#' => in_comment = true,
-            '[' | '(' => stack.push((c, i)),
-            ']' | ')' => {
+    for t in super::lex::Lexer::new(text) {
+        match t.tok {
+            Tok::Open => stack.push((char::from(text.as_bytes()[t.start]), t.start)),
+            Tok::Close => {
                 stack.pop();
             }
             _ => {}

@@ -1,6 +1,8 @@
-//! A lexer for half-typed input. Unlike the pest grammar it accepts anything
-//! (an unclosed string, a stray character) and only sorts text into token
-//! kinds with byte ranges, which is all highlighting and completion need.
+//! The one hand-written lexer: it accepts anything (an unclosed string, a
+//! stray character) and only sorts text into token kinds with byte ranges.
+//! The parser's cheap checks before pest runs (an unclosed bracket) and the
+//! prompt's completion, hints and highlighting all read it, so they agree on
+//! what is a string, a comment or a bracket. The grammar proper is pest's.
 
 /// Token kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,17 +37,38 @@ const OPERATORS: [&str; 23] = [
 
 /// The tokens of `text`, skipping whitespace.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
+    Lexer::new(text).collect()
+}
+
+/// The tokens of a text one at a time, without collecting them.
+pub struct Lexer<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(text: &'a str) -> Lexer<'a> {
+        Lexer { text, pos: 0 }
+    }
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let text = self.text;
+        let b = text.as_bytes();
+        let mut i = self.pos;
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        if i >= b.len() {
+            self.pos = i;
+            return None;
+        }
         let start = i;
         let c = b[i];
         let tok = match c {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                i += 1;
-                continue;
-            }
             b'#' => {
                 i = text[i..].find('\n').map_or(b.len(), |n| i + n);
                 Tok::Comment
@@ -101,9 +124,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 }
             },
         };
-        out.push(Token { tok, start, end: i });
+        self.pos = i;
+        Some(Token { tok, start, end: i })
     }
-    out
 }
 
 /// The end of a number starting at `i`: digits, a fraction, an exponent and
