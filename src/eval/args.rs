@@ -7,7 +7,9 @@ use std::rc::Rc;
 use super::builtins::Builtin;
 use super::errors::{blamed_arg, generic_error};
 use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::kernel::Exec;
 use crate::ops::OpError;
+use crate::ops::limits::Limits;
 use crate::syntax::Span;
 use crate::value::{Array, C64, DType, Value};
 
@@ -22,6 +24,9 @@ pub struct Args {
     pub kw: Vec<(String, Span, Rc<Value>, Span)>,
     /// The source being evaluated, to quote arguments in suggested fixes.
     pub source: Rc<str>,
+    /// The session's kernel settings and limits, for the operation called.
+    pub exec: Exec,
+    pub limits: Limits,
 }
 
 impl Args {

@@ -55,7 +55,7 @@ fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
     let axis = a.axis(1)?;
     let keepdims = a.kw_bool("keepdims", false)?;
     let ddof = a.kw_f64("ddof")?.unwrap_or(0.0);
-    done(a, reduce(kind, x, axis, keepdims, ddof))
+    done(a, reduce(kind, x, axis, keepdims, ddof, &a.exec))
 }
 
 fn cast(a: &Args, to: DType) -> EResult<Value> {
@@ -118,7 +118,7 @@ fn array_list(a: &Args) -> EResult<Vec<Array>> {
 
 fn matmul_call(a: &Args) -> EResult<Value> {
     let (x, y) = (a.array(0)?, a.array(1)?);
-    crate::ops::matmul::matmul(x, y)
+    crate::ops::matmul::matmul(x, y, &a.exec)
         .map(Value::Array)
         .map_err(|e| match e {
             crate::ops::OpError::Overflow { .. } => a.op_err(e),
@@ -143,15 +143,18 @@ fn matmul_call(a: &Args) -> EResult<Value> {
 fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
     let shape = a.shape_from(0, a.len())?;
     let dtype = a.kw_dtype(DType::Float64)?;
-    done(a, construct::full(&shape, &Array::scalar_f64(value), dtype))
+    done(
+        a,
+        construct::full(&shape, &Array::scalar_f64(value), dtype, &a.limits),
+    )
 }
 
 fn random(ev: &mut Evaluator, a: &Args, normal: bool) -> EResult<Value> {
     let shape = a.shape_from(0, a.len())?;
     let r = if normal {
-        construct::randn(&mut ev.rng, &shape)
+        construct::randn(&mut ev.rng, &shape, &a.limits)
     } else {
-        construct::rand(&mut ev.rng, &shape)
+        construct::rand(&mut ev.rng, &shape, &a.limits)
     };
     done(a, r)
 }
@@ -389,7 +392,7 @@ static BUILTINS: &[Builtin] = &[
                 ));
             }
             let dtype = a.kw_dtype(v.dtype())?;
-            done(a, construct::full(&shape, v, dtype))
+            done(a, construct::full(&shape, v, dtype, &a.limits))
         }
     ),
     builtin!(
@@ -409,7 +412,10 @@ static BUILTINS: &[Builtin] = &[
                 a.kw_int("m")?.map(|v| v.max(0) as usize)
             };
             let k = a.kw_int("k")?.unwrap_or(0);
-            done(a, construct::eye(n, m, k, a.kw_dtype(DType::Float64)?))
+            done(
+                a,
+                construct::eye(n, m, k, a.kw_dtype(DType::Float64)?, &a.limits),
+            )
         }
     ),
     builtin!(
@@ -434,9 +440,9 @@ static BUILTINS: &[Builtin] = &[
                 }
             }
             let r = match parts.len() {
-                1 => construct::arange(&Array::scalar_int(0), Some(&parts[0]), None),
-                2 => construct::arange(&parts[0], Some(&parts[1]), None),
-                _ => construct::arange(&parts[0], Some(&parts[1]), Some(&parts[2])),
+                1 => construct::arange(&Array::scalar_int(0), Some(&parts[0]), None, &a.limits),
+                2 => construct::arange(&parts[0], Some(&parts[1]), None, &a.limits),
+                _ => construct::arange(&parts[0], Some(&parts[1]), Some(&parts[2]), &a.limits),
             };
             let r = r.map_err(|e| a.op_err(e))?;
             match a.kw("dtype") {
@@ -479,7 +485,13 @@ static BUILTINS: &[Builtin] = &[
             };
             done(
                 a,
-                construct::linspace(a.f64(0)?, a.f64(1)?, num, a.kw_bool("endpoint", true)?),
+                construct::linspace(
+                    a.f64(0)?,
+                    a.f64(1)?,
+                    num,
+                    a.kw_bool("endpoint", true)?,
+                    &a.limits,
+                ),
             )
         }
     ),
@@ -535,7 +547,7 @@ static BUILTINS: &[Builtin] = &[
             } else {
                 a.kw_int("k")?.unwrap_or(0)
             };
-            done(a, shp::diag(a.array(0)?, k))
+            done(a, shp::diag(a.array(0)?, k, &a.limits))
         }
     ),
     // -------------------------------------------------------------------- shape
@@ -550,7 +562,7 @@ static BUILTINS: &[Builtin] = &[
         "reshape(arange(6), [2, -1])",
         |_, a| {
             let shape = int_list(a, 1)?;
-            done(a, shp::reshape(a.array(0)?, &shape))
+            done(a, shp::reshape(a.array(0)?, &shape, &a.limits))
         }
     ),
     builtin!(
@@ -623,7 +635,7 @@ static BUILTINS: &[Builtin] = &[
         "concatenate([1, 2, 3], [4, 5, 6])",
         |_, a| {
             let axis = a.kw_int("axis")?.unwrap_or(0);
-            done(a, shp::concatenate(&array_list(a)?, axis))
+            done(a, shp::concatenate(&array_list(a)?, axis, &a.limits))
         }
     ),
     builtin!(
@@ -637,7 +649,7 @@ static BUILTINS: &[Builtin] = &[
         "stack([1, 2], [3, 4])",
         |_, a| {
             let axis = a.kw_int("axis")?.unwrap_or(0);
-            done(a, shp::stack(&array_list(a)?, axis))
+            done(a, shp::stack(&array_list(a)?, axis, &a.limits))
         }
     ),
     builtin!(
@@ -649,7 +661,7 @@ static BUILTINS: &[Builtin] = &[
         [],
         "Joins horizontally: vectors end to end, matrices side by side (along axis 1).",
         "hstack([[1], [2]], [[3], [4]])",
-        |_, a| done(a, shp::hstack(&array_list(a)?))
+        |_, a| done(a, shp::hstack(&array_list(a)?, &a.limits))
     ),
     builtin!(
         "shape",
@@ -660,7 +672,7 @@ static BUILTINS: &[Builtin] = &[
         [],
         "Joins vertically: vectors become rows of a matrix; matrices are put one under the other.",
         "vstack([1, 2], [3, 4])",
-        |_, a| done(a, shp::vstack(&array_list(a)?))
+        |_, a| done(a, shp::vstack(&array_list(a)?, &a.limits))
     ),
     builtin!(
         "shape",
@@ -673,7 +685,7 @@ static BUILTINS: &[Builtin] = &[
         "broadcast_to([1, 2, 3], [2, 3])",
         |_, a| {
             let shape = a.shape_from(1, a.len())?;
-            done(a, shp::broadcast_to(a.array(0)?, &shape))
+            done(a, shp::broadcast_to(a.array(0)?, &shape, &a.limits))
         }
     ),
     // -------------------------------------------------------------- elementwise
@@ -952,7 +964,10 @@ static BUILTINS: &[Builtin] = &[
         [],
         "NumPy's dot: scalars multiply, vectors give their inner product, matrices their matrix product; higher ranks sum over the last axis of x and the second-to-last of y.",
         "dot([1, 2, 3], [4, 5, 6])",
-        |_, a| done(a, products::dot(a.array(0)?, a.array(1)?))
+        |_, a| done(
+            a,
+            products::dot(a.array(0)?, a.array(1)?, &a.limits, &a.exec)
+        )
     ),
     builtin!(
         "products",
@@ -974,7 +989,10 @@ static BUILTINS: &[Builtin] = &[
         [],
         "Sums over the last axes of x and y; for vectors the inner product, without conjugation.",
         "inner([1, 2, 3], [4, 5, 6])",
-        |_, a| done(a, products::inner(a.array(0)?, a.array(1)?))
+        |_, a| done(
+            a,
+            products::inner(a.array(0)?, a.array(1)?, &a.limits, &a.exec)
+        )
     ),
     builtin!(
         "products",
@@ -985,7 +1003,7 @@ static BUILTINS: &[Builtin] = &[
         [],
         "Every element of x times every element of y: an m×n matrix from vectors of lengths m and n.",
         "outer([1, 2], [3, 4, 5])",
-        |_, a| done(a, products::outer(a.array(0)?, a.array(1)?))
+        |_, a| done(a, products::outer(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
         "products",
@@ -996,7 +1014,7 @@ static BUILTINS: &[Builtin] = &[
         [],
         "Cross product of 3-vectors (or 2-vectors, giving a scalar), along the last axis.",
         "cross([1, 2, 3], [4, 5, 6])",
-        |_, a| done(a, products::cross(a.array(0)?, a.array(1)?))
+        |_, a| done(a, products::cross(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
         "products",
@@ -1018,7 +1036,7 @@ static BUILTINS: &[Builtin] = &[
         [],
         "The Kronecker product: each element of x times the whole of y, as blocks.",
         "kron(eye(2), [[1, 2], [3, 4]])",
-        |_, a| done(a, products::kron(a.array(0)?, a.array(1)?))
+        |_, a| done(a, products::kron(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
         "products",
@@ -1065,7 +1083,10 @@ static BUILTINS: &[Builtin] = &[
                     .primary(span, "here"));
                 }
             };
-            done(a, products::tensordot(a.array(0)?, a.array(1)?, &axes))
+            done(
+                a,
+                products::tensordot(a.array(0)?, a.array(1)?, &axes, &a.limits, &a.exec),
+            )
         }
     ),
     builtin!(
@@ -1083,7 +1104,7 @@ static BUILTINS: &[Builtin] = &[
             } else {
                 a.kw_int("offset")?.unwrap_or(0)
             };
-            done(a, products::trace(a.array(0)?, offset))
+            done(a, products::trace(a.array(0)?, offset, &a.exec))
         }
     ),
     builtin!(
@@ -1097,7 +1118,10 @@ static BUILTINS: &[Builtin] = &[
         "einsum(\"ij,jk->ik\", [[1, 2], [3, 4]], eye(2))",
         |_, a| {
             let spec = a.string(0)?.to_string();
-            done(a, products::einsum(&spec, &a.arrays_from(1)?))
+            done(
+                a,
+                products::einsum(&spec, &a.arrays_from(1)?, &a.limits, &a.exec),
+            )
         }
     ),
 ];

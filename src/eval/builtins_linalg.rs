@@ -177,7 +177,10 @@ pub static LINALG: &[Builtin] = &[
         "The determinant of a square matrix (or of each matrix in a stack). For int64 and bool matrices it is exact, by fraction-free elimination, so det([[1, 2], [3, 4]]) is -2; an overflow is an error rather than a wrong answer.",
         "det([[1, 2], [3, 4]])",
         |_, a| {
-            la::det(a.array(0)?).map(Value::Array).map_err(|e| match e {
+            la::det(a.array(0)?, &a.exec)
+                .map(Value::Array)
+                .map_err(|e| {
+                    match e {
                 OpError::Overflow { .. } => Diagnostic::error(
                     ErrorKind::Domain,
                     "det: integer overflow: the determinant does not fit in int64",
@@ -187,7 +190,8 @@ pub static LINALG: &[Builtin] = &[
                 .note("int64 determinants are computed exactly; NumPy would round through float64")
                 .help("det(float64(A)) gives the rounded value"),
                 other => lin_err(a, other),
-            })
+            }
+                })
         }
     ),
     builtin!(
@@ -201,7 +205,7 @@ pub static LINALG: &[Builtin] = &[
         "inv([[2, 1], [1, 1]])",
         |ev, a| {
             let x = a.array(0)?;
-            warned(ev, a, |w| la::inv(x, w))
+            warned(ev, a, |w| la::inv(x, w, &a.exec))
         }
     ),
     builtin!(
@@ -215,7 +219,7 @@ pub static LINALG: &[Builtin] = &[
         "solve([[3, 1], [1, 2]], [9, 8])",
         |ev, a| {
             let (x, y) = (a.array(0)?, a.array(1)?);
-            warned(ev, a, |w| la::solve_checked(x, y, w))
+            warned(ev, a, |w| la::solve_checked(x, y, w, &a.exec))
         }
     ),
     builtin!(
@@ -229,7 +233,7 @@ pub static LINALG: &[Builtin] = &[
         "lstsq([[1, 0], [1, 1], [1, 2]], [1, 2, 2])",
         |_, a| {
             let rcond = opt_f64(a, 2, "rcond")?;
-            parts(a, la::lstsq(a.array(0)?, a.array(1)?, rcond))
+            parts(a, la::lstsq(a.array(0)?, a.array(1)?, rcond, &a.exec))
         }
     ),
     builtin!(
@@ -245,7 +249,7 @@ pub static LINALG: &[Builtin] = &[
             let tol = opt_f64(a, 1, "tol")?;
             let rtol = a.kw_f64("rtol")?;
             a.kw_bool("hermitian", false)?;
-            done(a, la::matrix_rank(a.array(0)?, tol, rtol))
+            done(a, la::matrix_rank(a.array(0)?, tol, rtol, &a.exec))
         }
     ),
     builtin!(
@@ -261,7 +265,10 @@ pub static LINALG: &[Builtin] = &[
             let ord = norm_ord(a, 1, "ord")?;
             let axis = norm_axis(a)?;
             let keepdims = a.kw_bool("keepdims", false)?;
-            done(a, la::norm(a.array(0)?, ord, axis.as_deref(), keepdims))
+            done(
+                a,
+                la::norm(a.array(0)?, ord, axis.as_deref(), keepdims, &a.exec),
+            )
         }
     ),
     builtin!(
@@ -275,7 +282,7 @@ pub static LINALG: &[Builtin] = &[
         "cond([[1, 2], [3, 4]])",
         |_, a| {
             let p = norm_ord(a, 1, "p")?;
-            done(a, la::cond(a.array(0)?, p))
+            done(a, la::cond(a.array(0)?, p, &a.exec))
         }
     ),
     builtin!(
@@ -294,7 +301,7 @@ pub static LINALG: &[Builtin] = &[
                 (None, Some(r)) => r,
                 (None, None) => 1e-15,
             };
-            done(a, la::pinv(a.array(0)?, rcond))
+            done(a, la::pinv(a.array(0)?, rcond, &a.exec))
         }
     ),
     builtin!(
@@ -306,7 +313,7 @@ pub static LINALG: &[Builtin] = &[
         [],
         "Eigenvalues and eigenvectors of a square matrix: A @ v = λ v for each eigenvalue λ and the unit-length column v of eigenvectors beside it. Real input gives real results when every eigenvalue is real, complex ones otherwise. For a symmetric (Hermitian) matrix use eigh.",
         "eig([[2, 0], [0, 3]])",
-        |_, a| { parts(a, la::eig(a.array(0)?, true)) }
+        |_, a| { parts(a, la::eig(a.array(0)?, true, &a.exec)) }
     ),
     builtin!(
         "linear algebra",
@@ -317,7 +324,7 @@ pub static LINALG: &[Builtin] = &[
         [],
         "The eigenvalues of a square matrix, as eig gives them, without the eigenvectors.",
         "eigvals([[0, -1], [1, 0]])",
-        |_, a| { parts(a, la::eig(a.array(0)?, false)) }
+        |_, a| { parts(a, la::eig(a.array(0)?, false, &a.exec)) }
     ),
     builtin!(
         "linear algebra",
@@ -330,7 +337,7 @@ pub static LINALG: &[Builtin] = &[
         "eigh([[2, 1], [1, 2]])",
         |_, a| {
             let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
-            parts(a, la::eigh(a.array(0)?, upper, true))
+            parts(a, la::eigh(a.array(0)?, upper, true, &a.exec))
         }
     ),
     builtin!(
@@ -344,7 +351,7 @@ pub static LINALG: &[Builtin] = &[
         "eigvalsh([[2, 1], [1, 2]])",
         |_, a| {
             let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
-            parts(a, la::eigh(a.array(0)?, upper, false))
+            parts(a, la::eigh(a.array(0)?, upper, false, &a.exec))
         }
     ),
     builtin!(
@@ -360,7 +367,7 @@ pub static LINALG: &[Builtin] = &[
             let full = a.kw_bool("full_matrices", true)?;
             let uv = a.kw_bool("compute_uv", true)?;
             a.kw_bool("hermitian", false)?;
-            parts(a, la::svd(a.array(0)?, full, uv))
+            parts(a, la::svd(a.array(0)?, full, uv, &a.exec))
         }
     ),
     builtin!(
@@ -374,7 +381,7 @@ pub static LINALG: &[Builtin] = &[
         "qr([[1, 2], [3, 4]])",
         |_, a| {
             let mode = choice(a, 1, "mode", "reduced", &["reduced", "complete", "r"])?;
-            parts(a, la::qr(a.array(0)?, &mode))
+            parts(a, la::qr(a.array(0)?, &mode, &a.exec))
         }
     ),
     builtin!(
@@ -386,7 +393,7 @@ pub static LINALG: &[Builtin] = &[
         [],
         "The LU decomposition with partial pivoting, as SciPy's lu: A = P @ L @ U with P a permutation matrix, L unit lower triangular (m×k) and U upper triangular (k×n).",
         "lu([[1, 2], [3, 4]])",
-        |_, a| { parts(a, la::lu(a.array(0)?)) }
+        |_, a| { parts(a, la::lu(a.array(0)?, &a.exec)) }
     ),
     builtin!(
         "linear algebra",
@@ -399,7 +406,7 @@ pub static LINALG: &[Builtin] = &[
         "cholesky([[4, 2], [2, 3]])",
         |_, a| {
             let upper = a.kw_bool("upper", false)?;
-            done(a, la::cholesky(a.array(0)?, upper))
+            done(a, la::cholesky(a.array(0)?, upper, &a.exec))
         }
     ),
     builtin!(
@@ -414,7 +421,7 @@ pub static LINALG: &[Builtin] = &[
         |ev, a| {
             let x = a.array(0)?;
             let n = a.int(1)?;
-            warned(ev, a, |w| la::matrix_power(x, n, w))
+            warned(ev, a, |w| la::matrix_power(x, n, w, &a.exec))
         }
     ),
     builtin!(
@@ -428,7 +435,7 @@ pub static LINALG: &[Builtin] = &[
         "null_space([[1, 1], [1, 1]])",
         |_, a| {
             let rcond = opt_f64(a, 1, "rcond")?;
-            done(a, la::subspace(a.array(0)?, rcond, true))
+            done(a, la::subspace(a.array(0)?, rcond, true, &a.exec))
         }
     ),
     builtin!(
@@ -442,7 +449,7 @@ pub static LINALG: &[Builtin] = &[
         "orth([[1, 1], [1, 1]])",
         |_, a| {
             let rcond = opt_f64(a, 1, "rcond")?;
-            done(a, la::subspace(a.array(0)?, rcond, false))
+            done(a, la::subspace(a.array(0)?, rcond, false, &a.exec))
         }
     ),
 ];

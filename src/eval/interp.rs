@@ -11,9 +11,11 @@ use super::args::{Args, EResult};
 use super::errors::{Operand, binary_error, cast_error_text, generic_error};
 use super::{builtins, builtins_linalg};
 use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::kernel::Exec;
 use crate::ops::construct::Rng;
 use crate::ops::index::{AssignError, IndexSpec, gather, scatter, select};
-use crate::ops::{arith, limits, shape as shape_ops};
+use crate::ops::limits::{self, Limits};
+use crate::ops::{arith, shape as shape_ops};
 use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind};
 use crate::value::{Array, C64, DType, Value, promote, shape_text};
 
@@ -32,6 +34,10 @@ pub struct Evaluator {
     pub warnings: Vec<Diagnostic>,
     /// Set by `tic()`, read by `toc()`.
     pub timer: std::time::Instant,
+    /// How kernels run (threads, instruction set, cancel token) and the
+    /// limits operations check: the session's configuration.
+    pub exec: Exec,
+    pub limits: Limits,
 }
 
 /// What a statement produced: a value to show, under a name for assignments.
@@ -47,13 +53,21 @@ impl Default for Evaluator {
 }
 
 impl Evaluator {
+    /// An evaluator with the default limits and the environment's kernel
+    /// settings (`Exec::from_env`).
     pub fn new() -> Evaluator {
+        Evaluator::with_config(Exec::from_env(), Limits::default())
+    }
+
+    pub fn with_config(exec: Exec, limits: Limits) -> Evaluator {
         Evaluator {
             vars: BTreeMap::new(),
             rng: Rng::from_entropy(),
             source: Rc::from(""),
             warnings: Vec::new(),
             timer: std::time::Instant::now(),
+            exec,
+            limits,
         }
     }
 
@@ -375,7 +389,13 @@ impl Evaluator {
                         .binary(*op, *op_span, (&l, lhs.span), (&r, rhs.span))
                         .map(Some);
                 };
-                match crate::ops::matmul::matmul_adjoint(a, lt.is_some(), b, rt.is_some()) {
+                match crate::ops::matmul::matmul_adjoint(
+                    a,
+                    lt.is_some(),
+                    b,
+                    rt.is_some(),
+                    &self.exec,
+                ) {
                     Ok(v) => Ok(Some(arr(v))),
                     Err(_) => {
                         // Rebuild the transposed operands for the diagnostic.
@@ -404,7 +424,7 @@ impl Evaluator {
                     // neither the value nor which error is reported.
                     let zv = self.eval(rhs)?;
                     if let (Value::Array(a), Value::Array(b), Value::Array(c)) = (&*xv, &*yv, &*zv)
-                        && let Some(r) = arith::mul_add(a, b, c)
+                        && let Some(r) = arith::mul_add(a, b, c, &self.exec)
                     {
                         return r
                             .map(|v| Some(arr(v)))
@@ -446,7 +466,7 @@ impl Evaluator {
             for acc_left in [true, false] {
                 let (acc, other) = if acc_left { (&mut l, &r) } else { (&mut r, &l) };
                 if let (Some(Value::Array(a)), Value::Array(b)) = (Rc::get_mut(acc), &**other)
-                    && let Some(done) = arith::binary_in_place(op, a, b, acc_left)
+                    && let Some(done) = arith::binary_in_place(op, a, b, acc_left, &self.exec)
                 {
                     return match done {
                         Ok(()) => Ok(if acc_left { l } else { r }),
@@ -471,9 +491,9 @@ impl Evaluator {
         let b = self.expect_array(rhs.0, rhs.1)?;
         let mut warnings = Vec::new();
         let result = if op == BinOp::LeftDiv {
-            crate::ops::linalg::solve_checked(a, b, &mut warnings)
+            crate::ops::linalg::solve_checked(a, b, &mut warnings, &self.exec)
         } else {
-            arith::binary(op, a, b)
+            arith::binary(op, a, b, &self.exec)
         };
         for w in &warnings {
             let span = lhs.1.to(rhs.1);
@@ -615,7 +635,7 @@ impl Evaluator {
         }
         let mut shape = vec![values.len()];
         shape.extend(&first);
-        limits::check_alloc(&shape, dtype)
+        limits::check_alloc(&shape, dtype, &self.limits)
             .map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
         let parts: Vec<Array> = values
             .iter()
@@ -764,6 +784,8 @@ impl Evaluator {
             pos,
             kw,
             source: self.source.clone(),
+            exec: self.exec.clone(),
+            limits: self.limits,
         };
         if call.len() < builtin.min_args || call.len() > builtin.max_args {
             let expected = if builtin.min_args == builtin.max_args {
