@@ -166,3 +166,64 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Isa;
+    use crate::value::Array;
+
+    fn session(max_bytes: usize) -> Session {
+        let mut config = Config::default();
+        config.limits.max_bytes = max_bytes;
+        Session::with_config(config)
+    }
+
+    fn is_value(outcomes: &[Outcome]) -> bool {
+        matches!(outcomes, [Outcome::Value { .. }])
+    }
+
+    #[test]
+    fn sessions_keep_their_own_memory_limits() {
+        let mut small = session(1 << 10);
+        let mut large = session(1 << 20);
+        for _ in 0..2 {
+            let refused = small.eval_source("zeros(1000)");
+            assert_eq!(
+                refused[0].error_kind(),
+                Some(ErrorKind::Limit),
+                "{refused:?}"
+            );
+            assert!(is_value(&large.eval_source("zeros(1000)")));
+        }
+        assert!(is_value(&small.eval_source("zeros(100)")));
+        assert_eq!(small.config().limits.max_bytes, 1 << 10);
+        assert_eq!(large.config().limits.max_bytes, 1 << 20);
+    }
+
+    #[test]
+    fn a_cancel_request_stops_only_its_own_session() {
+        let mut config = Config::default();
+        config.exec = Exec::new(1, Isa::detect());
+        let mut tripped = Session::with_config(config.clone());
+        let mut other = Session::with_config(Config {
+            exec: Exec::new(1, Isa::detect()),
+            ..config
+        });
+        tripped.cancel_token().request();
+        // The other session runs, and running it does not clear the request.
+        assert!(is_value(
+            &other.eval_source("ones(300, 300) @ ones(300, 300)")
+        ));
+        assert!(tripped.cancel_token().is_requested());
+        // An operation under the tripped session's settings stops; the same
+        // operation under the other's runs.
+        let m = Array::F64(ndarray::ArrayD::ones(ndarray::IxDyn(&[300, 300])));
+        let stopped = crate::ops::matmul::matmul(&m, &m, &tripped.config().exec);
+        assert_eq!(stopped.err(), Some(crate::ops::OpError::Interrupted));
+        assert!(crate::ops::matmul::matmul(&m, &m, &other.config().exec).is_ok());
+        // A new statement starts with the session's own token cleared.
+        assert!(is_value(&tripped.eval_source("1 + 1")));
+        assert!(!tripped.cancel_token().is_requested());
+    }
+}
