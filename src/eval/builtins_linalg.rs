@@ -177,10 +177,8 @@ pub static LINALG: &[Builtin] = &[
         "The determinant of a square matrix (or of each matrix in a stack). For int64 and bool matrices it is exact, by fraction-free elimination, so det([[1, 2], [3, 4]]) is -2; an overflow is an error rather than a wrong answer.",
         "det([[1, 2], [3, 4]])",
         |_, a| {
-            la::det(a.array(0)?, &a.exec)
-                .map(Value::Array)
-                .map_err(|e| {
-                    match e {
+            let det = la::det(a.array(0)?, &a.exec);
+            det.map(Value::Array).map_err(|e| match e {
                 OpError::Overflow { .. } => Diagnostic::error(
                     ErrorKind::Domain,
                     "det: integer overflow: the determinant does not fit in int64",
@@ -190,8 +188,7 @@ pub static LINALG: &[Builtin] = &[
                 .note("int64 determinants are computed exactly; NumPy would round through float64")
                 .help("det(float64(A)) gives the rounded value"),
                 other => lin_err(a, other),
-            }
-                })
+            })
         }
     ),
     builtin!(
