@@ -203,13 +203,12 @@ mod tests {
 
     #[test]
     fn a_cancel_request_stops_only_its_own_session() {
-        let mut config = Config::default();
-        config.exec = Exec::new(1, Isa::detect());
-        let mut tripped = Session::with_config(config.clone());
-        let mut other = Session::with_config(Config {
+        let one_thread = || Config {
             exec: Exec::new(1, Isa::detect()),
-            ..config
-        });
+            ..Config::default()
+        };
+        let mut tripped = Session::with_config(one_thread());
+        let mut other = Session::with_config(one_thread());
         tripped.cancel_token().request();
         // The other session runs, and running it does not clear the request.
         assert!(is_value(
