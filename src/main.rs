@@ -13,9 +13,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use tensorcalc::Session;
 use tensorcalc::diagnostic::{Diagnostic, ErrorKind};
-use tensorcalc::ops::limits;
 use tensorcalc::render::{NumberFormat, SourceFile, render_diagnostic};
-use tensorcalc::session::Outcome;
+use tensorcalc::session::{Config, Outcome};
 use tensorcalc::syntax::Span;
 
 use crate::paint::paint;
@@ -64,6 +63,10 @@ struct Options {
     format: NumberFormat,
     precision: Option<usize>,
     max_input: usize,
+    /// The session's configuration: the limits options, and `--threads`
+    /// over the environment's defaults (`TENSORCALC_THREADS`,
+    /// `TENSORCALC_KERNEL`).
+    config: Config,
 }
 
 /// What the command line asked for.
@@ -97,6 +100,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
         format: NumberFormat::Short,
         precision: None,
         max_input: DEFAULT_MAX_INPUT,
+        config: Config::default(),
     };
     let mut it = args.into_iter();
     let mut only_files = false;
@@ -158,20 +162,21 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
             }
             "--max-memory" => {
                 let v = value("--max-memory")?;
-                limits::set_max_bytes(parse_bytes(&v).ok_or_else(|| {
+                o.config.limits.max_bytes = parse_bytes(&v).ok_or_else(|| {
                     Usage(format!(
                         "--max-memory takes a size like 512M or 8G, not `{v}`"
                     ))
-                })?);
+                })?;
             }
             "--threads" => {
                 let v = value("--threads")?;
                 let n = v.parse::<usize>().ok().filter(|&n| (1..=1024).contains(&n));
-                tensorcalc::kernel::set_threads(n.ok_or_else(|| {
+                let n = n.ok_or_else(|| {
                     Usage(format!(
                         "--threads takes a whole number from 1 to 1024, not `{v}`"
                     ))
-                })?);
+                })?;
+                o.config.exec = o.config.exec.with_threads(n);
             }
             "--max-input" => {
                 let v = value("--max-input")?;
@@ -189,7 +194,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                             "--max-depth takes a whole number from 1 to 4096, not `{v}`"
                         ))
                     })?;
-                tensorcalc::syntax::set_max_nesting(n);
+                o.config.limits.max_depth = n;
             }
             "--max-parse-steps" => {
                 let v = value("--max-parse-steps")?;
@@ -198,7 +203,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                         "--max-parse-steps takes a whole number ≥ 1, not `{v}`"
                     ))
                 })?;
-                tensorcalc::syntax::set_max_parse_steps(n);
+                o.config.limits.max_parse_steps = n;
             }
             "--" => only_files = true,
             "-" => o.inputs.push(Input::Stdin),
@@ -267,7 +272,7 @@ fn run() -> Result<ExitCode> {
         .unwrap_or(!no_color && std::io::stderr().is_terminal());
     colored::control::set_override(out_color || err_color);
 
-    let mut session = Session::new();
+    let mut session = Session::with_config(options.config);
     session.format.width = output_width();
     session.keep_going = options.keep_going;
     session.format.format = options.format;

@@ -2,7 +2,7 @@
 //! hints and highlighting (`helper`). Entries continue on a `..` prompt while
 //! brackets are open, and every entry runs in the same session. Errors never
 //! end it. Ctrl-C clears the line being typed; during a computation a SIGINT
-//! handler asks the kernels to stop (`ops::cancel`), which they check between
+//! handler trips the session's cancel token, which the kernels check between
 //! blocks, so the prompt comes back with the workspace as it was.
 
 mod helper;
@@ -10,6 +10,7 @@ mod helper;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use anyhow::Result;
@@ -18,7 +19,7 @@ use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{CompletionType, Config, Editor};
 use tensorcalc::diagnostic::ErrorKind;
-use tensorcalc::ops::cancel;
+use tensorcalc::kernel::CancelToken;
 use tensorcalc::prompt::{Context, is_incomplete};
 use tensorcalc::render::{Markup, SourceFile, Style};
 use tensorcalc::{Outcome, Session};
@@ -28,10 +29,16 @@ use helper::PromptHelper;
 
 type LineEditor = Editor<PromptHelper, FileHistory>;
 
-/// Whether an entry is being evaluated (Ctrl-C then stops it).
-static BUSY: AtomicBool = AtomicBool::new(false);
-/// Ctrl-C presses during the current evaluation.
-static PRESSES: AtomicU32 = AtomicU32::new(0);
+/// What the prompt and its Ctrl-C handler share.
+struct Interrupts {
+    /// Whether an entry is being evaluated (Ctrl-C then stops it).
+    busy: AtomicBool,
+    /// Ctrl-C presses during the current evaluation.
+    presses: AtomicU32,
+    /// The session's token, tripped by Ctrl-C.
+    cancel: CancelToken,
+}
+
 /// Presses after which a computation that does not stop ends the program.
 const PRESSES_TO_LEAVE: u32 = 3;
 
@@ -40,7 +47,12 @@ pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<Ex
         "tensorcalc {}: type :help for help, Tab to complete, Ctrl-D to leave",
         env!("CARGO_PKG_VERSION")
     );
-    install_interrupt_handler();
+    let interrupts = Arc::new(Interrupts {
+        busy: AtomicBool::new(false),
+        presses: AtomicU32::new(0),
+        cancel: session.cancel_token(),
+    });
+    install_interrupt_handler(interrupts.clone());
     let config = Config::builder()
         .auto_add_history(false)
         .completion_type(CompletionType::List)
@@ -64,10 +76,10 @@ pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<Ex
         // Saved before running, so that the entry is kept even if the
         // computation has to be abandoned with repeated Ctrl-C.
         history.append(&mut editor);
-        PRESSES.store(0, Ordering::SeqCst);
-        BUSY.store(true, Ordering::SeqCst);
+        interrupts.presses.store(0, Ordering::SeqCst);
+        interrupts.busy.store(true, Ordering::SeqCst);
         let outcomes = session.eval_entry(&entry);
-        BUSY.store(false, Ordering::SeqCst);
+        interrupts.busy.store(false, Ordering::SeqCst);
         if show(session, &entry, &outcomes, out_color, err_color) {
             break;
         }
@@ -149,13 +161,13 @@ fn show(
 /// its own thread (the `ctrlc` crate), so it acts while the computation is
 /// busy. If a computation ignores three presses, the program leaves; the
 /// history is already saved.
-fn install_interrupt_handler() {
-    let result = ctrlc::set_handler(|| {
-        if !BUSY.load(Ordering::SeqCst) {
+fn install_interrupt_handler(shared: Arc<Interrupts>) {
+    let result = ctrlc::set_handler(move || {
+        if !shared.busy.load(Ordering::SeqCst) {
             return;
         }
-        cancel::request();
-        if PRESSES.fetch_add(1, Ordering::SeqCst) + 1 >= PRESSES_TO_LEAVE {
+        shared.cancel.request();
+        if shared.presses.fetch_add(1, Ordering::SeqCst) + 1 >= PRESSES_TO_LEAVE {
             eprintln!(
                 "\ntensorcalc: the computation did not stop after {PRESSES_TO_LEAVE} Ctrl-C; leaving"
             );

@@ -1,10 +1,14 @@
 //! One workspace: source text in, outcomes out (values to show, diagnostics).
-//! Every front end (script runner, prompt, tests) goes through here.
+//! Every front end (script runner, prompt, tests) goes through here. A
+//! session owns its configuration (limits, threads, kernel choice, cancel
+//! token), so sessions in one process never affect each other.
 
 use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
 use crate::eval::Evaluator;
+use crate::kernel::{CancelToken, Exec};
+use crate::ops::limits::Limits;
 use crate::render::{
     FormatOptions, Markup, SourceFile, render_diagnostic, render_value, value_json,
 };
@@ -36,7 +40,27 @@ impl Outcome {
     }
 }
 
+/// How a session runs: its limits, and how its kernels run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub limits: Limits,
+    pub exec: Exec,
+}
+
+impl Default for Config {
+    /// The default limits, and the kernel settings of the environment
+    /// (`TENSORCALC_THREADS`, `TENSORCALC_KERNEL`; see `Exec::from_env`).
+    fn default() -> Self {
+        Config {
+            limits: Limits::default(),
+            exec: Exec::from_env(),
+        }
+    }
+}
+
 pub struct Session {
+    /// Holds the session's configuration (`exec`, `limits`) next to the
+    /// workspace, so every operation it runs receives them.
     pub evaluator: Evaluator,
     pub format: FormatOptions,
     /// Carry on after an error (scripts with `--keep-going`).
@@ -51,11 +75,30 @@ impl Default for Session {
 
 impl Session {
     pub fn new() -> Session {
+        Session::with_config(Config::default())
+    }
+
+    pub fn with_config(config: Config) -> Session {
         Session {
-            evaluator: Evaluator::new(),
+            evaluator: Evaluator::with_config(config.exec, config.limits),
             format: FormatOptions::default(),
             keep_going: false,
         }
+    }
+
+    /// The session's configuration (cheap: the pool and the cancel token are
+    /// shared, not copied).
+    pub fn config(&self) -> Config {
+        Config {
+            limits: self.evaluator.limits,
+            exec: self.evaluator.exec.clone(),
+        }
+    }
+
+    /// The token that stops this session's running computation (for a
+    /// Ctrl-C handler on another thread).
+    pub fn cancel_token(&self) -> CancelToken {
+        self.evaluator.exec.cancel().clone()
     }
 
     /// Runs one entry from the prompt or a `:load`ed line: a `:command`, or
@@ -71,13 +114,13 @@ impl Session {
     /// Parses and runs `source`. Statements run in order; by default the
     /// first error stops the rest. A failed statement changes nothing.
     pub fn eval_source(&mut self, source: &str) -> Vec<Outcome> {
-        let program = match parse(source) {
+        let program = match parse(source, &self.evaluator.limits.parse_limits()) {
             Ok(p) => p,
             Err(d) => return vec![Outcome::Diagnostic(d)],
         };
         self.evaluator.set_source(Rc::from(source));
         let mut out = Vec::new();
-        crate::ops::cancel::reset();
+        self.evaluator.exec.cancel().reset();
         for stmt in &program.statements {
             let result = self.evaluator.exec(stmt);
             out.extend(self.evaluator.warnings.drain(..).map(Outcome::Diagnostic));
@@ -121,5 +164,65 @@ impl Session {
             Outcome::Value { name, value } => value_json(value, name.as_deref()),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Isa;
+    use crate::value::Array;
+
+    fn session(max_bytes: usize) -> Session {
+        let mut config = Config::default();
+        config.limits.max_bytes = max_bytes;
+        Session::with_config(config)
+    }
+
+    fn is_value(outcomes: &[Outcome]) -> bool {
+        matches!(outcomes, [Outcome::Value { .. }])
+    }
+
+    #[test]
+    fn sessions_keep_their_own_memory_limits() {
+        let mut small = session(1 << 10);
+        let mut large = session(1 << 20);
+        for _ in 0..2 {
+            let refused = small.eval_source("zeros(1000)");
+            assert_eq!(
+                refused[0].error_kind(),
+                Some(ErrorKind::Limit),
+                "{refused:?}"
+            );
+            assert!(is_value(&large.eval_source("zeros(1000)")));
+        }
+        assert!(is_value(&small.eval_source("zeros(100)")));
+        assert_eq!(small.config().limits.max_bytes, 1 << 10);
+        assert_eq!(large.config().limits.max_bytes, 1 << 20);
+    }
+
+    #[test]
+    fn a_cancel_request_stops_only_its_own_session() {
+        let one_thread = || Config {
+            exec: Exec::new(1, Isa::detect()),
+            ..Config::default()
+        };
+        let mut tripped = Session::with_config(one_thread());
+        let mut other = Session::with_config(one_thread());
+        tripped.cancel_token().request();
+        // The other session runs, and running it does not clear the request.
+        assert!(is_value(
+            &other.eval_source("ones(300, 300) @ ones(300, 300)")
+        ));
+        assert!(tripped.cancel_token().is_requested());
+        // An operation under the tripped session's settings stops; the same
+        // operation under the other's runs.
+        let m = Array::F64(ndarray::ArrayD::ones(ndarray::IxDyn(&[300, 300])));
+        let stopped = crate::ops::matmul::matmul(&m, &m, &tripped.config().exec);
+        assert_eq!(stopped.err(), Some(crate::ops::OpError::Interrupted));
+        assert!(crate::ops::matmul::matmul(&m, &m, &other.config().exec).is_ok());
+        // A new statement starts with the session's own token cleared.
+        assert!(is_value(&tripped.eval_source("1 + 1")));
+        assert!(!tripped.cancel_token().is_requested());
     }
 }

@@ -6,7 +6,13 @@ use ndarray::{Array2, ArrayView2, s};
 use num_complex::Complex64;
 use tensorcalc::kernel::elementwise::{self, Src};
 use tensorcalc::kernel::sum::{Pairwise, pairwise};
-use tensorcalc::kernel::{MatRef, float, int};
+use tensorcalc::kernel::{Exec, Isa, MatRef, float, int};
+
+/// The fast paths, whatever `TENSORCALC_KERNEL` says: the portable loops
+/// are the oracle they are checked against.
+fn exec() -> Exec {
+    Exec::from_env().with_isa(Isa::detect())
+}
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Gen(u64);
@@ -84,7 +90,12 @@ fn float64_matmul_matches_portable() {
                             want.view_mut(),
                         );
                         let mut got = Array2::<f64>::from_elem((m, n), f64::NAN);
-                        float::matmul(MatRef::new(a.view()), MatRef::new(b.view()), got.view_mut());
+                        float::matmul(
+                            &exec(),
+                            MatRef::new(a.view()),
+                            MatRef::new(b.view()),
+                            got.view_mut(),
+                        );
                         for (x, y) in got.iter().zip(&want) {
                             assert!(
                                 close(*x, *y, k, 1e-14),
@@ -117,7 +128,12 @@ fn float32_matmul_matches_portable() {
             want.view_mut(),
         );
         let mut got = Array2::<f32>::zeros((m, n));
-        float::matmul(MatRef::new(a.view()), MatRef::new(b.view()), got.view_mut());
+        float::matmul(
+            &exec(),
+            MatRef::new(a.view()),
+            MatRef::new(b.view()),
+            got.view_mut(),
+        );
         for (x, y) in got.iter().zip(&want) {
             assert!(
                 close(f64::from(*x), f64::from(*y), k, 1e-6),
@@ -147,7 +163,7 @@ fn complex_matmul_with_conjugation_matches_portable() {
             let mut want = Array2::<Complex64>::zeros((m, n));
             float::portable(ar, br, want.view_mut());
             let mut got = Array2::<Complex64>::zeros((m, n));
-            float::matmul(ar, br, got.view_mut());
+            float::matmul(&exec(), ar, br, got.view_mut());
             for (x, y) in got.iter().zip(&want) {
                 assert!(
                     (x - y).norm() <= 1e-13 * k as f64,
@@ -174,14 +190,14 @@ fn int64_tiers_agree_with_the_checked_loop() {
                 let mut want = Array2::<i64>::zeros((m, n));
                 assert!(int::checked(a.view(), b.view(), want.view_mut()));
                 let mut blocked = Array2::<i64>::from_elem((m, n), 7);
-                int::blocked(a.view(), b.view(), blocked.view_mut());
+                int::blocked(&exec(), a.view(), b.view(), blocked.view_mut());
                 assert_eq!(blocked, want, "blocked {m}x{k}x{n} max {max}");
                 let mut any = Array2::<i64>::from_elem((m, n), 7);
-                assert!(int::matmul_i64(a.view(), b.view(), any.view_mut()));
+                assert!(int::matmul_i64(&exec(), a.view(), b.view(), any.view_mut()));
                 assert_eq!(any, want, "dispatched {m}x{k}x{n} max {max}");
                 if (max as u128).pow(2) * (k as u128) < 1 << 53 {
                     let mut exact = Array2::<i64>::from_elem((m, n), 7);
-                    int::exact_f64(a.view(), b.view(), exact.view_mut());
+                    int::exact_f64(&exec(), a.view(), b.view(), exact.view_mut());
                     assert_eq!(exact, want, "exact_f64 {m}x{k}x{n} max {max}");
                 }
             }
@@ -194,39 +210,36 @@ fn int64_overflow_is_reported() {
     let a = Array2::from_elem((2, 3), 1i64 << 32);
     let b = Array2::from_elem((3, 2), 1i64 << 31);
     let mut c = Array2::<i64>::zeros((2, 2));
-    assert!(!int::matmul_i64(a.view(), b.view(), c.view_mut()));
+    assert!(!int::matmul_i64(&exec(), a.view(), b.view(), c.view_mut()));
     // Large entries whose products fit: decided by the checked loop.
     let a = Array2::from_elem((1, 2), i64::MAX / 4);
     let b = Array2::from_elem((2, 1), 2i64);
     let mut c = Array2::<i64>::zeros((1, 1));
-    assert!(int::matmul_i64(a.view(), b.view(), c.view_mut()));
+    assert!(int::matmul_i64(&exec(), a.view(), b.view(), c.view_mut()));
     assert_eq!(c[[0, 0]], (i64::MAX / 4) * 4);
-}
-
-fn never() -> bool {
-    false
 }
 
 #[test]
 fn elementwise_matches_a_plain_loop() {
+    let exec = exec();
     let mut g = Gen(5);
     for n in [0usize, 1, 7, 2047, 2048, 2049, 5000, 300_001] {
         let a: Vec<f64> = (0..n).map(|_| g.f64()).collect();
         let b: Vec<f64> = (0..n).map(|_| g.f64()).collect();
         let c: Vec<f64> = (0..n).map(|_| g.f64()).collect();
         let sum =
-            elementwise::new2(n, Src::Slice(&a), Src::Slice(&b), |x, y| x + y, never).unwrap();
+            elementwise::new2(&exec, n, Src::Slice(&a), Src::Slice(&b), |x, y| x + y).unwrap();
         assert!(sum.iter().enumerate().all(|(i, &v)| v == a[i] + b[i]));
         let scaled =
-            elementwise::new2(n, Src::Scalar(2.5), Src::Slice(&b), |x, y| x * y, never).unwrap();
+            elementwise::new2(&exec, n, Src::Scalar(2.5), Src::Slice(&b), |x, y| x * y).unwrap();
         assert!(scaled.iter().enumerate().all(|(i, &v)| v == 2.5 * b[i]));
         let fused = elementwise::new3(
+            &exec,
             n,
             Src::Slice(&a),
             Src::Slice(&b),
             Src::Slice(&c),
             |x, y, z| x * y + z,
-            never,
         )
         .unwrap();
         // Two roundings, as NumPy's `a * b + c`: never a fused multiply-add.
@@ -238,24 +251,37 @@ fn elementwise_matches_a_plain_loop() {
         );
         let mut acc = a.clone();
         assert!(elementwise::map2(
+            &exec,
             &mut acc,
             Src::Slice(&b),
             Src::Out,
-            |x, y| x - y,
-            never
+            |x, y| x - y
         ));
         assert!(acc.iter().enumerate().all(|(i, &v)| v == b[i] - a[i]));
     }
-    let stop = || true;
+    // A tripped cancel token stops the kernel; another `Exec`'s does not.
+    let stopped = exec.clone();
+    stopped.cancel().request();
     assert!(
         elementwise::new2(
+            &stopped,
             10_000,
             Src::Scalar(1.0),
             Src::Scalar(2.0),
-            |x, y| x + y,
-            stop
+            |x, y| x + y
         )
         .is_none()
+    );
+    let other = self::exec();
+    assert!(
+        elementwise::new2(
+            &other,
+            10_000,
+            Src::Scalar(1.0),
+            Src::Scalar(2.0),
+            |x, y| x + y
+        )
+        .is_some()
     );
 }
 
@@ -300,7 +326,7 @@ fn sum_is_numpy_pairwise_bit_for_bit() {
     for n in [0usize, 1, 7, 8, 9, 127, 128, 129, 1000, 65_537, 400_003] {
         let x: Vec<f64> = (0..n).map(|_| g.f64() * 1e6).collect();
         assert_eq!(
-            pairwise(&x, 0.0, &pw).to_bits(),
+            pairwise(&exec(), &x, 0.0, &pw).to_bits(),
             numpy_pairwise(&x).to_bits(),
             "n = {n}"
         );

@@ -7,21 +7,23 @@
 use libfuzzer_sys::fuzz_target;
 use tensorcalc::Session;
 use tensorcalc::render::SourceFile;
+use tensorcalc::session::Config;
 
 fuzz_target!(|data: &[u8]| {
     // Keep single runs short: big inputs only repeat what small ones find.
     if data.len() > 4096 {
         return;
     }
-    // Arrays stay small, so a run cannot spend seconds filling gigabytes.
-    tensorcalc::ops::limits::set_max_bytes(1 << 20);
     // Runs on libFuzzer's own thread (8 MB stack, less than the binary's
     // 512 MB), so a stack overflow here is a finding worth a look too.
     run(&String::from_utf8_lossy(data));
 });
 
 fn run(text: &str) {
-    let mut session = Session::new();
+    // Arrays stay small, so a run cannot spend seconds filling gigabytes.
+    let mut config = Config::default();
+    config.limits.max_bytes = 1 << 20;
+    let mut session = Session::with_config(config);
     let outcomes = session.eval_entry(text);
     let src = SourceFile {
         name: "<fuzz>",

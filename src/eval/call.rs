@@ -9,8 +9,10 @@ use std::rc::Rc;
 
 use super::errors::{blamed_arg, generic_error, needs_values};
 use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::kernel::Exec;
 use crate::ops::OpError;
 use crate::ops::construct::Rng;
+use crate::ops::limits::Limits;
 use crate::syntax::Span;
 use crate::value::{Array, C64, DType, Kind, Meta, Value};
 
@@ -72,6 +74,9 @@ pub struct Args {
     pub kw: Vec<(String, Span, Rc<Value>, Span)>,
     /// The source being evaluated, to quote arguments in suggested fixes.
     pub source: Rc<str>,
+    /// The session's kernel settings and limits, for the operation called.
+    pub exec: Exec,
+    pub limits: Limits,
 }
 
 impl Args {

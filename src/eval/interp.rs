@@ -13,12 +13,14 @@ use super::errors::{
     Operand, binary_error, cast_error_text, generic_error, needs_values, ragged_error,
 };
 use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::kernel::Exec;
 use crate::ops::broadcast::known;
 use crate::ops::construct::Rng;
 use crate::ops::index::{
     AssignError, IndexMeta, IndexSpec, assign_fits, gather, index_rule, scatter, select,
 };
-use crate::ops::{OpError, arith, limits, literal, shape as shape_ops};
+use crate::ops::limits::{self, Limits};
+use crate::ops::{OpError, arith, literal, shape as shape_ops};
 use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind};
 use crate::value::{Array, C64, DType, Dim, Kind, Meta, Value, promote, shape_text};
 
@@ -42,6 +44,10 @@ pub struct Evaluator {
     /// and other constants later rules need); everything else, and anything
     /// random, is a shape-only value.
     pub shape_only: bool,
+    /// How kernels run (threads, instruction set, cancel token) and the
+    /// limits operations check: the session's configuration.
+    pub exec: Exec,
+    pub limits: Limits,
 }
 
 /// In shape-only mode, results up to this many elements are computed.
@@ -60,7 +66,13 @@ impl Default for Evaluator {
 }
 
 impl Evaluator {
+    /// An evaluator with the default limits and the environment's kernel
+    /// settings (`Exec::from_env`).
     pub fn new() -> Evaluator {
+        Evaluator::with_config(Exec::from_env(), Limits::default())
+    }
+
+    pub fn with_config(exec: Exec, limits: Limits) -> Evaluator {
         Evaluator {
             vars: BTreeMap::new(),
             rng: Rng::from_entropy(),
@@ -68,6 +80,8 @@ impl Evaluator {
             warnings: Vec::new(),
             timer: std::time::Instant::now(),
             shape_only: false,
+            exec,
+            limits,
         }
     }
 
@@ -521,9 +535,15 @@ impl Evaluator {
                 if !self.computes(&[&l, &r], &predicted) {
                     return Ok(Some(Rc::new(predicted.shaped())));
                 }
-                let result = crate::ops::matmul::matmul_adjoint(a, lt.is_some(), b, rt.is_some())
-                    .map(Value::Array)
-                    .map_err(fail);
+                let result = crate::ops::matmul::matmul_adjoint(
+                    a,
+                    lt.is_some(),
+                    b,
+                    rt.is_some(),
+                    &self.exec,
+                )
+                .map(Value::Array)
+                .map_err(fail);
                 verify("@", &predicted, &result, *op_span)?;
                 result.map(|v| Some(Rc::new(v)))
             }
@@ -565,7 +585,7 @@ impl Evaluator {
                         if !self.computes(&[&xv, &yv, &zv], &predicted) {
                             return Ok(Some(Rc::new(predicted.shaped())));
                         }
-                        if let Some(r) = arith::mul_add(a, b, c) {
+                        if let Some(r) = arith::mul_add(a, b, c, &self.exec) {
                             let result = r
                                 .map(Value::Array)
                                 .map_err(|err| generic_error("+", err).primary(*op_span, "+"));
@@ -617,7 +637,7 @@ impl Evaluator {
             for acc_left in [true, false] {
                 let (acc, other) = if acc_left { (&mut l, &r) } else { (&mut r, &l) };
                 if let (Some(Value::Array(a)), Value::Array(b)) = (Rc::get_mut(acc), &**other)
-                    && let Some(done) = arith::binary_in_place(op, a, b, acc_left)
+                    && let Some(done) = arith::binary_in_place(op, a, b, acc_left, &self.exec)
                 {
                     return match done {
                         Ok(()) => Ok(if acc_left { l } else { r }),
@@ -654,9 +674,9 @@ impl Evaluator {
         let b = self.expect_array(rhs.0, rhs.1)?;
         let mut warnings = Vec::new();
         let result = if op == BinOp::LeftDiv {
-            crate::ops::linalg::solve_checked(a, b, &mut warnings)
+            crate::ops::linalg::solve_checked(a, b, &mut warnings, &self.exec)
         } else {
-            arith::binary(op, a, b)
+            arith::binary(op, a, b, &self.exec)
         };
         for w in &warnings {
             let span = lhs.1.to(rhs.1);
@@ -835,11 +855,8 @@ impl Evaluator {
             other => generic_error("array literal", other).primary(span, "here"),
         })?;
         let predicted = Kind::Array(predicted);
-        limits::check_meta(match &predicted {
-            Kind::Array(m) => m,
-            _ => unreachable!("a literal is an array"),
-        })
-        .map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
+        fits(&predicted, &self.limits)
+            .map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
         let refs: Vec<&Value> = values.iter().map(|v| &**v).collect();
         if !self.computes(&refs, &predicted) {
             return Ok(Rc::new(predicted.shaped()));
@@ -1080,6 +1097,8 @@ impl Evaluator {
             pos,
             kw,
             source: self.source.clone(),
+            exec: self.exec.clone(),
+            limits: self.limits,
         };
         if call.len() < builtin.min_args || call.len() > builtin.max_args {
             let expected = if builtin.min_args == builtin.max_args {
@@ -1114,7 +1133,7 @@ impl Evaluator {
             Err(d) if d.kind == ErrorKind::NeedsValues => return Ok(Rc::new(Value::Unknown)),
             Err(d) => return Err(d),
         };
-        fits(&predicted).map_err(|e| call.op_err(e))?;
+        fits(&predicted, &self.limits).map_err(|e| call.op_err(e))?;
         let shaped = unknown.clone().any(|v| matches!(**v, Value::Shaped(_)));
         if (shaped && !builtins::reads_only_metadata(name))
             || (self.shape_only && (builtins::is_random(name) || !small(&predicted)))
@@ -1136,7 +1155,7 @@ impl Evaluator {
     /// Refuses a predicted result larger than the limits allow, before
     /// anything is allocated.
     fn check_fits(&self, predicted: &Kind, op: &str, span: Span) -> EResult<()> {
-        fits(predicted).map_err(|e| generic_error(op, e).primary(span, "too large"))
+        fits(predicted, &self.limits).map_err(|e| generic_error(op, e).primary(span, "too large"))
     }
 }
 
@@ -1177,10 +1196,10 @@ fn verify(op: &str, predicted: &Kind, result: &EResult<Value>, span: Span) -> ER
 }
 
 /// Whether every array of a predicted result fits the limits.
-fn fits(predicted: &Kind) -> crate::ops::OpResult<()> {
+fn fits(predicted: &Kind, limits: &Limits) -> crate::ops::OpResult<()> {
     match predicted {
-        Kind::Array(m) => limits::check_meta(m),
-        Kind::Tuple(parts) => parts.iter().try_for_each(|(_, p)| fits(p)),
+        Kind::Array(m) => limits::check_meta(m, limits),
+        Kind::Tuple(parts) => parts.iter().try_for_each(|(_, p)| fits(p, limits)),
         Kind::Str | Kind::Nothing | Kind::Unknown => Ok(()),
     }
 }

@@ -1,33 +1,41 @@
-//! Which instruction set the kernels use, decided once per process, and how
-//! many threads large kernels may use.
+//! Which instruction sets this CPU has, and which one a configuration asks
+//! the kernels to use. Detection is read-only (std caches the CPU's feature
+//! bits); the choice lives in an `Exec` value, never in a global.
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The instruction sets with kernels of their own.
+/// The instruction sets the kernels can be told to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Isa {
     /// x86-64 with AVX-512F/DQ/VL (and AVX2+FMA, which they imply here).
     Avx512,
     /// x86-64 with AVX2 and FMA.
     Avx2Fma,
-    /// aarch64 with NEON (always present there).
+    /// aarch64 with NEON (always present there). There are no kernels of
+    /// our own for it: it means "not portable", so float products go to
+    /// `gemm` (which has NEON kernels) and int64 products may run through
+    /// float64.
     Neon,
     /// Plain Rust, whatever the compiler's baseline target gives.
     Portable,
 }
 
-/// The environment variable that forces a kernel family:
-/// `portable`, `avx2`, `avx512` or `neon` (ignored when the CPU lacks it).
+/// The environment variable that chooses a kernel family: `portable` forces
+/// the portable path; `avx2` caps an AVX-512 machine at AVX2+FMA; `avx512`
+/// and `neon` name the best family of those CPUs. A family the CPU lacks is
+/// ignored (the best one it has is used), as is an unknown value.
 pub const KERNEL_ENV: &str = "TENSORCALC_KERNEL";
 /// The environment variable with the default thread count.
 pub const THREADS_ENV: &str = "TENSORCALC_THREADS";
 
-static ISA: OnceLock<Isa> = OnceLock::new();
+impl Isa {
+    /// The best instruction set this CPU has.
+    pub fn detect() -> Isa {
+        detect()
+    }
 
-/// The instruction set the kernels use in this process.
-pub fn isa() -> Isa {
-    *ISA.get_or_init(|| choose(std::env::var(KERNEL_ENV).ok().as_deref()))
+    /// The instruction set for a `TENSORCALC_KERNEL` value (`None`: unset).
+    pub fn choose(forced: Option<&str>) -> Isa {
+        choose(forced)
+    }
 }
 
 fn choose(forced: Option<&str>) -> Isa {
@@ -35,6 +43,8 @@ fn choose(forced: Option<&str>) -> Isa {
     match forced.map(str::to_ascii_lowercase).as_deref() {
         Some("portable") => Isa::Portable,
         Some("avx2") if matches!(best, Isa::Avx512 | Isa::Avx2Fma) => Isa::Avx2Fma,
+        // `avx512` and `neon` are the best family of the CPUs that have them;
+        // anywhere else they are ignored like any other value.
         _ => best,
     }
 }
@@ -69,78 +79,13 @@ fn detect() -> Isa {
     Isa::Portable
 }
 
-/// 0 means "not set": use the environment variable, else every core.
-static THREADS: AtomicUsize = AtomicUsize::new(0);
-
-/// Sets the number of threads large kernels use (`--threads N`); 0 restores
-/// the default.
-pub fn set_threads(n: usize) {
-    THREADS.store(n, Ordering::Relaxed);
-}
-
-/// The number of threads large kernels may use: `--threads`, else
-/// `TENSORCALC_THREADS`, else the number of cores.
-pub fn threads() -> usize {
-    if SINGLE.with(|s| s.get()) {
-        return 1;
-    }
-    match THREADS.load(Ordering::Relaxed) {
-        0 => default_threads(),
-        n => n,
-    }
-}
-
-thread_local! {
-    static SINGLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f` with `threads()` reporting 1 on this thread, for work that is
-/// already spread over threads one level up (the entries of a batch).
-pub fn single_threaded<R>(f: impl FnOnce() -> R) -> R {
-    let old = SINGLE.with(|s| s.replace(true));
-    let r = f();
-    SINGLE.with(|s| s.set(old));
-    r
-}
-
-fn default_threads() -> usize {
-    static DEFAULT: OnceLock<usize> = OnceLock::new();
-    *DEFAULT.get_or_init(|| {
-        std::env::var(THREADS_ENV)
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-    })
-}
-
-/// Runs `f` with at most `threads()` rayon workers: a pool of that size is
-/// built on first use (rayon's global pool has as many as there are cores).
-pub fn with_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-    static POOLS: OnceLock<Mutex<HashMap<usize, &'static rayon::ThreadPool>>> = OnceLock::new();
-    let n = threads();
-    if n <= 1 {
-        return f();
-    }
-    let pool = {
-        let mut pools = POOLS
-            .get_or_init(|| Mutex::new(HashMap::new()))
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        *pools.entry(n).or_insert_with(|| {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .thread_name(|i| format!("tensorcalc-kernel-{i}"))
-                .build()
-                .expect("a thread pool of a valid size");
-            // Pools live as long as the process; there is one per distinct
-            // `--threads` value, so at most a handful.
-            Box::leak(Box::new(pool))
-        })
-    };
-    pool.install(f)
+/// The thread count for a `TENSORCALC_THREADS` value (`None`: unset): a
+/// positive whole number, else every core.
+pub fn threads_from(value: Option<&str>) -> usize {
+    value
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[cfg(test)]
@@ -152,5 +97,28 @@ mod tests {
         assert_eq!(choose(Some("portable")), Isa::Portable);
         assert_eq!(choose(Some("PORTABLE")), Isa::Portable);
         assert_eq!(choose(None), detect());
+    }
+
+    #[test]
+    fn every_documented_value_is_accepted() {
+        let best = detect();
+        assert_eq!(choose(Some("avx512")), best);
+        assert_eq!(choose(Some("neon")), best);
+        assert_eq!(choose(Some("something else")), best);
+        let avx2 = choose(Some("avx2"));
+        match best {
+            Isa::Avx512 | Isa::Avx2Fma => assert_eq!(avx2, Isa::Avx2Fma),
+            other => assert_eq!(avx2, other),
+        }
+    }
+
+    #[test]
+    fn thread_counts_from_the_environment_value() {
+        assert_eq!(threads_from(Some("3")), 3);
+        assert_eq!(threads_from(Some(" 2 ")), 2);
+        let cores = threads_from(None);
+        assert!(cores >= 1);
+        assert_eq!(threads_from(Some("0")), cores);
+        assert_eq!(threads_from(Some("many")), cores);
     }
 }

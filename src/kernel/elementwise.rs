@@ -1,8 +1,8 @@
 //! Elementwise kernels over contiguous buffers: `out[i] = f(a[i], b[i])` and
 //! `out[i] = f(a[i], b[i], c[i])`. The operation is a generic closure, so
 //! each operator gets its own loop (no per-element dispatch), compiled for the
-//! CPU's best instruction set. Large buffers are cut into blocks that run on
-//! several threads and check a stop flag between blocks.
+//! instruction set the `Exec` names. Large buffers are cut into blocks that
+//! run on several threads and check the `Exec`'s cancel token between blocks.
 
 use std::mem::MaybeUninit;
 
@@ -10,7 +10,8 @@ use rayon::prelude::*;
 
 use super::alloc;
 
-use super::dispatch::{Isa, isa, threads, with_pool};
+use super::dispatch::Isa;
+use super::exec::Exec;
 
 /// An input: a buffer as long as the output, one value for every element,
 /// or the output's own old contents (so a temporary's buffer is reused).
@@ -31,9 +32,9 @@ const BLOCK: usize = 2048;
 const PARALLEL: usize = 1 << 20;
 
 /// `out[i] = f(a[i], b[i])` in place; `Src::Out` reads `out`'s old value.
-/// Returns `false` if `stop` asked to stop (then `out` is partly written).
-/// Slices in `a`, `b` must be as long as `out`.
-pub fn map2<T, F>(out: &mut [T], a: Src<'_, T>, b: Src<'_, T>, f: F, stop: fn() -> bool) -> bool
+/// Returns `false` if `exec`'s cancel token asked to stop (then `out` is
+/// partly written). Slices in `a`, `b` must be as long as `out`.
+pub fn map2<T, F>(exec: &Exec, out: &mut [T], a: Src<'_, T>, b: Src<'_, T>, f: F) -> bool
 where
     T: Copy + Send + Sync,
     F: Fn(T, T) -> T + Sync,
@@ -41,23 +42,17 @@ where
     // SAFETY: `MaybeUninit<T>` has the layout of `T`, and the blocks below
     // only ever store initialised values, so `out` stays initialised.
     let out = unsafe { &mut *(out as *mut [T] as *mut [MaybeUninit<T>]) };
-    fill2(out, a, b, &f, stop, true)
+    fill2(exec, out, a, b, &f, true)
 }
 
 /// A new buffer of `n` elements `f(a[i], b[i])`, or `None` if stopped.
-pub fn new2<T, F>(
-    n: usize,
-    a: Src<'_, T>,
-    b: Src<'_, T>,
-    f: F,
-    stop: fn() -> bool,
-) -> Option<Vec<T>>
+pub fn new2<T, F>(exec: &Exec, n: usize, a: Src<'_, T>, b: Src<'_, T>, f: F) -> Option<Vec<T>>
 where
     T: Copy + Send + Sync,
     F: Fn(T, T) -> T + Sync,
 {
     let mut v = alloc::with_capacity::<T>(n);
-    if !fill2(&mut v.spare_capacity_mut()[..n], a, b, &f, stop, false) {
+    if !fill2(exec, &mut v.spare_capacity_mut()[..n], a, b, &f, false) {
         return None;
     }
     // SAFETY: `fill2` returned true, so every block of the first `n` slots
@@ -68,12 +63,12 @@ where
 
 /// A new buffer of `n` elements `f(a[i], b[i], c[i])`, or `None` if stopped.
 pub fn new3<T, F>(
+    exec: &Exec,
     n: usize,
     a: Src<'_, T>,
     b: Src<'_, T>,
     c: Src<'_, T>,
     f: F,
-    stop: fn() -> bool,
 ) -> Option<Vec<T>>
 where
     T: Copy + Send + Sync,
@@ -84,13 +79,14 @@ where
         "no old output to read"
     );
     let mut v = alloc::with_capacity::<T>(n);
-    let done = for_blocks(&mut v.spare_capacity_mut()[..n], stop, |start, blk| {
+    let isa = exec.isa();
+    let done = for_blocks(exec, &mut v.spare_capacity_mut()[..n], |start, blk| {
         let mut bufs = [[const { MaybeUninit::uninit() }; BLOCK]; 3];
         let [ba, bb, bc] = &mut bufs;
         let x = resolve(a, start, blk, ba, false);
         let y = resolve(b, start, blk, bb, false);
         let z = resolve(c, start, blk, bc, false);
-        run3(blk, x, y, z, &f);
+        run3(isa, blk, x, y, z, &f);
     });
     if !done {
         return None;
@@ -101,11 +97,11 @@ where
 }
 
 fn fill2<T, F>(
+    exec: &Exec,
     out: &mut [MaybeUninit<T>],
     a: Src<'_, T>,
     b: Src<'_, T>,
     f: &F,
-    stop: fn() -> bool,
     initialised: bool,
 ) -> bool
 where
@@ -116,12 +112,13 @@ where
         initialised || ![a, b].iter().any(|s| matches!(s, Src::Out)),
         "no old output to read"
     );
-    for_blocks(out, stop, |start, blk| {
+    let isa = exec.isa();
+    for_blocks(exec, out, |start, blk| {
         let mut bufs = [[const { MaybeUninit::uninit() }; BLOCK]; 2];
         let [ba, bb] = &mut bufs;
         let x = resolve(a, start, blk, ba, initialised);
         let y = resolve(b, start, blk, bb, initialised);
-        run2(blk, x, y, f);
+        run2(isa, blk, x, y, f);
     })
 }
 
@@ -156,12 +153,13 @@ fn resolve<'s, T: Copy>(
 }
 
 fn for_blocks<T: Send>(
+    exec: &Exec,
     out: &mut [MaybeUninit<T>],
-    stop: fn() -> bool,
     body: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync,
 ) -> bool {
-    if out.len() >= PARALLEL && threads() > 1 {
-        with_pool(|| {
+    let stop = || exec.cancel().is_requested();
+    if out.len() >= PARALLEL && exec.threads() > 1 {
+        exec.with_pool(|| {
             out.par_chunks_mut(BLOCK)
                 .enumerate()
                 .try_for_each(|(i, blk)| {
@@ -184,28 +182,30 @@ fn for_blocks<T: Send>(
     }
 }
 
-fn run2<T: Copy, F: Fn(T, T) -> T>(out: &mut [MaybeUninit<T>], a: &[T], b: &[T], f: &F) {
-    match isa() {
+fn run2<T: Copy, F: Fn(T, T) -> T>(isa: Isa, out: &mut [MaybeUninit<T>], a: &[T], b: &[T], f: &F) {
+    match isa {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `isa()` returns Avx512 only after `is_x86_feature_detected!`
-        // confirmed avx512f, avx512dq and avx512vl on this CPU.
+        // SAFETY: `isa` comes from `Exec::isa`, which names Avx512 only after
+        // `is_x86_feature_detected!` confirmed avx512f, avx512dq and avx512vl
+        // on this CPU (`Exec::new` lowers anything the CPU lacks).
         Isa::Avx512 => unsafe { x86::run2_avx512(out, a, b, f) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `isa()` returns Avx2Fma only after `is_x86_feature_detected!`
-        // confirmed avx2 and fma on this CPU.
+        // SAFETY: `isa` comes from `Exec::isa`, which names Avx2Fma only after
+        // `is_x86_feature_detected!` confirmed avx2 and fma on this CPU.
         Isa::Avx2Fma => unsafe { x86::run2_avx2(out, a, b, f) },
         _ => body2(out, a, b, f),
     }
 }
 
 fn run3<T: Copy, F: Fn(T, T, T) -> T>(
+    isa: Isa,
     out: &mut [MaybeUninit<T>],
     a: &[T],
     b: &[T],
     c: &[T],
     f: &F,
 ) {
-    match isa() {
+    match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `run2`: avx512f/dq/vl were detected at run time.
         Isa::Avx512 => unsafe { x86::run3_avx512(out, a, b, c, f) },

@@ -9,7 +9,8 @@ use std::ops::{Add, Mul};
 use ndarray::{ArrayView2, ArrayViewMut2};
 use num_complex::Complex;
 
-use super::dispatch::{Isa, isa, threads, with_pool};
+use super::dispatch::Isa;
+use super::exec::Exec;
 
 /// An element type with a matrix product.
 pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output = Self> {
@@ -67,7 +68,7 @@ const PARALLEL: usize = 96 * 96 * 96;
 
 /// `c = op(a) @ op(b)`, where `op` conjugates when the operand says so.
 /// Shapes must agree (`a` is m×k, `b` k×n, `c` m×n); ops/matmul checked them.
-pub fn matmul<T: Elem>(a: MatRef<'_, T>, b: MatRef<'_, T>, c: MatMut<'_, T>) {
+pub fn matmul<T: Elem>(exec: &Exec, a: MatRef<'_, T>, b: MatRef<'_, T>, c: MatMut<'_, T>) {
     let (m, k) = a.view.dim();
     let (k2, n) = b.view.dim();
     assert!(
@@ -75,10 +76,10 @@ pub fn matmul<T: Elem>(a: MatRef<'_, T>, b: MatRef<'_, T>, c: MatMut<'_, T>) {
         "matmul kernel called with mismatched shapes"
     );
     let work = m * n * k;
-    match isa() {
+    match exec.isa() {
         Isa::Portable => portable(a, b, c),
         _ if work <= SMALL => small(a, b, c),
-        _ => simd(a, b, c, work),
+        _ => simd(exec, a, b, c, work),
     }
 }
 
@@ -159,7 +160,13 @@ impl<T> Ptrs<T> {
 }
 
 /// The `gemm` crate, with strides taken straight from the views.
-fn simd<T: Elem>(a: MatRef<'_, T>, b: MatRef<'_, T>, mut c: MatMut<'_, T>, work: usize) {
+fn simd<T: Elem>(
+    exec: &Exec,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    mut c: MatMut<'_, T>,
+    work: usize,
+) {
     let (m, k) = a.view.dim();
     let n = b.view.dim().1;
     if m == 0 || n == 0 {
@@ -169,7 +176,7 @@ fn simd<T: Elem>(a: MatRef<'_, T>, b: MatRef<'_, T>, mut c: MatMut<'_, T>, work:
         c.fill(T::ZERO);
         return;
     }
-    let nthreads = if work >= PARALLEL { threads() } else { 1 };
+    let nthreads = if work >= PARALLEL { exec.threads() } else { 1 };
     let (ars, acs) = (a.view.strides()[0], a.view.strides()[1]);
     let (brs, bcs) = (b.view.strides()[0], b.view.strides()[1]);
     let (crs, ccs) = (c.strides()[0], c.strides()[1]);
@@ -216,5 +223,9 @@ fn simd<T: Elem>(a: MatRef<'_, T>, b: MatRef<'_, T>, mut c: MatMut<'_, T>, work:
             );
         }
     };
-    if nthreads > 1 { with_pool(run) } else { run() }
+    if nthreads > 1 {
+        exec.with_pool(run)
+    } else {
+        run()
+    }
 }

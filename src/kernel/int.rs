@@ -13,22 +13,28 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, s};
 
-use super::dispatch::{Isa, isa, threads, with_pool};
+use super::dispatch::Isa;
+use super::exec::Exec;
 use super::float::{self, MatRef};
 
 /// `c = a @ b`. Returns `false` on overflow (then `c` holds garbage).
-pub fn matmul_i64(a: ArrayView2<i64>, b: ArrayView2<i64>, c: ArrayViewMut2<i64>) -> bool {
+pub fn matmul_i64(
+    exec: &Exec,
+    a: ArrayView2<i64>,
+    b: ArrayView2<i64>,
+    c: ArrayViewMut2<i64>,
+) -> bool {
     let (m, k) = a.dim();
     if m * k * b.dim().1 <= SMALL {
         // Tiny products: the checked loop costs less than any set-up.
         return checked(a, b, c);
     }
     let bound = u128::from(max_abs(a)) * u128::from(max_abs(b)) * k as u128;
-    if bound < 1 << 53 && isa() != Isa::Portable {
-        exact_f64(a, b, c);
+    if bound < 1 << 53 && exec.isa() != Isa::Portable {
+        exact_f64(exec, a, b, c);
         true
     } else if bound < 1 << 63 {
-        blocked(a, b, c);
+        blocked(exec, a, b, c);
         true
     } else {
         checked(a, b, c)
@@ -40,11 +46,12 @@ fn max_abs(a: ArrayView2<i64>) -> u64 {
 }
 
 /// Through float64: exact when the bound is below 2^53 (see the module docs).
-pub fn exact_f64(a: ArrayView2<i64>, b: ArrayView2<i64>, mut c: ArrayViewMut2<i64>) {
+pub fn exact_f64(exec: &Exec, a: ArrayView2<i64>, b: ArrayView2<i64>, mut c: ArrayViewMut2<i64>) {
     let af: Array2<f64> = a.mapv(|v| v as f64);
     let bf: Array2<f64> = b.mapv(|v| v as f64);
     let mut cf = Array2::<f64>::zeros(c.dim());
     float::matmul(
+        exec,
         MatRef::new(af.view()),
         MatRef::new(bf.view()),
         cf.view_mut(),
@@ -91,7 +98,7 @@ const ROWS_PER_TASK: usize = 64;
 /// The wrapping kernel, exact when the caller checked the bound: `b` is
 /// packed in KC×NR panels, `a` in MR×KC strips, and an MR×NR block of
 /// accumulators stays in registers across the depth.
-pub fn blocked(a: ArrayView2<i64>, b: ArrayView2<i64>, mut c: ArrayViewMut2<i64>) {
+pub fn blocked(exec: &Exec, a: ArrayView2<i64>, b: ArrayView2<i64>, mut c: ArrayViewMut2<i64>) {
     let (m, k) = a.dim();
     let n = b.dim().1;
     c.fill(0);
@@ -100,25 +107,26 @@ pub fn blocked(a: ArrayView2<i64>, b: ArrayView2<i64>, mut c: ArrayViewMut2<i64>
     }
     let panels = n.div_ceil(NR);
     let mut bp = vec![0i64; panels * KC * NR];
-    let par = threads() > 1 && m * n * k >= 1 << 21 && m > ROWS_PER_TASK;
+    let par = exec.threads() > 1 && m * n * k >= 1 << 21 && m > ROWS_PER_TASK;
+    let isa = exec.isa();
     for pc in (0..k).step_by(KC) {
         let kc = KC.min(k - pc);
         pack_b(b.slice(s![pc..pc + kc, ..]), &mut bp, kc);
         let a_blk = a.slice(s![.., pc..pc + kc]);
         let bp = &bp[..];
         if par {
-            with_pool(|| {
+            exec.with_pool(|| {
                 rayon::scope(|sc| {
                     for (ci, ai) in c
                         .axis_chunks_iter_mut(Axis(0), ROWS_PER_TASK)
                         .zip(a_blk.axis_chunks_iter(Axis(0), ROWS_PER_TASK))
                     {
-                        sc.spawn(move |_| rows(ai, bp, ci, kc));
+                        sc.spawn(move |_| rows(isa, ai, bp, ci, kc));
                     }
                 })
             });
         } else {
-            rows(a_blk, bp, c.view_mut(), kc);
+            rows(isa, a_blk, bp, c.view_mut(), kc);
         }
     }
 }
@@ -143,7 +151,7 @@ fn pack_b(b: ArrayView2<i64>, bp: &mut [i64], kc: usize) {
 }
 
 /// Adds `a @ b_packed` into the rows of `c` (any number of rows).
-fn rows(a: ArrayView2<i64>, bp: &[i64], mut c: ArrayViewMut2<i64>, kc: usize) {
+fn rows(isa: Isa, a: ArrayView2<i64>, bp: &[i64], mut c: ArrayViewMut2<i64>, kc: usize) {
     let (m, n) = c.dim();
     let mut ap = [0i64; MR * KC];
     for i0 in (0..m).step_by(MR) {
@@ -158,7 +166,7 @@ fn rows(a: ArrayView2<i64>, bp: &[i64], mut c: ArrayViewMut2<i64>, kc: usize) {
             if j0 >= n {
                 break;
             }
-            let acc = tile(&ap[..kc * MR], &panel[..kc * NR]);
+            let acc = tile(isa, &ap[..kc * MR], &panel[..kc * NR]);
             let w = NR.min(n - j0);
             for (r, acc_row) in acc.iter().enumerate().take(h) {
                 let mut crow = c.row_mut(i0 + r);
@@ -172,15 +180,16 @@ fn rows(a: ArrayView2<i64>, bp: &[i64], mut c: ArrayViewMut2<i64>, kc: usize) {
 }
 
 /// One MR×NR tile over the packed depth, for the CPU's best instruction set.
-fn tile(ap: &[i64], bp: &[i64]) -> [[i64; NR]; MR] {
-    match isa() {
+fn tile(isa: Isa, ap: &[i64], bp: &[i64]) -> [[i64; NR]; MR] {
+    match isa {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `isa()` returns Avx512 only after `is_x86_feature_detected!`
-        // confirmed avx512f, avx512dq and avx512vl on this CPU.
+        // SAFETY: `isa` comes from `Exec::isa`, which names Avx512 only after
+        // `is_x86_feature_detected!` confirmed avx512f, avx512dq and avx512vl
+        // on this CPU (`Exec::new` lowers anything the CPU lacks).
         Isa::Avx512 => unsafe { x86::tile_avx512(ap, bp) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `isa()` returns Avx2Fma only after `is_x86_feature_detected!`
-        // confirmed avx2 and fma on this CPU.
+        // SAFETY: `isa` comes from `Exec::isa`, which names Avx2Fma only after
+        // `is_x86_feature_detected!` confirmed avx2 and fma on this CPU.
         Isa::Avx2Fma => unsafe { x86::tile_avx2(ap, bp) },
         _ => tile_generic(ap, bp),
     }

@@ -3,8 +3,9 @@
 //! in float64 or complex128; batching, dtypes and shape checks live in
 //! `ops::linalg`, so every function here may assume its shapes are valid.
 //!
-//! Every call into `faer` goes through `par`, so `--threads N` and
-//! `TENSORCALC_THREADS` govern the factorizations as they govern the products.
+//! Every call into `faer` goes through `par` with the caller's `Exec`, so
+//! `--threads N` and `TENSORCALC_THREADS` govern the factorizations as they
+//! govern the products.
 
 use std::cmp::Ordering;
 use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub};
@@ -13,7 +14,7 @@ use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::{Mat, MatRef, Par, Side};
 use ndarray::{Array1, Array2, ArrayView2};
 
-use super::dispatch::{threads, with_pool};
+use super::exec::Exec;
 use crate::value::{C64, Elem};
 
 /// Matrices with fewer elements than this are factored on one thread: below
@@ -24,18 +25,23 @@ const PARALLEL: usize = 96 * 96;
 const LU_PARALLEL: usize = 1536 * 1536;
 
 /// Runs `f` (a call into `faer`) with faer's parallelism taken from
-/// `threads()`, inside a rayon pool of that size (faer's workers come from the
+/// `exec.threads()`, inside `exec`'s pool (faer's workers come from the
 /// current pool). `elements` is the size of the matrix, to keep small ones on
-/// one thread. faer reads its parallelism from a process-wide setting; this
-/// sets it before every call, so it always follows the current `threads()`.
-fn par<R: Send>(elements: usize, f: impl FnOnce() -> R + Send) -> R {
-    let n = if elements >= PARALLEL { threads() } else { 1 };
+/// one thread. faer reads its parallelism from a process-wide setting of its
+/// own (the high-level solvers take no `Par` argument); this sets it before
+/// every call, so it follows the `Exec` of the call.
+fn par<R: Send>(exec: &Exec, elements: usize, f: impl FnOnce() -> R + Send) -> R {
+    let n = if elements >= PARALLEL {
+        exec.threads()
+    } else {
+        1
+    };
     if n <= 1 {
         faer::set_global_parallelism(Par::Seq);
         return f();
     }
     faer::set_global_parallelism(Par::rayon(n));
-    with_pool(f)
+    exec.with_pool(f)
 }
 
 /// The two element types the factorizations run in. Everything narrower
@@ -179,15 +185,17 @@ pub struct Lu<T: Field> {
     /// and the NaN spreads into the trailing factors, where LAPACK skips the
     /// division and carries on.
     reference: Option<(Array2<T>, Array2<T>)>,
+    /// The settings it was factored under, for its solves.
+    exec: Exec,
 }
 
 impl<T: Field> Lu<T> {
-    pub fn new(a: ArrayView2<T>) -> Lu<T> {
+    pub fn new(exec: &Exec, a: ArrayView2<T>) -> Lu<T> {
         // faer's partial-pivoting LU gains from a second thread only at
         // large sizes (measured on 2 cores: 0.65× at n = 512, 0.8× at 1024,
         // 1.2× at 2048), so it runs on one thread below LU_PARALLEL.
         let elements = if a.len() >= LU_PARALLEL { a.len() } else { 0 };
-        let inner = par(elements, || to_mat(a).partial_piv_lu());
+        let inner = par(exec, elements, || to_mat(a).partial_piv_lu());
         let mut perm: Vec<usize> = inner.P().arrays().0.to_vec();
         let mut odd = permutation_is_odd(&perm);
         let u = inner.U();
@@ -206,6 +214,7 @@ impl<T: Field> Lu<T> {
             perm,
             odd,
             reference,
+            exec: exec.clone(),
         }
     }
 
@@ -257,19 +266,23 @@ impl<T: Field> Lu<T> {
 
     pub fn inverse(&self) -> Array2<T> {
         let n = self.perm.len();
-        par(n * n, || from_mat(self.inner.inverse().as_ref()))
+        par(&self.exec, n * n, || {
+            from_mat(self.inner.inverse().as_ref())
+        })
     }
 
     pub fn solve(&self, b: ArrayView2<T>) -> Array2<T> {
         // Two triangular solves cost n² per column of `b`: sized by `b`, so
         // one right-hand side stays on one thread (measured: a 512×512 solve
         // with two threads took 1.5× as long, the hand-offs outweighing it).
-        par(b.len(), || from_mat(self.inner.solve(to_mat(b)).as_ref()))
+        par(&self.exec, b.len(), || {
+            from_mat(self.inner.solve(to_mat(b)).as_ref())
+        })
     }
 
     /// Solves `A^H x = b`, for the condition estimator.
     fn solve_adjoint(&self, b: ArrayView2<T>) -> Array2<T> {
-        par(b.len(), || {
+        par(&self.exec, b.len(), || {
             from_mat(self.inner.solve_adjoint(to_mat(b)).as_ref())
         })
     }
@@ -344,19 +357,23 @@ pub fn norm1<T: Field>(a: ArrayView2<T>) -> f64 {
 
 /// Singular values, largest first. `None` if the iteration does not
 /// converge (or the input is not finite).
-pub fn singular_values<T: Field>(a: ArrayView2<T>) -> Option<Array1<f64>> {
+pub fn singular_values<T: Field>(exec: &Exec, a: ArrayView2<T>) -> Option<Array1<f64>> {
     if a.is_empty() {
         return Some(Array1::zeros(0));
     }
     if !all_finite(a) {
         return None;
     }
-    let s = par(a.len(), || to_mat(a).singular_values().ok())?;
+    let s = par(exec, a.len(), || to_mat(a).singular_values().ok())?;
     Some(Array1::from(s))
 }
 
 /// `A = U diag(S) Vh`: full (U m×m, Vh n×n) or thin (U m×k, Vh k×n).
-pub fn svd<T: Field>(a: ArrayView2<T>, full: bool) -> Option<(Array2<T>, Array1<f64>, Array2<T>)> {
+pub fn svd<T: Field>(
+    exec: &Exec,
+    a: ArrayView2<T>,
+    full: bool,
+) -> Option<(Array2<T>, Array1<f64>, Array2<T>)> {
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {
@@ -380,7 +397,7 @@ pub fn svd<T: Field>(a: ArrayView2<T>, full: bool) -> Option<(Array2<T>, Array1<
     if !all_finite(a) {
         return None;
     }
-    let d = par(a.len(), || {
+    let d = par(exec, a.len(), || {
         let mat = to_mat(a);
         if full { mat.svd() } else { mat.thin_svd() }.ok()
     })?;
@@ -393,6 +410,7 @@ pub fn svd<T: Field>(a: ArrayView2<T>, full: bool) -> Option<(Array2<T>, Array1<
 /// Eigenvalues (ascending) and, if asked, eigenvectors of a Hermitian
 /// matrix, reading only its lower (or upper) triangle.
 pub fn eigh<T: Field>(
+    exec: &Exec,
     a: ArrayView2<T>,
     upper: bool,
     vectors: bool,
@@ -417,11 +435,13 @@ pub fn eigh<T: Field>(
     }
     let mat = to_mat(h.view());
     if vectors {
-        let e = par(n * n, || mat.self_adjoint_eigen(Side::Lower).ok())?;
+        let e = par(exec, n * n, || mat.self_adjoint_eigen(Side::Lower).ok())?;
         let w = Array1::from_shape_fn(n, |i| e.S().column_vector()[i].re_part());
         Some((w, Some(from_mat(e.U()))))
     } else {
-        let w = par(n * n, || mat.self_adjoint_eigenvalues(Side::Lower).ok())?;
+        let w = par(exec, n * n, || {
+            mat.self_adjoint_eigenvalues(Side::Lower).ok()
+        })?;
         Some((Array1::from(w), None))
     }
 }
@@ -430,6 +450,7 @@ pub fn eigh<T: Field>(
 /// square matrix, always complex here; `ops` narrows them to real when every
 /// imaginary part is zero, as NumPy does for real input.
 pub fn eig<T: Field>(
+    exec: &Exec,
     a: ArrayView2<T>,
     vectors: bool,
 ) -> Option<(Array1<C64>, Option<Array2<C64>>)> {
@@ -445,19 +466,25 @@ pub fn eig<T: Field>(
     if T::COMPLEX {
         let c = Mat::<C64>::from_fn(n, n, |i, j| a[[i, j]].to_c64());
         if vectors {
-            let e = par(n * n, || c.eigen().ok())?;
+            let e = par(exec, n * n, || c.eigen().ok())?;
             let w = Array1::from_shape_fn(n, |i| e.S().column_vector()[i]);
             return Some((w, Some(normalize_columns(from_mat(e.U())))));
         }
-        return Some((Array1::from(par(n * n, || c.eigenvalues().ok())?), None));
+        return Some((
+            Array1::from(par(exec, n * n, || c.eigenvalues().ok())?),
+            None,
+        ));
     }
     let r = Mat::<f64>::from_fn(n, n, |i, j| a[[i, j]].re_part());
     if vectors {
-        let e = par(n * n, || r.eigen().ok())?;
+        let e = par(exec, n * n, || r.eigen().ok())?;
         let w = Array1::from_shape_fn(n, |i| e.S().column_vector()[i]);
         Some((w, Some(normalize_columns(from_mat(e.U())))))
     } else {
-        Some((Array1::from(par(n * n, || r.eigenvalues().ok())?), None))
+        Some((
+            Array1::from(par(exec, n * n, || r.eigenvalues().ok())?),
+            None,
+        ))
     }
 }
 
@@ -473,7 +500,7 @@ fn normalize_columns(mut v: Array2<C64>) -> Array2<C64> {
 }
 
 /// `A = Q R`: complete (Q m×m, R m×n) or reduced (Q m×k, R k×n).
-pub fn qr<T: Field>(a: ArrayView2<T>, complete: bool) -> (Array2<T>, Array2<T>) {
+pub fn qr<T: Field>(exec: &Exec, a: ArrayView2<T>, complete: bool) -> (Array2<T>, Array2<T>) {
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {
@@ -487,7 +514,7 @@ pub fn qr<T: Field>(a: ArrayView2<T>, complete: bool) -> (Array2<T>, Array2<T>) 
         });
         return (q, Array2::zeros((if complete { m } else { 0 }, n)));
     }
-    let d = par(a.len(), || to_mat(a).qr());
+    let d = par(exec, a.len(), || to_mat(a).qr());
     if complete {
         // faer keeps only the min(m, n) rows of R that can be non-zero; the
         // complete R is m×n with zero rows below.
@@ -499,21 +526,21 @@ pub fn qr<T: Field>(a: ArrayView2<T>, complete: bool) -> (Array2<T>, Array2<T>) 
                 T::from_real(0.0)
             }
         });
-        let q = par(a.len(), || from_mat(d.compute_Q().as_ref()));
+        let q = par(exec, a.len(), || from_mat(d.compute_Q().as_ref()));
         (q, full_r)
     } else {
-        let q = par(a.len(), || from_mat(d.compute_thin_Q().as_ref()));
+        let q = par(exec, a.len(), || from_mat(d.compute_thin_Q().as_ref()));
         (q, from_mat(d.thin_R()))
     }
 }
 
 /// The lower Cholesky factor of a Hermitian positive-definite matrix, read
 /// from its lower triangle; `None` if it is not positive definite.
-pub fn cholesky<T: Field>(a: ArrayView2<T>) -> Option<Array2<T>> {
+pub fn cholesky<T: Field>(exec: &Exec, a: ArrayView2<T>) -> Option<Array2<T>> {
     if a.nrows() == 0 {
         return Some(Array2::zeros((0, 0)));
     }
-    let l = par(a.len(), || to_mat(a).llt(Side::Lower).ok())?;
+    let l = par(exec, a.len(), || to_mat(a).llt(Side::Lower).ok())?;
     let l = from_mat(l.L());
     // A NaN pivot passes faer's `> 0` test as "not positive" already; an
     // infinite one does not, and would give a factor full of NaN.

@@ -6,7 +6,7 @@
 
 use std::ops::Add;
 
-use super::dispatch::{threads, with_pool};
+use super::exec::Exec;
 
 /// The shape of the summation for one element type.
 pub struct Pairwise {
@@ -21,10 +21,15 @@ const PARALLEL: usize = 1 << 16;
 const MAX_WIDTH: usize = 8;
 
 /// The pairwise sum of `x` (`zero` for an empty run).
-pub fn pairwise<T: Copy + Send + Sync + Add<Output = T>>(x: &[T], zero: T, pw: &Pairwise) -> T {
+pub fn pairwise<T: Copy + Send + Sync + Add<Output = T>>(
+    exec: &Exec,
+    x: &[T],
+    zero: T,
+    pw: &Pairwise,
+) -> T {
     assert!(pw.width <= MAX_WIDTH && pw.width > 0 && pw.leaf >= pw.width);
-    if x.len() >= 2 * PARALLEL && threads() > 1 {
-        with_pool(|| parallel(x, zero, pw))
+    if x.len() >= 2 * PARALLEL && exec.threads() > 1 {
+        exec.with_pool(|| parallel(x, zero, pw))
     } else {
         serial(x, zero, pw)
     }

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use ndarray::{ArrayD, IxDyn};
 
 use super::broadcast::{Native, as_dtype, broadcast_dims, broadcast_shapes, zip_map};
-use super::cancel;
 use super::error::{OpError, OpResult};
+use crate::kernel::Exec;
 use crate::kernel::elementwise::{self, Src};
 use crate::syntax::{BinOp, UnOp};
 use crate::value::{Array, C64, DType, Meta, promote};
@@ -154,17 +154,17 @@ fn checked_ints(
 }
 
 /// Evaluates an elementwise binary operator (everything but `@`).
-pub fn binary(op: BinOp, a: &Array, b: &Array) -> OpResult<Array> {
+pub fn binary(op: BinOp, a: &Array, b: &Array, exec: &Exec) -> OpResult<Array> {
     match op {
-        BinOp::MatMul => return super::matmul::matmul(a, b),
-        BinOp::LeftDiv => return super::linalg::solve(a, b),
+        BinOp::MatMul => return super::matmul::matmul(a, b, exec),
+        BinOp::LeftDiv => return super::linalg::solve(a, b, exec),
         _ => {}
     }
     let out = binary_rule(op, &Meta::of(a), &Meta::of(b), exponent_nonneg(b))?;
     let dt = operand_dtype(a, b);
     match op {
-        BinOp::Add | BinOp::Sub | BinOp::Mul => arithmetic(op, a, b, dt),
-        BinOp::Div => divide(a, b, dt),
+        BinOp::Add | BinOp::Sub | BinOp::Mul => arithmetic(op, a, b, dt, exec),
+        BinOp::Div => divide(a, b, dt, exec),
         BinOp::FloorDiv => floor_divide(a, b, dt),
         BinOp::Mod => modulo(a, b, dt),
         BinOp::Pow => power(a, b, dt, out.dtype),
@@ -176,8 +176,8 @@ pub fn binary(op: BinOp, a: &Array, b: &Array) -> OpResult<Array> {
     }
 }
 
-fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
-    if let Some(r) = fast_float(op, a, b, dt) {
+fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType, exec: &Exec) -> OpResult<Array> {
+    if let Some(r) = fast_float(op, a, b, dt, exec) {
         return r;
     }
     let name = op.name();
@@ -251,23 +251,23 @@ impl Field for f64 {}
 impl Field for C64 {}
 
 /// `a op b` by the fast path, or `None` when it does not apply.
-fn fast_float(op: BinOp, a: &Array, b: &Array, dt: DType) -> Option<OpResult<Array>> {
+fn fast_float(op: BinOp, a: &Array, b: &Array, dt: DType, exec: &Exec) -> Option<OpResult<Array>> {
     match dt {
-        DType::Float32 => fast_field::<f32>(op, a, b),
-        DType::Float64 => fast_field::<f64>(op, a, b),
+        DType::Float32 => fast_field::<f32>(op, a, b, exec),
+        DType::Float64 => fast_field::<f64>(op, a, b, exec),
         // NumPy's complex division differs from num-complex's for a zero
         // divisor (see complex_div), so it keeps the general path.
-        DType::Complex128 if op != BinOp::Div => fast_field::<C64>(op, a, b),
+        DType::Complex128 if op != BinOp::Div => fast_field::<C64>(op, a, b, exec),
         _ => None,
     }
 }
 
-fn fast_field<T: Field>(op: BinOp, a: &Array, b: &Array) -> Option<OpResult<Array>> {
+fn fast_field<T: Field>(op: BinOp, a: &Array, b: &Array, exec: &Exec) -> Option<OpResult<Array>> {
     match op {
-        BinOp::Add => fast2::<T>(a, b, |x, y| x + y),
-        BinOp::Sub => fast2::<T>(a, b, |x, y| x - y),
-        BinOp::Mul => fast2::<T>(a, b, |x, y| x * y),
-        BinOp::Div => fast2::<T>(a, b, |x, y| x / y),
+        BinOp::Add => fast2::<T>(a, b, |x, y| x + y, exec),
+        BinOp::Sub => fast2::<T>(a, b, |x, y| x - y, exec),
+        BinOp::Mul => fast2::<T>(a, b, |x, y| x * y, exec),
+        BinOp::Div => fast2::<T>(a, b, |x, y| x / y, exec),
         _ => None,
     }
 }
@@ -297,11 +297,16 @@ fn src<T: Native>(a: &Array) -> Option<Src<'_, T>> {
     T::borrow(a)?.as_slice().map(Src::Slice)
 }
 
-fn fast2<T: Native>(a: &Array, b: &Array, f: impl Fn(T, T) -> T + Sync) -> Option<OpResult<Array>> {
+fn fast2<T: Native>(
+    a: &Array,
+    b: &Array,
+    f: impl Fn(T, T) -> T + Sync,
+    exec: &Exec,
+) -> Option<OpResult<Array>> {
     let shape = fast_shape(&[a, b])?;
     let (x, y) = (src::<T>(a)?, src::<T>(b)?);
     let n = shape.iter().product();
-    Some(match elementwise::new2(n, x, y, f, cancel::is_requested) {
+    Some(match elementwise::new2(exec, n, x, y, f) {
         Some(out) => Ok(wrap(shape, out)),
         None => Err(OpError::Interrupted),
     })
@@ -321,6 +326,7 @@ pub fn binary_in_place(
     acc: &mut Array,
     other: &Array,
     acc_left: bool,
+    exec: &Exec,
 ) -> Option<OpResult<()>> {
     let dt = acc.dtype();
     let (l, r) = if acc_left {
@@ -332,9 +338,11 @@ pub fn binary_in_place(
         return None;
     }
     match dt {
-        DType::Float32 => in_place_field::<f32>(op, acc, other, acc_left),
-        DType::Float64 => in_place_field::<f64>(op, acc, other, acc_left),
-        DType::Complex128 if op != BinOp::Div => in_place_field::<C64>(op, acc, other, acc_left),
+        DType::Float32 => in_place_field::<f32>(op, acc, other, acc_left, exec),
+        DType::Float64 => in_place_field::<f64>(op, acc, other, acc_left, exec),
+        DType::Complex128 if op != BinOp::Div => {
+            in_place_field::<C64>(op, acc, other, acc_left, exec)
+        }
         _ => None,
     }
 }
@@ -344,6 +352,7 @@ fn in_place_field<T: Field>(
     acc: &mut Array,
     other: &Array,
     acc_left: bool,
+    exec: &Exec,
 ) -> Option<OpResult<()>> {
     let y = src::<T>(other)?;
     let buf = T::borrow_mut(acc)?.as_slice_mut()?;
@@ -353,10 +362,10 @@ fn in_place_field<T: Field>(
         (y, Src::Out)
     };
     let done = match op {
-        BinOp::Add => elementwise::map2(buf, l, r, |x, y| x + y, cancel::is_requested),
-        BinOp::Sub => elementwise::map2(buf, l, r, |x, y| x - y, cancel::is_requested),
-        BinOp::Mul => elementwise::map2(buf, l, r, |x, y| x * y, cancel::is_requested),
-        BinOp::Div => elementwise::map2(buf, l, r, |x, y| x / y, cancel::is_requested),
+        BinOp::Add => elementwise::map2(exec, buf, l, r, |x, y| x + y),
+        BinOp::Sub => elementwise::map2(exec, buf, l, r, |x, y| x - y),
+        BinOp::Mul => elementwise::map2(exec, buf, l, r, |x, y| x * y),
+        BinOp::Div => elementwise::map2(exec, buf, l, r, |x, y| x / y),
         _ => return None,
     };
     Some(if done {
@@ -401,25 +410,30 @@ fn c_contiguous(a: &Array) -> bool {
 /// exactly as two separate operations would (no fused multiply-add), so the
 /// result equals NumPy's `a * b + c`. `None` when the fast path does not
 /// apply (then evaluate the two operations).
-pub fn mul_add(a: &Array, b: &Array, c: &Array) -> Option<OpResult<Array>> {
+pub fn mul_add(a: &Array, b: &Array, c: &Array, exec: &Exec) -> Option<OpResult<Array>> {
     let dt = a.dtype();
     if b.dtype() != dt || c.dtype() != dt {
         return None;
     }
     match dt {
-        DType::Float32 => mul_add_field::<f32>(a, b, c),
-        DType::Float64 => mul_add_field::<f64>(a, b, c),
-        DType::Complex128 => mul_add_field::<C64>(a, b, c),
+        DType::Float32 => mul_add_field::<f32>(a, b, c, exec),
+        DType::Float64 => mul_add_field::<f64>(a, b, c, exec),
+        DType::Complex128 => mul_add_field::<C64>(a, b, c, exec),
         _ => None,
     }
 }
 
-fn mul_add_field<T: Field>(a: &Array, b: &Array, c: &Array) -> Option<OpResult<Array>> {
+fn mul_add_field<T: Field>(
+    a: &Array,
+    b: &Array,
+    c: &Array,
+    exec: &Exec,
+) -> Option<OpResult<Array>> {
     let shape = fast_shape(&[a, b, c])?;
     let (x, y, z) = (src::<T>(a)?, src::<T>(b)?, src::<T>(c)?);
     let n = shape.iter().product();
     Some(
-        match elementwise::new3(n, x, y, z, |p, q, r| p * q + r, cancel::is_requested) {
+        match elementwise::new3(exec, n, x, y, z, |p, q, r| p * q + r) {
             Some(out) => Ok(wrap(shape, out)),
             None => Err(OpError::Interrupted),
         },
@@ -427,8 +441,8 @@ fn mul_add_field<T: Field>(a: &Array, b: &Array, c: &Array) -> Option<OpResult<A
 }
 
 /// True division: integers give float64, as in NumPy.
-fn divide(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
-    if let Some(r) = fast_float(BinOp::Div, a, b, dt) {
+fn divide(a: &Array, b: &Array, dt: DType, exec: &Exec) -> OpResult<Array> {
+    if let Some(r) = fast_float(BinOp::Div, a, b, dt, exec) {
         return r;
     }
     Ok(match dt {

@@ -1,32 +1,15 @@
-//! Cooperative cancellation: long kernels call `check()` between blocks, so a
-//! Ctrl-C (which calls `request()`) stops them within milliseconds without
-//! killing the process or losing the workspace.
+//! Cooperative cancellation: long kernels check the `CancelToken` of their
+//! `Exec` between blocks, so a Ctrl-C (which trips the session's token)
+//! stops them within milliseconds without killing the process or losing the
+//! workspace. The token itself lives in `kernel::exec`; this gives its
+//! `Interrupted` the operations' error type.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+pub use crate::kernel::exec::{CancelToken, Interrupted};
 
-use super::error::{OpError, OpResult};
+use super::error::OpError;
 
-static REQUESTED: AtomicBool = AtomicBool::new(false);
-
-/// Asks running kernels to stop (safe to call from a signal handler thread).
-pub fn request() {
-    REQUESTED.store(true, Ordering::Relaxed);
-}
-
-/// Clears a request before the next statement runs.
-pub fn reset() {
-    REQUESTED.store(false, Ordering::Relaxed);
-}
-
-pub fn is_requested() -> bool {
-    REQUESTED.load(Ordering::Relaxed)
-}
-
-/// `Err(Interrupted)` once a stop was requested.
-pub fn check() -> OpResult<()> {
-    if is_requested() {
-        Err(OpError::Interrupted)
-    } else {
-        Ok(())
+impl From<Interrupted> for OpError {
+    fn from(_: Interrupted) -> OpError {
+        OpError::Interrupted
     }
 }

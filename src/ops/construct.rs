@@ -1,21 +1,21 @@
 //! Array constructors with NumPy's semantics (full, eye, arange, linspace)
 //! and a small seedable random generator for rand and randn.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::hash::{BuildHasher, Hasher};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ndarray::{Array1, ArrayD, IxDyn};
 
 use super::error::{OpError, OpResult};
-use super::limits::check_alloc;
+use super::limits::{Limits, check_alloc};
 use crate::map_array;
 use crate::value::{Array, CastError, DType, Elem, shape_text};
 
 /// Checks that an array of `shape` may be allocated: the memory limit, and
 /// what ndarray and `Vec` would otherwise panic on (more elements than
 /// `isize` can count, even when a zero-length axis makes the array empty).
-pub(crate) fn check_new(shape: &[usize], dtype: DType) -> OpResult<()> {
-    check_alloc(shape, dtype)?;
+pub(crate) fn check_new(shape: &[usize], dtype: DType, limits: &Limits) -> OpResult<()> {
+    check_alloc(shape, dtype, limits)?;
     let nonzero = shape
         .iter()
         .filter(|&&d| d != 0)
@@ -43,7 +43,7 @@ fn num_text(x: f64) -> String {
 /// is accepted. Casts follow `Array::cast`: floats truncate into int64, but
 /// NaN, out-of-range values and non-zero imaginary parts are refused rather
 /// than silently mangled as NumPy does.
-pub fn full(shape: &[usize], value: &Array, dtype: DType) -> OpResult<Array> {
+pub fn full(shape: &[usize], value: &Array, dtype: DType, limits: &Limits) -> OpResult<Array> {
     if !super::broadcast::can_broadcast_to(value.shape(), shape) {
         return Err(OpError::shape(format!(
             "cannot fill a {} array with a {} value",
@@ -51,7 +51,7 @@ pub fn full(shape: &[usize], value: &Array, dtype: DType) -> OpResult<Array> {
             shape_text(value.shape())
         )));
     }
-    check_new(shape, dtype)?;
+    check_new(shape, dtype, limits)?;
     let cast = value.cast(dtype).map_err(|e| match e {
         CastError::DropsImaginary => OpError::DType {
             op: "full".to_string(),
@@ -78,9 +78,9 @@ pub fn full(shape: &[usize], value: &Array, dtype: DType) -> OpResult<Array> {
 
 /// `numpy.eye`: an `n`×`m` (default square) array with ones on the `k`-th
 /// diagonal (above the main one for positive `k`).
-pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: DType) -> OpResult<Array> {
+pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: DType, limits: &Limits) -> OpResult<Array> {
     let m = m.unwrap_or(n);
-    check_new(&[n, m], dtype)?;
+    check_new(&[n, m], dtype, limits)?;
     Ok(match dtype {
         DType::Bool => Array::Bool(eye_as(n, m, k)),
         DType::Int64 => Array::Int(eye_as(n, m, k)),
@@ -147,7 +147,12 @@ fn too_long(len: f64, dtype: DType) -> OpError {
 /// when every argument is a bool or an int, float64 otherwise. Integer
 /// ranges are computed exactly; float ranges follow NumPy's algorithm
 /// (including its quirks, so that values match bit for bit).
-pub fn arange(start: &Array, stop: Option<&Array>, step: Option<&Array>) -> OpResult<Array> {
+pub fn arange(
+    start: &Array,
+    stop: Option<&Array>,
+    step: Option<&Array>,
+    limits: &Limits,
+) -> OpResult<Array> {
     arange_arg(start, 0)?;
     if let Some(s) = stop {
         arange_arg(s, 1)?;
@@ -177,7 +182,7 @@ pub fn arange(start: &Array, stop: Option<&Array>, step: Option<&Array>) -> OpRe
             0
         };
         let len = usize::try_from(len).map_err(|_| too_long(len as f64, DType::Int64))?;
-        check_new(&[len], DType::Int64)?;
+        check_new(&[len], DType::Int64, limits)?;
         // Every value lies in [a, b) (or (b, a]), so it fits in i64.
         let values = (0..len).map(|i| (a + i as i128 * s) as i64);
         return Ok(Array::Int(Array1::from_iter(values).into_dyn()));
@@ -221,7 +226,7 @@ pub fn arange(start: &Array, stop: Option<&Array>, step: Option<&Array>) -> OpRe
         return Err(too_long(len, DType::Float64));
     }
     let len = if len > 0.0 { len as usize } else { 0 };
-    check_new(&[len], DType::Float64)?;
+    check_new(&[len], DType::Float64, limits)?;
     // NumPy stores start and start + step, then fills element i with
     // start + i * delta where delta is the difference of those two stored
     // values, not the step itself; the two differ in the last bit at times.
@@ -237,8 +242,14 @@ pub fn arange(start: &Array, stop: Option<&Array>, step: Option<&Array>) -> OpRe
 
 /// `numpy.linspace`: `num` evenly spaced float64 values from `start` to
 /// `stop`, which is included (exactly) when `endpoint` is set.
-pub fn linspace(start: f64, stop: f64, num: usize, endpoint: bool) -> OpResult<Array> {
-    check_new(&[num], DType::Float64)?;
+pub fn linspace(
+    start: f64,
+    stop: f64,
+    num: usize,
+    endpoint: bool,
+    limits: &Limits,
+) -> OpResult<Array> {
+    check_new(&[num], DType::Float64, limits)?;
     // NumPy's formula, step for step: y = i * step + start, except that a
     // step which underflows to zero is replaced by (i / div) * delta, and a
     // division by zero (div == 0) by i * delta.
@@ -280,9 +291,6 @@ pub struct Rng {
     spare: Option<f64>,
 }
 
-/// Distinguishes generators created within one clock tick.
-static ENTROPY_COUNTER: AtomicU64 = AtomicU64::new(0);
-
 fn splitmix64(x: &mut u64) -> u64 {
     *x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
     let mut z = *x;
@@ -309,9 +317,12 @@ impl Rng {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
-        let count = ENTROPY_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let pid = u64::from(std::process::id());
-        Rng::new(nanos ^ count.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ pid.rotate_left(32))
+        // std's RandomState keys come from the OS and differ for every value
+        // made, so generators created within one clock tick still differ.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(nanos);
+        h.write_u32(std::process::id());
+        Rng::new(h.finish())
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -352,14 +363,14 @@ impl Rng {
 }
 
 /// `numpy.random.rand`: float64 uniform on [0, 1), filled in C order.
-pub fn rand(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
-    check_new(shape, DType::Float64)?;
+pub fn rand(rng: &mut Rng, shape: &[usize], limits: &Limits) -> OpResult<Array> {
+    check_new(shape, DType::Float64, limits)?;
     Ok(Array::F64(filled_by(shape, || rng.next_f64())))
 }
 
 /// `numpy.random.randn`: float64 standard normal, filled in C order.
-pub fn randn(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
-    check_new(shape, DType::Float64)?;
+pub fn randn(rng: &mut Rng, shape: &[usize], limits: &Limits) -> OpResult<Array> {
+    check_new(shape, DType::Float64, limits)?;
     Ok(Array::F64(filled_by(shape, || rng.next_normal())))
 }
 
@@ -377,6 +388,31 @@ fn filled_by(shape: &[usize], mut f: impl FnMut() -> f64) -> ArrayD<f64> {
 mod tests {
     use super::*;
     use crate::value::C64;
+
+    // The constructors under the default limits.
+    fn full(shape: &[usize], value: &Array, dtype: DType) -> OpResult<Array> {
+        super::full(shape, value, dtype, &Limits::default())
+    }
+
+    fn eye(n: usize, m: Option<usize>, k: i64, dtype: DType) -> OpResult<Array> {
+        super::eye(n, m, k, dtype, &Limits::default())
+    }
+
+    fn arange(start: &Array, stop: Option<&Array>, step: Option<&Array>) -> OpResult<Array> {
+        super::arange(start, stop, step, &Limits::default())
+    }
+
+    fn linspace(start: f64, stop: f64, num: usize, endpoint: bool) -> OpResult<Array> {
+        super::linspace(start, stop, num, endpoint, &Limits::default())
+    }
+
+    fn rand(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
+        super::rand(rng, shape, &Limits::default())
+    }
+
+    fn randn(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
+        super::randn(rng, shape, &Limits::default())
+    }
 
     fn f64s(a: &Array) -> Vec<f64> {
         match a {

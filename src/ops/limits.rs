@@ -1,31 +1,52 @@
 //! Resource limits checked before allocating, so `zeros(1e6, 1e6)` is refused
-//! with a message instead of aborting the process. The limits are process-wide
-//! settings (the command line can change them).
-
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! with a message instead of aborting the process. The limits belong to a
+//! session (the command line sets them there) and are passed down, never
+//! read from globals.
 
 use super::error::{OpError, OpResult};
+use crate::syntax::{MAX_NESTING, PARSER_CALL_LIMIT, ParseLimits};
 use crate::value::{DType, bytes_text};
 
 /// Default cap on the bytes of one array: 4 GiB.
 pub const DEFAULT_MAX_BYTES: usize = 4 << 30;
 
-static MAX_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_BYTES);
-
-pub fn set_max_bytes(bytes: usize) {
-    MAX_BYTES.store(bytes, Ordering::Relaxed);
+/// A session's limits: the bytes of one array (`--max-memory`), the deepest
+/// nesting the parser accepts (`--max-depth`) and the parser's steps per
+/// input (`--max-parse-steps`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_depth: usize,
+    pub max_parse_steps: usize,
 }
 
-pub fn max_bytes() -> usize {
-    MAX_BYTES.load(Ordering::Relaxed)
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_depth: MAX_NESTING,
+            max_parse_steps: PARSER_CALL_LIMIT,
+        }
+    }
+}
+
+impl Limits {
+    /// The part of the limits the parser needs.
+    pub fn parse_limits(&self) -> ParseLimits {
+        ParseLimits {
+            max_depth: self.max_depth,
+            max_steps: self.max_parse_steps,
+        }
+    }
 }
 
 /// Checks that an array of `shape` and `dtype` may be allocated.
-pub fn check_alloc(shape: &[usize], dtype: DType) -> OpResult<()> {
+pub fn check_alloc(shape: &[usize], dtype: DType, limits: &Limits) -> OpResult<()> {
+    let max_bytes = limits.max_bytes;
     let elements = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     let bytes = elements.and_then(|n| n.checked_mul(dtype.size()));
     match bytes {
-        Some(b) if b <= max_bytes() => Ok(()),
+        Some(b) if b <= max_bytes => Ok(()),
         _ => {
             let need: f64 = shape.iter().map(|&d| d as f64).product::<f64>() * dtype.size() as f64;
             Err(OpError::Limit {
@@ -33,7 +54,7 @@ pub fn check_alloc(shape: &[usize], dtype: DType) -> OpResult<()> {
                     "a {} {dtype} array would need {}; the limit is {} (--max-memory)",
                     crate::value::shape_text(shape),
                     bytes_text(need),
-                    bytes_text(max_bytes() as f64)
+                    bytes_text(max_bytes as f64)
                 ),
                 arg: None,
             })
@@ -43,9 +64,25 @@ pub fn check_alloc(shape: &[usize], dtype: DType) -> OpResult<()> {
 
 /// Checks that a predicted result may be allocated. Unknown axes (decided
 /// by the data) are bounded by their inputs and count as 0 here.
-pub fn check_meta(m: &crate::value::Meta) -> OpResult<()> {
+pub fn check_meta(m: &crate::value::Meta, limits: &Limits) -> OpResult<()> {
     match m.concrete() {
-        Some(shape) => check_alloc(&shape, m.dtype),
+        Some(shape) => check_alloc(&shape, m.dtype, limits),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_is_the_one_passed_in() {
+        let small = Limits {
+            max_bytes: 64,
+            ..Limits::default()
+        };
+        assert!(check_alloc(&[8], DType::Float64, &small).is_ok());
+        assert!(check_alloc(&[9], DType::Float64, &small).is_err());
+        assert!(check_alloc(&[9], DType::Float64, &Limits::default()).is_ok());
     }
 }

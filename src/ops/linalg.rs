@@ -11,6 +11,7 @@ use ndarray::{Array1, Array2, ArrayD, ArrayView2, Axis, IxDyn};
 
 use super::broadcast::broadcast_shapes;
 use super::error::{OpError, OpResult};
+use crate::kernel::Exec;
 use crate::kernel::linalg::{self as k, Field, Lu};
 use crate::kernel::linalg_exact::det_i64;
 use crate::value::{Array, C64, DType, Elem, shape_text};
@@ -218,16 +219,16 @@ fn rank_of(s: &Array1<f64>, m: usize, n: usize, tol: Option<f64>) -> usize {
 
 /// The rank reported for a matrix LU found singular; never n, since an
 /// exactly zero pivot means it is singular even if rounding hides that.
-fn singular_rank<T: Field>(a: ArrayView2<T>) -> usize {
+fn singular_rank<T: Field>(a: ArrayView2<T>, exec: &Exec) -> usize {
     let n = a.nrows();
-    k::singular_values(a).map_or(n - 1, |s| rank_of(&s, n, n, None).min(n - 1))
+    k::singular_values(exec, a).map_or(n - 1, |s| rank_of(&s, n, n, None).min(n - 1))
 }
 
 // ------------------------------------------------------- square-matrix ops
 
 /// `det(A)`: exact for bool and int64 (an overflow is an error), LU-based
 /// otherwise.
-pub fn det(a: &Array) -> OpResult<Array> {
+pub fn det(a: &Array, exec: &Exec) -> OpResult<Array> {
     let (batch, _, _) = matrix_dims("det", a.shape(), true, 0)?;
     if matches!(a.dtype(), DType::Bool | DType::Int64) {
         let x = a.to_i64_array().expect("bool and int64 are exact");
@@ -244,7 +245,7 @@ pub fn det(a: &Array) -> OpResult<Array> {
                 if m.is_empty() {
                     Field::from_real(1.0)
                 } else {
-                    Lu::new(m.view()).det()
+                    Lu::new(exec, m.view()).det()
                 }
             })
             .collect();
@@ -257,7 +258,7 @@ pub fn det(a: &Array) -> OpResult<Array> {
 
 /// `inv(A)`. An exactly singular matrix is an error giving its rank; a
 /// nearly singular one gives a warning and the result.
-pub fn inv(a: &Array, warnings: &mut Vec<Warning>) -> OpResult<Array> {
+pub fn inv(a: &Array, warnings: &mut Vec<Warning>, exec: &Exec) -> OpResult<Array> {
     let (batch, n, _) = matrix_dims("inv", a.shape(), true, 0)?;
     on_field!(a, |x, narrow| {
         let mut parts = Vec::new();
@@ -266,10 +267,10 @@ pub fn inv(a: &Array, warnings: &mut Vec<Warning>) -> OpResult<Array> {
                 parts.push(m.clone());
                 continue;
             }
-            let lu = Lu::new(m.view());
+            let lu = Lu::new(exec, m.view());
             let index = batch_index(&batch, b);
             if lu.zero_pivots() > 0 {
-                return Err(singular(singular_rank(m.view()), n, &index));
+                return Err(singular(singular_rank(m.view(), exec), n, &index));
             }
             let r = lu.inverse();
             check_near_singular(k::norm1(m.view()) * k::norm1(r.view()), &index, warnings);
@@ -280,13 +281,18 @@ pub fn inv(a: &Array, warnings: &mut Vec<Warning>) -> OpResult<Array> {
 }
 
 /// `A \ b` as the operator: `solve_checked` without its warnings.
-pub fn solve(a: &Array, b: &Array) -> OpResult<Array> {
-    solve_checked(a, b, &mut Vec::new())
+pub fn solve(a: &Array, b: &Array, exec: &Exec) -> OpResult<Array> {
+    solve_checked(a, b, &mut Vec::new(), exec)
 }
 
 /// `solve(A, b)`: A is (..., M, M); b is a vector (M) or (..., M, K), with
 /// batch axes broadcast against A's (NumPy 2's rule).
-pub fn solve_checked(a: &Array, b: &Array, warnings: &mut Vec<Warning>) -> OpResult<Array> {
+pub fn solve_checked(
+    a: &Array,
+    b: &Array,
+    warnings: &mut Vec<Warning>,
+    exec: &Exec,
+) -> OpResult<Array> {
     let (abatch, n, _) = matrix_dims("solve", a.shape(), true, 0)?;
     let vector = b.ndim() == 1;
     if b.ndim() == 0 {
@@ -333,12 +339,13 @@ pub fn solve_checked(a: &Array, b: &Array, warnings: &mut Vec<Warning>) -> OpRes
             kcols,
             narrow,
             warnings,
+            exec,
         )
     } else {
         let (Work::Real(x, _), Work::Real(y, _)) = (work(a), work(b)) else {
             unreachable!("real inputs")
         };
-        solve_in(&x, &y, &batch, vector, n, kcols, narrow, warnings)
+        solve_in(&x, &y, &batch, vector, n, kcols, narrow, warnings, exec)
     }
 }
 
@@ -352,6 +359,7 @@ fn solve_in<T: Field>(
     kcols: usize,
     narrow: bool,
     warnings: &mut Vec<Warning>,
+    exec: &Exec,
 ) -> OpResult<Array> {
     let a_full: Vec<usize> = batch.iter().copied().chain([n, n]).collect();
     let a = a
@@ -376,10 +384,10 @@ fn solve_in<T: Field>(
             parts.push(rhs);
             continue;
         }
-        let lu = Lu::new(m.view());
+        let lu = Lu::new(exec, m.view());
         let index = batch_index(batch, i);
         if lu.zero_pivots() > 0 {
-            return Err(singular(singular_rank(m.view()), n, &index));
+            return Err(singular(singular_rank(m.view(), exec), n, &index));
         }
         check_near_singular(
             k::norm1(m.view()) * lu.inverse_norm1_estimate(),
@@ -395,7 +403,12 @@ fn solve_in<T: Field>(
 
 /// `matrix_power(A, n)`: repeated squaring with `@`, so int64 stays exact
 /// (and overflow is an error); negative powers invert first.
-pub fn matrix_power(a: &Array, p: i64, warnings: &mut Vec<Warning>) -> OpResult<Array> {
+pub fn matrix_power(
+    a: &Array,
+    p: i64,
+    warnings: &mut Vec<Warning>,
+    exec: &Exec,
+) -> OpResult<Array> {
     let (batch, n, _) = matrix_dims("matrix_power", a.shape(), true, 0)?;
     if p == 0 {
         let eye = Array2::<f64>::eye(n).into_dyn();
@@ -407,20 +420,24 @@ pub fn matrix_power(a: &Array, p: i64, warnings: &mut Vec<Warning>) -> OpResult<
         );
         return Ok(e.cast(a.dtype()).expect("0 and 1 fit every dtype"));
     }
-    let mut base = if p < 0 { inv(a, warnings)? } else { a.clone() };
+    let mut base = if p < 0 {
+        inv(a, warnings, exec)?
+    } else {
+        a.clone()
+    };
     let mut e = p.unsigned_abs();
     let mut acc: Option<Array> = None;
     while e > 0 {
         if e & 1 == 1 {
             acc = Some(match acc {
                 None => base.clone(),
-                Some(x) => super::matmul::matmul(&x, &base)
+                Some(x) => super::matmul::matmul(&x, &base, exec)
                     .map_err(|_| OpError::overflow("matrix_power"))?,
             });
         }
         e >>= 1;
         if e > 0 {
-            base = super::matmul::matmul(&base, &base)
+            base = super::matmul::matmul(&base, &base, exec)
                 .map_err(|_| OpError::overflow("matrix_power"))?;
         }
     }
@@ -428,12 +445,12 @@ pub fn matrix_power(a: &Array, p: i64, warnings: &mut Vec<Warning>) -> OpResult<
 }
 
 /// `cholesky(A)`: lower L with A = L Lᴴ (or upper U = Lᴴ with A = Uᴴ U).
-pub fn cholesky(a: &Array, upper: bool) -> OpResult<Array> {
+pub fn cholesky(a: &Array, upper: bool, exec: &Exec) -> OpResult<Array> {
     let (batch, n, _) = matrix_dims("cholesky", a.shape(), true, 0)?;
     on_field!(a, |x, narrow| {
         let mut parts = Vec::new();
         for (b, m) in matrices(&x).iter().enumerate() {
-            let l = k::cholesky(m.view()).ok_or_else(|| {
+            let l = k::cholesky(exec, m.view()).ok_or_else(|| {
                 OpError::domain_at(
                     0,
                     format!(
@@ -455,7 +472,7 @@ pub fn cholesky(a: &Array, upper: bool) -> OpResult<Array> {
 // ---------------------------------------------------------- decompositions
 
 /// `svd(A)`: U, S, Vh with A = U diag(S) Vh; `compute_uv = false` gives S.
-pub fn svd(a: &Array, full: bool, compute_uv: bool) -> OpResult<Parts> {
+pub fn svd(a: &Array, full: bool, compute_uv: bool, exec: &Exec) -> OpResult<Parts> {
     let (batch, m, n) = matrix_dims("svd", a.shape(), false, 0)?;
     let kk = m.min(n);
     on_field!(a, |x, narrow| {
@@ -463,12 +480,12 @@ pub fn svd(a: &Array, full: bool, compute_uv: bool) -> OpResult<Parts> {
         for (b, mat) in matrices(&x).iter().enumerate() {
             let bad = || not_finite(&batch_index(&batch, b));
             if compute_uv {
-                let (u, s, vh) = k::svd(mat.view(), full).ok_or_else(bad)?;
+                let (u, s, vh) = k::svd(exec, mat.view(), full).ok_or_else(bad)?;
                 us.push(u);
                 ss.push(s);
                 vs.push(vh);
             } else {
-                ss.push(k::singular_values(mat.view()).ok_or_else(bad)?);
+                ss.push(k::singular_values(exec, mat.view()).ok_or_else(bad)?);
             }
         }
         let s = real_out(stack(&batch, &[kk], &ss), narrow);
@@ -486,7 +503,7 @@ pub fn svd(a: &Array, full: bool, compute_uv: bool) -> OpResult<Parts> {
 
 /// `qr(A, mode)`: "reduced" (Q m×k, R k×n), "complete" (Q m×m, R m×n) or
 /// "r" (R only, k×n).
-pub fn qr(a: &Array, mode: &str) -> OpResult<Parts> {
+pub fn qr(a: &Array, mode: &str, exec: &Exec) -> OpResult<Parts> {
     let (batch, m, n) = matrix_dims("qr", a.shape(), false, 0)?;
     let complete = match mode {
         "reduced" | "r" => false,
@@ -502,7 +519,7 @@ pub fn qr(a: &Array, mode: &str) -> OpResult<Parts> {
     on_field!(a, |x, narrow| {
         let (qs, rs): (Vec<_>, Vec<_>) = matrices(&x)
             .iter()
-            .map(|mat| k::qr(mat.view(), complete))
+            .map(|mat| k::qr(exec, mat.view(), complete))
             .unzip();
         let r = out(stack(&batch, &[kk, n], &rs), narrow);
         if mode == "r" {
@@ -517,7 +534,7 @@ pub fn qr(a: &Array, mode: &str) -> OpResult<Parts> {
 
 /// `lu(A)`, SciPy's: P, L, U with A = P L U; L is m×k with a unit
 /// diagonal, U is k×n, k = min(m, n).
-pub fn lu(a: &Array) -> OpResult<Parts> {
+pub fn lu(a: &Array, exec: &Exec) -> OpResult<Parts> {
     let (batch, m, n) = matrix_dims("lu", a.shape(), false, 0)?;
     let kk = m.min(n);
     on_field!(a, |x, narrow| {
@@ -529,7 +546,7 @@ pub fn lu(a: &Array) -> OpResult<Parts> {
                 us.push(Array2::zeros((0, n)));
                 continue;
             }
-            let f = Lu::new(mat.view());
+            let f = Lu::new(exec, mat.view());
             // Row i of L U is row perm[i] of A, so P has its 1 at (perm[i], i).
             let mut p = Array2::zeros((m, m));
             for (i, &r) in f.perm.iter().enumerate() {
@@ -551,15 +568,15 @@ pub fn lu(a: &Array) -> OpResult<Parts> {
 
 /// `eig(A)`: eigenvalues and unit-norm eigenvectors (columns). Real input
 /// gives real results when every eigenvalue is real, as in NumPy.
-pub fn eig(a: &Array, vectors: bool) -> OpResult<Parts> {
+pub fn eig(a: &Array, vectors: bool, exec: &Exec) -> OpResult<Parts> {
     let (batch, n, _) = matrix_dims(if vectors { "eig" } else { "eigvals" }, a.shape(), true, 0)?;
     let real_input = a.dtype() != DType::Complex128;
     let narrow = a.dtype() == DType::Float32;
     let (ws, vs) = on_field!(a, |x, _narrow| {
         let (mut ws, mut vs) = (Vec::new(), Vec::new());
         for (b, m) in matrices(&x).iter().enumerate() {
-            let (w, v) =
-                k::eig(m.view(), vectors).ok_or_else(|| not_finite(&batch_index(&batch, b)))?;
+            let (w, v) = k::eig(exec, m.view(), vectors)
+                .ok_or_else(|| not_finite(&batch_index(&batch, b)))?;
             ws.push(w);
             vs.extend(v);
         }
@@ -583,7 +600,7 @@ pub fn eig(a: &Array, vectors: bool) -> OpResult<Parts> {
 
 /// `eigh(A, UPLO)`: ascending real eigenvalues and orthonormal eigenvectors
 /// of a Hermitian matrix, of which only one triangle is read.
-pub fn eigh(a: &Array, upper: bool, vectors: bool) -> OpResult<Parts> {
+pub fn eigh(a: &Array, upper: bool, vectors: bool, exec: &Exec) -> OpResult<Parts> {
     let (batch, n, _) = matrix_dims(
         if vectors { "eigh" } else { "eigvalsh" },
         a.shape(),
@@ -593,7 +610,7 @@ pub fn eigh(a: &Array, upper: bool, vectors: bool) -> OpResult<Parts> {
     on_field!(a, |x, narrow| {
         let (mut ws, mut vs) = (Vec::new(), Vec::new());
         for (b, m) in matrices(&x).iter().enumerate() {
-            let (w, v) = k::eigh(m.view(), upper, vectors)
+            let (w, v) = k::eigh(exec, m.view(), upper, vectors)
                 .ok_or_else(|| not_finite(&batch_index(&batch, b)))?;
             ws.push(w);
             vs.extend(v);
@@ -609,7 +626,7 @@ pub fn eigh(a: &Array, upper: bool, vectors: bool) -> OpResult<Parts> {
 // ------------------------------------------------- rank, inverses, spaces
 
 /// `matrix_rank(A, tol, rtol)`: singular values above the tolerance.
-pub fn matrix_rank(a: &Array, tol: Option<f64>, rtol: Option<f64>) -> OpResult<Array> {
+pub fn matrix_rank(a: &Array, tol: Option<f64>, rtol: Option<f64>, exec: &Exec) -> OpResult<Array> {
     if a.ndim() < 2 {
         return Ok(Array::scalar_int(
             a.iter_c64().any(|z| z != C64::new(0.0, 0.0)) as i64,
@@ -619,7 +636,7 @@ pub fn matrix_rank(a: &Array, tol: Option<f64>, rtol: Option<f64>) -> OpResult<A
     on_field!(a, |x, _narrow| {
         let mut ranks = Vec::new();
         for (b, mat) in matrices(&x).iter().enumerate() {
-            let s = k::singular_values(mat.view())
+            let s = k::singular_values(exec, mat.view())
                 .ok_or_else(|| not_finite(&batch_index(&batch, b)))?;
             let smax = s.iter().copied().fold(0.0, f64::max);
             ranks.push(rank_of(&s, m, n, tol.or(rtol.map(|r| r * smax))) as i64);
@@ -632,13 +649,13 @@ pub fn matrix_rank(a: &Array, tol: Option<f64>, rtol: Option<f64>) -> OpResult<A
 
 /// `pinv(A, rcond)`: the Moore-Penrose pseudo-inverse from the SVD,
 /// dropping singular values ≤ rcond · σ_max (NumPy's default rcond 1e-15).
-pub fn pinv(a: &Array, rcond: f64) -> OpResult<Array> {
+pub fn pinv(a: &Array, rcond: f64, exec: &Exec) -> OpResult<Array> {
     let (batch, m, n) = matrix_dims("pinv", a.shape(), false, 0)?;
     on_field!(a, |x, narrow| {
         let mut parts = Vec::new();
         for (b, mat) in matrices(&x).iter().enumerate() {
-            let (u, s, vh) =
-                k::svd(mat.view(), false).ok_or_else(|| not_finite(&batch_index(&batch, b)))?;
+            let (u, s, vh) = k::svd(exec, mat.view(), false)
+                .ok_or_else(|| not_finite(&batch_index(&batch, b)))?;
             let p = pinv_from_svd(&u, &s, &vh, rcond);
             parts.push(p);
         }
@@ -672,7 +689,7 @@ fn pinv_from_svd<T: Field>(
 
 /// `lstsq(A, b, rcond)`: x minimising ‖b − A x‖₂ (the minimum-norm one when
 /// A is rank-deficient), with residuals, rank and singular values.
-pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>) -> OpResult<Parts> {
+pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>, exec: &Exec) -> OpResult<Parts> {
     if a.ndim() != 2 {
         return Err(OpError::shape_at(
             0,
@@ -694,12 +711,19 @@ pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>) -> OpResult<Parts> {
     let complex = a.dtype() == DType::Complex128 || b.dtype() == DType::Complex128;
     let narrow = a.dtype() == DType::Float32 && b.dtype() == DType::Float32;
     if complex {
-        lstsq_in(a.to_c64_array(), b.to_c64_array(), vector, rcond, narrow)
+        lstsq_in(
+            a.to_c64_array(),
+            b.to_c64_array(),
+            vector,
+            rcond,
+            narrow,
+            exec,
+        )
     } else {
         let (Work::Real(x, _), Work::Real(y, _)) = (work(a), work(b)) else {
             unreachable!("real inputs")
         };
-        lstsq_in(x, y, vector, rcond, narrow)
+        lstsq_in(x, y, vector, rcond, narrow, exec)
     }
 }
 
@@ -709,6 +733,7 @@ fn lstsq_in<T: Field>(
     vector: bool,
     rcond: Option<f64>,
     narrow: bool,
+    exec: &Exec,
 ) -> OpResult<Parts> {
     let a = a
         .into_dimensionality::<ndarray::Ix2>()
@@ -722,7 +747,7 @@ fn lstsq_in<T: Field>(
     .into_dimensionality::<ndarray::Ix2>()
     .expect("checked 1-D or 2-D");
     let kcols = b2.ncols();
-    let (u, s, vh) = k::svd(a.view(), false).ok_or_else(|| not_finite(&[]))?;
+    let (u, s, vh) = k::svd(exec, a.view(), false).ok_or_else(|| not_finite(&[]))?;
     let smax = s.iter().copied().fold(0.0, f64::max);
     let cut = rcond.unwrap_or(f64::EPSILON * m.max(n) as f64) * smax;
     let rank = s.iter().filter(|&&v| v > cut).count();
@@ -774,7 +799,7 @@ fn lstsq_in<T: Field>(
 
 /// SciPy's `null_space(A)` (orthonormal columns spanning {x : A x = 0}) or
 /// `orth(A)` (orthonormal columns spanning the range of A).
-pub fn subspace(a: &Array, rcond: Option<f64>, null: bool) -> OpResult<Array> {
+pub fn subspace(a: &Array, rcond: Option<f64>, null: bool, exec: &Exec) -> OpResult<Array> {
     let name = if null { "null_space" } else { "orth" };
     if a.ndim() != 2 {
         return Err(OpError::shape_at(
@@ -787,7 +812,7 @@ pub fn subspace(a: &Array, rcond: Option<f64>, null: bool) -> OpResult<Array> {
         let x = x
             .into_dimensionality::<ndarray::Ix2>()
             .expect("checked 2-D");
-        let (u, s, vh) = k::svd(x.view(), null).ok_or_else(|| not_finite(&[]))?;
+        let (u, s, vh) = k::svd(exec, x.view(), null).ok_or_else(|| not_finite(&[]))?;
         let smax = s.iter().copied().fold(0.0, f64::max);
         let cut = rcond.unwrap_or(f64::EPSILON * m.max(n) as f64) * smax;
         let rank = s.iter().filter(|&&v| v > cut).count();
@@ -804,7 +829,13 @@ pub fn subspace(a: &Array, rcond: Option<f64>, null: bool) -> OpResult<Array> {
 
 /// `norm(x, ord, axis, keepdims)`, NumPy's rules: no axis and no ord is the
 /// 2-norm of everything; one axis is a vector norm; two axes a matrix norm.
-pub fn norm(x: &Array, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) -> OpResult<Array> {
+pub fn norm(
+    x: &Array,
+    ord: NormOrd,
+    axis: Option<&[i64]>,
+    keepdims: bool,
+    exec: &Exec,
+) -> OpResult<Array> {
     let nd = x.ndim();
     let axes: Vec<usize> = match axis {
         Some(ax) => {
@@ -870,7 +901,7 @@ pub fn norm(x: &Array, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) -> Op
             } else {
                 let mat = ArrayView2::from_shape((inner[0], inner[1]), chunk)
                     .expect("chunk is the matrix");
-                matrix_norm(mat, ord)?
+                matrix_norm(mat, ord, exec)?
             });
         }
         vals
@@ -907,7 +938,7 @@ fn vector_norm(mags: impl Iterator<Item = f64>, ord: NormOrd) -> OpResult<f64> {
     })
 }
 
-fn matrix_norm<T: Field>(a: ArrayView2<T>, ord: NormOrd) -> OpResult<f64> {
+fn matrix_norm<T: Field>(a: ArrayView2<T>, ord: NormOrd, exec: &Exec) -> OpResult<f64> {
     let sums = |axis: usize| -> Vec<f64> {
         a.lanes(Axis(axis))
             .into_iter()
@@ -916,7 +947,7 @@ fn matrix_norm<T: Field>(a: ArrayView2<T>, ord: NormOrd) -> OpResult<f64> {
     };
     let max = |v: Vec<f64>| v.into_iter().fold(0.0, f64::max);
     let min = |v: Vec<f64>| v.into_iter().fold(f64::INFINITY, f64::min);
-    let sv = || k::singular_values(a).ok_or_else(|| not_finite(&[]));
+    let sv = || k::singular_values(exec, a).ok_or_else(|| not_finite(&[]));
     Ok(match ord {
         NormOrd::Default | NormOrd::Fro => {
             a.iter().map(|v| v.magnitude().powi(2)).sum::<f64>().sqrt()
@@ -942,7 +973,7 @@ fn matrix_norm<T: Field>(a: ArrayView2<T>, ord: NormOrd) -> OpResult<f64> {
 
 /// `cond(A, p)`: σ_max/σ_min for the default and ±2 (any shape); otherwise
 /// ‖A‖ ‖A⁻¹‖ in that norm (square only), inf for a singular matrix.
-pub fn cond(a: &Array, p: NormOrd) -> OpResult<Array> {
+pub fn cond(a: &Array, p: NormOrd, exec: &Exec) -> OpResult<Array> {
     let svd_based = matches!(p, NormOrd::Default | NormOrd::P(2.0) | NormOrd::P(-2.0));
     let (batch, n, _) = matrix_dims("cond", a.shape(), !svd_based, 0)?;
     if let NormOrd::P(q) = p
@@ -962,7 +993,7 @@ pub fn cond(a: &Array, p: NormOrd) -> OpResult<Array> {
         let mut vals = Vec::new();
         for mat in matrices(&x) {
             vals.push(if svd_based {
-                match k::singular_values(mat.view()) {
+                match k::singular_values(exec, mat.view()) {
                     Some(s) if !s.is_empty() => {
                         let (hi, lo) = (s[0], s[s.len() - 1]);
                         // 0/0 for a zero matrix: NumPy reports it as inf.
@@ -979,11 +1010,11 @@ pub fn cond(a: &Array, p: NormOrd) -> OpResult<Array> {
             } else if n == 0 {
                 0.0
             } else {
-                let lu = Lu::new(mat.view());
+                let lu = Lu::new(exec, mat.view());
                 if lu.zero_pivots() > 0 {
                     f64::INFINITY
                 } else {
-                    matrix_norm(mat.view(), p)? * matrix_norm(lu.inverse().view(), p)?
+                    matrix_norm(mat.view(), p, exec)? * matrix_norm(lu.inverse().view(), p, exec)?
                 }
             });
         }

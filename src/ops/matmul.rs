@@ -6,11 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ndarray::{ArrayD, ArrayViewD, Axis, Dimension, Ix2, IxDyn, s};
 
-use super::cancel;
-
 use super::broadcast::{as_dtype, broadcast_dims, known};
 use super::error::{OpError, OpResult};
-use crate::kernel::{self, MatRef};
+use crate::kernel::{self, Exec, MatRef};
 use crate::value::{Array, C64, DType, Dim, Meta, promote};
 
 /// The rule of `@` (numpy.matmul): the result's metadata, or why there is
@@ -75,8 +73,8 @@ pub fn matmul_shape(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
 }
 
 /// Evaluates `lhs @ rhs`.
-pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
-    matmul_adjoint(lhs, false, rhs, false)
+pub fn matmul(lhs: &Array, rhs: &Array, exec: &Exec) -> OpResult<Array> {
+    matmul_adjoint(lhs, false, rhs, false, exec)
 }
 
 /// Evaluates `op(lhs) @ op(rhs)`, where `op` is the conjugate transpose of the
@@ -84,7 +82,13 @@ pub fn matmul(lhs: &Array, rhs: &Array) -> OpResult<Array> {
 /// at least two axes. The evaluator sends `A' @ B` here, so the transpose
 /// reaches the kernel as swapped strides (and a conjugate flag) instead of a
 /// copy.
-pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) -> OpResult<Array> {
+pub fn matmul_adjoint(
+    lhs: &Array,
+    lhs_adj: bool,
+    rhs: &Array,
+    rhs_adj: bool,
+    exec: &Exec,
+) -> OpResult<Array> {
     let lhs_adj = lhs_adj && lhs.ndim() >= 2;
     let rhs_adj = rhs_adj && rhs.ndim() >= 2;
     let out = matmul_rule(
@@ -102,6 +106,7 @@ pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) ->
                 lhs_adj,
                 &rhs.widen(DType::Int64),
                 rhs_adj,
+                exec,
             )?;
             Array::Bool(r.to_i64_array().expect("int").mapv(|v| v != 0))
         }
@@ -112,8 +117,9 @@ pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) ->
                 Operand::new(&a, lhs_adj, false),
                 Operand::new(&b, rhs_adj, false),
                 &out_shape,
-                |x, y, z| {
-                    if !kernel::int::matmul_i64(x.view, y.view, z) {
+                exec,
+                |exec, x, y, z| {
+                    if !kernel::int::matmul_i64(exec, x.view, y.view, z) {
                         ok.store(false, Ordering::Relaxed);
                     }
                 },
@@ -129,6 +135,7 @@ pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) ->
                 Operand::new(&a, lhs_adj, false),
                 Operand::new(&b, rhs_adj, false),
                 &out_shape,
+                exec,
                 kernel::float::matmul,
             )?)
         }
@@ -138,6 +145,7 @@ pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) ->
                 Operand::new(&a, lhs_adj, false),
                 Operand::new(&b, rhs_adj, false),
                 &out_shape,
+                exec,
                 kernel::float::matmul,
             )?)
         }
@@ -147,6 +155,7 @@ pub fn matmul_adjoint(lhs: &Array, lhs_adj: bool, rhs: &Array, rhs_adj: bool) ->
                 Operand::new(&a, lhs_adj, lhs_adj),
                 Operand::new(&b, rhs_adj, rhs_adj),
                 &out_shape,
+                exec,
                 kernel::float::matmul,
             )?)
         }
@@ -194,7 +203,8 @@ fn batched<T: Copy + Default + Send + Sync>(
     a: Operand<'_, T>,
     b: Operand<'_, T>,
     out_shape: &[usize],
-    kernel: impl Fn(MatRef<T>, MatRef<T>, ndarray::ArrayViewMut2<T>) + Sync,
+    exec: &Exec,
+    kernel: impl Fn(&Exec, MatRef<T>, MatRef<T>, ndarray::ArrayViewMut2<T>) + Sync,
 ) -> OpResult<ArrayD<T>> {
     let (aconj, bconj) = (a.conj, b.conj);
     let (a, b) = (a.view(), b.view());
@@ -239,7 +249,7 @@ fn batched<T: Copy + Default + Send + Sync>(
         (a2, b2)
     };
     let work = m * n * k;
-    if count > 1 && work < PARALLEL_ENTRY && kernel::threads() > 1 && count * work >= 1 << 20 {
+    if count > 1 && work < PARALLEL_ENTRY && exec.threads() > 1 && count * work >= 1 << 20 {
         // Many small products: one entry per task, each on one thread.
         let flat = ndarray::indices(IxDyn(batch))
             .into_iter()
@@ -262,29 +272,29 @@ fn batched<T: Copy + Default + Send + Sync>(
             v
         };
         let stopped = AtomicBool::new(false);
-        kernel::dispatch::with_pool(|| {
+        let single = exec.single();
+        exec.with_pool(|| {
             use rayon::prelude::*;
             flat.par_iter()
                 .zip(outs.par_iter_mut())
                 .for_each(|(idx, o)| {
-                    if cancel::is_requested() {
+                    if exec.cancel().is_requested() {
                         stopped.store(true, Ordering::Relaxed);
                         return;
                     }
                     let (x, y) = entry(idx.slice());
-                    kernel::dispatch::single_threaded(|| {
-                        kernel(
-                            MatRef {
-                                view: x,
-                                conj: aconj,
-                            },
-                            MatRef {
-                                view: y,
-                                conj: bconj,
-                            },
-                            o.view_mut(),
-                        )
-                    });
+                    kernel(
+                        &single,
+                        MatRef {
+                            view: x,
+                            conj: aconj,
+                        },
+                        MatRef {
+                            view: y,
+                            conj: bconj,
+                        },
+                        o.view_mut(),
+                    );
                 });
         });
         if stopped.load(Ordering::Relaxed) {
@@ -304,9 +314,10 @@ fn batched<T: Copy + Default + Send + Sync>(
             let mut o2 = ov.into_dimensionality::<Ix2>().expect("2-D");
             let mut start = 0;
             loop {
-                cancel::check()?;
+                exec.check()?;
                 let end = (start + panel).min(m);
                 kernel(
+                    exec,
                     MatRef {
                         view: a2.slice(s![start..end, ..]),
                         conj: aconj,

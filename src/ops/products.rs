@@ -7,9 +7,10 @@ use ndarray::{ArrayD, ArrayView1, Axis, Ix2, IxDyn};
 
 use super::broadcast::{broadcast_shapes, view_as};
 use super::error::{OpError, OpResult};
-use super::limits::check_alloc;
+use super::limits::{Limits, check_alloc};
 use super::matmul::matmul;
 use super::reduce::{Reduce, reduce};
+use crate::kernel::Exec;
 use crate::map_array;
 use crate::value::{Array, C64, DType, Elem, promote, shape_text};
 
@@ -194,8 +195,9 @@ fn pair_products<T: Ring>(
     b: &ArrayD<T>,
     shape: &[usize],
     op: &str,
+    limits: &Limits,
 ) -> OpResult<ArrayD<T>> {
-    check_alloc(shape, T::DTYPE)?;
+    check_alloc(shape, T::DTYPE, limits)?;
     let mut out = Vec::with_capacity(a.len() * b.len());
     for &x in a {
         for &y in b {
@@ -206,19 +208,19 @@ fn pair_products<T: Ring>(
 }
 
 /// `a * b` where one side is 0-d: NumPy's dot and inner of a scalar.
-fn scalar_product(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
+fn scalar_product(a: &Array, b: &Array, op: &str, limits: &Limits) -> OpResult<Array> {
     let shape = [a.shape(), b.shape()].concat();
     by_dtype!(common_dtype(&[a, b]), T => {
-        let r = pair_products(&T::typed(a), &T::typed(b), &shape, op)?;
+        let r = pair_products(&T::typed(a), &T::typed(b), &shape, op, limits)?;
         Ok(T::wrap(r))
     })
 }
 
 /// numpy.dot: scalars multiply; otherwise the last axis of `a` meets the
 /// only axis of a vector `b`, or the second-to-last axis of `b`.
-pub fn dot(a: &Array, b: &Array) -> OpResult<Array> {
+pub fn dot(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Array> {
     if a.is_scalar() || b.is_scalar() {
-        return scalar_product(a, b, "dot");
+        return scalar_product(a, b, "dot", limits);
     }
     let ka = a.ndim() - 1;
     let kb = b.ndim().saturating_sub(2);
@@ -235,7 +237,7 @@ pub fn dot(a: &Array, b: &Array) -> OpResult<Array> {
             ),
         ));
     }
-    contract(a, b, &[ka], &[kb], "dot")
+    contract(a, b, &[ka], &[kb], "dot", limits, exec)
 }
 
 /// numpy.vdot: both operands flattened, the first conjugated.
@@ -263,9 +265,9 @@ pub fn vdot(a: &Array, b: &Array) -> OpResult<Array> {
 }
 
 /// numpy.inner: sums over the last axes of both operands.
-pub fn inner(a: &Array, b: &Array) -> OpResult<Array> {
+pub fn inner(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Array> {
     if a.is_scalar() || b.is_scalar() {
-        return scalar_product(a, b, "inner");
+        return scalar_product(a, b, "inner", limits);
     }
     let (ka, kb) = (a.ndim() - 1, b.ndim() - 1);
     if a.shape()[ka] != b.shape()[kb] {
@@ -278,22 +280,22 @@ pub fn inner(a: &Array, b: &Array) -> OpResult<Array> {
             ),
         ));
     }
-    contract(a, b, &[ka], &[kb], "inner")
+    contract(a, b, &[ka], &[kb], "inner", limits, exec)
 }
 
 /// numpy.outer: every element of flattened `a` times every element of
 /// flattened `b`, as a matrix.
-pub fn outer(a: &Array, b: &Array) -> OpResult<Array> {
+pub fn outer(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
     let shape = [a.len(), b.len()];
     by_dtype!(common_dtype(&[a, b]), T => {
-        let r = pair_products(&T::typed(a), &T::typed(b), &shape, "outer")?;
+        let r = pair_products(&T::typed(a), &T::typed(b), &shape, "outer", limits)?;
         Ok(T::wrap(r))
     })
 }
 
 /// numpy.kron: the block matrix of `a[i] * b`, in as many dimensions as the
 /// larger operand (the smaller one gets leading axes of length 1).
-pub fn kron(a: &Array, b: &Array) -> OpResult<Array> {
+pub fn kron(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
     let nd = a.ndim().max(b.ndim());
     let pad = |s: &[usize]| [vec![1; nd - s.len()], s.to_vec()].concat();
     let (sa, sb) = (pad(a.shape()), pad(b.shape()));
@@ -303,14 +305,14 @@ pub fn kron(a: &Array, b: &Array) -> OpResult<Array> {
         .map(|(&x, &y)| x.saturating_mul(y))
         .collect();
     let dtype = common_dtype(&[a, b]);
-    check_alloc(&out_shape, dtype)?;
+    check_alloc(&out_shape, dtype, limits)?;
     // The products shaped (a0, .., b0, ..) become the result once the axes
     // are interleaved as (a0, b0, a1, b1, ..) and each pair is merged.
     let perm: Vec<usize> = (0..nd).flat_map(|k| [k, nd + k]).collect();
     by_dtype!(dtype, T => {
         let x = (a.ndim()..nd).fold(T::typed(a), |x, _| x.insert_axis(Axis(0)));
         let y = (b.ndim()..nd).fold(T::typed(b), |y, _| y.insert_axis(Axis(0)));
-        let p = pair_products(&x, &y, &[sa.as_slice(), sb.as_slice()].concat(), "kron")?;
+        let p = pair_products(&x, &y, &[sa.as_slice(), sb.as_slice()].concat(), "kron", limits)?;
         let r = p.permuted_axes(IxDyn(&perm)).as_standard_layout().into_owned();
         Ok(T::wrap(r.into_shape_with_order(IxDyn(&out_shape)).expect("same element count")))
     })
@@ -325,7 +327,13 @@ pub enum TensorAxes {
 
 /// numpy.tensordot: sums products over the paired axes; the result has the
 /// remaining axes of `a`, then those of `b`.
-pub fn tensordot(a: &Array, b: &Array, axes: &TensorAxes) -> OpResult<Array> {
+pub fn tensordot(
+    a: &Array,
+    b: &Array,
+    axes: &TensorAxes,
+    limits: &Limits,
+    exec: &Exec,
+) -> OpResult<Array> {
     let (a_axes, b_axes) = tensordot_axes(a, b, axes)?;
     for (&x, &y) in a_axes.iter().zip(&b_axes) {
         if a.shape()[x] != b.shape()[y] {
@@ -342,7 +350,7 @@ pub fn tensordot(a: &Array, b: &Array, axes: &TensorAxes) -> OpResult<Array> {
             ));
         }
     }
-    contract(a, b, &a_axes, &b_axes, "tensordot")
+    contract(a, b, &a_axes, &b_axes, "tensordot", limits, exec)
 }
 
 /// Validates and normalises the axes of `tensordot` (argument 2).
@@ -407,13 +415,21 @@ fn normalize_axes(axes: &[i64], ndim: usize, arg: usize) -> OpResult<Vec<usize>>
 /// Sums products over `a_axes` of `a` paired with `b_axes` of `b` (checked
 /// distinct, in range and of equal lengths): both sides are laid out as
 /// matrices, multiplied, and the free axes restored.
-fn contract(a: &Array, b: &Array, a_axes: &[usize], b_axes: &[usize], op: &str) -> OpResult<Array> {
+fn contract(
+    a: &Array,
+    b: &Array,
+    a_axes: &[usize],
+    b_axes: &[usize],
+    op: &str,
+    limits: &Limits,
+    exec: &Exec,
+) -> OpResult<Array> {
     let a_free: Vec<usize> = (0..a.ndim()).filter(|k| !a_axes.contains(k)).collect();
     let b_free: Vec<usize> = (0..b.ndim()).filter(|k| !b_axes.contains(k)).collect();
     let dims = |s: &[usize], ks: &[usize]| ks.iter().map(|&k| s[k]).collect::<Vec<_>>();
     let out_shape = [dims(a.shape(), &a_free), dims(b.shape(), &b_free)].concat();
     let dtype = common_dtype(&[a, b]);
-    check_alloc(&out_shape, dtype)?;
+    check_alloc(&out_shape, dtype, limits)?;
     let size = |v: Vec<usize>| v.iter().product::<usize>();
     let (m, k, n) = (
         size(dims(a.shape(), &a_free)),
@@ -422,7 +438,7 @@ fn contract(a: &Array, b: &Array, a_axes: &[usize], b_axes: &[usize], op: &str) 
     );
     let a2 = as_matrix(&a.widen(dtype), &[a_free.as_slice(), a_axes].concat(), m, k);
     let b2 = as_matrix(&b.widen(dtype), &[b_axes, b_free.as_slice()].concat(), k, n);
-    let r = matrix_product(&a2, &b2, op)?;
+    let r = matrix_product(&a2, &b2, op, exec)?;
     Ok(map_array!(r, x => x.into_shape_with_order(IxDyn(&out_shape)).expect("same element count")))
 }
 
@@ -436,11 +452,11 @@ fn as_matrix(a: &Array, perm: &[usize], rows: usize, cols: usize) -> Array {
 
 /// Matrix product of two matrices of one dtype. Floats go through `@`'s
 /// SIMD kernel; bool and int64 through the exact kernel below.
-fn matrix_product(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
+fn matrix_product(a: &Array, b: &Array, op: &str, exec: &Exec) -> OpResult<Array> {
     match a.dtype() {
         DType::Bool => ring_matmul::<bool>(a, b, op),
         DType::Int64 => ring_matmul::<i64>(a, b, op),
-        _ => matmul(a, b),
+        _ => matmul(a, b, exec),
     }
 }
 
@@ -472,7 +488,7 @@ fn ring_matmul<T: Ring>(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
 
 /// numpy.cross along the last axes, which must have length 2 or 3; the other
 /// axes broadcast. Two 2-vectors give the scalar z component.
-pub fn cross(a: &Array, b: &Array) -> OpResult<Array> {
+pub fn cross(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
     for (arg, x) in [a, b].into_iter().enumerate() {
         let last = x.shape().last().copied();
         if !matches!(last, Some(2 | 3)) {
@@ -507,7 +523,7 @@ pub fn cross(a: &Array, b: &Array) -> OpResult<Array> {
     }
     let width = if da == 2 && db == 2 { None } else { Some(3) };
     let out_shape: Vec<usize> = lead.iter().copied().chain(width).collect();
-    check_alloc(&out_shape, dtype)?;
+    check_alloc(&out_shape, dtype, limits)?;
     by_dtype!(dtype, T => {
         let x = T::typed(a);
         let y = T::typed(b);
@@ -544,7 +560,7 @@ fn cross_one<T: Ring>(p: ArrayView1<'_, T>, q: ArrayView1<'_, T>) -> Option<Vec<
 
 /// numpy.trace: the sum of the diagonal `a[i, i + offset, ...]` over the
 /// first two axes, so the result has the remaining axes (and `sum`'s dtype).
-pub fn trace(a: &Array, offset: i64) -> OpResult<Array> {
+pub fn trace(a: &Array, offset: i64, exec: &Exec) -> OpResult<Array> {
     if a.ndim() < 2 {
         return Err(OpError::shape_at(
             0,
@@ -570,7 +586,7 @@ pub fn trace(a: &Array, offset: i64) -> OpResult<Array> {
     // smallest stride, so along the diagonal only when no other axis is
     // longer than 1; `reduce` over axis 0 picks the same order.
     let diag = map_array!(a, x => diagonal(x, r0, c0, len));
-    reduce(Reduce::Sum, &diag, Some(0), false, 0.0)
+    reduce(Reduce::Sum, &diag, Some(0), false, 0.0, exec)
 }
 
 /// The diagonal starting at (r0, c0) of the first two axes, as axis 0 of the
@@ -596,17 +612,17 @@ struct Spec {
 /// numpy.einsum without `...`: explicit (`ij,jk->ik`) and implicit (`ij,jk`)
 /// output, repeated subscripts (diagonals, traces) and size-1 broadcasting.
 /// The subscripts string is argument 0, operand k is argument k + 1.
-pub fn einsum(spec: &str, operands: &[Array]) -> OpResult<Array> {
+pub fn einsum(spec: &str, operands: &[Array], limits: &Limits, exec: &Exec) -> OpResult<Array> {
     let spec = parse_spec(spec, operands.len())?;
     let plan = plan(&spec, operands)?;
     let out_shape = plan.sizes[..plan.n_out].to_vec();
     let refs: Vec<&Array> = operands.iter().collect();
     let dtype = common_dtype(&refs);
-    check_alloc(&out_shape, dtype)?;
+    check_alloc(&out_shape, dtype, limits)?;
     by_dtype!(dtype, T => {
         let flat = |a: &Array| T::typed(a).iter().copied().collect();
         let data: Vec<Vec<T>> = operands.iter().map(flat).collect();
-        let out = sum_products(&data, &plan)?;
+        let out = sum_products(&data, &plan, exec)?;
         let r = ArrayD::from_shape_vec(IxDyn(&out_shape), out);
         Ok(T::wrap(r.expect("one value per output index")))
     })
@@ -798,7 +814,7 @@ struct Plan {
 /// For every output index (row-major), the sum over the summed labels of the
 /// product of one element from each operand. Integer overflow is an error,
 /// and the cancel flag is checked every million terms.
-fn sum_products<T: Ring>(data: &[Vec<T>], plan: &Plan) -> OpResult<Vec<T>> {
+fn sum_products<T: Ring>(data: &[Vec<T>], plan: &Plan, exec: &Exec) -> OpResult<Vec<T>> {
     let overflow = || OpError::overflow("einsum");
     let mut since_check = 0usize;
     let (out_sizes, sum_sizes) = plan.sizes.split_at(plan.n_out);
@@ -810,7 +826,7 @@ fn sum_products<T: Ring>(data: &[Vec<T>], plan: &Plan) -> OpResult<Vec<T>> {
         since_check += sum_count.max(1);
         if since_check > 1 << 20 {
             since_check = 0;
-            super::cancel::check()?;
+            exec.check()?;
         }
         let mut acc = T::ZERO;
         for _ in 0..sum_count {
@@ -849,6 +865,39 @@ mod tests {
 
     use super::*;
     use ndarray::IxDyn;
+
+    // The products under the default limits and the environment's kernels.
+    fn dot(a: &Array, b: &Array) -> OpResult<Array> {
+        super::dot(a, b, &Limits::default(), &Exec::from_env())
+    }
+
+    fn inner(a: &Array, b: &Array) -> OpResult<Array> {
+        super::inner(a, b, &Limits::default(), &Exec::from_env())
+    }
+
+    fn tensordot(a: &Array, b: &Array, axes: &TensorAxes) -> OpResult<Array> {
+        super::tensordot(a, b, axes, &Limits::default(), &Exec::from_env())
+    }
+
+    fn outer(a: &Array, b: &Array) -> OpResult<Array> {
+        super::outer(a, b, &Limits::default())
+    }
+
+    fn kron(a: &Array, b: &Array) -> OpResult<Array> {
+        super::kron(a, b, &Limits::default())
+    }
+
+    fn cross(a: &Array, b: &Array) -> OpResult<Array> {
+        super::cross(a, b, &Limits::default())
+    }
+
+    fn trace(a: &Array, offset: i64) -> OpResult<Array> {
+        super::trace(a, offset, &Exec::from_env())
+    }
+
+    fn einsum(spec: &str, operands: &[Array]) -> OpResult<Array> {
+        super::einsum(spec, operands, &Limits::default(), &Exec::from_env())
+    }
 
     fn seq(n: usize) -> Vec<f64> {
         (0..n)

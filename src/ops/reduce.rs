@@ -7,7 +7,7 @@ use std::ops::{Add, Mul, Sub};
 use ndarray::{ArrayD, ArrayView1, Axis, arr0};
 
 use super::error::{OpError, OpResult};
-use crate::kernel::{self, sum::Pairwise};
+use crate::kernel::{self, Exec, sum::Pairwise};
 use crate::value::{Array, C64, DType, Elem};
 use crate::{map_array, with_array};
 
@@ -84,10 +84,11 @@ pub fn reduce(
     axis: Option<i64>,
     keepdims: bool,
     ddof: f64,
+    exec: &Exec,
 ) -> OpResult<Array> {
     let ax = resolve_axis(kind, a.ndim(), axis)?;
     check_nonempty(kind, a.shape(), ax)?;
-    let order = Order::for_axis(a.shape(), ax);
+    let order = Order::for_axis(a.shape(), ax, exec);
     let out = match kind {
         Reduce::Sum => sum(a, ax, order)?,
         Reduce::Prod => prod(a, ax)?,
@@ -184,16 +185,18 @@ fn along<T: Clone, U>(
 /// (every later axis has length 1); otherwise it adds lane elements one at a
 /// time into the output. When NumPy casts on the fly (int to float64 for
 /// `mean`) it sums each buffer of 8192 elements pairwise, one after another.
+/// Long pairwise sums may split across the threads of `exec`.
 #[derive(Clone, Copy)]
-struct Order {
+struct Order<'a> {
     pairwise: bool,
     chunk: usize,
+    exec: &'a Exec,
 }
 
-impl Order {
+impl<'a> Order<'a> {
     const NUMPY_BUFFER: usize = 8192;
 
-    fn for_axis(shape: &[usize], ax: Option<usize>) -> Order {
+    fn for_axis(shape: &[usize], ax: Option<usize>, exec: &'a Exec) -> Order<'a> {
         let pairwise = match ax {
             None => true,
             Some(k) => shape[k + 1..].iter().all(|&d| d == 1),
@@ -201,10 +204,11 @@ impl Order {
         Order {
             pairwise,
             chunk: usize::MAX,
+            exec,
         }
     }
 
-    fn buffered(self) -> Order {
+    fn buffered(self) -> Order<'a> {
         Order {
             chunk: Order::NUMPY_BUFFER,
             ..self
@@ -236,8 +240,13 @@ const COMPLEX: Pairwise = Pairwise {
     split: split_complex,
 };
 
-fn pairwise<T: Copy + Send + Sync + Add<Output = T>>(x: &[T], zero: T, pw: &Pairwise) -> T {
-    kernel::sum::pairwise(x, zero, pw)
+fn pairwise<T: Copy + Send + Sync + Add<Output = T>>(
+    exec: &Exec,
+    x: &[T],
+    zero: T,
+    pw: &Pairwise,
+) -> T {
+    kernel::sum::pairwise(exec, x, zero, pw)
 }
 
 /// Sums a lane in NumPy's order. The output starts at zero (NumPy fills it
@@ -246,7 +255,7 @@ fn sum_lane<T: Copy + Send + Sync + Add<Output = T>>(
     lane: ArrayView1<'_, T>,
     zero: T,
     pw: &Pairwise,
-    order: Order,
+    order: Order<'_>,
 ) -> T {
     if !order.pairwise {
         return lane.iter().fold(zero, |acc, &v| acc + v);
@@ -256,7 +265,7 @@ fn sum_lane<T: Copy + Send + Sync + Add<Output = T>>(
         None => Cow::Owned(lane.to_vec()),
     };
     data.chunks(order.chunk)
-        .fold(zero, |acc, c| acc + pairwise(c, zero, pw))
+        .fold(zero, |acc, c| acc + pairwise(order.exec, c, zero, pw))
 }
 
 /// Real floating-point element types (float32 and float64).
@@ -315,7 +324,7 @@ fn ints_as_f64(a: &Array) -> ArrayD<f64> {
     with_array!(a, x => x.mapv(|v| v.to_c64().re))
 }
 
-fn sum(a: &Array, ax: Option<usize>, order: Order) -> OpResult<Array> {
+fn sum(a: &Array, ax: Option<usize>, order: Order<'_>) -> OpResult<Array> {
     Ok(match a {
         Array::Bool(_) => return sum(&a.widen(DType::Int64), ax, order),
         // An i128 accumulator cannot overflow for fewer than 2^64 elements,
@@ -366,7 +375,7 @@ fn narrow(x: ArrayD<i128>, op: &str) -> OpResult<ArrayD<i64>> {
     Ok(x.mapv(|v| v as i64))
 }
 
-fn mean(a: &Array, ax: Option<usize>, order: Order) -> Array {
+fn mean(a: &Array, ax: Option<usize>, order: Order<'_>) -> Array {
     match a {
         Array::Bool(_) | Array::Int(_) => {
             let x = ints_as_f64(a);
@@ -381,7 +390,7 @@ fn mean(a: &Array, ax: Option<usize>, order: Order) -> Array {
     }
 }
 
-fn mean_real<T: Real>(l: ArrayView1<'_, T>, order: Order) -> T {
+fn mean_real<T: Real>(l: ArrayView1<'_, T>, order: Order<'_>) -> T {
     let n = l.len() as f64;
     div_count(sum_lane(l, T::zero(), &REAL, order), n)
 }
@@ -389,7 +398,7 @@ fn mean_real<T: Real>(l: ArrayView1<'_, T>, order: Order) -> T {
 /// var (or std when `root`), computed as NumPy's `_var`: the mean, then the
 /// mean of squared deviations divided by `n - ddof`. Only the first sum of
 /// an int array is cast on the fly; the deviations are float64 already.
-fn variance(a: &Array, ax: Option<usize>, order: Order, ddof: f64, root: bool) -> Array {
+fn variance(a: &Array, ax: Option<usize>, order: Order<'_>, ddof: f64, root: bool) -> Array {
     match a {
         Array::Bool(_) | Array::Int(_) => {
             let x = ints_as_f64(a);
@@ -402,7 +411,12 @@ fn variance(a: &Array, ax: Option<usize>, order: Order, ddof: f64, root: bool) -
     }
 }
 
-fn var_real<T: Real>(l: ArrayView1<'_, T>, orders: (Order, Order), ddof: f64, root: bool) -> T {
+fn var_real<T: Real>(
+    l: ArrayView1<'_, T>,
+    orders: (Order<'_>, Order<'_>),
+    ddof: f64,
+    root: bool,
+) -> T {
     let mean = div_count(sum_lane(l, T::zero(), &REAL, orders.0), l.len() as f64);
     let squares = l.mapv(|v| (v - mean) * (v - mean));
     let var = div_count(
@@ -414,7 +428,7 @@ fn var_real<T: Real>(l: ArrayView1<'_, T>, orders: (Order, Order), ddof: f64, ro
 
 /// The variance of complex numbers is real: the mean of |z - mean|², with
 /// |w|² computed as re·re + im·im like NumPy.
-fn var_complex(l: ArrayView1<'_, C64>, order: Order, ddof: f64, root: bool) -> f64 {
+fn var_complex(l: ArrayView1<'_, C64>, order: Order<'_>, ddof: f64, root: bool) -> f64 {
     let n = l.len() as f64;
     let mean = c_div_real(sum_lane(l, C64::zero(), &COMPLEX, order), n);
     let squares = l.mapv(|z| {
@@ -504,6 +518,17 @@ mod tests {
 
     use super::*;
     use ndarray::IxDyn;
+
+    // `reduce` with the environment's kernels.
+    fn reduce(
+        kind: Reduce,
+        a: &Array,
+        axis: Option<i64>,
+        keepdims: bool,
+        ddof: f64,
+    ) -> OpResult<Array> {
+        super::reduce(kind, a, axis, keepdims, ddof, &Exec::from_env())
+    }
 
     /// The test data NumPy saw: `((i*37) % 101) / 13 - 3.7`, evenly spread
     /// values whose sums depend on the order of addition.

@@ -8,6 +8,7 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, Ix2, IxDyn};
 use super::broadcast::can_broadcast_to;
 use super::construct::check_new;
 use super::error::{OpError, OpResult};
+use super::limits::Limits;
 use crate::map_array;
 use crate::value::{Array, C64, DType, Elem, promote, shape_text};
 
@@ -62,7 +63,7 @@ fn elements_text(n: usize) -> String {
 /// `numpy.reshape` (C order). At most one `-1`, whose length is inferred;
 /// unlike NumPy, other negative lengths are refused instead of being
 /// treated as `-1`.
-pub fn reshape(a: &Array, shape: &[i64]) -> OpResult<Array> {
+pub fn reshape(a: &Array, shape: &[i64], limits: &Limits) -> OpResult<Array> {
     let size = a.len();
     let mismatch = |why: &str| {
         OpError::shape_at(
@@ -112,7 +113,7 @@ pub fn reshape(a: &Array, shape: &[i64]) -> OpResult<Array> {
     }
     // Zero-length axes let the other lengths be arbitrarily large, which
     // ndarray cannot index.
-    check_new(&dims, a.dtype())?;
+    check_new(&dims, a.dtype(), limits)?;
     relayout(a, &dims)
 }
 
@@ -270,13 +271,19 @@ fn join_typed<T: Typed>(
 
 /// Promotes every part to the common dtype (as arrays: NumPy gives Python
 /// scalars no special treatment here) and joins them.
-fn join(arrays: &[Array], axis: usize, new_axis: bool, out_shape: &[usize]) -> OpResult<Array> {
+fn join(
+    arrays: &[Array],
+    axis: usize,
+    new_axis: bool,
+    out_shape: &[usize],
+    limits: &Limits,
+) -> OpResult<Array> {
     let dtype = arrays
         .iter()
         .map(Array::dtype)
         .reduce(|a, b| promote(a, false, b, false))
         .unwrap_or(DType::Float64);
-    check_new(out_shape, dtype)?;
+    check_new(out_shape, dtype, limits)?;
     let parts: Vec<Cow<'_, Array>> = arrays
         .iter()
         .map(|a| {
@@ -306,7 +313,7 @@ fn need_some(arrays: &[Array], op: &str) -> OpResult<()> {
 
 /// `numpy.concatenate`: joins along an existing axis. The result's dtype is
 /// the promotion of all inputs.
-pub fn concatenate(arrays: &[Array], axis: i64) -> OpResult<Array> {
+pub fn concatenate(arrays: &[Array], axis: i64, limits: &Limits) -> OpResult<Array> {
     need_some(arrays, "concatenate")?;
     for (i, a) in arrays.iter().enumerate() {
         if a.is_scalar() {
@@ -346,12 +353,12 @@ pub fn concatenate(arrays: &[Array], axis: i64) -> OpResult<Array> {
             arg: None,
         })?;
     }
-    join(arrays, k, false, &out)
+    join(arrays, k, false, &out, limits)
 }
 
 /// `numpy.stack`: joins arrays of one shape along a new axis, which counts
 /// positions in the result (`-(ndim+1)..=ndim`).
-pub fn stack(arrays: &[Array], axis: i64) -> OpResult<Array> {
+pub fn stack(arrays: &[Array], axis: i64, limits: &Limits) -> OpResult<Array> {
     need_some(arrays, "stack")?;
     let first = arrays[0].shape();
     for (i, a) in arrays.iter().enumerate().skip(1) {
@@ -369,7 +376,7 @@ pub fn stack(arrays: &[Array], axis: i64) -> OpResult<Array> {
     let k = normalize_axis(axis, first.len() + 1)?;
     let mut out = first.to_vec();
     out.insert(k, arrays.len());
-    join(arrays, k, true, &out)
+    join(arrays, k, true, &out, limits)
 }
 
 /// `a` with at least `n` (1 or 2) axes, as `numpy.atleast_1d`/`atleast_2d`
@@ -385,29 +392,29 @@ fn at_least(a: &Array, n: usize) -> OpResult<Cow<'_, Array>> {
 
 /// `numpy.hstack`: vectors (and scalars) join end to end; arrays with more
 /// axes join along axis 1. As in NumPy, the first input decides which.
-pub fn hstack(arrays: &[Array]) -> OpResult<Array> {
+pub fn hstack(arrays: &[Array], limits: &Limits) -> OpResult<Array> {
     need_some(arrays, "hstack")?;
     let parts = arrays
         .iter()
         .map(|a| at_least(a, 1).map(Cow::into_owned))
         .collect::<OpResult<Vec<_>>>()?;
     let axis = if parts[0].ndim() == 1 { 0 } else { 1 };
-    concatenate(&parts, axis)
+    concatenate(&parts, axis, limits)
 }
 
 /// `numpy.vstack`: joins along axis 0 after making vectors into rows (and
 /// scalars into 1×1 matrices).
-pub fn vstack(arrays: &[Array]) -> OpResult<Array> {
+pub fn vstack(arrays: &[Array], limits: &Limits) -> OpResult<Array> {
     need_some(arrays, "vstack")?;
     let parts = arrays
         .iter()
         .map(|a| at_least(a, 2).map(Cow::into_owned))
         .collect::<OpResult<Vec<_>>>()?;
-    concatenate(&parts, 0)
+    concatenate(&parts, 0, limits)
 }
 
 /// `numpy.broadcast_to`, materialised as an owned array.
-pub fn broadcast_to(a: &Array, shape: &[usize]) -> OpResult<Array> {
+pub fn broadcast_to(a: &Array, shape: &[usize], limits: &Limits) -> OpResult<Array> {
     let refuse = || {
         OpError::shape(format!(
             "cannot broadcast {} to {}",
@@ -418,13 +425,13 @@ pub fn broadcast_to(a: &Array, shape: &[usize]) -> OpResult<Array> {
     if !can_broadcast_to(a.shape(), shape) {
         return Err(refuse());
     }
-    check_new(shape, a.dtype())?;
+    check_new(shape, a.dtype(), limits)?;
     Ok(map_array!(a, v => owned(v.broadcast(IxDyn(shape)).ok_or_else(refuse)?)))
 }
 
 /// `numpy.diag`: a vector becomes a square matrix with it on the `k`-th
 /// diagonal; a matrix gives its `k`-th diagonal as a vector.
-pub fn diag(a: &Array, k: i64) -> OpResult<Array> {
+pub fn diag(a: &Array, k: i64, limits: &Limits) -> OpResult<Array> {
     match a.ndim() {
         1 => {
             let n = a.len();
@@ -433,7 +440,7 @@ pub fn diag(a: &Array, k: i64) -> OpResult<Array> {
                 message: format!("diag of a {n}-vector with offset {k} would be too large"),
                 arg: None,
             })?;
-            check_new(&[side, side], a.dtype())?;
+            check_new(&[side, side], a.dtype(), limits)?;
             Ok(map_array!(a, v => diag_matrix(v, k, side)))
         }
         2 => {
@@ -471,6 +478,35 @@ fn diag_matrix<T: Elem>(v: &ArrayD<T>, k: i64, side: usize) -> ArrayD<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The operations under the default limits.
+    fn reshape(a: &Array, shape: &[i64]) -> OpResult<Array> {
+        super::reshape(a, shape, &Limits::default())
+    }
+
+    fn concatenate(arrays: &[Array], axis: i64) -> OpResult<Array> {
+        super::concatenate(arrays, axis, &Limits::default())
+    }
+
+    fn stack(arrays: &[Array], axis: i64) -> OpResult<Array> {
+        super::stack(arrays, axis, &Limits::default())
+    }
+
+    fn hstack(arrays: &[Array]) -> OpResult<Array> {
+        super::hstack(arrays, &Limits::default())
+    }
+
+    fn vstack(arrays: &[Array]) -> OpResult<Array> {
+        super::vstack(arrays, &Limits::default())
+    }
+
+    fn broadcast_to(a: &Array, shape: &[usize]) -> OpResult<Array> {
+        super::broadcast_to(a, shape, &Limits::default())
+    }
+
+    fn diag(a: &Array, k: i64) -> OpResult<Array> {
+        super::diag(a, k, &Limits::default())
+    }
 
     fn ints(shape: &[usize], data: &[i64]) -> Array {
         Array::Int(ArrayD::from_shape_vec(IxDyn(shape), data.to_vec()).unwrap())

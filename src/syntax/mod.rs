@@ -8,6 +8,5 @@ mod parser;
 
 pub use ast::*;
 pub use parser::{
-    MAX_NESTING, MAX_NESTING_CEILING, MAX_OPERATOR_CHAIN, PARSER_CALL_LIMIT, parse,
-    set_max_nesting, set_max_parse_steps,
+    MAX_NESTING, MAX_NESTING_CEILING, MAX_OPERATOR_CHAIN, PARSER_CALL_LIMIT, ParseLimits, parse,
 };

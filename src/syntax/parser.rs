@@ -6,7 +6,6 @@
 //! Calls `f(...)` are primaries, so `shape(A)[0]` indexes the call's result.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pest::Parser;
 use pest::iterators::{Pair, Pairs};
@@ -24,15 +23,8 @@ struct Grammar;
 /// before parsing, so the recursive-descent parser cannot overflow the stack.
 pub const MAX_NESTING: usize = 256;
 
-static NESTING_LIMIT: AtomicUsize = AtomicUsize::new(MAX_NESTING);
-
-/// Sets the nesting limit (the `--max-depth` option). The worker thread's
-/// stack is sized for the hard ceiling `MAX_NESTING_CEILING`.
-pub fn set_max_nesting(depth: usize) {
-    NESTING_LIMIT.store(depth.clamp(1, MAX_NESTING_CEILING), Ordering::Relaxed);
-}
-
-/// The largest nesting limit that can be configured.
+/// The largest nesting limit that can be configured: the binary's worker
+/// thread's stack is sized for it, so larger limits are lowered to it.
 pub const MAX_NESTING_CEILING: usize = 4096;
 /// Most prefix or power operators in one statement. Both nest (`- - - x`,
 /// `2^2^2`), so they are bounded for the same reason as brackets.
@@ -43,11 +35,24 @@ pub const MAX_OPERATOR_CHAIN: usize = 10_000;
 /// expression, so the default covers the 8 MiB input cap).
 pub const PARSER_CALL_LIMIT: usize = 500_000_000;
 
-static CALL_LIMIT: AtomicUsize = AtomicUsize::new(PARSER_CALL_LIMIT);
+/// The limits one parse runs under (a session's `--max-depth` and
+/// `--max-parse-steps`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseLimits {
+    /// Deepest bracket nesting, from 1 to `MAX_NESTING_CEILING` (values
+    /// outside are brought into that range).
+    pub max_depth: usize,
+    /// Parser steps per input, at least 1.
+    pub max_steps: usize,
+}
 
-/// Sets the parser-work limit (the `--max-parse-steps` option).
-pub fn set_max_parse_steps(steps: usize) {
-    CALL_LIMIT.store(steps.max(1), Ordering::Relaxed);
+impl Default for ParseLimits {
+    fn default() -> Self {
+        ParseLimits {
+            max_depth: MAX_NESTING,
+            max_steps: PARSER_CALL_LIMIT,
+        }
+    }
 }
 
 /// Most binary operators in one statement: a 200 000-term sum would parse
@@ -95,13 +100,15 @@ fn syntax_error(span: Span, message: impl Into<String>, label: impl Into<String>
     Diagnostic::error(ErrorKind::Syntax, message).primary(span, label)
 }
 
-/// Parses a whole program (a script, or one prompt entry).
-pub fn parse(source: &str) -> PResult<Program> {
-    prescan(source)?;
-    pest::set_call_limit(std::num::NonZeroUsize::new(
-        CALL_LIMIT.load(Ordering::Relaxed),
-    ));
-    let mut pairs = Grammar::parse(Rule::program, source).map_err(|e| pest_error(source, e))?;
+/// Parses a whole program (a script, or one prompt entry) under `limits`.
+pub fn parse(source: &str, limits: &ParseLimits) -> PResult<Program> {
+    prescan(source, limits.max_depth.clamp(1, MAX_NESTING_CEILING))?;
+    let max_steps = limits.max_steps.max(1);
+    // pest keeps its call limit in a setting of its own; it is set before
+    // every parse, so each parse runs under its caller's limit.
+    pest::set_call_limit(std::num::NonZeroUsize::new(max_steps));
+    let mut pairs =
+        Grammar::parse(Rule::program, source).map_err(|e| pest_error(source, e, max_steps))?;
     let program = pairs
         .next()
         .expect("the program rule always yields one pair");
@@ -131,8 +138,7 @@ pub fn parse(source: &str) -> PResult<Program> {
 
 /// Refuses input whose nesting would make the recursive parser or evaluator
 /// overflow the stack, pointing at the bracket or operator that went too far.
-fn prescan(source: &str) -> PResult<()> {
-    let max_nesting = NESTING_LIMIT.load(Ordering::Relaxed);
+fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
     let mut depth = 0usize;
     let mut chain = 0usize;
     let mut infix = 0usize;
@@ -563,7 +569,7 @@ fn build_index_items(pair: Pair<Rule>) -> PResult<Vec<IndexItem>> {
 }
 
 /// Rewrites pest's rule lists into plain words.
-fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
+fn pest_error(source: &str, err: pest::error::Error<Rule>, max_steps: usize) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let mut pos = match err.location {
         InputLocation::Pos(p) => p,
@@ -596,8 +602,7 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>) -> Diagnostic {
             return Diagnostic::error(ErrorKind::Limit, "this input is too large or too complex to parse")
                 .primary(Span::new(0, source.len().min(1)), "in this input")
                 .note(format!(
-                    "the parser gives up after {} steps per input (--max-parse-steps); this one needed more",
-                    CALL_LIMIT.load(Ordering::Relaxed)
+                    "the parser gives up after {max_steps} steps per input (--max-parse-steps); this one needed more"
                 ))
                 .help("split it into several smaller statements or files");
         }
@@ -766,6 +771,10 @@ fn describe_expected(rules: &[Rule]) -> String {
 mod tests {
     use super::*;
 
+    fn parse(src: &str) -> PResult<Program> {
+        super::parse(src, &ParseLimits::default())
+    }
+
     fn expr(src: &str) -> Expr {
         let mut p = parse(src).expect("parses");
         match p.statements.remove(0).kind {
@@ -820,6 +829,20 @@ mod tests {
         let d = parse(&deep).unwrap_err();
         assert_eq!(d.kind, ErrorKind::Limit);
         assert_eq!(d.location(), Some(Span::new(MAX_NESTING, MAX_NESTING + 1)));
+    }
+
+    #[test]
+    fn the_nesting_limit_is_the_one_passed_in() {
+        let deep = format!("{}1{}", "[".repeat(10), "]".repeat(10));
+        let shallow = ParseLimits {
+            max_depth: 9,
+            ..ParseLimits::default()
+        };
+        assert_eq!(
+            super::parse(&deep, &shallow).unwrap_err().kind,
+            ErrorKind::Limit
+        );
+        assert!(parse(&deep).is_ok());
     }
 
     #[test]

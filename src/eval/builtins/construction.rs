@@ -62,7 +62,7 @@ pub(super) static TABLE: &[Builtin] = &[
                 ));
             }
             let dtype = a.kw_dtype(v.dtype())?;
-            done(a, construct::full(&shape, v, dtype))
+            done(a, construct::full(&shape, v, dtype, &a.limits))
         }
     ),
     builtin!(
@@ -83,7 +83,7 @@ pub(super) static TABLE: &[Builtin] = &[
                 a.kw_int("m")?.map(|v| v.max(0) as usize)
             };
             let k = a.kw_int("k")?.unwrap_or(0);
-            done(a, construct::eye(n, m, k, a.kw_dtype(DType::Float64)?))
+            done(a, construct::eye(n, m, k, a.kw_dtype(DType::Float64)?, &a.limits))
         }
     ),
     builtin!(
@@ -109,9 +109,9 @@ pub(super) static TABLE: &[Builtin] = &[
                 }
             }
             let r = match parts.len() {
-                1 => construct::arange(&Array::scalar_int(0), Some(&parts[0]), None),
-                2 => construct::arange(&parts[0], Some(&parts[1]), None),
-                _ => construct::arange(&parts[0], Some(&parts[1]), Some(&parts[2])),
+                1 => construct::arange(&Array::scalar_int(0), Some(&parts[0]), None, &a.limits),
+                2 => construct::arange(&parts[0], Some(&parts[1]), None, &a.limits),
+                _ => construct::arange(&parts[0], Some(&parts[1]), Some(&parts[2]), &a.limits),
             };
             let r = r.map_err(|e| a.op_err(e))?;
             match a.kw("dtype") {
@@ -155,7 +155,7 @@ pub(super) static TABLE: &[Builtin] = &[
             };
             done(
                 a,
-                construct::linspace(a.f64(0)?, a.f64(1)?, num, a.kw_bool("endpoint", true)?),
+                construct::linspace(a.f64(0)?, a.f64(1)?, num, a.kw_bool("endpoint", true)?, &a.limits),
             )
         }
     ),
@@ -215,7 +215,7 @@ pub(super) static TABLE: &[Builtin] = &[
             } else {
                 a.kw_int("k")?.unwrap_or(0)
             };
-            done(a, shp::diag(a.array(0)?, k))
+            done(a, shp::diag(a.array(0)?, k, &a.limits))
         }
     ),
 ];

@@ -154,7 +154,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "det([[1, 2], [3, 4]])",
         rule: needs_rule,
         run: |_, a| {
-            la::det(a.array(0)?).map(Value::Array).map_err(|e| match e {
+            la::det(a.array(0)?, &a.exec).map(Value::Array).map_err(|e| match e {
                 OpError::Overflow { .. } => Diagnostic::error(
                     ErrorKind::Domain,
                     "det: integer overflow: the determinant does not fit in int64",
@@ -179,7 +179,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |cx, a| {
             let x = a.array(0)?;
-            warned(cx, a, |w| la::inv(x, w))
+            warned(cx, a, |w| la::inv(x, w, &a.exec))
         }
     ),
     builtin!(
@@ -194,7 +194,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |cx, a| {
             let (x, y) = (a.array(0)?, a.array(1)?);
-            warned(cx, a, |w| la::solve_checked(x, y, w))
+            warned(cx, a, |w| la::solve_checked(x, y, w, &a.exec))
         }
     ),
     builtin!(
@@ -209,7 +209,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let rcond = opt_f64(a, 2, "rcond")?;
-            parts(a, la::lstsq(a.array(0)?, a.array(1)?, rcond))
+            parts(a, la::lstsq(a.array(0)?, a.array(1)?, rcond, &a.exec))
         }
     ),
     builtin!(
@@ -226,7 +226,7 @@ pub(super) static TABLE: &[Builtin] = &[
             let tol = opt_f64(a, 1, "tol")?;
             let rtol = a.kw_f64("rtol")?;
             a.kw_bool("hermitian", false)?;
-            done(a, la::matrix_rank(a.array(0)?, tol, rtol))
+            done(a, la::matrix_rank(a.array(0)?, tol, rtol, &a.exec))
         }
     ),
     builtin!(
@@ -243,7 +243,7 @@ pub(super) static TABLE: &[Builtin] = &[
             let ord = norm_ord(a, 1, "ord")?;
             let axis = norm_axis(a)?;
             let keepdims = a.kw_bool("keepdims", false)?;
-            done(a, la::norm(a.array(0)?, ord, axis.as_deref(), keepdims))
+            done(a, la::norm(a.array(0)?, ord, axis.as_deref(), keepdims, &a.exec))
         }
     ),
     builtin!(
@@ -258,7 +258,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let p = norm_ord(a, 1, "p")?;
-            done(a, la::cond(a.array(0)?, p))
+            done(a, la::cond(a.array(0)?, p, &a.exec))
         }
     ),
     builtin!(
@@ -278,7 +278,7 @@ pub(super) static TABLE: &[Builtin] = &[
                 (None, Some(r)) => r,
                 (None, None) => 1e-15,
             };
-            done(a, la::pinv(a.array(0)?, rcond))
+            done(a, la::pinv(a.array(0)?, rcond, &a.exec))
         }
     ),
     builtin!(
@@ -291,7 +291,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "Eigenvalues and eigenvectors of a square matrix: A @ v = λ v for each eigenvalue λ and the unit-length column v of eigenvectors beside it. Real input gives real results when every eigenvalue is real, complex ones otherwise. For a symmetric (Hermitian) matrix use eigh.",
         "eig([[2, 0], [0, 3]])",
         rule: needs_rule,
-        run: |_, a| { parts(a, la::eig(a.array(0)?, true)) }
+        run: |_, a| { parts(a, la::eig(a.array(0)?, true, &a.exec)) }
     ),
     builtin!(
         "linear algebra",
@@ -303,7 +303,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The eigenvalues of a square matrix, as eig gives them, without the eigenvectors.",
         "eigvals([[0, -1], [1, 0]])",
         rule: needs_rule,
-        run: |_, a| { parts(a, la::eig(a.array(0)?, false)) }
+        run: |_, a| { parts(a, la::eig(a.array(0)?, false, &a.exec)) }
     ),
     builtin!(
         "linear algebra",
@@ -317,7 +317,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
-            parts(a, la::eigh(a.array(0)?, upper, true))
+            parts(a, la::eigh(a.array(0)?, upper, true, &a.exec))
         }
     ),
     builtin!(
@@ -332,7 +332,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
-            parts(a, la::eigh(a.array(0)?, upper, false))
+            parts(a, la::eigh(a.array(0)?, upper, false, &a.exec))
         }
     ),
     builtin!(
@@ -349,7 +349,7 @@ pub(super) static TABLE: &[Builtin] = &[
             let full = a.kw_bool("full_matrices", true)?;
             let uv = a.kw_bool("compute_uv", true)?;
             a.kw_bool("hermitian", false)?;
-            parts(a, la::svd(a.array(0)?, full, uv))
+            parts(a, la::svd(a.array(0)?, full, uv, &a.exec))
         }
     ),
     builtin!(
@@ -364,7 +364,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let mode = choice(a, 1, "mode", "reduced", &["reduced", "complete", "r"])?;
-            parts(a, la::qr(a.array(0)?, &mode))
+            parts(a, la::qr(a.array(0)?, &mode, &a.exec))
         }
     ),
     builtin!(
@@ -377,7 +377,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The LU decomposition with partial pivoting, as SciPy's lu: A = P @ L @ U with P a permutation matrix, L unit lower triangular (m×k) and U upper triangular (k×n).",
         "lu([[1, 2], [3, 4]])",
         rule: needs_rule,
-        run: |_, a| { parts(a, la::lu(a.array(0)?)) }
+        run: |_, a| { parts(a, la::lu(a.array(0)?, &a.exec)) }
     ),
     builtin!(
         "linear algebra",
@@ -391,7 +391,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let upper = a.kw_bool("upper", false)?;
-            done(a, la::cholesky(a.array(0)?, upper))
+            done(a, la::cholesky(a.array(0)?, upper, &a.exec))
         }
     ),
     builtin!(
@@ -407,7 +407,7 @@ pub(super) static TABLE: &[Builtin] = &[
         run: |cx, a| {
             let x = a.array(0)?;
             let n = a.int(1)?;
-            warned(cx, a, |w| la::matrix_power(x, n, w))
+            warned(cx, a, |w| la::matrix_power(x, n, w, &a.exec))
         }
     ),
     builtin!(
@@ -422,7 +422,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let rcond = opt_f64(a, 1, "rcond")?;
-            done(a, la::subspace(a.array(0)?, rcond, true))
+            done(a, la::subspace(a.array(0)?, rcond, true, &a.exec))
         }
     ),
     builtin!(
@@ -437,7 +437,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let rcond = opt_f64(a, 1, "rcond")?;
-            done(a, la::subspace(a.array(0)?, rcond, false))
+            done(a, la::subspace(a.array(0)?, rcond, false, &a.exec))
         }
     ),
 ];

@@ -65,7 +65,7 @@ fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
     let axis = a.axis(1)?;
     let keepdims = a.kw_bool("keepdims", false)?;
     let ddof = a.kw_f64("ddof")?.unwrap_or(0.0);
-    done(a, reduce(kind, x, axis, keepdims, ddof))
+    done(a, reduce(kind, x, axis, keepdims, ddof, &a.exec))
 }
 
 fn cast(a: &Args, to: DType) -> EResult<Value> {
@@ -128,7 +128,7 @@ fn array_list(a: &Args) -> EResult<Vec<Array>> {
 
 fn matmul_call(a: &Args) -> EResult<Value> {
     let (x, y) = (a.array(0)?, a.array(1)?);
-    crate::ops::matmul::matmul(x, y)
+    crate::ops::matmul::matmul(x, y, &a.exec)
         .map(Value::Array)
         .map_err(|e| match e {
             crate::ops::OpError::Overflow { .. } => a.op_err(e),
@@ -145,15 +145,18 @@ fn matmul_call(a: &Args) -> EResult<Value> {
 fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
     let shape = a.shape_from(0, a.len())?;
     let dtype = a.kw_dtype(DType::Float64)?;
-    done(a, construct::full(&shape, &Array::scalar_f64(value), dtype))
+    done(
+        a,
+        construct::full(&shape, &Array::scalar_f64(value), dtype, &a.limits),
+    )
 }
 
 fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
     let shape = a.shape_from(0, a.len())?;
     let r = if normal {
-        construct::randn(cx.rng, &shape)
+        construct::randn(cx.rng, &shape, &a.limits)
     } else {
-        construct::rand(cx.rng, &shape)
+        construct::rand(cx.rng, &shape, &a.limits)
     };
     done(a, r)
 }

@@ -14,7 +14,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "NumPy's dot: scalars multiply, vectors give their inner product, matrices their matrix product; higher ranks sum over the last axis of x and the second-to-last of y.",
         "dot([1, 2, 3], [4, 5, 6])",
         rule: needs_rule,
-        run: |_, a| done(a, products::dot(a.array(0)?, a.array(1)?))
+        run: |_, a| done(a, products::dot(a.array(0)?, a.array(1)?, &a.limits, &a.exec))
     ),
     builtin!(
         "products",
@@ -38,7 +38,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "Sums over the last axes of x and y; for vectors the inner product, without conjugation.",
         "inner([1, 2, 3], [4, 5, 6])",
         rule: needs_rule,
-        run: |_, a| done(a, products::inner(a.array(0)?, a.array(1)?))
+        run: |_, a| done(a, products::inner(a.array(0)?, a.array(1)?, &a.limits, &a.exec))
     ),
     builtin!(
         "products",
@@ -50,7 +50,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "Every element of x times every element of y: an m×n matrix from vectors of lengths m and n.",
         "outer([1, 2], [3, 4, 5])",
         rule: needs_rule,
-        run: |_, a| done(a, products::outer(a.array(0)?, a.array(1)?))
+        run: |_, a| done(a, products::outer(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
         "products",
@@ -62,7 +62,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "Cross product of 3-vectors (or 2-vectors, giving a scalar), along the last axis.",
         "cross([1, 2, 3], [4, 5, 6])",
         rule: needs_rule,
-        run: |_, a| done(a, products::cross(a.array(0)?, a.array(1)?))
+        run: |_, a| done(a, products::cross(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
         "products",
@@ -86,7 +86,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The Kronecker product: each element of x times the whole of y, as blocks.",
         "kron(eye(2), [[1, 2], [3, 4]])",
         rule: needs_rule,
-        run: |_, a| done(a, products::kron(a.array(0)?, a.array(1)?))
+        run: |_, a| done(a, products::kron(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
         "products",
@@ -134,7 +134,7 @@ pub(super) static TABLE: &[Builtin] = &[
                     .primary(span, "here"));
                 }
             };
-            done(a, products::tensordot(a.array(0)?, a.array(1)?, &axes))
+            done(a, products::tensordot(a.array(0)?, a.array(1)?, &axes, &a.limits, &a.exec))
         }
     ),
     builtin!(
@@ -153,7 +153,7 @@ pub(super) static TABLE: &[Builtin] = &[
             } else {
                 a.kw_int("offset")?.unwrap_or(0)
             };
-            done(a, products::trace(a.array(0)?, offset))
+            done(a, products::trace(a.array(0)?, offset, &a.exec))
         }
     ),
     builtin!(
@@ -168,7 +168,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let spec = a.string(0)?.to_string();
-            done(a, products::einsum(&spec, &a.arrays_from(1)?))
+            done(a, products::einsum(&spec, &a.arrays_from(1)?, &a.limits, &a.exec))
         }
     ),
 ];

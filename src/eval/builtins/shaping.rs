@@ -16,7 +16,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let shape = int_list(a, 1)?;
-            done(a, shp::reshape(a.array(0)?, &shape))
+            done(a, shp::reshape(a.array(0)?, &shape, &a.limits))
         }
     ),
     builtin!(
@@ -94,7 +94,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let axis = a.kw_int("axis")?.unwrap_or(0);
-            done(a, shp::concatenate(&array_list(a)?, axis))
+            done(a, shp::concatenate(&array_list(a)?, axis, &a.limits))
         }
     ),
     builtin!(
@@ -109,7 +109,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let axis = a.kw_int("axis")?.unwrap_or(0);
-            done(a, shp::stack(&array_list(a)?, axis))
+            done(a, shp::stack(&array_list(a)?, axis, &a.limits))
         }
     ),
     builtin!(
@@ -122,7 +122,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "Joins horizontally: vectors end to end, matrices side by side (along axis 1).",
         "hstack([[1], [2]], [[3], [4]])",
         rule: needs_rule,
-        run: |_, a| done(a, shp::hstack(&array_list(a)?))
+        run: |_, a| done(a, shp::hstack(&array_list(a)?, &a.limits))
     ),
     builtin!(
         "shape",
@@ -134,7 +134,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "Joins vertically: vectors become rows of a matrix; matrices are put one under the other.",
         "vstack([1, 2], [3, 4])",
         rule: needs_rule,
-        run: |_, a| done(a, shp::vstack(&array_list(a)?))
+        run: |_, a| done(a, shp::vstack(&array_list(a)?, &a.limits))
     ),
     builtin!(
         "shape",
@@ -148,7 +148,7 @@ pub(super) static TABLE: &[Builtin] = &[
         rule: needs_rule,
         run: |_, a| {
             let shape = a.shape_from(1, a.len())?;
-            done(a, shp::broadcast_to(a.array(0)?, &shape))
+            done(a, shp::broadcast_to(a.array(0)?, &shape, &a.limits))
         }
     ),
 ];
