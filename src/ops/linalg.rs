@@ -845,6 +845,30 @@ pub fn norm(x: &Array, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) -> Op
             ));
         }
     };
+    // An ord that does not fit the number of axes is refused before any
+    // data is read, as NumPy does, so an empty stack is refused too.
+    if axes.len() == 1 && matches!(ord, NormOrd::Fro | NormOrd::Nuc) {
+        return Err(OpError::domain_at(
+            1,
+            format!(
+                "ord={} is a matrix norm; for vectors use 2 (or 1, inf, -inf, 0, any p)",
+                ord.text()
+            ),
+        ));
+    }
+    if axes.len() == 2
+        && let NormOrd::P(p) = ord
+        && !matches!(p.abs(), 1.0 | 2.0)
+        && !p.is_infinite()
+    {
+        return Err(OpError::domain_at(
+            1,
+            format!(
+                "ord={} is not a matrix norm; use 1, -1, 2, -2, inf, -inf, \"fro\" or \"nuc\"",
+                ord.text()
+            ),
+        ));
+    }
     let narrow = x.dtype() == DType::Float32;
     // The whole array, flattened: the one case with more than two axes.
     if axes.len() > 2 || (axes.len() == nd && ord == NormOrd::Default && axis.is_none()) {
@@ -948,7 +972,7 @@ pub fn cond(a: &Array, p: NormOrd) -> OpResult<Array> {
     if let NormOrd::P(q) = p
         && !svd_based
         && q.abs() != 1.0
-        && q.is_finite()
+        && !q.is_infinite()
     {
         return Err(OpError::domain_at(
             1,

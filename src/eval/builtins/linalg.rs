@@ -441,3 +441,49 @@ pub(super) static TABLE: &[Builtin] = &[
         }
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::Session;
+    use crate::diagnostic::Severity;
+    use crate::session::Outcome;
+
+    /// The first error's message, if any.
+    fn error(code: &str) -> Option<String> {
+        Session::new()
+            .eval_source(code)
+            .into_iter()
+            .find_map(|o| match o {
+                Outcome::Diagnostic(d) if d.severity == Severity::Error => Some(d.message),
+                _ => None,
+            })
+    }
+
+    #[test]
+    fn a_norm_order_is_checked_before_the_data() {
+        // An empty stack has no vector or matrix to norm, but the order is
+        // still wrong for the axes, as NumPy says.
+        assert_eq!(
+            error("norm(zeros(0, 3), \"fro\", axis=1)").as_deref(),
+            Some(
+                "norm: ord=\"fro\" is a matrix norm; for vectors use 2 (or 1, inf, -inf, 0, any p)"
+            )
+        );
+        assert_eq!(
+            error("norm(zeros(0, 2, 2), 3, axis=[1, 2])").as_deref(),
+            Some(
+                "norm: ord=3.0 is not a matrix norm; use 1, -1, 2, -2, inf, -inf, \"fro\" or \"nuc\""
+            )
+        );
+        // cond's p=nan is refused whatever the matrix, singular or not.
+        for a in ["eye(2)", "zeros(2, 2)", "zeros(0, 0)"] {
+            assert_eq!(
+                error(&format!("cond({a}, nan)")).as_deref(),
+                Some(
+                    "cond: p=nan is not a matrix norm; use 1, -1, 2, -2, inf, -inf, \"fro\" or \"nuc\""
+                ),
+                "{a}"
+            );
+        }
+    }
+}
