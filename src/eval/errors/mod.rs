@@ -9,6 +9,8 @@ use crate::ops::matmul::matmul_shape;
 use crate::syntax::{BinOp, Span};
 use crate::value::{Array, CastError, shape_text};
 
+pub mod linalg;
+
 /// One operand of a binary operator as written.
 pub struct Operand<'a> {
     pub value: &'a Array,
@@ -312,6 +314,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Domain { message, .. } => Diagnostic::error(ErrorKind::Domain, format!("{op}: {message}")),
         OpError::Limit { message, .. } => Diagnostic::error(ErrorKind::Limit, format!("{op}: {message}")),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
+        OpError::Linalg { err, .. } => linalg::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -334,7 +337,8 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         OpError::Shape { arg, .. }
         | OpError::Axis { arg, .. }
         | OpError::Domain { arg, .. }
-        | OpError::Limit { arg, .. } => *arg,
+        | OpError::Limit { arg, .. }
+        | OpError::Linalg { arg, .. } => *arg,
         _ => None,
     }
 }
