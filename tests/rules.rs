@@ -467,7 +467,8 @@ fn example_agrees(name: &str, code: &str) -> Result<(), String> {
     let mut evaluated = Session::new();
     let mut checked = Session::new();
     checked.evaluator.shape_only = true;
-    let program = tensorcalc::syntax::parse(code, &Default::default()).map_err(|d| format!("{name}: {}", d.message))?;
+    let program = tensorcalc::syntax::parse(code, &Default::default())
+        .map_err(|d| format!("{name}: {}", d.message))?;
     for stmt in &program.statements {
         let mut text = code[stmt.span.start..stmt.span.end].to_string();
         if stmt.silent {

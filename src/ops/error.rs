@@ -61,6 +61,11 @@ pub enum OpError {
     Limit { message: String, arg: Option<usize> },
     /// Ctrl-C.
     Interrupted,
+    /// A linear-algebra operation's refusal (`ops::linalg`).
+    Linalg {
+        err: super::linalg::LinalgError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

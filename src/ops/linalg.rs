@@ -9,12 +9,11 @@
 
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, Axis, IxDyn};
 
-use super::broadcast::broadcast_shapes;
 use super::error::{OpError, OpResult};
 use crate::kernel::Exec;
 use crate::kernel::linalg::{self as k, Field, Lu};
 use crate::kernel::linalg_exact::det_i64;
-use crate::value::{Array, C64, DType, Elem, shape_text};
+use crate::value::{Array, C64, DType, Dim, Elem, Meta};
 
 /// Something worth telling the user about a result that was still computed.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +26,9 @@ pub enum Warning {
 /// Named results of the functions that return several arrays.
 pub type Parts = Vec<(&'static str, Array)>;
 
+/// What a rule predicts for `Parts`: the same names, each with its metadata.
+pub type PartMetas = Vec<(&'static str, Meta)>;
+
 /// How `norm` and `cond` measure: NumPy's `ord`/`p`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum NormOrd {
@@ -37,15 +39,90 @@ pub enum NormOrd {
     Nuc,
 }
 
-impl NormOrd {
-    fn text(self) -> String {
+/// Why a linear-algebra operation refuses: the facts, no words (those are
+/// in `eval::errors::linalg`). Shapes are the rule's, so an axis the data
+/// decides shows as `?`. `index` locates a matrix in a batch (empty for a
+/// single matrix).
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinalgError {
+    /// Fewer than two axes where a matrix or a stack of them is needed.
+    NotMatrix { op: &'static str, shape: Vec<Dim> },
+    /// The last two axes differ where a square matrix is needed.
+    NotSquare {
+        op: &'static str,
+        rows: usize,
+        cols: usize,
+    },
+    /// `null_space`/`orth` of something that is not exactly 2-D.
+    NotTwoD { op: &'static str, shape: Vec<Dim> },
+    /// `lstsq`'s A is not exactly 2-D.
+    LstsqMatrix { shape: Vec<Dim> },
+    /// `lstsq`'s b is not 1-D or 2-D, or its rows differ from A's.
+    LstsqRows { a: Vec<Dim>, b: Vec<Dim> },
+    /// `solve`'s b is a scalar.
+    SolveScalar,
+    /// `solve`'s b has `rows` rows for an n×n A.
+    SolveRows { n: usize, rows: usize },
+    /// The batch axes of `solve`'s A and b do not broadcast.
+    SolveBatch { a: Vec<Dim>, b: Vec<Dim> },
+    /// A `qr` mode other than "reduced", "complete" and "r".
+    QrMode { mode: String },
+    /// `norm`'s two axes are the same axis.
+    NormAxesEqual,
+    /// `norm` given neither one nor two axes.
+    NormAxisCount { count: usize },
+    /// A non-default `ord` without `axis` for an array that is neither a
+    /// vector nor a matrix.
+    NormNeedsAxes { ord: NormOrd, shape: Vec<Dim> },
+    /// A matrix-only `ord` ("fro", "nuc") for vector norms.
+    NotVectorNorm { ord: NormOrd },
+    /// An `ord` that is no matrix norm for matrix norms.
+    NotMatrixNorm { ord: NormOrd },
+    /// A `cond` p that is no matrix norm.
+    CondOrd { p: NormOrd },
+    /// An exactly singular matrix where an inverse is needed.
+    Singular {
+        rank: usize,
+        n: usize,
+        index: Vec<usize>,
+    },
+    /// nan or an infinity where a factorization cannot take one.
+    NotFinite { index: Vec<usize> },
+    /// `cholesky` of a matrix that is not positive definite.
+    NotPositiveDefinite { index: Vec<usize> },
+}
+
+impl LinalgError {
+    /// The argument blamed: A (0) for the matrix's own shape and values, b
+    /// or the option (1), `norm`'s axis (2); none for a batch clash.
+    pub fn arg(&self) -> Option<usize> {
+        use LinalgError::*;
         match self {
-            NormOrd::Default => "none".into(),
-            NormOrd::Fro => "\"fro\"".into(),
-            NormOrd::Nuc => "\"nuc\"".into(),
-            NormOrd::P(p) if p.is_infinite() => if p > 0.0 { "inf" } else { "-inf" }.into(),
-            NormOrd::P(p) => crate::value::float_repr(p),
+            NotMatrix { .. }
+            | NotSquare { .. }
+            | NotTwoD { .. }
+            | LstsqMatrix { .. }
+            | NormNeedsAxes { .. }
+            | Singular { .. }
+            | NotFinite { .. }
+            | NotPositiveDefinite { .. } => Some(0),
+            LstsqRows { .. }
+            | SolveScalar
+            | SolveRows { .. }
+            | QrMode { .. }
+            | NotVectorNorm { .. }
+            | NotMatrixNorm { .. }
+            | CondOrd { .. } => Some(1),
+            NormAxesEqual | NormAxisCount { .. } => Some(2),
+            SolveBatch { .. } => None,
         }
+    }
+}
+
+impl From<LinalgError> for OpError {
+    fn from(err: LinalgError) -> OpError {
+        let arg = err.arg();
+        OpError::Linalg { err, arg }
     }
 }
 
@@ -97,36 +174,110 @@ fn real_out(x: ArrayD<f64>, narrow: bool) -> Array {
     out(x, narrow)
 }
 
-/// The batch shape and matrix size of a stack of matrices, or why it is not
-/// one. `arg` is the argument blamed in the error.
-fn matrix_dims(
-    name: &str,
-    shape: &[usize],
-    square: bool,
-    arg: usize,
-) -> OpResult<(Vec<usize>, usize, usize)> {
-    if shape.len() < 2 {
-        let what = if shape.is_empty() {
-            "a scalar".to_string()
+/// The batch axes and matrix size of a stack of matrices, or why it is not
+/// one (blaming argument 0). For a square matrix both sizes are the known
+/// one when only one is known.
+fn matrix_meta(op: &'static str, a: &Meta, square: bool) -> OpResult<(Vec<Dim>, Dim, Dim)> {
+    let nd = a.ndim();
+    if nd < 2 {
+        return Err(LinalgError::NotMatrix {
+            op,
+            shape: a.shape.clone(),
+        }
+        .into());
+    }
+    let (m, n) = (a.shape[nd - 2].clone(), a.shape[nd - 1].clone());
+    let batch = a.shape[..nd - 2].to_vec();
+    if !square {
+        return Ok((batch, m, n));
+    }
+    match (m, n) {
+        (Dim::Known(rows), Dim::Known(cols)) if rows != cols => {
+            Err(LinalgError::NotSquare { op, rows, cols }.into())
+        }
+        (Dim::Unknown, d) | (d, _) => Ok((batch, d.clone(), d)),
+    }
+}
+
+/// The batch shape and matrix size of an array its rule accepted.
+fn split(shape: &[usize]) -> (Vec<usize>, usize, usize) {
+    let nd = shape.len();
+    (shape[..nd - 2].to_vec(), shape[nd - 2], shape[nd - 1])
+}
+
+/// The shape a rule predicted for an operation on concrete operands.
+fn dims(m: &Meta) -> Vec<usize> {
+    m.concrete()
+        .expect("a rule given concrete operands predicts known axes unless the data decides")
+}
+
+/// `batch` followed by `inner`.
+fn joined(batch: &[Dim], inner: &[Dim]) -> Vec<Dim> {
+    batch.iter().chain(inner).cloned().collect()
+}
+
+/// min(m, n) of two axis lengths: known when both are, or when one is 0.
+fn min_dim(m: &Dim, n: &Dim) -> Dim {
+    match (m, n) {
+        (Dim::Known(a), Dim::Known(b)) => Dim::Known(*a.min(b)),
+        (Dim::Known(0), _) | (_, Dim::Known(0)) => Dim::Known(0),
+        _ => Dim::Unknown,
+    }
+}
+
+/// Broadcasts two batch shapes (NumPy's rule) as far as their lengths are
+/// known; `None` when two known lengths clash.
+fn broadcast_dims(a: &[Dim], b: &[Dim]) -> Option<Vec<Dim>> {
+    let n = a.len().max(b.len());
+    let at = |s: &[Dim], i: usize| {
+        // i counts from the left of the n-wide, right-aligned layout.
+        if i < n - s.len() {
+            Dim::Known(1)
         } else {
-            format!("a vector of {}", shape[0])
-        };
-        return Err(OpError::shape_at(
-            arg,
-            format!("{name} needs a matrix (or a stack of matrices), got {what}"),
-        ));
+            s[i - (n - s.len())].clone()
+        }
+    };
+    (0..n)
+        .map(|i| match (at(a, i), at(b, i)) {
+            (Dim::Known(x), Dim::Known(y)) if x == y || y == 1 => Some(Dim::Known(x)),
+            (Dim::Known(1), d) | (d, Dim::Known(1)) => Some(d),
+            (Dim::Known(_), Dim::Known(_)) => None,
+            // The unknown one must be 1 or the known length to fit.
+            (Dim::Known(x), Dim::Unknown) | (Dim::Unknown, Dim::Known(x)) => Some(Dim::Known(x)),
+            (Dim::Unknown, Dim::Unknown) => Some(Dim::Unknown),
+        })
+        .collect()
+}
+
+/// The dtype a factorization gives: complex stays complex, float32 is
+/// rounded back to float32, everything else is float64.
+fn field_dtype(d: DType) -> DType {
+    match d {
+        DType::Complex128 | DType::Float32 => d,
+        _ => DType::Float64,
     }
-    let (m, n) = (shape[shape.len() - 2], shape[shape.len() - 1]);
-    if square && m != n {
-        return Err(OpError::shape_at(
-            arg,
-            format!(
-                "{name} needs a square matrix, got {}",
-                shape_text(&shape[shape.len() - 2..])
-            ),
-        ));
+}
+
+/// The dtype of a real result (singular values, norms): float32 for
+/// float32 input, else float64.
+fn real_dtype(d: DType) -> DType {
+    if d == DType::Float32 {
+        DType::Float32
+    } else {
+        DType::Float64
     }
-    Ok((shape[..shape.len() - 2].to_vec(), m, n))
+}
+
+/// The working dtype of two operands (`solve`, `lstsq`): complex if either
+/// is, float32 only if both are.
+fn pair_dtype(a: DType, b: DType) -> DType {
+    if a == DType::Complex128 || b == DType::Complex128 {
+        DType::Complex128
+    } else if a == DType::Float32 && b == DType::Float32 {
+        DType::Float32
+    } else {
+        DType::Float64
+    }
 }
 
 /// The matrices of a stack, in row-major batch order, as owned 2-D arrays.
@@ -143,15 +294,14 @@ fn matrices<T: Clone>(a: &ArrayD<T>) -> Vec<Array2<T>> {
         .collect()
 }
 
-/// Re-stacks per-matrix results of one shape under the batch shape.
+/// Re-stacks per-matrix results of one shape into `shape` (the batch
+/// shape followed by theirs).
 fn stack<T: Clone, D: ndarray::Dimension>(
-    batch: &[usize],
-    inner: &[usize],
+    shape: &[usize],
     parts: &[ndarray::Array<T, D>],
 ) -> ArrayD<T> {
     let data: Vec<T> = parts.iter().flat_map(|p| p.iter().cloned()).collect();
-    let shape: Vec<usize> = batch.iter().chain(inner).copied().collect();
-    ArrayD::from_shape_vec(IxDyn(&shape), data).expect("every part has the inner shape")
+    ArrayD::from_shape_vec(IxDyn(shape), data).expect("every part has the inner shape")
 }
 
 /// The multi-index of batch entry `flat`, for messages.
@@ -166,39 +316,20 @@ fn batch_index(batch: &[usize], mut flat: usize) -> Vec<usize> {
     idx
 }
 
-fn where_in_batch(index: &[usize]) -> String {
-    if index.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " (the matrix at batch index [{}])",
-            index
-                .iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-}
-
 fn singular(rank: usize, n: usize, index: &[usize]) -> OpError {
-    OpError::domain_at(
-        0,
-        format!(
-            "matrix is singular: rank {rank} < {n}{}",
-            where_in_batch(index)
-        ),
-    )
+    LinalgError::Singular {
+        rank,
+        n,
+        index: index.to_vec(),
+    }
+    .into()
 }
 
 fn not_finite(index: &[usize]) -> OpError {
-    OpError::domain_at(
-        0,
-        format!(
-            "the matrix contains nan or infinity{}",
-            where_in_batch(index)
-        ),
-    )
+    LinalgError::NotFinite {
+        index: index.to_vec(),
+    }
+    .into()
 }
 
 fn check_near_singular(cond: f64, index: &[usize], warnings: &mut Vec<Warning>) {
@@ -226,16 +357,27 @@ fn singular_rank<T: Field>(a: ArrayView2<T>, exec: &Exec) -> usize {
 
 // ------------------------------------------------------- square-matrix ops
 
+/// The rule of `det`: one value per matrix, int64 for bool and int64
+/// (exact), the factorization's dtype otherwise.
+pub fn det_rule(a: &Meta) -> OpResult<Meta> {
+    let (batch, _, _) = matrix_meta("det", a, true)?;
+    let dtype = match a.dtype {
+        DType::Bool | DType::Int64 => DType::Int64,
+        d => field_dtype(d),
+    };
+    Ok(Meta::with_dims(batch, dtype))
+}
+
 /// `det(A)`: exact for bool and int64 (an overflow is an error), LU-based
 /// otherwise.
 pub fn det(a: &Array, exec: &Exec) -> OpResult<Array> {
-    let (batch, _, _) = matrix_dims("det", a.shape(), true, 0)?;
+    let shape = dims(&det_rule(&Meta::of(a))?);
     if matches!(a.dtype(), DType::Bool | DType::Int64) {
         let x = a.to_i64_array().expect("bool and int64 are exact");
         let dets: Option<Vec<i64>> = matrices(&x).iter().map(|m| det_i64(m.view())).collect();
         let dets = dets.ok_or_else(|| OpError::overflow("det"))?;
         return Ok(Array::Int(
-            ArrayD::from_shape_vec(IxDyn(&batch), dets).expect("one per matrix"),
+            ArrayD::from_shape_vec(IxDyn(&shape), dets).expect("one per matrix"),
         ));
     }
     on_field!(a, |x, narrow| {
@@ -250,16 +392,31 @@ pub fn det(a: &Array, exec: &Exec) -> OpResult<Array> {
             })
             .collect();
         Ok(out(
-            ArrayD::from_shape_vec(IxDyn(&batch), dets).expect("one per matrix"),
+            ArrayD::from_shape_vec(IxDyn(&shape), dets).expect("one per matrix"),
             narrow,
         ))
     })
 }
 
+/// The rule of `inv` (and of `cholesky`): a square stack of the same shape,
+/// in the factorization's dtype.
+pub fn inv_rule(a: &Meta) -> OpResult<Meta> {
+    square_rule("inv", a)
+}
+
+fn square_rule(op: &'static str, a: &Meta) -> OpResult<Meta> {
+    let (batch, n, _) = matrix_meta(op, a, true)?;
+    Ok(Meta::with_dims(
+        joined(&batch, &[n.clone(), n]),
+        field_dtype(a.dtype),
+    ))
+}
+
 /// `inv(A)`. An exactly singular matrix is an error giving its rank; a
 /// nearly singular one gives a warning and the result.
 pub fn inv(a: &Array, warnings: &mut Vec<Warning>, exec: &Exec) -> OpResult<Array> {
-    let (batch, n, _) = matrix_dims("inv", a.shape(), true, 0)?;
+    let shape = dims(&inv_rule(&Meta::of(a))?);
+    let (batch, n, _) = split(&shape);
     on_field!(a, |x, narrow| {
         let mut parts = Vec::new();
         for (b, m) in matrices(&x).iter().enumerate() {
@@ -276,7 +433,7 @@ pub fn inv(a: &Array, warnings: &mut Vec<Warning>, exec: &Exec) -> OpResult<Arra
             check_near_singular(k::norm1(m.view()) * k::norm1(r.view()), &index, warnings);
             parts.push(r);
         }
-        Ok(out(stack(&batch, &[n, n], &parts), narrow))
+        Ok(out(stack(&shape, &parts), narrow))
     })
 }
 
@@ -285,58 +442,58 @@ pub fn solve(a: &Array, b: &Array, exec: &Exec) -> OpResult<Array> {
     solve_checked(a, b, &mut Vec::new(), exec)
 }
 
-/// `solve(A, b)`: A is (..., M, M); b is a vector (M) or (..., M, K), with
-/// batch axes broadcast against A's (NumPy 2's rule).
+/// The rule of `solve(A, b)` and of `A \ b`: A is (..., M, M); b is a
+/// vector (M) or (..., M, K), with batch axes broadcast against A's (NumPy
+/// 2's rule); x has b's shape under the broadcast batch.
+pub fn solve_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
+    let (abatch, n, _) = matrix_meta("solve", a, true)?;
+    let nb = b.ndim();
+    if nb == 0 {
+        return Err(LinalgError::SolveScalar.into());
+    }
+    let vector = nb == 1;
+    let rows = b.shape[if vector { 0 } else { nb - 2 }].clone();
+    if let (Dim::Known(rows), Dim::Known(n)) = (&rows, &n)
+        && rows != n
+    {
+        return Err(LinalgError::SolveRows { n: *n, rows: *rows }.into());
+    }
+    // Where one of the two is unknown, the other tells the length.
+    let n = if n == Dim::Unknown { rows } else { n };
+    let (bbatch, inner) = if vector {
+        (vec![], vec![n])
+    } else {
+        (b.shape[..nb - 2].to_vec(), vec![n, b.shape[nb - 1].clone()])
+    };
+    let batch = broadcast_dims(&abatch, &bbatch).ok_or_else(|| LinalgError::SolveBatch {
+        a: abatch.clone(),
+        b: bbatch.clone(),
+    })?;
+    Ok(Meta::with_dims(
+        joined(&batch, &inner),
+        pair_dtype(a.dtype, b.dtype),
+    ))
+}
+
+/// `solve(A, b)`, with warnings for nearly singular matrices.
 pub fn solve_checked(
     a: &Array,
     b: &Array,
     warnings: &mut Vec<Warning>,
     exec: &Exec,
 ) -> OpResult<Array> {
-    let (abatch, n, _) = matrix_dims("solve", a.shape(), true, 0)?;
+    let res = solve_rule(&Meta::of(a), &Meta::of(b))?;
+    let shape = dims(&res);
     let vector = b.ndim() == 1;
-    if b.ndim() == 0 {
-        return Err(OpError::shape_at(
-            1,
-            "b must be a vector or a matrix, got a scalar",
-        ));
-    }
-    let rows = if vector {
-        b.shape()[0]
-    } else {
-        b.shape()[b.ndim() - 2]
-    };
-    if rows != n {
-        return Err(OpError::shape_at(
-            1,
-            format!(
-                "A is {} but b has {rows} rows: b needs one row per row of A ({n})",
-                shape_text(&a.shape()[a.ndim() - 2..])
-            ),
-        ));
-    }
-    let (bbatch, kcols) = if vector {
-        (vec![], 1)
-    } else {
-        (b.shape()[..b.ndim() - 2].to_vec(), b.shape()[b.ndim() - 1])
-    };
-    let batch = broadcast_shapes(&abatch, &bbatch).map_err(|_| {
-        OpError::shape(format!(
-            "batch axes {} of A and {} of b do not broadcast",
-            shape_text(&abatch),
-            shape_text(&bbatch)
-        ))
-    })?;
-    let complex = a.dtype() == DType::Complex128 || b.dtype() == DType::Complex128;
-    let narrow = a.dtype() == DType::Float32 && b.dtype() == DType::Float32;
-    if complex {
+    let n = a.shape()[a.ndim() - 1];
+    let narrow = res.dtype == DType::Float32;
+    if res.dtype == DType::Complex128 {
         solve_in(
             &a.to_c64_array(),
             &b.to_c64_array(),
-            &batch,
+            &shape,
             vector,
             n,
-            kcols,
             narrow,
             warnings,
             exec,
@@ -345,38 +502,36 @@ pub fn solve_checked(
         let (Work::Real(x, _), Work::Real(y, _)) = (work(a), work(b)) else {
             unreachable!("real inputs")
         };
-        solve_in(&x, &y, &batch, vector, n, kcols, narrow, warnings, exec)
+        solve_in(&x, &y, &shape, vector, n, narrow, warnings, exec)
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Solves each system of the broadcast stack; `shape` is the result's.
 fn solve_in<T: Field>(
     a: &ArrayD<T>,
     b: &ArrayD<T>,
-    batch: &[usize],
+    shape: &[usize],
     vector: bool,
     n: usize,
-    kcols: usize,
     narrow: bool,
     warnings: &mut Vec<Warning>,
     exec: &Exec,
 ) -> OpResult<Array> {
+    let batch = &shape[..shape.len() - if vector { 1 } else { 2 }];
     let a_full: Vec<usize> = batch.iter().copied().chain([n, n]).collect();
     let a = a
         .broadcast(IxDyn(&a_full))
-        .expect("batch shape was checked")
+        .expect("the rule checked the batch shape")
         .to_owned();
     let b = if vector {
-        b.broadcast(IxDyn(&batch.iter().copied().chain([n]).collect::<Vec<_>>()))
-            .expect("checked")
+        b.broadcast(IxDyn(shape))
+            .expect("the rule checked the batch shape")
             .to_owned()
             .insert_axis(Axis(batch.len() + 1))
     } else {
-        b.broadcast(IxDyn(
-            &batch.iter().copied().chain([n, kcols]).collect::<Vec<_>>(),
-        ))
-        .expect("checked")
-        .to_owned()
+        b.broadcast(IxDyn(shape))
+            .expect("the rule checked the batch shape")
+            .to_owned()
     };
     let mut parts = Vec::new();
     for (i, (m, rhs)) in matrices(&a).iter().zip(matrices(&b)).enumerate() {
@@ -396,9 +551,15 @@ fn solve_in<T: Field>(
         );
         parts.push(lu.solve(rhs.view()));
     }
-    let inner: Vec<usize> = if vector { vec![n] } else { vec![n, kcols] };
-    let flat: Vec<ArrayD<T>> = parts.into_iter().map(|p| p.into_dyn()).collect();
-    Ok(out(stack(batch, &inner, &flat), narrow))
+    Ok(out(stack(shape, &parts), narrow))
+}
+
+/// The rule of `matrix_power(A, p)`: A's shape; its dtype for p ≥ 0 (`@`
+/// keeps it), the inverse's for p < 0.
+pub fn matrix_power_rule(a: &Meta, p: i64) -> OpResult<Meta> {
+    let (batch, n, _) = matrix_meta("matrix_power", a, true)?;
+    let dtype = if p < 0 { field_dtype(a.dtype) } else { a.dtype };
+    Ok(Meta::with_dims(joined(&batch, &[n.clone(), n]), dtype))
 }
 
 /// `matrix_power(A, n)`: repeated squaring with `@`, so int64 stays exact
@@ -409,16 +570,16 @@ pub fn matrix_power(
     warnings: &mut Vec<Warning>,
     exec: &Exec,
 ) -> OpResult<Array> {
-    let (batch, n, _) = matrix_dims("matrix_power", a.shape(), true, 0)?;
+    let res = matrix_power_rule(&Meta::of(a), p)?;
     if p == 0 {
+        let n = a.shape()[a.ndim() - 1];
         let eye = Array2::<f64>::eye(n).into_dyn();
-        let full: Vec<usize> = batch.iter().copied().chain([n, n]).collect();
         let e = Array::F64(
-            eye.broadcast(IxDyn(&full))
+            eye.broadcast(IxDyn(&dims(&res)))
                 .expect("leading axes")
                 .to_owned(),
         );
-        return Ok(e.cast(a.dtype()).expect("0 and 1 fit every dtype"));
+        return Ok(e.cast(res.dtype).expect("0 and 1 fit every dtype"));
     }
     let mut base = if p < 0 {
         inv(a, warnings, exec)?
@@ -444,37 +605,63 @@ pub fn matrix_power(
     Ok(acc.expect("p ≠ 0 sets at least one bit"))
 }
 
+/// The rule of `cholesky`: like `inv`'s.
+pub fn cholesky_rule(a: &Meta) -> OpResult<Meta> {
+    square_rule("cholesky", a)
+}
+
 /// `cholesky(A)`: lower L with A = L Lᴴ (or upper U = Lᴴ with A = Uᴴ U).
 pub fn cholesky(a: &Array, upper: bool, exec: &Exec) -> OpResult<Array> {
-    let (batch, n, _) = matrix_dims("cholesky", a.shape(), true, 0)?;
+    let shape = dims(&cholesky_rule(&Meta::of(a))?);
+    let (batch, _, _) = split(&shape);
     on_field!(a, |x, narrow| {
         let mut parts = Vec::new();
         for (b, m) in matrices(&x).iter().enumerate() {
-            let l = k::cholesky(exec, m.view()).ok_or_else(|| {
-                OpError::domain_at(
-                    0,
-                    format!(
-                        "matrix is not positive definite{}",
-                        where_in_batch(&batch_index(&batch, b))
-                    ),
-                )
-            })?;
+            let l =
+                k::cholesky(exec, m.view()).ok_or_else(|| LinalgError::NotPositiveDefinite {
+                    index: batch_index(&batch, b),
+                })?;
             parts.push(if upper {
                 l.t().mapv(|v| v.conjugate())
             } else {
                 l
             });
         }
-        Ok(out(stack(&batch, &[n, n], &parts), narrow))
+        Ok(out(stack(&shape, &parts), narrow))
     })
 }
 
 // ---------------------------------------------------------- decompositions
 
+/// The rule of `svd`: U (m×m, or m×k reduced), S (k, real) and Vh (n×n, or
+/// k×n), k = min(m, n); S alone without `compute_uv`.
+pub fn svd_rule(a: &Meta, full: bool, compute_uv: bool) -> OpResult<PartMetas> {
+    let (batch, m, n) = matrix_meta("svd", a, false)?;
+    let kk = min_dim(&m, &n);
+    let s = Meta::with_dims(
+        joined(&batch, std::slice::from_ref(&kk)),
+        real_dtype(a.dtype),
+    );
+    if !compute_uv {
+        return Ok(vec![("S", s)]);
+    }
+    let (um, vn) = if full {
+        (m.clone(), n.clone())
+    } else {
+        (kk.clone(), kk)
+    };
+    let dtype = field_dtype(a.dtype);
+    Ok(vec![
+        ("U", Meta::with_dims(joined(&batch, &[m, um]), dtype)),
+        ("S", s),
+        ("Vh", Meta::with_dims(joined(&batch, &[vn, n]), dtype)),
+    ])
+}
+
 /// `svd(A)`: U, S, Vh with A = U diag(S) Vh; `compute_uv = false` gives S.
 pub fn svd(a: &Array, full: bool, compute_uv: bool, exec: &Exec) -> OpResult<Parts> {
-    let (batch, m, n) = matrix_dims("svd", a.shape(), false, 0)?;
-    let kk = m.min(n);
+    let res = svd_rule(&Meta::of(a), full, compute_uv)?;
+    let (batch, _, _) = split(a.shape());
     on_field!(a, |x, narrow| {
         let (mut us, mut ss, mut vs) = (Vec::new(), Vec::new(), Vec::new());
         for (b, mat) in matrices(&x).iter().enumerate() {
@@ -488,54 +675,87 @@ pub fn svd(a: &Array, full: bool, compute_uv: bool, exec: &Exec) -> OpResult<Par
                 ss.push(k::singular_values(exec, mat.view()).ok_or_else(bad)?);
             }
         }
-        let s = real_out(stack(&batch, &[kk], &ss), narrow);
+        let shape = |name: &str| dims(&res.iter().find(|p| p.0 == name).expect("named").1);
+        let s = real_out(stack(&shape("S"), &ss), narrow);
         if !compute_uv {
             return Ok(vec![("S", s)]);
         }
-        let (um, vn) = if full { (m, n) } else { (kk, kk) };
         Ok(vec![
-            ("U", out(stack(&batch, &[m, um], &us), narrow)),
+            ("U", out(stack(&shape("U"), &us), narrow)),
             ("S", s),
-            ("Vh", out(stack(&batch, &[vn, n], &vs), narrow)),
+            ("Vh", out(stack(&shape("Vh"), &vs), narrow)),
         ])
     })
 }
 
-/// `qr(A, mode)`: "reduced" (Q m×k, R k×n), "complete" (Q m×m, R m×n) or
-/// "r" (R only, k×n).
-pub fn qr(a: &Array, mode: &str, exec: &Exec) -> OpResult<Parts> {
-    let (batch, m, n) = matrix_dims("qr", a.shape(), false, 0)?;
-    let complete = match mode {
-        "reduced" | "r" => false,
-        "complete" => true,
+/// The rule of `qr(A, mode)`: "reduced" (Q m×k, R k×n), "complete" (Q m×m,
+/// R m×n) or "r" (R only, k×n), k = min(m, n).
+pub fn qr_rule(a: &Meta, mode: &str) -> OpResult<PartMetas> {
+    let (batch, m, n) = matrix_meta("qr", a, false)?;
+    let kk = match mode {
+        "reduced" | "r" => min_dim(&m, &n),
+        "complete" => m.clone(),
         other => {
-            return Err(OpError::domain_at(
-                1,
-                format!("mode must be \"reduced\", \"complete\" or \"r\", got \"{other}\""),
-            ));
+            return Err(LinalgError::QrMode {
+                mode: other.to_string(),
+            }
+            .into());
         }
     };
-    let kk = if complete { m } else { m.min(n) };
+    let dtype = field_dtype(a.dtype);
+    let r = Meta::with_dims(joined(&batch, &[kk.clone(), n]), dtype);
+    if mode == "r" {
+        return Ok(vec![("R", r)]);
+    }
+    Ok(vec![
+        ("Q", Meta::with_dims(joined(&batch, &[m, kk]), dtype)),
+        ("R", r),
+    ])
+}
+
+/// `qr(A, mode)`, as its rule says.
+pub fn qr(a: &Array, mode: &str, exec: &Exec) -> OpResult<Parts> {
+    let res = qr_rule(&Meta::of(a), mode)?;
+    let complete = mode == "complete";
     on_field!(a, |x, narrow| {
         let (qs, rs): (Vec<_>, Vec<_>) = matrices(&x)
             .iter()
             .map(|mat| k::qr(exec, mat.view(), complete))
             .unzip();
-        let r = out(stack(&batch, &[kk, n], &rs), narrow);
-        if mode == "r" {
-            return Ok(vec![("R", r)]);
-        }
-        Ok(vec![
-            ("Q", out(stack(&batch, &[m, kk], &qs), narrow)),
-            ("R", r),
-        ])
+        Ok(res
+            .iter()
+            .map(|(name, m)| {
+                let parts = if *name == "Q" { &qs } else { &rs };
+                (*name, out(stack(&dims(m), parts), narrow))
+            })
+            .collect())
     })
+}
+
+/// The rule of `lu`: P (m×m, real), L (m×k) and U (k×n), k = min(m, n).
+pub fn lu_rule(a: &Meta) -> OpResult<PartMetas> {
+    let (batch, m, n) = matrix_meta("lu", a, false)?;
+    let kk = min_dim(&m, &n);
+    let dtype = field_dtype(a.dtype);
+    Ok(vec![
+        (
+            "P",
+            // P is real for every input, as in SciPy.
+            Meta::with_dims(joined(&batch, &[m.clone(), m.clone()]), real_dtype(a.dtype)),
+        ),
+        (
+            "L",
+            Meta::with_dims(joined(&batch, &[m, kk.clone()]), dtype),
+        ),
+        ("U", Meta::with_dims(joined(&batch, &[kk, n]), dtype)),
+    ])
 }
 
 /// `lu(A)`, SciPy's: P, L, U with A = P L U; L is m×k with a unit
 /// diagonal, U is k×n, k = min(m, n).
 pub fn lu(a: &Array, exec: &Exec) -> OpResult<Parts> {
-    let (batch, m, n) = matrix_dims("lu", a.shape(), false, 0)?;
+    let res = lu_rule(&Meta::of(a))?;
+    let (_, m, n) = split(a.shape());
     let kk = m.min(n);
     on_field!(a, |x, narrow| {
         let (mut ps, mut ls, mut us) = (Vec::new(), Vec::new(), Vec::new());
@@ -556,20 +776,36 @@ pub fn lu(a: &Array, exec: &Exec) -> OpResult<Parts> {
             ls.push(f.l());
             us.push(f.u());
         }
-        // P is real for every input, as in SciPy.
-        let p = real_out(stack(&batch, &[m, m], &ps), narrow);
         Ok(vec![
-            ("P", p),
-            ("L", out(stack(&batch, &[m, kk], &ls), narrow)),
-            ("U", out(stack(&batch, &[kk, n], &us), narrow)),
+            ("P", real_out(stack(&dims(&res[0].1), &ps), narrow)),
+            ("L", out(stack(&dims(&res[1].1), &ls), narrow)),
+            ("U", out(stack(&dims(&res[2].1), &us), narrow)),
         ])
     })
+}
+
+/// The rule of `eig`/`eigvals`: n eigenvalues (and n×n eigenvectors) per
+/// matrix. Complex input gives complex128; real input gives its real dtype
+/// when every eigenvalue is real and complex128 otherwise, which only the
+/// values decide.
+pub fn eig_rule(a: &Meta, vectors: bool) -> OpResult<PartMetas> {
+    let (batch, n, _) = matrix_meta(if vectors { "eig" } else { "eigvals" }, a, true)?;
+    let meta = |inner: &[Dim]| {
+        let m = Meta::with_dims(joined(&batch, inner), field_dtype(a.dtype));
+        m.or_dtype(DType::Complex128)
+    };
+    let mut parts = vec![("eigenvalues", meta(std::slice::from_ref(&n)))];
+    if vectors {
+        parts.push(("eigenvectors", meta(&[n.clone(), n])));
+    }
+    Ok(parts)
 }
 
 /// `eig(A)`: eigenvalues and unit-norm eigenvectors (columns). Real input
 /// gives real results when every eigenvalue is real, as in NumPy.
 pub fn eig(a: &Array, vectors: bool, exec: &Exec) -> OpResult<Parts> {
-    let (batch, n, _) = matrix_dims(if vectors { "eig" } else { "eigvals" }, a.shape(), true, 0)?;
+    let res = eig_rule(&Meta::of(a), vectors)?;
+    let (batch, _, _) = split(a.shape());
     let real_input = a.dtype() != DType::Complex128;
     let narrow = a.dtype() == DType::Float32;
     let (ws, vs) = on_field!(a, |x, _narrow| {
@@ -582,7 +818,7 @@ pub fn eig(a: &Array, vectors: bool, exec: &Exec) -> OpResult<Parts> {
         }
         (ws, vs)
     });
-    let w = stack(&batch, &[n], &ws);
+    let w = stack(&dims(&res[0].1), &ws);
     let all_real = real_input && w.iter().all(|z| z.im == 0.0);
     let finish = |z: ArrayD<C64>| {
         if all_real {
@@ -593,7 +829,27 @@ pub fn eig(a: &Array, vectors: bool, exec: &Exec) -> OpResult<Parts> {
     };
     let mut parts = vec![("eigenvalues", finish(w))];
     if vectors {
-        parts.push(("eigenvectors", finish(stack(&batch, &[n, n], &vs))));
+        parts.push(("eigenvectors", finish(stack(&dims(&res[1].1), &vs))));
+    }
+    Ok(parts)
+}
+
+/// The rule of `eigh`/`eigvalsh`: n real eigenvalues (and n×n eigenvectors
+/// in the factorization's dtype) per matrix.
+pub fn eigh_rule(a: &Meta, vectors: bool) -> OpResult<PartMetas> {
+    let (batch, n, _) = matrix_meta(if vectors { "eigh" } else { "eigvalsh" }, a, true)?;
+    let mut parts = vec![(
+        "eigenvalues",
+        Meta::with_dims(
+            joined(&batch, std::slice::from_ref(&n)),
+            real_dtype(a.dtype),
+        ),
+    )];
+    if vectors {
+        parts.push((
+            "eigenvectors",
+            Meta::with_dims(joined(&batch, &[n.clone(), n]), field_dtype(a.dtype)),
+        ));
     }
     Ok(parts)
 }
@@ -601,12 +857,8 @@ pub fn eig(a: &Array, vectors: bool, exec: &Exec) -> OpResult<Parts> {
 /// `eigh(A, UPLO)`: ascending real eigenvalues and orthonormal eigenvectors
 /// of a Hermitian matrix, of which only one triangle is read.
 pub fn eigh(a: &Array, upper: bool, vectors: bool, exec: &Exec) -> OpResult<Parts> {
-    let (batch, n, _) = matrix_dims(
-        if vectors { "eigh" } else { "eigvalsh" },
-        a.shape(),
-        true,
-        0,
-    )?;
+    let res = eigh_rule(&Meta::of(a), vectors)?;
+    let (batch, _, _) = split(a.shape());
     on_field!(a, |x, narrow| {
         let (mut ws, mut vs) = (Vec::new(), Vec::new());
         for (b, m) in matrices(&x).iter().enumerate() {
@@ -615,9 +867,12 @@ pub fn eigh(a: &Array, upper: bool, vectors: bool, exec: &Exec) -> OpResult<Part
             ws.push(w);
             vs.extend(v);
         }
-        let mut parts = vec![("eigenvalues", real_out(stack(&batch, &[n], &ws), narrow))];
+        let mut parts = vec![(
+            "eigenvalues",
+            real_out(stack(&dims(&res[0].1), &ws), narrow),
+        )];
         if vectors {
-            parts.push(("eigenvectors", out(stack(&batch, &[n, n], &vs), narrow)));
+            parts.push(("eigenvectors", out(stack(&dims(&res[1].1), &vs), narrow)));
         }
         Ok(parts)
     })
@@ -625,14 +880,25 @@ pub fn eigh(a: &Array, upper: bool, vectors: bool, exec: &Exec) -> OpResult<Part
 
 // ------------------------------------------------- rank, inverses, spaces
 
+/// The rule of `matrix_rank`: an int64 per matrix; a scalar or a vector
+/// has one rank.
+pub fn matrix_rank_rule(a: &Meta) -> OpResult<Meta> {
+    if a.ndim() < 2 {
+        return Ok(Meta::scalar(DType::Int64));
+    }
+    let (batch, _, _) = matrix_meta("matrix_rank", a, false)?;
+    Ok(Meta::with_dims(batch, DType::Int64))
+}
+
 /// `matrix_rank(A, tol, rtol)`: singular values above the tolerance.
 pub fn matrix_rank(a: &Array, tol: Option<f64>, rtol: Option<f64>, exec: &Exec) -> OpResult<Array> {
+    let res = matrix_rank_rule(&Meta::of(a))?;
     if a.ndim() < 2 {
         return Ok(Array::scalar_int(
             a.iter_c64().any(|z| z != C64::new(0.0, 0.0)) as i64,
         ));
     }
-    let (batch, m, n) = matrix_dims("matrix_rank", a.shape(), false, 0)?;
+    let (batch, m, n) = split(a.shape());
     on_field!(a, |x, _narrow| {
         let mut ranks = Vec::new();
         for (b, mat) in matrices(&x).iter().enumerate() {
@@ -642,15 +908,25 @@ pub fn matrix_rank(a: &Array, tol: Option<f64>, rtol: Option<f64>, exec: &Exec) 
             ranks.push(rank_of(&s, m, n, tol.or(rtol.map(|r| r * smax))) as i64);
         }
         Ok(Array::Int(
-            ArrayD::from_shape_vec(IxDyn(&batch), ranks).expect("one per matrix"),
+            ArrayD::from_shape_vec(IxDyn(&dims(&res)), ranks).expect("one per matrix"),
         ))
     })
+}
+
+/// The rule of `pinv`: n×m per m×n matrix, in the factorization's dtype.
+pub fn pinv_rule(a: &Meta) -> OpResult<Meta> {
+    let (batch, m, n) = matrix_meta("pinv", a, false)?;
+    Ok(Meta::with_dims(
+        joined(&batch, &[n, m]),
+        field_dtype(a.dtype),
+    ))
 }
 
 /// `pinv(A, rcond)`: the Moore-Penrose pseudo-inverse from the SVD,
 /// dropping singular values ≤ rcond · σ_max (NumPy's default rcond 1e-15).
 pub fn pinv(a: &Array, rcond: f64, exec: &Exec) -> OpResult<Array> {
-    let (batch, m, n) = matrix_dims("pinv", a.shape(), false, 0)?;
+    let shape = dims(&pinv_rule(&Meta::of(a))?);
+    let (batch, _, _) = split(a.shape());
     on_field!(a, |x, narrow| {
         let mut parts = Vec::new();
         for (b, mat) in matrices(&x).iter().enumerate() {
@@ -659,7 +935,7 @@ pub fn pinv(a: &Array, rcond: f64, exec: &Exec) -> OpResult<Array> {
             let p = pinv_from_svd(&u, &s, &vh, rcond);
             parts.push(p);
         }
-        Ok(out(stack(&batch, &[n, m], &parts), narrow))
+        Ok(out(stack(&shape, &parts), narrow))
     })
 }
 
@@ -687,30 +963,55 @@ fn pinv_from_svd<T: Field>(
     p
 }
 
+/// The rule of `lstsq(A, b)`: A is m×n, b has m rows (a vector or m×k).
+/// x is n (or n×k); the residuals are k sums of squares when A has full
+/// column rank and m > n, none otherwise (so the rank decides when m > n);
+/// the rank is an int64; s has min(m, n) singular values.
+pub fn lstsq_rule(a: &Meta, b: &Meta) -> OpResult<PartMetas> {
+    if a.ndim() != 2 {
+        return Err(LinalgError::LstsqMatrix {
+            shape: a.shape.clone(),
+        }
+        .into());
+    }
+    let (m, n) = (&a.shape[0], &a.shape[1]);
+    let rows_fit = match (m, b.shape.first()) {
+        (Dim::Known(m), Some(Dim::Known(r))) => m == r,
+        (_, first) => first.is_some(),
+    };
+    if !(1..=2).contains(&b.ndim()) || !rows_fit {
+        return Err(LinalgError::LstsqRows {
+            a: a.shape.clone(),
+            b: b.shape.clone(),
+        }
+        .into());
+    }
+    let dtype = pair_dtype(a.dtype, b.dtype);
+    let real = real_dtype(dtype);
+    let kcols = b.shape.get(1).cloned().unwrap_or(Dim::Known(1));
+    let x = joined(std::slice::from_ref(n), &b.shape[1..]);
+    let residuals = match (m, n) {
+        (Dim::Known(m), Dim::Known(n)) if m <= n => Dim::Known(0),
+        // n = 0: the rank is always n, so m > 0 rows leave k residuals.
+        (Dim::Known(_), Dim::Known(0)) => kcols,
+        _ => Dim::Unknown,
+    };
+    Ok(vec![
+        ("x", Meta::with_dims(x, dtype)),
+        ("residuals", Meta::with_dims(vec![residuals], real)),
+        ("rank", Meta::scalar(DType::Int64)),
+        ("s", Meta::with_dims(vec![min_dim(m, n)], real)),
+    ])
+}
+
 /// `lstsq(A, b, rcond)`: x minimising ‖b − A x‖₂ (the minimum-norm one when
 /// A is rank-deficient), with residuals, rank and singular values.
 pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>, exec: &Exec) -> OpResult<Parts> {
-    if a.ndim() != 2 {
-        return Err(OpError::shape_at(
-            0,
-            format!("A must be a matrix, got shape {}", shape_text(a.shape())),
-        ));
-    }
-    let m = a.shape()[0];
+    let res = lstsq_rule(&Meta::of(a), &Meta::of(b))?;
     let vector = b.ndim() == 1;
-    if !(1..=2).contains(&b.ndim()) || b.shape()[0] != m {
-        return Err(OpError::shape_at(
-            1,
-            format!(
-                "b must have {m} rows like A ({}), got shape {}",
-                shape_text(a.shape()),
-                shape_text(b.shape())
-            ),
-        ));
-    }
-    let complex = a.dtype() == DType::Complex128 || b.dtype() == DType::Complex128;
-    let narrow = a.dtype() == DType::Float32 && b.dtype() == DType::Float32;
-    if complex {
+    let dtype = res[0].1.dtype;
+    let narrow = dtype == DType::Float32;
+    if dtype == DType::Complex128 {
         lstsq_in(
             a.to_c64_array(),
             b.to_c64_array(),
@@ -797,16 +1098,29 @@ fn lstsq_in<T: Field>(
     ])
 }
 
+/// The rule of SciPy's `null_space(A)` (n×?) and `orth(A)` (m×?) for an
+/// m×n A: the column count is the nullity or the rank, which the values
+/// decide.
+pub fn subspace_rule(a: &Meta, null: bool) -> OpResult<Meta> {
+    let op = if null { "null_space" } else { "orth" };
+    if a.ndim() != 2 {
+        return Err(LinalgError::NotTwoD {
+            op,
+            shape: a.shape.clone(),
+        }
+        .into());
+    }
+    let rows = a.shape[if null { 1 } else { 0 }].clone();
+    Ok(Meta::with_dims(
+        vec![rows, Dim::Unknown],
+        field_dtype(a.dtype),
+    ))
+}
+
 /// SciPy's `null_space(A)` (orthonormal columns spanning {x : A x = 0}) or
 /// `orth(A)` (orthonormal columns spanning the range of A).
 pub fn subspace(a: &Array, rcond: Option<f64>, null: bool, exec: &Exec) -> OpResult<Array> {
-    let name = if null { "null_space" } else { "orth" };
-    if a.ndim() != 2 {
-        return Err(OpError::shape_at(
-            0,
-            format!("{name} needs a matrix, got shape {}", shape_text(a.shape())),
-        ));
-    }
+    subspace_rule(&Meta::of(a), null)?;
     let (m, n) = (a.shape()[0], a.shape()[1]);
     on_field!(a, |x, narrow| {
         let x = x
@@ -827,15 +1141,15 @@ pub fn subspace(a: &Array, rcond: Option<f64>, null: bool, exec: &Exec) -> OpRes
 
 // ------------------------------------------------------------------ norms
 
-/// `norm(x, ord, axis, keepdims)`, NumPy's rules: no axis and no ord is the
-/// 2-norm of everything; one axis is a vector norm; two axes a matrix norm.
-pub fn norm(
-    x: &Array,
+/// `norm`'s plan for `x`: the normed axes, whether it is the 2-norm of the
+/// whole array, and the result's metadata. The order fits the axes or is
+/// refused here, before any data is read (as NumPy does).
+fn norm_plan(
+    x: &Meta,
     ord: NormOrd,
     axis: Option<&[i64]>,
     keepdims: bool,
-    exec: &Exec,
-) -> OpResult<Array> {
+) -> OpResult<(Vec<usize>, bool, Meta)> {
     let nd = x.ndim();
     let axes: Vec<usize> = match axis {
         Some(ax) => {
@@ -850,54 +1164,103 @@ pub fn norm(
                 );
             }
             if v.len() == 2 && v[0] == v[1] {
-                return Err(OpError::domain_at(
-                    2,
-                    "the two axes of a matrix norm must differ",
-                ));
+                return Err(LinalgError::NormAxesEqual.into());
             }
             if v.is_empty() || v.len() > 2 {
-                return Err(OpError::domain_at(
-                    2,
-                    "axis must be one axis (a vector norm) or two (a matrix norm)",
-                ));
+                return Err(LinalgError::NormAxisCount { count: v.len() }.into());
             }
             v
         }
         None if ord == NormOrd::Default => (0..nd).collect(),
         None if nd == 1 || nd == 2 => (0..nd).collect(),
         None => {
-            return Err(OpError::shape_at(
-                0,
-                format!(
-                    "ord={} needs a vector or a matrix, got shape {}; give axis= to pick the axes",
-                    ord.text(),
-                    shape_text(x.shape())
-                ),
-            ));
+            return Err(LinalgError::NormNeedsAxes {
+                ord,
+                shape: x.shape.clone(),
+            }
+            .into());
         }
     };
-    let narrow = x.dtype() == DType::Float32;
+    if axes.len() == 1 && !is_vector_ord(ord) {
+        return Err(LinalgError::NotVectorNorm { ord }.into());
+    }
+    if axes.len() == 2 && !is_matrix_ord(ord) {
+        return Err(LinalgError::NotMatrixNorm { ord }.into());
+    }
+    let dtype = real_dtype(x.dtype);
     // The whole array, flattened: the one case with more than two axes.
-    if axes.len() > 2 || (axes.len() == nd && ord == NormOrd::Default && axis.is_none()) {
+    let whole = axes.len() > 2 || (axes.len() == nd && ord == NormOrd::Default && axis.is_none());
+    let shape: Vec<Dim> = if whole {
+        vec![Dim::Known(1); if keepdims { nd } else { 0 }]
+    } else if keepdims {
+        (0..nd)
+            .map(|a| {
+                if axes.contains(&a) {
+                    Dim::Known(1)
+                } else {
+                    x.shape[a].clone()
+                }
+            })
+            .collect()
+    } else {
+        (0..nd)
+            .filter(|a| !axes.contains(a))
+            .map(|a| x.shape[a].clone())
+            .collect()
+    };
+    Ok((axes, whole, Meta::with_dims(shape, dtype)))
+}
+
+/// Every order but "fro" and "nuc" is a vector norm.
+fn is_vector_ord(ord: NormOrd) -> bool {
+    !matches!(ord, NormOrd::Fro | NormOrd::Nuc)
+}
+
+/// The matrix norms: default (Frobenius), "fro", "nuc", ±1, ±2, ±inf.
+fn is_matrix_ord(ord: NormOrd) -> bool {
+    match ord {
+        NormOrd::P(p) => matches!(p.abs(), 1.0 | 2.0) || p.is_infinite(),
+        _ => true,
+    }
+}
+
+/// The rule of `norm(x, ord, axis, keepdims)`: a real result over the
+/// axes not normed (kept as 1 with `keepdims`).
+pub fn norm_rule(x: &Meta, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) -> OpResult<Meta> {
+    norm_plan(x, ord, axis, keepdims).map(|p| p.2)
+}
+
+/// `norm(x, ord, axis, keepdims)`, NumPy's rules: no axis and no ord is the
+/// 2-norm of everything; one axis is a vector norm; two axes a matrix norm.
+pub fn norm(
+    x: &Array,
+    ord: NormOrd,
+    axis: Option<&[i64]>,
+    keepdims: bool,
+    exec: &Exec,
+) -> OpResult<Array> {
+    let (axes, whole, res) = norm_plan(&Meta::of(x), ord, axis, keepdims)?;
+    let narrow = x.dtype() == DType::Float32;
+    let shape = dims(&res);
+    if whole {
         let total = x.iter_c64().map(|z| z.norm_sqr()).sum::<f64>().sqrt();
-        let shape = if keepdims { vec![1; nd] } else { vec![] };
         return Ok(real_out(ArrayD::from_elem(IxDyn(&shape), total), narrow));
     }
     // Move the normed axes to the end, then walk the rest.
+    let nd = x.ndim();
     let rest: Vec<usize> = (0..nd).filter(|a| !axes.contains(a)).collect();
     let perm: Vec<usize> = rest.iter().chain(&axes).copied().collect();
-    let outer: Vec<usize> = rest.iter().map(|&a| x.shape()[a]).collect();
     let inner: Vec<usize> = axes.iter().map(|&a| x.shape()[a]).collect();
+    let count: usize = rest.iter().map(|&a| x.shape()[a]).product();
     let values: Vec<f64> = on_field!(x, |arr, _n| {
         let moved = arr.permuted_axes(IxDyn(&perm));
         let flat: Vec<_> = moved.iter().copied().collect();
         let size: usize = inner.iter().product();
-        let count: usize = outer.iter().product();
         let mut vals = Vec::with_capacity(count);
         for c in 0..count {
             let chunk = &flat[c * size..(c + 1) * size];
             vals.push(if inner.len() == 1 {
-                vector_norm(chunk.iter().map(|v| v.magnitude()), ord)?
+                vector_norm(chunk.iter().map(|v| v.magnitude()), ord)
             } else {
                 let mat = ArrayView2::from_shape((inner[0], inner[1]), chunk)
                     .expect("chunk is the matrix");
@@ -906,36 +1269,22 @@ pub fn norm(
         }
         vals
     });
-    let mut shape = outer;
-    if keepdims {
-        shape = (0..nd)
-            .map(|a| if axes.contains(&a) { 1 } else { x.shape()[a] })
-            .collect();
-    }
     Ok(real_out(
         ArrayD::from_shape_vec(IxDyn(&shape), values).expect("one per vector"),
         narrow,
     ))
 }
 
-fn vector_norm(mags: impl Iterator<Item = f64>, ord: NormOrd) -> OpResult<f64> {
-    Ok(match ord {
+fn vector_norm(mags: impl Iterator<Item = f64>, ord: NormOrd) -> f64 {
+    match ord {
         NormOrd::Default | NormOrd::P(2.0) => mags.map(|v| v * v).sum::<f64>().sqrt(),
         NormOrd::P(p) if p == f64::INFINITY => mags.fold(0.0, f64::max),
         NormOrd::P(p) if p == f64::NEG_INFINITY => mags.fold(f64::INFINITY, f64::min),
         NormOrd::P(0.0) => mags.filter(|&v| v != 0.0).count() as f64,
         NormOrd::P(1.0) => mags.sum(),
         NormOrd::P(p) => mags.map(|v| v.powf(p)).sum::<f64>().powf(1.0 / p),
-        NormOrd::Fro | NormOrd::Nuc => {
-            return Err(OpError::domain_at(
-                1,
-                format!(
-                    "ord={} is a matrix norm; for vectors use 2 (or 1, inf, -inf, 0, any p)",
-                    ord.text()
-                ),
-            ));
-        }
-    })
+        NormOrd::Fro | NormOrd::Nuc => unreachable!("the rule refuses matrix orders for vectors"),
+    }
 }
 
 fn matrix_norm<T: Field>(a: ArrayView2<T>, ord: NormOrd, exec: &Exec) -> OpResult<f64> {
@@ -959,36 +1308,36 @@ fn matrix_norm<T: Field>(a: ArrayView2<T>, ord: NormOrd, exec: &Exec) -> OpResul
         NormOrd::P(p) if p == f64::NEG_INFINITY => min(sums(1)),
         NormOrd::P(2.0) => sv()?.iter().copied().fold(0.0, f64::max),
         NormOrd::P(-2.0) => sv()?.iter().copied().fold(f64::INFINITY, f64::min),
-        NormOrd::P(_) => {
-            return Err(OpError::domain_at(
-                1,
-                format!(
-                    "ord={} is not a matrix norm; use 1, -1, 2, -2, inf, -inf, \"fro\" or \"nuc\"",
-                    ord.text()
-                ),
-            ));
-        }
+        NormOrd::P(_) => unreachable!("the rules of norm and cond refuse other orders"),
     })
+}
+
+/// The rule of `cond(A, p)`: a real value per matrix. The default and ±2
+/// take any shape; the other norms (±1, ±inf, "fro", "nuc") need square
+/// matrices, since they use the inverse.
+pub fn cond_rule(a: &Meta, p: NormOrd) -> OpResult<Meta> {
+    let svd_based = cond_by_svd(p);
+    let (batch, _, _) = matrix_meta("cond", a, !svd_based)?;
+    if let NormOrd::P(q) = p
+        && !svd_based
+        && q.abs() != 1.0
+        && !q.is_infinite()
+    {
+        return Err(LinalgError::CondOrd { p }.into());
+    }
+    Ok(Meta::with_dims(batch, real_dtype(a.dtype)))
+}
+
+fn cond_by_svd(p: NormOrd) -> bool {
+    matches!(p, NormOrd::Default | NormOrd::P(2.0) | NormOrd::P(-2.0))
 }
 
 /// `cond(A, p)`: σ_max/σ_min for the default and ±2 (any shape); otherwise
 /// ‖A‖ ‖A⁻¹‖ in that norm (square only), inf for a singular matrix.
 pub fn cond(a: &Array, p: NormOrd, exec: &Exec) -> OpResult<Array> {
-    let svd_based = matches!(p, NormOrd::Default | NormOrd::P(2.0) | NormOrd::P(-2.0));
-    let (batch, n, _) = matrix_dims("cond", a.shape(), !svd_based, 0)?;
-    if let NormOrd::P(q) = p
-        && !svd_based
-        && q.abs() != 1.0
-        && q.is_finite()
-    {
-        return Err(OpError::domain_at(
-            1,
-            format!(
-                "p={} is not a matrix norm; use 1, -1, 2, -2, inf, -inf, \"fro\" or \"nuc\"",
-                p.text()
-            ),
-        ));
-    }
+    let shape = dims(&cond_rule(&Meta::of(a), p)?);
+    let svd_based = cond_by_svd(p);
+    let n = a.shape()[a.ndim() - 1];
     on_field!(a, |x, narrow| {
         let mut vals = Vec::new();
         for mat in matrices(&x) {
@@ -1019,13 +1368,482 @@ pub fn cond(a: &Array, p: NormOrd, exec: &Exec) -> OpResult<Array> {
             });
         }
         Ok(real_out(
-            ArrayD::from_shape_vec(IxDyn(&batch), vals).expect("one per matrix"),
+            ArrayD::from_shape_vec(IxDyn(&shape), vals).expect("one per matrix"),
             narrow,
         ))
     })
 }
 
-/// Merge placeholder: replaced by the linear-algebra rules.
-pub fn solve_rule(a: &crate::value::Meta, _b: &crate::value::Meta) -> OpResult<crate::value::Meta> {
-    Ok(a.clone())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(shape: &[usize], dtype: DType) -> Meta {
+        Meta::new(shape, dtype)
+    }
+
+    /// A shape with `None` for an axis the data decides.
+    fn d(shape: &[Option<usize>], dtype: DType) -> Meta {
+        Meta::with_dims(
+            shape
+                .iter()
+                .map(|n| n.map_or(Dim::Unknown, Dim::Known))
+                .collect(),
+            dtype,
+        )
+    }
+
+    fn lin(r: OpResult<impl std::fmt::Debug>) -> (LinalgError, Option<usize>) {
+        match r {
+            Err(OpError::Linalg { err, arg }) => (err, arg),
+            other => panic!("expected a linalg error, got {other:?}"),
+        }
+    }
+
+    const F: DType = DType::Float64;
+    const I: DType = DType::Int64;
+    const C: DType = DType::Complex128;
+    const S: DType = DType::Float32;
+
+    #[test]
+    fn matrix_shapes_are_checked_with_the_op_named() {
+        assert_eq!(
+            lin(det_rule(&m(&[2], F))),
+            (
+                LinalgError::NotMatrix {
+                    op: "det",
+                    shape: vec![Dim::Known(2)],
+                },
+                Some(0)
+            )
+        );
+        assert_eq!(
+            lin(eig_rule(&m(&[], F), false)).0,
+            LinalgError::NotMatrix {
+                op: "eigvals",
+                shape: vec![],
+            }
+        );
+        assert_eq!(
+            lin(inv_rule(&m(&[2, 3], F))),
+            (
+                LinalgError::NotSquare {
+                    op: "inv",
+                    rows: 2,
+                    cols: 3,
+                },
+                Some(0)
+            )
+        );
+        // An unknown side takes the known one's length; two unknowns stay so.
+        assert_eq!(inv_rule(&d(&[None, Some(3)], F)).unwrap(), m(&[3, 3], F));
+        assert_eq!(
+            cholesky_rule(&d(&[Some(4), None, None], S)).unwrap(),
+            d(&[Some(4), None, None], S)
+        );
+    }
+
+    #[test]
+    fn det_is_exact_for_integers() {
+        assert_eq!(det_rule(&m(&[5, 3, 3], I)).unwrap(), m(&[5], I));
+        assert_eq!(det_rule(&m(&[3, 3], DType::Bool)).unwrap(), m(&[], I));
+        assert_eq!(det_rule(&m(&[3, 3], S)).unwrap(), m(&[], S));
+        assert_eq!(det_rule(&m(&[3, 3], C)).unwrap(), m(&[], C));
+    }
+
+    #[test]
+    fn inv_and_cholesky_keep_the_shape_in_the_factorization_dtype() {
+        assert_eq!(inv_rule(&m(&[2, 4, 4], I)).unwrap(), m(&[2, 4, 4], F));
+        assert_eq!(cholesky_rule(&m(&[2, 2], C)).unwrap(), m(&[2, 2], C));
+        assert_eq!(
+            lin(cholesky_rule(&m(&[2, 1], F))).0,
+            LinalgError::NotSquare {
+                op: "cholesky",
+                rows: 2,
+                cols: 1,
+            }
+        );
+    }
+
+    #[test]
+    fn solve_broadcasts_batches_and_checks_rows() {
+        assert_eq!(solve_rule(&m(&[3, 3], I), &m(&[3], I)).unwrap(), m(&[3], F));
+        assert_eq!(
+            solve_rule(&m(&[2, 1, 3, 3], S), &m(&[4, 3, 2], S)).unwrap(),
+            m(&[2, 4, 3, 2], S)
+        );
+        assert_eq!(solve_rule(&m(&[3, 3], S), &m(&[3], C)).unwrap(), m(&[3], C));
+        assert_eq!(solve_rule(&m(&[3, 3], S), &m(&[3], F)).unwrap(), m(&[3], F));
+        assert_eq!(
+            lin(solve_rule(&m(&[2, 2], F), &m(&[], F))),
+            (LinalgError::SolveScalar, Some(1))
+        );
+        assert_eq!(
+            lin(solve_rule(&m(&[2, 2], F), &m(&[3], F))),
+            (LinalgError::SolveRows { n: 2, rows: 3 }, Some(1))
+        );
+        assert_eq!(
+            lin(solve_rule(&m(&[2, 2, 2], F), &m(&[3, 2, 1], F))),
+            (
+                LinalgError::SolveBatch {
+                    a: vec![Dim::Known(2)],
+                    b: vec![Dim::Known(3)],
+                },
+                None
+            )
+        );
+        assert_eq!(
+            lin(solve_rule(&m(&[3, 3], F), &m(&[4, 2], F))).0,
+            LinalgError::SolveRows { n: 3, rows: 4 }
+        );
+        // Unknown lengths fit anything and pass on what is known.
+        assert_eq!(
+            solve_rule(&d(&[None, None], F), &d(&[Some(3), Some(2)], F)).unwrap(),
+            m(&[3, 2], F)
+        );
+        assert_eq!(
+            solve_rule(
+                &d(&[None, Some(2), Some(2)], F),
+                &d(&[Some(5), Some(2), None], F)
+            )
+            .unwrap(),
+            d(&[Some(5), Some(2), None], F)
+        );
+    }
+
+    #[test]
+    fn batch_broadcast_of_dims() {
+        let k = Dim::Known;
+        let u = Dim::Unknown;
+        assert_eq!(broadcast_dims(&[Dim::Unknown], &[k(3)]), Some(vec![k(3)]));
+        assert_eq!(
+            broadcast_dims(&[Dim::Unknown], &[k(1)]),
+            Some(vec![Dim::Unknown])
+        );
+        assert_eq!(
+            broadcast_dims(&[Dim::Unknown], &[Dim::Unknown]),
+            Some(vec![u])
+        );
+    }
+
+    #[test]
+    fn matrix_power_keeps_the_dtype_unless_it_inverts() {
+        assert_eq!(matrix_power_rule(&m(&[2, 2], I), 5).unwrap(), m(&[2, 2], I));
+        assert_eq!(
+            matrix_power_rule(&m(&[2, 2], DType::Bool), 0).unwrap(),
+            m(&[2, 2], DType::Bool)
+        );
+        assert_eq!(
+            matrix_power_rule(&m(&[2, 2], I), -1).unwrap(),
+            m(&[2, 2], F)
+        );
+        assert_eq!(
+            lin(matrix_power_rule(&m(&[2, 3], I), 2)).0,
+            LinalgError::NotSquare {
+                op: "matrix_power",
+                rows: 2,
+                cols: 3,
+            }
+        );
+    }
+
+    #[test]
+    fn decompositions_name_their_parts() {
+        let names = |p: &PartMetas| p.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+        let s = svd_rule(&m(&[4, 5, 3], I), true, true).unwrap();
+        assert_eq!(
+            s,
+            vec![
+                ("U", m(&[4, 5, 5], F)),
+                ("S", m(&[4, 3], F)),
+                ("Vh", m(&[4, 3, 3], F)),
+            ]
+        );
+        let s = svd_rule(&m(&[5, 3], C), false, true).unwrap();
+        assert_eq!(s[0].1, m(&[5, 3], C));
+        assert_eq!(s[1].1, m(&[3], F));
+        assert_eq!(s[2].1, m(&[3, 3], C));
+        assert_eq!(
+            svd_rule(&m(&[5, 3], S), true, false).unwrap(),
+            vec![("S", m(&[3], S))]
+        );
+        // min(m, n) is known when one side is 0.
+        assert_eq!(
+            svd_rule(&d(&[None, Some(0)], F), true, false).unwrap(),
+            vec![("S", m(&[0], F))]
+        );
+        assert_eq!(
+            qr_rule(&m(&[5, 3], F), "reduced").unwrap(),
+            vec![("Q", m(&[5, 3], F)), ("R", m(&[3, 3], F))]
+        );
+        assert_eq!(
+            qr_rule(&m(&[5, 3], F), "complete").unwrap(),
+            vec![("Q", m(&[5, 5], F)), ("R", m(&[5, 3], F))]
+        );
+        assert_eq!(
+            qr_rule(&m(&[2, 5, 3], I), "r").unwrap(),
+            vec![("R", m(&[2, 3, 3], F))]
+        );
+        assert_eq!(
+            lin(qr_rule(&m(&[2, 2], F), "raw")),
+            (LinalgError::QrMode { mode: "raw".into() }, Some(1))
+        );
+        assert_eq!(
+            lu_rule(&m(&[2, 3], C)).unwrap(),
+            vec![
+                ("P", m(&[2, 2], F)),
+                ("L", m(&[2, 2], C)),
+                ("U", m(&[2, 3], C)),
+            ]
+        );
+        assert_eq!(names(&lu_rule(&m(&[1, 1], F)).unwrap()), ["P", "L", "U"]);
+        assert_eq!(lin(lu_rule(&m(&[3], F))).1, Some(0));
+    }
+
+    #[test]
+    fn eig_dtype_is_decided_by_the_values_for_real_input() {
+        let e = eig_rule(&m(&[3, 3], I), true).unwrap();
+        assert_eq!(names_of(&e), ["eigenvalues", "eigenvectors"]);
+        assert_eq!(e[0].1, m(&[3], F).or_dtype(C));
+        assert_eq!(e[1].1, m(&[3, 3], F).or_dtype(C));
+        assert_eq!(
+            eig_rule(&m(&[3, 3], S), false).unwrap(),
+            vec![("eigenvalues", m(&[3], S).or_dtype(C))]
+        );
+        assert_eq!(
+            eig_rule(&m(&[3, 3], C), false).unwrap(),
+            vec![("eigenvalues", m(&[3], C))]
+        );
+        let h = eigh_rule(&m(&[2, 3, 3], C), true).unwrap();
+        assert_eq!(
+            h,
+            vec![
+                ("eigenvalues", m(&[2, 3], F)),
+                ("eigenvectors", m(&[2, 3, 3], C)),
+            ]
+        );
+        assert_eq!(
+            lin(eigh_rule(&m(&[3, 2], F), false)).0,
+            LinalgError::NotSquare {
+                op: "eigvalsh",
+                rows: 3,
+                cols: 2,
+            }
+        );
+    }
+
+    fn names_of(p: &PartMetas) -> Vec<&'static str> {
+        p.iter().map(|(n, _)| *n).collect()
+    }
+
+    #[test]
+    fn rank_pinv_and_subspaces() {
+        assert_eq!(matrix_rank_rule(&m(&[4], F)).unwrap(), m(&[], I));
+        assert_eq!(matrix_rank_rule(&m(&[5, 2, 3], C)).unwrap(), m(&[5], I));
+        assert_eq!(pinv_rule(&m(&[2, 4, 3], S)).unwrap(), m(&[2, 3, 4], S));
+        assert_eq!(
+            lin(pinv_rule(&m(&[4], F))).0,
+            LinalgError::NotMatrix {
+                op: "pinv",
+                shape: vec![Dim::Known(4)],
+            }
+        );
+        assert_eq!(
+            subspace_rule(&m(&[2, 3], I), true).unwrap(),
+            d(&[Some(3), None], F)
+        );
+        assert_eq!(
+            subspace_rule(&m(&[2, 3], C), false).unwrap(),
+            d(&[Some(2), None], C)
+        );
+        assert_eq!(
+            lin(subspace_rule(&m(&[2, 2, 2], F), false)),
+            (
+                LinalgError::NotTwoD {
+                    op: "orth",
+                    shape: vec![Dim::Known(2); 3],
+                },
+                Some(0)
+            )
+        );
+    }
+
+    #[test]
+    fn lstsq_parts_and_its_data_dependent_residuals() {
+        let p = lstsq_rule(&m(&[5, 2], I), &m(&[5], I)).unwrap();
+        assert_eq!(
+            p,
+            vec![
+                ("x", m(&[2], F)),
+                ("residuals", d(&[None], F)),
+                ("rank", m(&[], I)),
+                ("s", m(&[2], F)),
+            ]
+        );
+        // No more rows than columns: never any residuals.
+        let p = lstsq_rule(&m(&[2, 5], S), &m(&[2, 3], S)).unwrap();
+        assert_eq!(p[0].1, m(&[5, 3], S));
+        assert_eq!(p[1].1, m(&[0], S));
+        // No columns: the rank is always full, so one residual per column of b.
+        let p = lstsq_rule(&m(&[3, 0], F), &m(&[3, 2], C)).unwrap();
+        assert_eq!(p[0].1, m(&[0, 2], C));
+        assert_eq!(p[1].1, m(&[2], F));
+        assert_eq!(
+            lin(lstsq_rule(&m(&[2, 2, 2], F), &m(&[2], F))),
+            (
+                LinalgError::LstsqMatrix {
+                    shape: vec![Dim::Known(2); 3],
+                },
+                Some(0)
+            )
+        );
+        assert_eq!(
+            lin(lstsq_rule(&m(&[3, 2], F), &m(&[2], F))),
+            (
+                LinalgError::LstsqRows {
+                    a: vec![Dim::Known(3), Dim::Known(2)],
+                    b: vec![Dim::Known(2)],
+                },
+                Some(1)
+            )
+        );
+        assert_eq!(lin(lstsq_rule(&m(&[3, 2], F), &m(&[], F))).1, Some(1));
+        assert!(lstsq_rule(&d(&[None, Some(2)], F), &m(&[7], F)).is_ok());
+    }
+
+    #[test]
+    fn norm_axes_and_orders() {
+        let x = m(&[2, 3, 4], S);
+        assert_eq!(
+            norm_rule(&x, NormOrd::Default, None, false).unwrap(),
+            m(&[], S)
+        );
+        assert_eq!(
+            norm_rule(&x, NormOrd::Default, None, true).unwrap(),
+            m(&[1, 1, 1], S)
+        );
+        assert_eq!(
+            norm_rule(&x, NormOrd::P(1.0), Some(&[-1]), false).unwrap(),
+            m(&[2, 3], S)
+        );
+        assert_eq!(
+            norm_rule(&m(&[2, 3, 4], C), NormOrd::Nuc, Some(&[2, 0]), true).unwrap(),
+            m(&[1, 3, 1], F)
+        );
+        assert_eq!(
+            norm_rule(&m(&[3, 4], I), NormOrd::P(2.0), None, false).unwrap(),
+            m(&[], F)
+        );
+        assert_eq!(
+            norm_rule(&x, NormOrd::P(1.0), Some(&[3]), false),
+            Err(OpError::Axis {
+                axis: 3,
+                ndim: 3,
+                arg: Some(2),
+            })
+        );
+        assert_eq!(
+            lin(norm_rule(&x, NormOrd::Default, Some(&[1, -2]), false)),
+            (LinalgError::NormAxesEqual, Some(2))
+        );
+        assert_eq!(
+            lin(norm_rule(&x, NormOrd::Default, Some(&[0, 1, 2]), false)),
+            (LinalgError::NormAxisCount { count: 3 }, Some(2))
+        );
+        assert_eq!(
+            lin(norm_rule(&x, NormOrd::Default, Some(&[]), false)).0,
+            LinalgError::NormAxisCount { count: 0 }
+        );
+        assert_eq!(
+            lin(norm_rule(&x, NormOrd::Fro, None, false)),
+            (
+                LinalgError::NormNeedsAxes {
+                    ord: NormOrd::Fro,
+                    shape: x.shape.clone(),
+                },
+                Some(0)
+            )
+        );
+        assert_eq!(
+            lin(norm_rule(&m(&[3], F), NormOrd::Fro, None, false)),
+            (LinalgError::NotVectorNorm { ord: NormOrd::Fro }, Some(1))
+        );
+        // Refused even when there is nothing to norm.
+        assert_eq!(
+            lin(norm_rule(
+                &m(&[0, 2, 2], F),
+                NormOrd::P(3.0),
+                Some(&[1, 2]),
+                false
+            )),
+            (
+                LinalgError::NotMatrixNorm {
+                    ord: NormOrd::P(3.0)
+                },
+                Some(1)
+            )
+        );
+    }
+
+    #[test]
+    fn cond_needs_a_square_matrix_for_inverse_based_norms() {
+        assert_eq!(
+            cond_rule(&m(&[4, 2, 3], I), NormOrd::Default).unwrap(),
+            m(&[4], F)
+        );
+        assert_eq!(
+            cond_rule(&m(&[2, 3], S), NormOrd::P(-2.0)).unwrap(),
+            m(&[], S)
+        );
+        assert_eq!(cond_rule(&m(&[3, 3], C), NormOrd::Fro).unwrap(), m(&[], F));
+        assert_eq!(
+            lin(cond_rule(&m(&[2, 3], F), NormOrd::P(1.0))).0,
+            LinalgError::NotSquare {
+                op: "cond",
+                rows: 2,
+                cols: 3,
+            }
+        );
+        for p in [3.0, 0.0, f64::NAN] {
+            let (err, arg) = lin(cond_rule(&m(&[2, 2], F), NormOrd::P(p)));
+            assert!(matches!(err, LinalgError::CondOrd { .. }), "{p}: {err:?}");
+            assert_eq!(arg, Some(1));
+        }
+    }
+
+    #[test]
+    fn kernels_give_typed_value_errors() {
+        let singular =
+            Array::F64(ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![1.0, 2.0, 2.0, 4.0]).unwrap());
+        assert_eq!(
+            lin(inv(&singular, &mut Vec::new(), &Exec::from_env())),
+            (
+                LinalgError::Singular {
+                    rank: 1,
+                    n: 2,
+                    index: vec![],
+                },
+                Some(0)
+            )
+        );
+        let b = Array::F64(ArrayD::from_shape_vec(IxDyn(&[2]), vec![1.0, 1.0]).unwrap());
+        assert!(matches!(
+            lin(solve(&singular, &b, &Exec::from_env())).0,
+            LinalgError::Singular { rank: 1, n: 2, .. }
+        ));
+        let negative = Array::F64(
+            ArrayD::from_shape_vec(IxDyn(&[1, 2, 2]), vec![-1.0, 0.0, 0.0, 1.0]).unwrap(),
+        );
+        assert_eq!(
+            lin(cholesky(&negative, false, &Exec::from_env())),
+            (LinalgError::NotPositiveDefinite { index: vec![0] }, Some(0))
+        );
+        let nan = Array::F64(
+            ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![1.0, f64::NAN, 0.0, 1.0]).unwrap(),
+        );
+        assert_eq!(
+            lin(svd(&nan, true, true, &Exec::from_env())),
+            (LinalgError::NotFinite { index: vec![] }, Some(0))
+        );
+    }
 }

@@ -1,15 +1,16 @@
 //! Built-ins of numpy.linalg (det, inv, solve, svd, ...) and SciPy's lu,
 //! null_space and orth, in their own table so the core table stays
-//! readable. `ops::linalg` does the work; this file reads arguments and
-//! turns singular matrices and near-singular warnings into diagnostics.
+//! readable. `ops::linalg` has the rules and does the work; this file reads
+//! arguments (once, for rule and run alike) and turns singular matrices and
+//! near-singular warnings into diagnostics.
 
+use super::super::errors::linalg::singular_error;
 use super::super::errors::near_singular;
-use super::{Args, Builtin, Ctx, EResult, builtin, done, needs_rule};
+use super::{Args, Builtin, Ctx, EResult, builtin, done};
 use crate::diagnostic::{Diagnostic, ErrorKind};
-use crate::ops::OpError;
-use crate::ops::linalg::{self as la, NormOrd, Parts, Warning};
-use crate::syntax::Span;
-use crate::value::{Array, DType, Value};
+use crate::ops::linalg::{self as la, NormOrd, PartMetas, Parts, Warning};
+use crate::ops::{OpError, OpResult};
+use crate::value::{Array, DType, Kind, Meta, Value};
 
 /// Several named results as a tuple; a single one as a plain array.
 fn parts(a: &Args, r: Result<Parts, OpError>) -> EResult<Value> {
@@ -24,17 +25,38 @@ fn parts(a: &Args, r: Result<Parts, OpError>) -> EResult<Value> {
     ))
 }
 
+/// What `parts` makes of a rule's prediction: a tuple of the same names,
+/// or a plain array for one part.
+fn parts_kind(a: &Args, r: OpResult<PartMetas>) -> EResult<Kind> {
+    let mut p = r.map_err(|e| a.op_err(e))?;
+    if p.len() == 1 {
+        return Ok(p.pop().expect("one part").1.into());
+    }
+    Ok(Kind::Tuple(
+        p.into_iter()
+            .map(|(n, m)| (n.to_string(), m.into()))
+            .collect(),
+    ))
+}
+
+/// A rule's single array, with its error as `run` would report it.
+fn array_kind(a: &Args, r: OpResult<Meta>) -> EResult<Kind> {
+    r.map(Kind::from).map_err(|e| a.op_err(e))
+}
+
 /// A singular matrix is blamed on the call (the operation that cannot be
 /// done) with the matrix underlined; other errors as usual.
 fn lin_err(a: &Args, e: OpError) -> Diagnostic {
-    if let OpError::Domain { message, .. } = &e
-        && message.starts_with("matrix is singular")
+    if let OpError::Linalg { err, .. } = &e
+        && let Some(d) = singular_error(
+            a.builtin.name,
+            err,
+            a.call_span,
+            a.span(0),
+            a.value(0).describe(),
+        )
     {
-        return Diagnostic::error(ErrorKind::Domain, format!("{}: {message}", a.builtin.name))
-            .primary(a.call_span, "singular")
-            .secondary(a.span(0), a.value(0).describe())
-            .note("a singular matrix has no inverse and A x = b has no unique solution")
-            .help("pinv(A) gives the pseudo-inverse and lstsq(A, b) a least-squares solution");
+        return d;
     }
     a.op_err(e)
 }
@@ -54,57 +76,28 @@ fn warned(
     Ok(Value::Array(r))
 }
 
-/// Argument `i` if given positionally, else keyword `name`.
-fn opt_arg<'a>(a: &'a Args, i: usize, name: &str) -> Option<(&'a Value, Span)> {
-    if i < a.len() {
-        Some((a.value(i), a.span(i)))
-    } else {
-        a.kw(name)
-    }
-}
-
-fn kw_type_error(a: &Args, span: Span, what: &str, expected: &str) -> Diagnostic {
-    Diagnostic::error(
-        ErrorKind::Type,
-        format!("{}: `{what}` must be {expected}", a.builtin.name),
-    )
-    .primary(span, "here")
-    .note(format!("signature: {}", a.builtin.signature))
-}
-
-/// An optional real number, positional at `i` or keyword `name`.
-fn opt_f64(a: &Args, i: usize, name: &str) -> EResult<Option<f64>> {
-    match opt_arg(a, i, name) {
-        None => Ok(None),
-        Some((Value::Array(x), _)) if x.is_scalar() && x.dtype() != DType::Complex128 => {
-            Ok(x.first_c64().map(|z| z.re))
-        }
-        Some((_, span)) => Err(kw_type_error(a, span, name, "a real number")),
-    }
-}
-
 /// `ord` of norm and `p` of cond: a number (inf included), "fro" or "nuc".
 fn norm_ord(a: &Args, i: usize, name: &str) -> EResult<NormOrd> {
-    match opt_arg(a, i, name) {
+    match a.opt(i, name) {
         None => Ok(NormOrd::Default),
         Some((Value::Str(s), span)) => match s.as_str() {
             "fro" => Ok(NormOrd::Fro),
             "nuc" => Ok(NormOrd::Nuc),
-            _ => Err(kw_type_error(a, span, name, "a number, \"fro\" or \"nuc\"")),
+            _ => Err(a.kw_error(span, name, "a number, \"fro\" or \"nuc\"")),
         },
         Some((Value::Array(x), _)) if x.is_scalar() && x.dtype() != DType::Complex128 => {
             Ok(NormOrd::P(x.first_c64().expect("0-d").re))
         }
-        Some((_, span)) => Err(kw_type_error(a, span, name, "a number, \"fro\" or \"nuc\"")),
+        Some((_, span)) => Err(a.kw_error(span, name, "a number, \"fro\" or \"nuc\"")),
     }
 }
 
 /// `axis` of norm: one whole number or a pair.
 fn norm_axis(a: &Args) -> EResult<Option<Vec<i64>>> {
-    let Some((v, span)) = opt_arg(a, 2, "axis") else {
+    let Some((v, span)) = a.opt(2, "axis") else {
         return Ok(None);
     };
-    let bad = || kw_type_error(a, span, "axis", "a whole number or a pair of them");
+    let bad = || a.kw_error(span, "axis", "a whole number or a pair of them");
     let Value::Array(x) = v else {
         return Err(bad());
     };
@@ -120,26 +113,55 @@ fn norm_axis(a: &Args) -> EResult<Option<Vec<i64>>> {
     ))
 }
 
-/// A string option checked against its allowed values.
-fn choice(
-    a: &Args,
-    i: usize,
-    name: &str,
-    default: &'static str,
-    allowed: &[&'static str],
-) -> EResult<String> {
-    match opt_arg(a, i, name) {
-        None => Ok(default.to_string()),
-        Some((Value::Str(s), _)) if allowed.contains(&s.as_str()) => Ok(s.clone()),
-        Some((_, span)) => {
-            let list = allowed
-                .iter()
-                .map(|s| format!("\"{s}\""))
-                .collect::<Vec<_>>()
-                .join(" or ");
-            Err(kw_type_error(a, span, name, &list))
-        }
-    }
+/// The constant arguments of `norm`.
+struct NormArgs {
+    ord: NormOrd,
+    axis: Option<Vec<i64>>,
+    keepdims: bool,
+}
+
+fn norm_args(a: &Args) -> EResult<NormArgs> {
+    Ok(NormArgs {
+        ord: norm_ord(a, 1, "ord")?,
+        axis: norm_axis(a)?,
+        keepdims: a.kw_bool("keepdims", false)?,
+    })
+}
+
+/// `tol` and `rtol` of `matrix_rank` (`hermitian` is accepted and
+/// ignored: the SVD serves every matrix).
+fn rank_args(a: &Args) -> EResult<(Option<f64>, Option<f64>)> {
+    let tol = a.opt_f64(1, "tol")?;
+    let rtol = a.kw_f64("rtol")?;
+    a.kw_bool("hermitian", false)?;
+    Ok((tol, rtol))
+}
+
+/// `pinv`'s cut-off: `rcond`, else `rtol`, else NumPy's 1e-15.
+fn pinv_rcond(a: &Args) -> EResult<f64> {
+    a.kw_bool("hermitian", false)?;
+    Ok(match (a.opt_f64(1, "rcond")?, a.kw_f64("rtol")?) {
+        (Some(r), _) => r,
+        (None, Some(r)) => r,
+        (None, None) => 1e-15,
+    })
+}
+
+/// `UPLO` of eigh and eigvalsh: whether the upper triangle is read.
+fn upper_triangle(a: &Args) -> EResult<bool> {
+    Ok(a.opt_choice(1, "UPLO", "L", &["L", "U"])? == "U")
+}
+
+/// `full_matrices` and `compute_uv` of `svd`.
+fn svd_args(a: &Args) -> EResult<(bool, bool)> {
+    let full = a.kw_bool("full_matrices", true)?;
+    let uv = a.kw_bool("compute_uv", true)?;
+    a.kw_bool("hermitian", false)?;
+    Ok((full, uv))
+}
+
+fn qr_mode(a: &Args) -> EResult<String> {
+    a.opt_choice(1, "mode", "reduced", &["reduced", "complete", "r"])
 }
 
 pub(super) static TABLE: &[Builtin] = &[
@@ -152,7 +174,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The determinant of a square matrix (or of each matrix in a stack). For int64 and bool matrices it is exact, by fraction-free elimination, so det([[1, 2], [3, 4]]) is -2; an overflow is an error rather than a wrong answer.",
         "det([[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| array_kind(a, la::det_rule(&a.meta(0)?)),
         run: |_, a| {
             la::det(a.array(0)?, &a.exec).map(Value::Array).map_err(|e| match e {
                 OpError::Overflow { .. } => Diagnostic::error(
@@ -176,7 +198,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The inverse matrix, with A @ inv(A) = I. A singular matrix is an error that gives its rank; a nearly singular one (condition number above 1/eps) gives a warning with the condition number, and the result.",
         "inv([[2, 1], [1, 1]])",
-        rule: needs_rule,
+        rule: |a| array_kind(a, la::inv_rule(&a.meta(0)?)),
         run: |cx, a| {
             let x = a.array(0)?;
             warned(cx, a, |w| la::inv(x, w, &a.exec))
@@ -191,7 +213,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The x with A @ x = b for a square, non-singular A; b is a vector or a matrix of right-hand sides. Faster and more accurate than inv(A) @ b. A \\ b is the same.",
         "solve([[3, 1], [1, 2]], [9, 8])",
-        rule: needs_rule,
+        rule: |a| array_kind(a, la::solve_rule(&a.meta(0)?, &a.meta(1)?)),
         run: |cx, a| {
             let (x, y) = (a.array(0)?, a.array(1)?);
             warned(cx, a, |w| la::solve_checked(x, y, w, &a.exec))
@@ -206,9 +228,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["rcond"],
         "The least-squares solution x minimising norm(A @ x - b), the smallest such x when A is rank-deficient, with the residuals (sum of squares, empty unless A has full column rank and more rows than columns), the rank of A and its singular values. Singular values below rcond times the largest count as zero.",
         "lstsq([[1, 0], [1, 1], [1, 2]], [1, 2, 2])",
-        rule: needs_rule,
+        rule: |a| {
+            a.opt_f64(2, "rcond")?;
+            parts_kind(a, la::lstsq_rule(&a.meta(0)?, &a.meta(1)?))
+        },
         run: |_, a| {
-            let rcond = opt_f64(a, 2, "rcond")?;
+            let rcond = a.opt_f64(2, "rcond")?;
             parts(a, la::lstsq(a.array(0)?, a.array(1)?, rcond, &a.exec))
         }
     ),
@@ -221,11 +246,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["tol", "hermitian", "rtol"],
         "The number of linearly independent rows (or columns): singular values above tol, by default σ_max · max(m, n) · eps. A vector's rank is 1 unless it is all zeros.",
         "matrix_rank([[1, 2], [2, 4]])",
-        rule: needs_rule,
+        rule: |a| {
+            rank_args(a)?;
+            array_kind(a, la::matrix_rank_rule(&a.meta(0)?))
+        },
         run: |_, a| {
-            let tol = opt_f64(a, 1, "tol")?;
-            let rtol = a.kw_f64("rtol")?;
-            a.kw_bool("hermitian", false)?;
+            let (tol, rtol) = rank_args(a)?;
             done(a, la::matrix_rank(a.array(0)?, tol, rtol, &a.exec))
         }
     ),
@@ -238,12 +264,16 @@ pub(super) static TABLE: &[Builtin] = &[
         ["ord", "axis", "keepdims"],
         "The size of a vector or matrix. Vectors: ord 2 (the default, Euclidean length), 1, inf, -inf, 0 (count of non-zeros) or any p. Matrices: \"fro\" (the default), \"nuc\" (sum of singular values), 2 (largest singular value), 1 and inf (largest column and row sums) and their negatives. axis picks one axis (vector norms) or two (matrix norms).",
         "norm([3, 4])",
-        rule: needs_rule,
+        rule: |a| {
+            let o = norm_args(a)?;
+            array_kind(
+                a,
+                la::norm_rule(&a.meta(0)?, o.ord, o.axis.as_deref(), o.keepdims),
+            )
+        },
         run: |_, a| {
-            let ord = norm_ord(a, 1, "ord")?;
-            let axis = norm_axis(a)?;
-            let keepdims = a.kw_bool("keepdims", false)?;
-            done(a, la::norm(a.array(0)?, ord, axis.as_deref(), keepdims, &a.exec))
+            let o = norm_args(a)?;
+            done(a, la::norm(a.array(0)?, o.ord, o.axis.as_deref(), o.keepdims, &a.exec))
         }
     ),
     builtin!(
@@ -255,7 +285,10 @@ pub(super) static TABLE: &[Builtin] = &[
         ["p"],
         "The condition number: how much A can magnify relative errors. By default σ_max/σ_min; with p=1, inf, \"fro\", ... it is norm(A, p) · norm(inv(A), p). A singular matrix has condition number inf.",
         "cond([[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| {
+            let p = norm_ord(a, 1, "p")?;
+            array_kind(a, la::cond_rule(&a.meta(0)?, p))
+        },
         run: |_, a| {
             let p = norm_ord(a, 1, "p")?;
             done(a, la::cond(a.array(0)?, p, &a.exec))
@@ -270,14 +303,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["rcond", "hermitian", "rtol"],
         "The Moore-Penrose pseudo-inverse, from the SVD with singular values at most rcond · σ_max treated as zero. It exists for every matrix, singular or not square: pinv(A) @ b is the least-squares solution of smallest norm.",
         "pinv([[1, 2], [2, 4]])",
-        rule: needs_rule,
+        rule: |a| {
+            pinv_rcond(a)?;
+            array_kind(a, la::pinv_rule(&a.meta(0)?))
+        },
         run: |_, a| {
-            a.kw_bool("hermitian", false)?;
-            let rcond = match (opt_f64(a, 1, "rcond")?, a.kw_f64("rtol")?) {
-                (Some(r), _) => r,
-                (None, Some(r)) => r,
-                (None, None) => 1e-15,
-            };
+            let rcond = pinv_rcond(a)?;
             done(a, la::pinv(a.array(0)?, rcond, &a.exec))
         }
     ),
@@ -290,7 +321,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Eigenvalues and eigenvectors of a square matrix: A @ v = λ v for each eigenvalue λ and the unit-length column v of eigenvectors beside it. Real input gives real results when every eigenvalue is real, complex ones otherwise. For a symmetric (Hermitian) matrix use eigh.",
         "eig([[2, 0], [0, 3]])",
-        rule: needs_rule,
+        rule: |a| parts_kind(a, la::eig_rule(&a.meta(0)?, true)),
         run: |_, a| { parts(a, la::eig(a.array(0)?, true, &a.exec)) }
     ),
     builtin!(
@@ -302,7 +333,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The eigenvalues of a square matrix, as eig gives them, without the eigenvectors.",
         "eigvals([[0, -1], [1, 0]])",
-        rule: needs_rule,
+        rule: |a| parts_kind(a, la::eig_rule(&a.meta(0)?, false)),
         run: |_, a| { parts(a, la::eig(a.array(0)?, false, &a.exec)) }
     ),
     builtin!(
@@ -314,9 +345,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["UPLO"],
         "Eigenvalues (real, ascending) and orthonormal eigenvectors of a symmetric or Hermitian matrix, of which only the lower (UPLO=\"L\") or upper (\"U\") triangle is read: A = V @ diag(w) @ V'.",
         "eigh([[2, 1], [1, 2]])",
-        rule: needs_rule,
+        rule: |a| {
+            upper_triangle(a)?;
+            parts_kind(a, la::eigh_rule(&a.meta(0)?, true))
+        },
         run: |_, a| {
-            let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
+            let upper = upper_triangle(a)?;
             parts(a, la::eigh(a.array(0)?, upper, true, &a.exec))
         }
     ),
@@ -329,9 +363,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["UPLO"],
         "The eigenvalues of a symmetric or Hermitian matrix, real and ascending, as eigh gives them.",
         "eigvalsh([[2, 1], [1, 2]])",
-        rule: needs_rule,
+        rule: |a| {
+            upper_triangle(a)?;
+            parts_kind(a, la::eigh_rule(&a.meta(0)?, false))
+        },
         run: |_, a| {
-            let upper = choice(a, 1, "UPLO", "L", &["L", "U"])? == "U";
+            let upper = upper_triangle(a)?;
             parts(a, la::eigh(a.array(0)?, upper, false, &a.exec))
         }
     ),
@@ -344,11 +381,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["full_matrices", "compute_uv", "hermitian"],
         "The singular value decomposition A = U @ diag(S) @ Vh: U and Vh have orthonormal columns and rows, S is descending and non-negative. full_matrices=false gives the reduced U (m×k) and Vh (k×n); compute_uv=false gives S alone.",
         "svd([[1, 2], [3, 4], [5, 6]], full_matrices=false)",
-        rule: needs_rule,
+        rule: |a| {
+            let (full, uv) = svd_args(a)?;
+            parts_kind(a, la::svd_rule(&a.meta(0)?, full, uv))
+        },
         run: |_, a| {
-            let full = a.kw_bool("full_matrices", true)?;
-            let uv = a.kw_bool("compute_uv", true)?;
-            a.kw_bool("hermitian", false)?;
+            let (full, uv) = svd_args(a)?;
             parts(a, la::svd(a.array(0)?, full, uv, &a.exec))
         }
     ),
@@ -361,9 +399,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["mode"],
         "The QR decomposition A = Q @ R, Q with orthonormal columns and R upper triangular. mode=\"reduced\" gives Q m×k and R k×n (k = min(m, n)), \"complete\" Q m×m and R m×n, \"r\" only R.",
         "qr([[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| {
+            let mode = qr_mode(a)?;
+            parts_kind(a, la::qr_rule(&a.meta(0)?, &mode))
+        },
         run: |_, a| {
-            let mode = choice(a, 1, "mode", "reduced", &["reduced", "complete", "r"])?;
+            let mode = qr_mode(a)?;
             parts(a, la::qr(a.array(0)?, &mode, &a.exec))
         }
     ),
@@ -376,7 +417,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The LU decomposition with partial pivoting, as SciPy's lu: A = P @ L @ U with P a permutation matrix, L unit lower triangular (m×k) and U upper triangular (k×n).",
         "lu([[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| parts_kind(a, la::lu_rule(&a.meta(0)?)),
         run: |_, a| { parts(a, la::lu(a.array(0)?, &a.exec)) }
     ),
     builtin!(
@@ -388,7 +429,10 @@ pub(super) static TABLE: &[Builtin] = &[
         ["upper"],
         "The Cholesky factor of a symmetric (Hermitian) positive-definite matrix: lower triangular L with A = L @ L', or with upper=true the upper U = L' with A = U' @ U. Only the lower triangle of A is read; a matrix that is not positive definite is an error.",
         "cholesky([[4, 2], [2, 3]])",
-        rule: needs_rule,
+        rule: |a| {
+            a.kw_bool("upper", false)?;
+            array_kind(a, la::cholesky_rule(&a.meta(0)?))
+        },
         run: |_, a| {
             let upper = a.kw_bool("upper", false)?;
             done(a, la::cholesky(a.array(0)?, upper, &a.exec))
@@ -403,7 +447,10 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "A multiplied by itself n times (n a whole number); n = 0 gives the identity and a negative n powers the inverse. Integer matrices stay exact, and overflow is an error.",
         "matrix_power([[1, 1], [1, 0]], 10)",
-        rule: needs_rule,
+        rule: |a| {
+            let m = a.meta(0)?;
+            array_kind(a, la::matrix_power_rule(&m, a.int(1)?))
+        },
         run: |cx, a| {
             let x = a.array(0)?;
             let n = a.int(1)?;
@@ -419,9 +466,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["rcond"],
         "An orthonormal basis of the null space, as columns: every x with A @ x = 0 is a combination of them. Singular values below rcond · σ_max (default eps · max(m, n)) count as zero.",
         "null_space([[1, 1], [1, 1]])",
-        rule: needs_rule,
+        rule: |a| {
+            a.opt_f64(1, "rcond")?;
+            array_kind(a, la::subspace_rule(&a.meta(0)?, true))
+        },
         run: |_, a| {
-            let rcond = opt_f64(a, 1, "rcond")?;
+            let rcond = a.opt_f64(1, "rcond")?;
             done(a, la::subspace(a.array(0)?, rcond, true, &a.exec))
         }
     ),
@@ -434,10 +484,67 @@ pub(super) static TABLE: &[Builtin] = &[
         ["rcond"],
         "An orthonormal basis of the range (column space) of A, as columns; as many as the rank of A.",
         "orth([[1, 1], [1, 1]])",
-        rule: needs_rule,
+        rule: |a| {
+            a.opt_f64(1, "rcond")?;
+            array_kind(a, la::subspace_rule(&a.meta(0)?, false))
+        },
         run: |_, a| {
-            let rcond = opt_f64(a, 1, "rcond")?;
+            let rcond = a.opt_f64(1, "rcond")?;
             done(a, la::subspace(a.array(0)?, rcond, false, &a.exec))
         }
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::Session;
+    use crate::diagnostic::Severity;
+    use crate::session::Outcome;
+
+    /// The first error's message, if any.
+    fn error(code: &str) -> Option<String> {
+        Session::new()
+            .eval_source(code)
+            .into_iter()
+            .find_map(|o| match o {
+                Outcome::Diagnostic(d) if d.severity == Severity::Error => Some(d.message),
+                _ => None,
+            })
+    }
+
+    #[test]
+    fn every_entry_has_its_rule() {
+        let placeholder = super::super::needs_rule as fn(&super::Args) -> super::EResult<_>;
+        for b in super::TABLE {
+            assert!(b.rule as usize != placeholder as usize, "{}", b.name);
+        }
+    }
+
+    #[test]
+    fn a_norm_order_is_checked_before_the_data() {
+        // An empty stack has no vector or matrix to norm, but the order is
+        // still wrong for the axes, as NumPy says.
+        assert_eq!(
+            error("norm(zeros(0, 3), \"fro\", axis=1)").as_deref(),
+            Some(
+                "norm: ord=\"fro\" is a matrix norm; for vectors use 2 (or 1, inf, -inf, 0, any p)"
+            )
+        );
+        assert_eq!(
+            error("norm(zeros(0, 2, 2), 3, axis=[1, 2])").as_deref(),
+            Some(
+                "norm: ord=3.0 is not a matrix norm; use 1, -1, 2, -2, inf, -inf, \"fro\" or \"nuc\""
+            )
+        );
+        // cond's p=nan is refused whatever the matrix, singular or not.
+        for a in ["eye(2)", "zeros(2, 2)", "zeros(0, 0)"] {
+            assert_eq!(
+                error(&format!("cond({a}, nan)")).as_deref(),
+                Some(
+                    "cond: p=nan is not a matrix norm; use 1, -1, 2, -2, inf, -inf, \"fro\" or \"nuc\""
+                ),
+                "{a}"
+            );
+        }
+    }
+}

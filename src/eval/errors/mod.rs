@@ -5,6 +5,8 @@
 use crate::diagnostic::{Diagnostic, ErrorKind};
 mod operators;
 
+pub mod linalg;
+
 use crate::ops::OpError;
 use crate::ops::broadcast::{broadcast_dims, known};
 use crate::ops::index::IndexError;
@@ -337,6 +339,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Domain { message, .. } => Diagnostic::error(ErrorKind::Domain, format!("{op}: {message}")),
         OpError::Limit { message, .. } => Diagnostic::error(ErrorKind::Limit, format!("{op}: {message}")),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
+        OpError::Linalg { err, .. } => linalg::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -359,7 +362,8 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         OpError::Shape { arg, .. }
         | OpError::Axis { arg, .. }
         | OpError::Domain { arg, .. }
-        | OpError::Limit { arg, .. } => *arg,
+        | OpError::Limit { arg, .. }
+        | OpError::Linalg { arg, .. } => *arg,
         _ => None,
     }
 }
