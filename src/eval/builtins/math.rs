@@ -141,11 +141,12 @@ pub(super) static TABLE: &[Builtin] = &[
         "complex([1, 2], [3, -4])",
         rule: needs_rule,
         run: |_, a| {
+            // A complex part is refused for its imaginary part, a value.
             let part = |i: usize| {
                 let x = a.array(i)?;
                 x.to_f64_array().map_err(|e| {
                     let (msg, help) = cast_error_text(&e, "float64");
-                    a.error(ErrorKind::Type, Some(i), msg, x.dtype().name())
+                    a.error(ErrorKind::Domain, Some(i), msg, x.dtype().name())
                         .help(help)
                 })
             };

@@ -53,11 +53,13 @@ fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
     done(a, reduce(kind, x, axis, keepdims, ddof))
 }
 
+/// A refused cast is about the values (a NaN, an imaginary part), which the
+/// rule cannot see, so it is a domain error.
 fn cast(a: &Args, to: DType) -> EResult<Value> {
     let x = a.array(0)?;
     x.cast(to).map(Value::Array).map_err(|e| {
         let (msg, help) = cast_error_text(&e, to.name());
-        a.error(ErrorKind::Type, Some(0), msg, x.dtype().name())
+        a.error(ErrorKind::Domain, Some(0), msg, x.dtype().name())
             .help(help)
     })
 }
