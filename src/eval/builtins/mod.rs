@@ -41,8 +41,18 @@ pub(super) fn done(a: &Args, r: OpResult<Array>) -> EResult<Value> {
     r.map(Value::Array).map_err(|e| a.op_err(e))
 }
 
+/// A rule's prediction as the table returns it, with its error rendered
+/// exactly as `run` renders the kernel's (`done`).
+pub(super) fn predicted(a: &Args, r: OpResult<Meta>) -> EResult<Kind> {
+    r.map(Kind::from).map_err(|e| a.op_err(e))
+}
+
 fn func(a: &Args, f: Func) -> EResult<Value> {
     done(a, ew::apply(f, a.array(0)?))
+}
+
+fn func_rule(a: &Args, f: Func) -> EResult<Kind> {
+    predicted(a, ew::func_rule(f, &a.meta(0)?))
 }
 
 fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
@@ -62,6 +72,10 @@ fn cast(a: &Args, to: DType) -> EResult<Value> {
         a.error(ErrorKind::Domain, Some(0), msg, x.dtype().name())
             .help(help)
     })
+}
+
+fn cast_rule(a: &Args, to: DType) -> EResult<Kind> {
+    Ok(ew::cast_rule(&a.meta(0)?, to).into())
 }
 
 fn shape_value(shape: &[usize]) -> Value {
@@ -164,7 +178,7 @@ macro_rules! elementwise {
             [],
             $summary,
             $example,
-            rule: needs_rule,
+            rule: |a| func_rule(a, $f),
             run: |_, a| func(a, $f)
         )
     };
@@ -198,7 +212,7 @@ macro_rules! cast_fn {
             [],
             "Converts to this dtype. Float to int64 rounds toward zero; NaN, infinities, out-of-range values and complex values with an imaginary part are refused rather than silently mangled.",
             $example,
-            rule: needs_rule,
+            rule: |a| cast_rule(a, $dt),
             run: |_, a| cast(a, $dt)
         )
     };
