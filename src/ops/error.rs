@@ -2,6 +2,7 @@
 //! no source spans: the evaluator knows which operand came from where and
 //! turns an `OpError` into a `Diagnostic`.
 
+use super::reduce::ReduceError;
 use crate::value::DType;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -48,6 +49,8 @@ pub enum OpError {
     Domain { message: String, arg: Option<usize> },
     /// A resource limit.
     Limit { message: String, arg: Option<usize> },
+    /// A reduction that refuses its operand (a shape error).
+    Reduce { err: ReduceError, arg: Option<usize> },
     /// Ctrl-C.
     Interrupted,
 }

@@ -9,7 +9,7 @@ pub(super) use super::errors::{Operand, binary_error, cast_error_text};
 pub(super) use crate::diagnostic::ErrorKind;
 pub(super) use crate::ops::elementwise::{self as ew, Func};
 pub(super) use crate::ops::products::{self, TensorAxes};
-pub(super) use crate::ops::reduce::{Reduce, reduce};
+pub(super) use crate::ops::reduce::{Reduce, reduce, reduce_rule};
 pub(super) use crate::ops::{OpResult, construct, shape as shp};
 pub(super) use crate::syntax::BinOp;
 pub(super) use crate::value::{Array, C64, DType, Kind, Meta, Value};
@@ -55,12 +55,31 @@ fn func_rule(a: &Args, f: Func) -> EResult<Kind> {
     predicted(a, ew::func_rule(f, &a.meta(0)?))
 }
 
+/// The constant arguments of a reduction, read the same way by rule and run.
+struct ReduceArgs {
+    axis: Option<i64>,
+    keepdims: bool,
+    ddof: f64,
+}
+
+fn reduce_args(a: &Args) -> EResult<ReduceArgs> {
+    Ok(ReduceArgs {
+        axis: a.axis(1)?,
+        keepdims: a.kw_bool("keepdims", false)?,
+        ddof: a.kw_f64("ddof")?.unwrap_or(0.0),
+    })
+}
+
 fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
     let x = a.array(0)?;
-    let axis = a.axis(1)?;
-    let keepdims = a.kw_bool("keepdims", false)?;
-    let ddof = a.kw_f64("ddof")?.unwrap_or(0.0);
-    done(a, reduce(kind, x, axis, keepdims, ddof))
+    let p = reduce_args(a)?;
+    done(a, reduce(kind, x, p.axis, p.keepdims, p.ddof))
+}
+
+fn reduction_rule(a: &Args, kind: Reduce) -> EResult<Kind> {
+    let x = a.meta(0)?;
+    let p = reduce_args(a)?;
+    predicted(a, reduce_rule(kind, &x, p.axis, p.keepdims))
 }
 
 /// A refused cast is about the values (a NaN, an imaginary part), which the
@@ -195,7 +214,7 @@ macro_rules! reduction {
             ["axis", "keepdims"],
             $summary,
             $example,
-            rule: needs_rule,
+            rule: |a| reduction_rule(a, $kind),
             run: |_, a| reduction(a, $kind)
         )
     };

@@ -2,6 +2,8 @@
 //! source text of each operand, so it can underline them with their shapes,
 //! show the rule that was broken, and offer fixes that it has checked.
 
+mod reduce;
+
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::OpError;
 use crate::ops::broadcast::broadcast_shapes;
@@ -311,6 +313,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         )),
         OpError::Domain { message, .. } => Diagnostic::error(ErrorKind::Domain, format!("{op}: {message}")),
         OpError::Limit { message, .. } => Diagnostic::error(ErrorKind::Limit, format!("{op}: {message}")),
+        OpError::Reduce { err, .. } => reduce::diagnostic(op, &err),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
@@ -334,7 +337,8 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         OpError::Shape { arg, .. }
         | OpError::Axis { arg, .. }
         | OpError::Domain { arg, .. }
-        | OpError::Limit { arg, .. } => *arg,
+        | OpError::Limit { arg, .. }
+        | OpError::Reduce { arg, .. } => *arg,
         _ => None,
     }
 }
