@@ -2,6 +2,7 @@
 //! no source spans: the evaluator knows which operand came from where and
 //! turns an `OpError` into a `Diagnostic`.
 
+use super::products::ProductError;
 use super::reduce::ReduceError;
 use crate::value::DType;
 
@@ -51,6 +52,9 @@ pub enum OpError {
     Limit { message: String, arg: Option<usize> },
     /// A reduction that refuses its operand (a shape error).
     Reduce { err: ReduceError, arg: Option<usize> },
+    /// A product that refuses its operands (shape errors) or its constant
+    /// arguments (domain errors).
+    Product { err: ProductError, arg: Option<usize> },
     /// Ctrl-C.
     Interrupted,
 }

@@ -150,24 +150,43 @@ fn matmul_call(a: &Args) -> EResult<Value> {
     let (x, y) = (a.array(0)?, a.array(1)?);
     crate::ops::matmul::matmul(x, y)
         .map(Value::Array)
-        .map_err(|e| match e {
-            crate::ops::OpError::Overflow { .. } => a.op_err(e),
-            _ => binary_error(
-                BinOp::MatMul,
-                a.name_span,
-                &Operand {
-                    value: x,
-                    span: a.span(0),
-                    text: a.text(0),
-                },
-                &Operand {
-                    value: y,
-                    span: a.span(1),
-                    text: a.text(1),
-                },
-                e,
-            ),
-        })
+        .map_err(|e| matmul_error(a, e))
+}
+
+fn matmul_rule(a: &Args) -> EResult<Kind> {
+    let (x, y) = (a.meta(0)?, a.meta(1)?);
+    products::matmul_fn_rule(&x, &y)
+        .map(Kind::from)
+        .map_err(|e| matmul_error(a, e))
+}
+
+/// `matmul(x, y)` fails as `x @ y` does, with the operator's diagnostic.
+/// `Operand` holds the operand arrays (it reads only their shapes), so a
+/// failed rule reads them too; once `Operand` carries shapes this can use
+/// the metadata alone.
+fn matmul_error(a: &Args, e: crate::ops::OpError) -> crate::diagnostic::Diagnostic {
+    if let crate::ops::OpError::Overflow { .. } = e {
+        return a.op_err(e);
+    }
+    let (x, y) = match (a.array(0), a.array(1)) {
+        (Ok(x), Ok(y)) => (x, y),
+        (Err(d), _) | (_, Err(d)) => return d,
+    };
+    binary_error(
+        BinOp::MatMul,
+        a.name_span,
+        &Operand {
+            value: x,
+            span: a.span(0),
+            text: a.text(0),
+        },
+        &Operand {
+            value: y,
+            span: a.span(1),
+            text: a.text(1),
+        },
+        e,
+    )
 }
 
 fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
