@@ -526,8 +526,14 @@ mod tests {
             broadcast_dims(&[u.clone(), Dim::Known(1)], &k(&[4])),
             Ok(vec![u.clone(), Dim::Known(4)])
         );
-        assert_eq!(broadcast_dims(&[u.clone()], &k(&[5])), Ok(k(&[5])));
-        assert_eq!(broadcast_dims(&[u.clone()], &k(&[1])), Ok(vec![u.clone()]));
+        assert_eq!(
+            broadcast_dims(std::slice::from_ref(&u), &k(&[5])),
+            Ok(k(&[5]))
+        );
+        assert_eq!(
+            broadcast_dims(std::slice::from_ref(&u), &k(&[1])),
+            Ok(vec![u.clone()])
+        );
         assert_eq!(
             broadcast_dims(&[u.clone(), Dim::Known(2)], &k(&[3])),
             Err(OpError::Broadcast {

@@ -496,12 +496,11 @@ pub fn tensordot_rule(a: &Meta, b: &Meta, axes: &TensorAxes) -> OpResult<Meta> {
     tensordot_plan(a, b, axes).map(|(m, _)| m)
 }
 
+/// The axes of `a` and of `b` that tensordot sums over, in pairs.
+type SummedAxes = (Vec<usize>, Vec<usize>);
+
 /// The rule's result and the normalised axes the kernel sums over.
-fn tensordot_plan(
-    a: &Meta,
-    b: &Meta,
-    axes: &TensorAxes,
-) -> OpResult<(Meta, (Vec<usize>, Vec<usize>))> {
+fn tensordot_plan(a: &Meta, b: &Meta, axes: &TensorAxes) -> OpResult<(Meta, SummedAxes)> {
     let (a_axes, b_axes) = tensordot_axes(a, b, axes)?;
     for (&x, &y) in a_axes.iter().zip(&b_axes) {
         if clash(&a.shape[x], &b.shape[y]) {
@@ -524,7 +523,7 @@ pub fn tensordot(a: &Array, b: &Array, axes: &TensorAxes) -> OpResult<Array> {
 }
 
 /// Validates and normalises the axes of `tensordot` (argument 2).
-fn tensordot_axes(a: &Meta, b: &Meta, axes: &TensorAxes) -> OpResult<(Vec<usize>, Vec<usize>)> {
+fn tensordot_axes(a: &Meta, b: &Meta, axes: &TensorAxes) -> OpResult<SummedAxes> {
     match axes {
         TensorAxes::Count(n) => {
             for (arg, x) in [a, b].into_iter().enumerate() {
