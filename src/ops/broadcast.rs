@@ -170,3 +170,47 @@ native!(i64, Int, DType::Int64);
 native!(f32, F32, DType::Float32);
 native!(f64, F64, DType::Float64);
 native!(C64, C128, DType::Complex128);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_lengths_match_anything_and_known_ones_clash() {
+        let u = Dim::Unknown;
+        assert_eq!(
+            broadcast_dims(&known(&[2, 1]), &known(&[3])),
+            Ok(known(&[2, 3]))
+        );
+        assert_eq!(
+            broadcast_dims(&known(&[2, 3]), &known(&[4])),
+            Err(OpError::Broadcast {
+                lhs: known(&[2, 3]),
+                rhs: known(&[4]),
+                axis_from_right: 0
+            })
+        );
+        assert_eq!(
+            broadcast_dims(&[u.clone(), Dim::Known(1)], &known(&[4])),
+            Ok(vec![u.clone(), Dim::Known(4)])
+        );
+        assert_eq!(
+            broadcast_dims(std::slice::from_ref(&u), &known(&[5])),
+            Ok(known(&[5]))
+        );
+        assert_eq!(
+            broadcast_dims(std::slice::from_ref(&u), &known(&[1])),
+            Ok(vec![u.clone()])
+        );
+        assert_eq!(
+            broadcast_dims(&[u.clone()], &[u.clone()]),
+            Ok(vec![u.clone()])
+        );
+        assert!(broadcast_dims(&[u.clone(), Dim::Known(2)], &known(&[3])).is_err());
+        // The concrete rule gives the same clash.
+        assert_eq!(
+            broadcast_shapes(&[2, 3], &[4]),
+            broadcast_dims(&known(&[2, 3]), &known(&[4])).map(|_| vec![])
+        );
+    }
+}

@@ -1,13 +1,14 @@
 //! Elementwise functions (`sqrt`, `sin`, `abs`, `round`, ...) and the binary
-//! ones that broadcast (`maximum`, `minimum`, `clip`). Integers and bools go
-//! to float64 for transcendental functions, float32 stays float32, as NumPy.
+//! ones that broadcast (`maximum`, `minimum`, `clip`, `complex`), with their
+//! rules (and the casts' rule). Integers and bools go to float64 for
+//! transcendental functions, float32 stays float32, as NumPy.
 
 use ndarray::ArrayD;
 use num_complex::ComplexFloat;
 
-use super::broadcast::zip_map;
+use super::broadcast::{broadcast_dims, zip_map};
 use super::error::{OpError, OpResult};
-use crate::value::{Array, C64, DType, promote};
+use crate::value::{Array, C64, DType, Meta, promote};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Func {
@@ -242,9 +243,58 @@ pub fn func_dtype(f: Func, dt: DType) -> OpResult<DType> {
     })
 }
 
+/// The rule of every one-argument function: the shape stays, the dtype is
+/// `func_dtype`'s.
+pub fn func_rule(f: Func, x: &Meta) -> OpResult<Meta> {
+    Ok(x.retyped(func_dtype(f, x.dtype)?))
+}
+
+/// The rule of `round(x, decimals)`: the number of decimals never changes
+/// the dtype (ints stay ints, bools become float64 either way), so it is
+/// `round(x)`'s.
+pub fn round_rule(x: &Meta) -> OpResult<Meta> {
+    func_rule(Func::Round, x)
+}
+
+/// The rule of a cast: same shape, the target dtype. The refusals (NaN to
+/// int64, an imaginary part to a real dtype) depend on the values, so they
+/// come from the kernel.
+pub fn cast_rule(x: &Meta, to: DType) -> Meta {
+    x.retyped(to)
+}
+
+/// The rule of `maximum` and `minimum`: operands promote (0-d ones as NumPy
+/// scalars), complex numbers are refused, shapes broadcast.
+pub fn extremum_rule(x: &Meta, y: &Meta, take_max: bool) -> OpResult<Meta> {
+    let dt = promote(x.dtype, x.is_scalar(), y.dtype, y.is_scalar());
+    if dt == DType::Complex128 {
+        return Err(OpError::DType {
+            op: if take_max { "maximum" } else { "minimum" }.into(),
+            dtype: dt,
+            hint: Some("complex numbers are not ordered; compare abs(z) or real(z)".into()),
+        });
+    }
+    Ok(Meta::with_dims(broadcast_dims(&x.shape, &y.shape)?, dt))
+}
+
+/// The rule of `clip(x, lo, hi)`, which is `minimum(maximum(x, lo), hi)`.
+pub fn clip_rule(x: &Meta, lo: &Meta, hi: &Meta) -> OpResult<Meta> {
+    extremum_rule(&extremum_rule(x, lo, true)?, hi, false)
+}
+
+/// The rule of `complex(re, im)`: the parts broadcast and the result is
+/// complex128. A complex part is refused by the kernel only when it has an
+/// imaginary part, which the values decide.
+pub fn complex_rule(re: &Meta, im: &Meta) -> OpResult<Meta> {
+    Ok(Meta::with_dims(
+        broadcast_dims(&re.shape, &im.shape)?,
+        DType::Complex128,
+    ))
+}
+
 /// Applies an elementwise function.
 pub fn apply(f: Func, a: &Array) -> OpResult<Array> {
-    let out = func_dtype(f, a.dtype())?;
+    let out = func_rule(f, &Meta::of(a))?.dtype;
     Ok(match (a, out) {
         (Array::Bool(x), DType::Bool) => Array::Bool(if f == Func::Imag {
             x.mapv(|_| false)
@@ -318,25 +368,153 @@ fn pick<T: PartialOrd + Copy>(
 
 /// `maximum`/`minimum`: broadcasting, NaN propagates (NumPy).
 pub fn extremum(a: &Array, b: &Array, take_max: bool) -> OpResult<Array> {
-    let name = if take_max { "maximum" } else { "minimum" };
-    let dt = promote(a.dtype(), a.is_scalar(), b.dtype(), b.is_scalar());
+    let dt = extremum_rule(&Meta::of(a), &Meta::of(b), take_max)?.dtype;
     let (x, y) = (a.widen(dt), b.widen(dt));
     Ok(match (x, y) {
         (Array::Bool(x), Array::Bool(y)) => Array::Bool(pick(&x, &y, take_max, |_| false)?),
         (Array::Int(x), Array::Int(y)) => Array::Int(pick(&x, &y, take_max, |_| false)?),
         (Array::F32(x), Array::F32(y)) => Array::F32(pick(&x, &y, take_max, f32::is_nan)?),
         (Array::F64(x), Array::F64(y)) => Array::F64(pick(&x, &y, take_max, f64::is_nan)?),
-        _ => {
-            return Err(OpError::DType {
-                op: name.into(),
-                dtype: dt,
-                hint: Some("complex numbers are not ordered; compare abs(z) or real(z)".into()),
-            });
-        }
+        _ => unreachable!("extremum_rule refuses complex operands"),
     })
 }
 
 /// `clip(a, lo, hi)` = `minimum(maximum(a, lo), hi)`.
 pub fn clip(a: &Array, lo: &Array, hi: &Array) -> OpResult<Array> {
     extremum(&extremum(a, lo, true)?, hi, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Dim;
+    use ndarray::IxDyn;
+
+    fn ints(shape: &[usize], v: Vec<i64>) -> Array {
+        Array::Int(ArrayD::from_shape_vec(IxDyn(shape), v).unwrap())
+    }
+
+    fn c128(shape: &[usize]) -> Array {
+        let n = shape.iter().product();
+        Array::C128(ArrayD::from_shape_vec(IxDyn(shape), vec![C64::new(1.0, 0.0); n]).unwrap())
+    }
+
+    #[test]
+    fn func_rule_keeps_the_shape_and_gives_func_dtype() {
+        let m = Meta::new(&[2, 3], DType::Int64);
+        assert_eq!(
+            func_rule(Func::Sqrt, &m),
+            Ok(Meta::new(&[2, 3], DType::Float64))
+        );
+        assert_eq!(
+            func_rule(Func::Abs, &m),
+            Ok(Meta::new(&[2, 3], DType::Int64))
+        );
+        let z = Meta::with_dims(vec![Dim::Unknown], DType::Complex128);
+        assert_eq!(
+            func_rule(Func::Abs, &z),
+            Ok(Meta::with_dims(vec![Dim::Unknown], DType::Float64))
+        );
+        assert!(matches!(
+            func_rule(Func::Sign, &Meta::scalar(DType::Bool)),
+            Err(OpError::DType {
+                dtype: DType::Bool,
+                hint: None,
+                ..
+            })
+        ));
+        assert!(matches!(
+            func_rule(Func::Floor, &z),
+            Err(OpError::DType {
+                dtype: DType::Complex128,
+                hint: Some(_),
+                ..
+            })
+        ));
+        // The kernel gives what the rule predicts, for every function.
+        let a = ints(&[2, 2], vec![-1, 0, 2, 3]);
+        for f in Func::ALL {
+            let r = apply(f, &a).unwrap();
+            assert_eq!(func_rule(f, &Meta::of(&a)), Ok(Meta::of(&r)), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn round_rule_ignores_decimals() {
+        for dt in DType::ALL {
+            let m = Meta::new(&[2], dt);
+            assert_eq!(round_rule(&m), func_rule(Func::Round, &m));
+        }
+        let b = Array::Bool(ArrayD::from_elem(IxDyn(&[2]), true));
+        assert_eq!(
+            round_rule(&Meta::of(&b)),
+            Ok(Meta::of(&round(&b, 2).unwrap()))
+        );
+        let i = ints(&[1], vec![15]);
+        assert_eq!(
+            round_rule(&Meta::of(&i)),
+            Ok(Meta::of(&round(&i, -1).unwrap()))
+        );
+    }
+
+    #[test]
+    fn cast_rule_takes_the_target_dtype() {
+        let m = Meta::new(&[3, 1], DType::Complex128);
+        assert_eq!(
+            cast_rule(&m, DType::Int64),
+            Meta::new(&[3, 1], DType::Int64)
+        );
+    }
+
+    #[test]
+    fn extremum_clip_and_complex_rules() {
+        let v = Meta::new(&[3], DType::Float32);
+        let s = Meta::scalar(DType::Int64);
+        assert_eq!(
+            extremum_rule(&v, &s, true),
+            Ok(Meta::new(&[3], DType::Float32))
+        );
+        let col = Meta::new(&[2, 1], DType::Int64);
+        assert_eq!(
+            extremum_rule(&v, &col, false),
+            Ok(Meta::new(&[2, 3], DType::Float64))
+        );
+        assert!(matches!(
+            extremum_rule(&v, &Meta::scalar(DType::Complex128), true),
+            Err(OpError::DType { op, dtype: DType::Complex128, hint: Some(_) }) if op == "maximum"
+        ));
+        assert!(matches!(
+            extremum_rule(&v, &Meta::new(&[2], DType::Int64), true),
+            Err(OpError::Broadcast { .. })
+        ));
+        // int64 then float32, both arrays: float64, as NumPy.
+        assert_eq!(
+            clip_rule(&col, &s, &v),
+            Ok(Meta::new(&[2, 3], DType::Float64))
+        );
+        assert!(matches!(
+            clip_rule(&col, &s, &Meta::new(&[3, 1], DType::Int64)),
+            Err(OpError::Broadcast { lhs, .. }) if lhs == super::super::broadcast::known(&[2, 1])
+        ));
+        assert_eq!(
+            complex_rule(&col, &v),
+            Ok(Meta::new(&[2, 3], DType::Complex128))
+        );
+        assert!(matches!(
+            complex_rule(&col, &Meta::new(&[3, 3], DType::Int64)),
+            Err(OpError::Broadcast { .. })
+        ));
+        // The kernels agree with the rules and refuse what they refuse.
+        let a = ints(&[2, 1], vec![1, 5]);
+        let b = ints(&[3], vec![0, 2, 9]);
+        let r = extremum(&a, &b, true).unwrap();
+        assert_eq!(
+            extremum_rule(&Meta::of(&a), &Meta::of(&b), true),
+            Ok(Meta::of(&r))
+        );
+        assert_eq!(
+            extremum(&a, &c128(&[1]), false),
+            extremum_rule(&Meta::of(&a), &Meta::of(&c128(&[1])), false).map(|_| unreachable!())
+        );
+    }
 }

@@ -3,6 +3,8 @@
 //! turns an `OpError` into a `Diagnostic`.
 
 use super::index::IndexError;
+use super::products::ProductError;
+use super::reduce::ReduceError;
 use crate::value::{DType, Dim};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,6 +61,17 @@ pub enum OpError {
     Domain { message: String, arg: Option<usize> },
     /// A resource limit.
     Limit { message: String, arg: Option<usize> },
+    /// A reduction that refuses its operand (a shape error).
+    Reduce {
+        err: ReduceError,
+        arg: Option<usize>,
+    },
+    /// A product that refuses its operands (shape errors) or its constant
+    /// arguments (domain errors).
+    Product {
+        err: ProductError,
+        arg: Option<usize>,
+    },
     /// Ctrl-C.
     Interrupted,
     /// A linear-algebra operation's refusal (`ops::linalg`).

@@ -9,6 +9,7 @@
 
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, Axis, IxDyn};
 
+use super::broadcast::broadcast_dims;
 use super::error::{OpError, OpResult};
 use crate::kernel::Exec;
 use crate::kernel::linalg::{self as k, Field, Lu};
@@ -223,30 +224,6 @@ fn min_dim(m: &Dim, n: &Dim) -> Dim {
         (Dim::Known(0), _) | (_, Dim::Known(0)) => Dim::Known(0),
         _ => Dim::Unknown,
     }
-}
-
-/// Broadcasts two batch shapes (NumPy's rule) as far as their lengths are
-/// known; `None` when two known lengths clash.
-fn broadcast_dims(a: &[Dim], b: &[Dim]) -> Option<Vec<Dim>> {
-    let n = a.len().max(b.len());
-    let at = |s: &[Dim], i: usize| {
-        // i counts from the left of the n-wide, right-aligned layout.
-        if i < n - s.len() {
-            Dim::Known(1)
-        } else {
-            s[i - (n - s.len())].clone()
-        }
-    };
-    (0..n)
-        .map(|i| match (at(a, i), at(b, i)) {
-            (Dim::Known(x), Dim::Known(y)) if x == y || y == 1 => Some(Dim::Known(x)),
-            (Dim::Known(1), d) | (d, Dim::Known(1)) => Some(d),
-            (Dim::Known(_), Dim::Known(_)) => None,
-            // The unknown one must be 1 or the known length to fit.
-            (Dim::Known(x), Dim::Unknown) | (Dim::Unknown, Dim::Known(x)) => Some(Dim::Known(x)),
-            (Dim::Unknown, Dim::Unknown) => Some(Dim::Unknown),
-        })
-        .collect()
 }
 
 /// The dtype a factorization gives: complex stays complex, float32 is
@@ -465,10 +442,12 @@ pub fn solve_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
     } else {
         (b.shape[..nb - 2].to_vec(), vec![n, b.shape[nb - 1].clone()])
     };
-    let batch = broadcast_dims(&abatch, &bbatch).ok_or_else(|| LinalgError::SolveBatch {
-        a: abatch.clone(),
-        b: bbatch.clone(),
-    })?;
+    let batch = broadcast_dims(&abatch, &bbatch)
+        .ok()
+        .ok_or_else(|| LinalgError::SolveBatch {
+            a: abatch.clone(),
+            b: bbatch.clone(),
+        })?;
     Ok(Meta::with_dims(
         joined(&batch, &inner),
         pair_dtype(a.dtype, b.dtype),
@@ -1508,21 +1487,6 @@ mod tests {
             )
             .unwrap(),
             d(&[Some(5), Some(2), None], F)
-        );
-    }
-
-    #[test]
-    fn batch_broadcast_of_dims() {
-        let k = Dim::Known;
-        let u = Dim::Unknown;
-        assert_eq!(broadcast_dims(&[Dim::Unknown], &[k(3)]), Some(vec![k(3)]));
-        assert_eq!(
-            broadcast_dims(&[Dim::Unknown], &[k(1)]),
-            Some(vec![Dim::Unknown])
-        );
-        assert_eq!(
-            broadcast_dims(&[Dim::Unknown], &[Dim::Unknown]),
-            Some(vec![u])
         );
     }
 

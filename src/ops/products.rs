@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 
 use ndarray::{ArrayD, ArrayView1, Axis, Ix2, IxDyn};
 
-use super::broadcast::{broadcast_shapes, view_as};
+use super::broadcast::broadcast_dims;
+use super::broadcast::view_as;
 use super::error::{OpError, OpResult};
 use super::limits::{Limits, check_alloc};
 use super::matmul::matmul;
-use super::reduce::{Reduce, reduce};
+use super::reduce::{Reduce, reduce, reduce_rule};
 use crate::kernel::Exec;
 use crate::map_array;
-use crate::value::{Array, C64, DType, Elem, promote, shape_text};
+use crate::value::{Array, C64, DType, Dim, Elem, Meta, promote};
 
 /// Element types with the sums of products these operations need. Products
 /// are formed in a wider accumulator: int64 uses i128, so an intermediate
@@ -175,11 +176,115 @@ macro_rules! by_dtype {
     };
 }
 
+/// Why a product refuses its operands or constant arguments, as facts
+/// (`eval/errors/products.rs` words them). Shapes are the rule's, so an
+/// axis the data decides shows as `?`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProductError {
+    /// `dot`: axis `lhs_axis` of the first operand and `rhs_axis` of the
+    /// second have different lengths.
+    DotAligned {
+        lhs: Vec<Dim>,
+        rhs: Vec<Dim>,
+        lhs_axis: usize,
+        rhs_axis: usize,
+    },
+    /// `vdot`: operands with different numbers of elements.
+    VdotSizes {
+        lhs: Vec<Dim>,
+        rhs: Vec<Dim>,
+        lhs_len: usize,
+        rhs_len: usize,
+    },
+    /// `inner`: last axes of different lengths.
+    InnerLast { lhs: Vec<Dim>, rhs: Vec<Dim> },
+    /// `tensordot`: more summed axes than the operand has.
+    TensordotCount { count: usize, shape: Vec<Dim> },
+    /// `tensordot`: lists of summed axes of different lengths.
+    TensordotPairs { lhs: usize, rhs: usize },
+    /// `tensordot`: an axis listed twice for operand `operand`.
+    TensordotRepeated { axis: usize, operand: usize },
+    /// `tensordot`: paired axes of different lengths.
+    TensordotSummed {
+        lhs: Vec<Dim>,
+        rhs: Vec<Dim>,
+        lhs_axis: usize,
+        rhs_axis: usize,
+    },
+    /// `cross`: a last axis whose length is not 2 or 3.
+    CrossLength { shape: Vec<Dim> },
+    /// `cross`: the axes before the last do not broadcast.
+    CrossBroadcast { lhs: Vec<Dim>, rhs: Vec<Dim> },
+    /// `trace`: fewer than two axes.
+    TraceRank { shape: Vec<Dim> },
+    /// `einsum`: the spec uses `...`.
+    EinsumEllipsis,
+    /// `einsum`: the spec names `named` operands, `given` were passed.
+    EinsumOperands { named: usize, given: usize },
+    /// `einsum`: a subscript that is not a letter.
+    EinsumSubscript { found: char },
+    /// `einsum`: an output subscript given twice.
+    EinsumOutputRepeated { label: char },
+    /// `einsum`: an output subscript no input has.
+    EinsumOutputUnknown { label: char },
+    /// `einsum`: operand `operand` has another number of axes than its
+    /// subscripts.
+    EinsumRank {
+        operand: usize,
+        shape: Vec<Dim>,
+        subscripts: String,
+    },
+    /// `einsum`: a subscript repeated within operand `operand` over axes of
+    /// different lengths.
+    EinsumDiagonal {
+        operand: usize,
+        shape: Vec<Dim>,
+        label: char,
+        first: usize,
+        second: usize,
+    },
+    /// `einsum`: a subscript whose length differs between operands (and
+    /// neither is 1).
+    EinsumSize {
+        label: char,
+        earlier: usize,
+        size: usize,
+        operand: usize,
+        shape: Vec<Dim>,
+    },
+}
+
+fn refuse<T>(err: ProductError, arg: usize) -> OpResult<T> {
+    Err(OpError::Product {
+        err,
+        arg: Some(arg),
+    })
+}
+
+/// Whether two axis lengths are known to differ (unknown matches anything).
+fn clash(x: &Dim, y: &Dim) -> bool {
+    matches!((x, y), (Dim::Known(p), Dim::Known(q)) if p != q)
+}
+
+/// The number of elements, as a length: 0 as soon as one axis is known to
+/// be 0.
+fn count(m: &Meta) -> Dim {
+    if m.shape.contains(&Dim::Known(0)) {
+        return Dim::Known(0);
+    }
+    m.elements().map_or(Dim::Unknown, Dim::Known)
+}
+
+/// The shape of an actual array's prediction (its axes are all known).
+fn concrete(m: &Meta) -> Vec<usize> {
+    m.concrete().expect("the metadata of an array is concrete")
+}
+
 /// The result dtype of a product. NumPy converts every argument with
 /// `asarray` first, so 0-d operands promote like arrays here (`dot(2,
 /// float32 vector)` is float64), unlike the scalars of `2 * v`.
-fn common_dtype(arrays: &[&Array]) -> DType {
-    let mut it = arrays.iter().map(|a| a.dtype());
+fn common_dtype(metas: &[&Meta]) -> DType {
+    let mut it = metas.iter().map(|m| m.dtype);
     let first = it.next().unwrap_or(DType::Bool);
     it.fold(first, |acc, d| promote(acc, false, d, false))
 }
@@ -207,54 +312,90 @@ fn pair_products<T: Ring>(
     Ok(ArrayD::from_shape_vec(IxDyn(shape), out).expect("one element per pair"))
 }
 
-/// `a * b` where one side is 0-d: NumPy's dot and inner of a scalar.
-fn scalar_product(a: &Array, b: &Array, op: &str, limits: &Limits) -> OpResult<Array> {
-    let shape = [a.shape(), b.shape()].concat();
-    by_dtype!(common_dtype(&[a, b]), T => {
-        let r = pair_products(&T::typed(a), &T::typed(b), &shape, op, limits)?;
+/// The shape of `a * b` where one side is 0-d: NumPy's dot and inner of a
+/// scalar.
+fn scalar_product_rule(a: &Meta, b: &Meta) -> Meta {
+    Meta::with_dims([&a.shape[..], &b.shape[..]].concat(), common_dtype(&[a, b]))
+}
+
+/// `a * b` where one side is 0-d, shaped and typed as `out` predicts.
+fn scalar_product(a: &Array, b: &Array, out: &Meta, op: &str, limits: &Limits) -> OpResult<Array> {
+    by_dtype!(out.dtype, T => {
+        let r = pair_products(&T::typed(a), &T::typed(b), &concrete(out), op, limits)?;
         Ok(T::wrap(r))
     })
 }
 
-/// numpy.dot: scalars multiply; otherwise the last axis of `a` meets the
-/// only axis of a vector `b`, or the second-to-last axis of `b`.
-pub fn dot(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Array> {
+/// The result of summing `a_axes` of `a` against `b_axes` of `b`: the free
+/// axes of `a`, then those of `b`.
+fn contracted(a: &Meta, b: &Meta, a_axes: &[usize], b_axes: &[usize]) -> Meta {
+    let free = |m: &Meta, summed: &[usize]| {
+        (0..m.ndim())
+            .filter(|k| !summed.contains(k))
+            .map(|k| m.shape[k].clone())
+            .collect::<Vec<_>>()
+    };
+    Meta::with_dims(
+        [free(a, a_axes), free(b, b_axes)].concat(),
+        common_dtype(&[a, b]),
+    )
+}
+
+/// The rule of numpy.dot: scalars multiply; otherwise the last axis of `a`
+/// meets the only axis of a vector `b`, or the second-to-last axis of `b`.
+pub fn dot_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
     if a.is_scalar() || b.is_scalar() {
-        return scalar_product(a, b, "dot", limits);
+        return Ok(scalar_product_rule(a, b));
     }
-    let ka = a.ndim() - 1;
-    let kb = b.ndim().saturating_sub(2);
-    if a.shape()[ka] != b.shape()[kb] {
-        return Err(OpError::shape_at(
-            1,
-            format!(
-                "shapes {} and {} not aligned: axis {ka} of the first has {} \
-                 but axis {kb} of the second has {}",
-                shape_text(a.shape()),
-                shape_text(b.shape()),
-                a.shape()[ka],
-                b.shape()[kb]
-            ),
-        ));
+    let (ka, kb) = dot_axes(a, b);
+    if clash(&a.shape[ka], &b.shape[kb]) {
+        let err = ProductError::DotAligned {
+            lhs: a.shape.clone(),
+            rhs: b.shape.clone(),
+            lhs_axis: ka,
+            rhs_axis: kb,
+        };
+        return refuse(err, 1);
     }
-    contract(a, b, &[ka], &[kb], "dot", limits, exec)
+    Ok(contracted(a, b, &[ka], &[kb]))
+}
+
+fn dot_axes(a: &Meta, b: &Meta) -> (usize, usize) {
+    (a.ndim() - 1, b.ndim().saturating_sub(2))
+}
+
+/// numpy.dot.
+pub fn dot(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Array> {
+    let (ma, mb) = (Meta::of(a), Meta::of(b));
+    let out = dot_rule(&ma, &mb)?;
+    if a.is_scalar() || b.is_scalar() {
+        return scalar_product(a, b, &out, "dot", limits);
+    }
+    let (ka, kb) = dot_axes(&ma, &mb);
+    contract(a, b, &[ka], &[kb], &out, "dot", limits, exec)
+}
+
+/// The rule of numpy.vdot: both operands flattened, so only their numbers
+/// of elements must agree; the result is a scalar.
+pub fn vdot_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
+    if let (Some(la), Some(lb)) = (a.elements(), b.elements())
+        && la != lb
+    {
+        let err = ProductError::VdotSizes {
+            lhs: a.shape.clone(),
+            rhs: b.shape.clone(),
+            lhs_len: la,
+            rhs_len: lb,
+        };
+        return refuse(err, 1);
+    }
+    Ok(Meta::scalar(common_dtype(&[a, b])))
 }
 
 /// numpy.vdot: both operands flattened, the first conjugated.
 pub fn vdot(a: &Array, b: &Array) -> OpResult<Array> {
-    if a.len() != b.len() {
-        return Err(OpError::shape_at(
-            1,
-            format!(
-                "shapes {} and {} have different numbers of elements ({} and {})",
-                shape_text(a.shape()),
-                shape_text(b.shape()),
-                a.len(),
-                b.len()
-            ),
-        ));
-    }
-    by_dtype!(common_dtype(&[a, b]), T => {
+    let out = vdot_rule(&Meta::of(a), &Meta::of(b))?;
+    by_dtype!(out.dtype, T => {
         let (x, y) = (T::typed(a), T::typed(b));
         let sum = x.iter().zip(y.iter()).try_fold(T::ZERO, |acc, (&p, &q)| {
             T::acc_add(acc, T::acc_mul(p.conj().lift(), q.lift())?)
@@ -264,52 +405,86 @@ pub fn vdot(a: &Array, b: &Array) -> OpResult<Array> {
     })
 }
 
-/// numpy.inner: sums over the last axes of both operands.
-pub fn inner(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Array> {
+/// The rule of numpy.inner: sums over the last axes of both operands.
+pub fn inner_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
     if a.is_scalar() || b.is_scalar() {
-        return scalar_product(a, b, "inner", limits);
+        return Ok(scalar_product_rule(a, b));
     }
     let (ka, kb) = (a.ndim() - 1, b.ndim() - 1);
-    if a.shape()[ka] != b.shape()[kb] {
-        return Err(OpError::shape_at(
-            1,
-            format!(
-                "last axes differ: shapes {} and {}",
-                shape_text(a.shape()),
-                shape_text(b.shape())
-            ),
-        ));
+    if clash(&a.shape[ka], &b.shape[kb]) {
+        let err = ProductError::InnerLast {
+            lhs: a.shape.clone(),
+            rhs: b.shape.clone(),
+        };
+        return refuse(err, 1);
     }
-    contract(a, b, &[ka], &[kb], "inner", limits, exec)
+    Ok(contracted(a, b, &[ka], &[kb]))
+}
+
+/// numpy.inner.
+pub fn inner(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Array> {
+    let out = inner_rule(&Meta::of(a), &Meta::of(b))?;
+    if a.is_scalar() || b.is_scalar() {
+        return scalar_product(a, b, &out, "inner", limits);
+    }
+    contract(
+        a,
+        b,
+        &[a.ndim() - 1],
+        &[b.ndim() - 1],
+        &out,
+        "inner",
+        limits,
+        exec,
+    )
+}
+
+/// The rule of numpy.outer: a matrix of (elements of `a`) × (elements of
+/// `b`).
+pub fn outer_rule(a: &Meta, b: &Meta) -> Meta {
+    Meta::with_dims(vec![count(a), count(b)], common_dtype(&[a, b]))
 }
 
 /// numpy.outer: every element of flattened `a` times every element of
 /// flattened `b`, as a matrix.
 pub fn outer(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
-    let shape = [a.len(), b.len()];
-    by_dtype!(common_dtype(&[a, b]), T => {
-        let r = pair_products(&T::typed(a), &T::typed(b), &shape, "outer", limits)?;
+    let out = outer_rule(&Meta::of(a), &Meta::of(b));
+    by_dtype!(out.dtype, T => {
+        let r = pair_products(&T::typed(a), &T::typed(b), &concrete(&out), "outer", limits)?;
         Ok(T::wrap(r))
     })
 }
 
-/// numpy.kron: the block matrix of `a[i] * b`, in as many dimensions as the
-/// larger operand (the smaller one gets leading axes of length 1).
-pub fn kron(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
+/// The rule of numpy.kron: as many axes as the larger operand (the smaller
+/// one gets leading axes of length 1), each the product of the two lengths.
+pub fn kron_rule(a: &Meta, b: &Meta) -> Meta {
     let nd = a.ndim().max(b.ndim());
+    let pad = |s: &[Dim]| [vec![Dim::Known(1); nd - s.len()], s.to_vec()].concat();
+    let shape = pad(&a.shape)
+        .into_iter()
+        .zip(pad(&b.shape))
+        .map(|dims| match dims {
+            (Dim::Known(0), _) | (_, Dim::Known(0)) => Dim::Known(0),
+            // Saturating: the limit check then refuses an impossible size.
+            (Dim::Known(x), Dim::Known(y)) => Dim::Known(x.saturating_mul(y)),
+            _ => Dim::Unknown,
+        })
+        .collect();
+    Meta::with_dims(shape, common_dtype(&[a, b]))
+}
+
+/// numpy.kron: the block matrix of `a[i] * b`.
+pub fn kron(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
+    let out = kron_rule(&Meta::of(a), &Meta::of(b));
+    let out_shape = concrete(&out);
+    check_alloc(&out_shape, out.dtype, limits)?;
+    let nd = out_shape.len();
     let pad = |s: &[usize]| [vec![1; nd - s.len()], s.to_vec()].concat();
     let (sa, sb) = (pad(a.shape()), pad(b.shape()));
-    let out_shape: Vec<usize> = sa
-        .iter()
-        .zip(&sb)
-        .map(|(&x, &y)| x.saturating_mul(y))
-        .collect();
-    let dtype = common_dtype(&[a, b]);
-    check_alloc(&out_shape, dtype, limits)?;
     // The products shaped (a0, .., b0, ..) become the result once the axes
     // are interleaved as (a0, b0, a1, b1, ..) and each pair is merged.
     let perm: Vec<usize> = (0..nd).flat_map(|k| [k, nd + k]).collect();
-    by_dtype!(dtype, T => {
+    by_dtype!(out.dtype, T => {
         let x = (a.ndim()..nd).fold(T::typed(a), |x, _| x.insert_axis(Axis(0)));
         let y = (b.ndim()..nd).fold(T::typed(b), |y, _| y.insert_axis(Axis(0)));
         let p = pair_products(&x, &y, &[sa.as_slice(), sb.as_slice()].concat(), "kron", limits)?;
@@ -320,13 +495,39 @@ pub fn kron(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
 
 /// The axes `tensordot` sums over: the last `n` of `a` with the first `n` of
 /// `b`, or explicit pairs.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TensorAxes {
     Count(usize),
     Pairs(Vec<i64>, Vec<i64>),
 }
 
-/// numpy.tensordot: sums products over the paired axes; the result has the
-/// remaining axes of `a`, then those of `b`.
+/// The rule of numpy.tensordot: the paired axes must have equal lengths;
+/// the result has the remaining axes of `a`, then those of `b`.
+pub fn tensordot_rule(a: &Meta, b: &Meta, axes: &TensorAxes) -> OpResult<Meta> {
+    tensordot_plan(a, b, axes).map(|(m, _)| m)
+}
+
+/// The axes of `a` and of `b` that tensordot sums over, in pairs.
+type SummedAxes = (Vec<usize>, Vec<usize>);
+
+/// The rule's result and the normalised axes the kernel sums over.
+fn tensordot_plan(a: &Meta, b: &Meta, axes: &TensorAxes) -> OpResult<(Meta, SummedAxes)> {
+    let (a_axes, b_axes) = tensordot_axes(a, b, axes)?;
+    for (&x, &y) in a_axes.iter().zip(&b_axes) {
+        if clash(&a.shape[x], &b.shape[y]) {
+            let err = ProductError::TensordotSummed {
+                lhs: a.shape.clone(),
+                rhs: b.shape.clone(),
+                lhs_axis: x,
+                rhs_axis: y,
+            };
+            return refuse(err, 1);
+        }
+    }
+    Ok((contracted(a, b, &a_axes, &b_axes), (a_axes, b_axes)))
+}
+
+/// numpy.tensordot.
 pub fn tensordot(
     a: &Array,
     b: &Array,
@@ -334,52 +535,32 @@ pub fn tensordot(
     limits: &Limits,
     exec: &Exec,
 ) -> OpResult<Array> {
-    let (a_axes, b_axes) = tensordot_axes(a, b, axes)?;
-    for (&x, &y) in a_axes.iter().zip(&b_axes) {
-        if a.shape()[x] != b.shape()[y] {
-            return Err(OpError::shape_at(
-                1,
-                format!(
-                    "shapes {} and {} differ on summed axes: \
-                     axis {x} has {} but axis {y} has {}",
-                    shape_text(a.shape()),
-                    shape_text(b.shape()),
-                    a.shape()[x],
-                    b.shape()[y]
-                ),
-            ));
-        }
-    }
-    contract(a, b, &a_axes, &b_axes, "tensordot", limits, exec)
+    let (out, (a_axes, b_axes)) = tensordot_plan(&Meta::of(a), &Meta::of(b), axes)?;
+    contract(a, b, &a_axes, &b_axes, &out, "tensordot", limits, exec)
 }
 
 /// Validates and normalises the axes of `tensordot` (argument 2).
-fn tensordot_axes(a: &Array, b: &Array, axes: &TensorAxes) -> OpResult<(Vec<usize>, Vec<usize>)> {
+fn tensordot_axes(a: &Meta, b: &Meta, axes: &TensorAxes) -> OpResult<SummedAxes> {
     match axes {
         TensorAxes::Count(n) => {
             for (arg, x) in [a, b].into_iter().enumerate() {
                 if *n > x.ndim() {
-                    return Err(OpError::shape_at(
-                        arg,
-                        format!(
-                            "cannot sum over {n} axes of a {} array",
-                            shape_text(x.shape())
-                        ),
-                    ));
+                    let err = ProductError::TensordotCount {
+                        count: *n,
+                        shape: x.shape.clone(),
+                    };
+                    return refuse(err, arg);
                 }
             }
             Ok(((a.ndim() - n..a.ndim()).collect(), (0..*n).collect()))
         }
         TensorAxes::Pairs(va, vb) => {
             if va.len() != vb.len() {
-                return Err(OpError::domain_at(
-                    2,
-                    format!(
-                        "{} axes of the first operand paired with {} of the second",
-                        va.len(),
-                        vb.len()
-                    ),
-                ));
+                let err = ProductError::TensordotPairs {
+                    lhs: va.len(),
+                    rhs: vb.len(),
+                };
+                return refuse(err, 2);
             }
             Ok((
                 normalize_axes(va, a.ndim(), 0)?,
@@ -402,10 +583,11 @@ fn normalize_axes(axes: &[i64], ndim: usize, arg: usize) -> OpResult<Vec<usize>>
         }
         let k = if ax < 0 { ax + n } else { ax } as usize;
         if out.contains(&k) {
-            return Err(OpError::domain_at(
-                2,
-                format!("axis {k} of operand {arg} is listed twice"),
-            ));
+            let err = ProductError::TensordotRepeated {
+                axis: k,
+                operand: arg,
+            };
+            return refuse(err, 2);
         }
         out.push(k);
     }
@@ -413,13 +595,14 @@ fn normalize_axes(axes: &[i64], ndim: usize, arg: usize) -> OpResult<Vec<usize>>
 }
 
 /// Sums products over `a_axes` of `a` paired with `b_axes` of `b` (checked
-/// distinct, in range and of equal lengths): both sides are laid out as
+/// by the rule, whose result is `out`): both sides are laid out as
 /// matrices, multiplied, and the free axes restored.
 fn contract(
     a: &Array,
     b: &Array,
     a_axes: &[usize],
     b_axes: &[usize],
+    out: &Meta,
     op: &str,
     limits: &Limits,
     exec: &Exec,
@@ -427,8 +610,7 @@ fn contract(
     let a_free: Vec<usize> = (0..a.ndim()).filter(|k| !a_axes.contains(k)).collect();
     let b_free: Vec<usize> = (0..b.ndim()).filter(|k| !b_axes.contains(k)).collect();
     let dims = |s: &[usize], ks: &[usize]| ks.iter().map(|&k| s[k]).collect::<Vec<_>>();
-    let out_shape = [dims(a.shape(), &a_free), dims(b.shape(), &b_free)].concat();
-    let dtype = common_dtype(&[a, b]);
+    let (out_shape, dtype) = (concrete(out), out.dtype);
     check_alloc(&out_shape, dtype, limits)?;
     let size = |v: Vec<usize>| v.iter().product::<usize>();
     let (m, k, n) = (
@@ -486,33 +668,28 @@ fn ring_matmul<T: Ring>(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
     ))
 }
 
-/// numpy.cross along the last axes, which must have length 2 or 3; the other
-/// axes broadcast. Two 2-vectors give the scalar z component.
-pub fn cross(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
+/// The rule of numpy.cross: the last axes must have length 2 or 3, the
+/// other axes broadcast, bools are refused (the product subtracts), and
+/// two 2-vectors give the scalar z component. A last axis of unknown length
+/// is taken to give a last axis of 3: whether both are 2 decides the rank
+/// of the result, and a rule's rank must be fixed.
+pub fn cross_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
     for (arg, x) in [a, b].into_iter().enumerate() {
-        let last = x.shape().last().copied();
-        if !matches!(last, Some(2 | 3)) {
-            return Err(OpError::shape_at(
-                arg,
-                format!(
-                    "the last axis must have length 2 or 3, got shape {}",
-                    shape_text(x.shape())
-                ),
-            ));
+        if !matches!(x.shape.last(), Some(Dim::Known(2 | 3) | Dim::Unknown)) {
+            let err = ProductError::CrossLength {
+                shape: x.shape.clone(),
+            };
+            return refuse(err, arg);
         }
     }
-    let (da, db) = (a.shape()[a.ndim() - 1], b.shape()[b.ndim() - 1]);
-    let (la, lb) = (&a.shape()[..a.ndim() - 1], &b.shape()[..b.ndim() - 1]);
-    let lead = broadcast_shapes(la, lb).map_err(|_| {
-        OpError::shape_at(
-            1,
-            format!(
-                "shapes {} and {} do not broadcast outside the last axis",
-                shape_text(a.shape()),
-                shape_text(b.shape())
-            ),
-        )
-    })?;
+    let (la, lb) = (&a.shape[..a.ndim() - 1], &b.shape[..b.ndim() - 1]);
+    let Ok(mut shape) = broadcast_dims(la, lb) else {
+        let err = ProductError::CrossBroadcast {
+            lhs: a.shape.clone(),
+            rhs: b.shape.clone(),
+        };
+        return refuse(err, 1);
+    };
     let dtype = common_dtype(&[a, b]);
     if dtype == DType::Bool {
         return Err(OpError::DType {
@@ -521,14 +698,26 @@ pub fn cross(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
             hint: Some("the cross product subtracts; convert to int64 first".to_string()),
         });
     }
-    let width = if da == 2 && db == 2 { None } else { Some(3) };
-    let out_shape: Vec<usize> = lead.iter().copied().chain(width).collect();
+    let two = Some(&Dim::Known(2));
+    if !(a.shape.last() == two && b.shape.last() == two) {
+        shape.push(Dim::Known(3));
+    }
+    Ok(Meta::with_dims(shape, dtype))
+}
+
+/// numpy.cross along the last axes; the other axes broadcast.
+pub fn cross(a: &Array, b: &Array, limits: &Limits) -> OpResult<Array> {
+    let out = cross_rule(&Meta::of(a), &Meta::of(b))?;
+    let (da, db) = (a.shape()[a.ndim() - 1], b.shape()[b.ndim() - 1]);
+    let out_shape = concrete(&out);
+    let lead = &out_shape[..out_shape.len() - usize::from(!(da == 2 && db == 2))];
+    let dtype = out.dtype;
     check_alloc(&out_shape, dtype, limits)?;
     by_dtype!(dtype, T => {
         let x = T::typed(a);
         let y = T::typed(b);
-        let xv = view_as(&x, &[lead.as_slice(), &[da]].concat());
-        let yv = view_as(&y, &[lead.as_slice(), &[db]].concat());
+        let xv = view_as(&x, &[lead, &[da]].concat());
+        let yv = view_as(&y, &[lead, &[db]].concat());
         let last = Axis(lead.len());
         let mut out = Vec::with_capacity(out_shape.iter().product());
         for (p, q) in xv.lanes(last).into_iter().zip(yv.lanes(last)) {
@@ -558,18 +747,23 @@ fn cross_one<T: Ring>(p: ArrayView1<'_, T>, q: ArrayView1<'_, T>) -> Option<Vec<
     parts.into_iter().map(|v| T::lower(v?)).collect()
 }
 
-/// numpy.trace: the sum of the diagonal `a[i, i + offset, ...]` over the
-/// first two axes, so the result has the remaining axes (and `sum`'s dtype).
-pub fn trace(a: &Array, offset: i64, exec: &Exec) -> OpResult<Array> {
-    if a.ndim() < 2 {
-        return Err(OpError::shape_at(
-            0,
-            format!(
-                "the array needs at least 2 axes, got shape {}",
-                shape_text(a.shape())
-            ),
-        ));
+/// The rule of numpy.trace: at least two axes; the result has the others
+/// and `sum`'s dtype (the offset only moves the diagonal).
+pub fn trace_rule(x: &Meta) -> OpResult<Meta> {
+    if x.ndim() < 2 {
+        let err = ProductError::TraceRank {
+            shape: x.shape.clone(),
+        };
+        return refuse(err, 0);
     }
+    let diag = Meta::with_dims([&[Dim::Unknown], &x.shape[2..]].concat(), x.dtype);
+    reduce_rule(Reduce::Sum, &diag, Some(0), false)
+}
+
+/// numpy.trace: the sum of the diagonal `a[i, i + offset, ...]` over the
+/// first two axes.
+pub fn trace(a: &Array, offset: i64, exec: &Exec) -> OpResult<Array> {
+    trace_rule(&Meta::of(a))?;
     let (n0, n1) = (a.shape()[0], a.shape()[1]);
     let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
     let (r0, c0) = if offset >= 0 {
@@ -609,15 +803,36 @@ struct Spec {
     output: Vec<u8>,
 }
 
+/// The rule of numpy.einsum: the spec (a constant) is parsed here, each
+/// operand's axes are matched to its subscripts, and the output has the
+/// lengths of its subscripts. The subscripts string is argument 0, operand
+/// k is argument k + 1.
+pub fn einsum_rule(spec: &str, operands: &[Meta]) -> OpResult<Meta> {
+    einsum_plan(spec, operands).map(|(m, _, _)| m)
+}
+
+/// The rule's result, the parsed spec and the length of every subscript.
+fn einsum_plan(spec: &str, operands: &[Meta]) -> OpResult<(Meta, Spec, BTreeMap<u8, Dim>)> {
+    let spec = parse_spec(spec, operands.len())?;
+    let mut sizes: BTreeMap<u8, Dim> = BTreeMap::new();
+    for (k, (subs, m)) in spec.inputs.iter().zip(operands).enumerate() {
+        for (l, d) in operand_sizes(k, subs, &m.shape)? {
+            merge_size(&mut sizes, l, d, k, &m.shape)?;
+        }
+    }
+    let shape = spec.output.iter().map(|l| sizes[l].clone()).collect();
+    let refs: Vec<&Meta> = operands.iter().collect();
+    let out = Meta::with_dims(shape, common_dtype(&refs));
+    Ok((out, spec, sizes))
+}
+
 /// numpy.einsum without `...`: explicit (`ij,jk->ik`) and implicit (`ij,jk`)
 /// output, repeated subscripts (diagonals, traces) and size-1 broadcasting.
-/// The subscripts string is argument 0, operand k is argument k + 1.
 pub fn einsum(spec: &str, operands: &[Array], limits: &Limits, exec: &Exec) -> OpResult<Array> {
-    let spec = parse_spec(spec, operands.len())?;
-    let plan = plan(&spec, operands)?;
-    let out_shape = plan.sizes[..plan.n_out].to_vec();
-    let refs: Vec<&Array> = operands.iter().collect();
-    let dtype = common_dtype(&refs);
+    let metas: Vec<Meta> = operands.iter().map(Meta::of).collect();
+    let (out, spec, sizes) = einsum_plan(spec, &metas)?;
+    let plan = plan(&spec, &sizes, operands);
+    let (out_shape, dtype) = (concrete(&out), out.dtype);
     check_alloc(&out_shape, dtype, limits)?;
     by_dtype!(dtype, T => {
         let flat = |a: &Array| T::typed(a).iter().copied().collect();
@@ -628,12 +843,13 @@ pub fn einsum(spec: &str, operands: &[Array], limits: &Limits, exec: &Exec) -> O
     })
 }
 
+fn spec_error<T>(err: ProductError) -> OpResult<T> {
+    refuse(err, 0)
+}
+
 fn parse_spec(spec: &str, n_operands: usize) -> OpResult<Spec> {
     if spec.contains('.') {
-        return Err(OpError::domain_at(
-            0,
-            "'...' is not supported; name every axis with a letter",
-        ));
+        return spec_error(ProductError::EinsumEllipsis);
     }
     let (lhs, rhs) = match spec.split_once("->") {
         Some((l, r)) => (l, Some(r)),
@@ -641,14 +857,10 @@ fn parse_spec(spec: &str, n_operands: usize) -> OpResult<Spec> {
     };
     let inputs: Vec<Vec<u8>> = lhs.split(',').map(subscripts).collect::<OpResult<_>>()?;
     if inputs.len() != n_operands {
-        return Err(OpError::domain_at(
-            0,
-            format!(
-                "the subscripts name {} operands but {} were given",
-                inputs.len(),
-                n_operands
-            ),
-        ));
+        return spec_error(ProductError::EinsumOperands {
+            named: inputs.len(),
+            given: n_operands,
+        });
     }
     let output = match rhs {
         Some(r) => explicit_output(subscripts(r)?, &inputs)?,
@@ -665,10 +877,7 @@ fn subscripts(term: &str) -> OpResult<Vec<u8>> {
             if c.is_ascii_alphabetic() {
                 Ok(c as u8)
             } else {
-                Err(OpError::domain_at(
-                    0,
-                    format!("invalid subscript '{c}'; subscripts are letters"),
-                ))
+                spec_error(ProductError::EinsumSubscript { found: c })
             }
         })
         .collect()
@@ -676,14 +885,12 @@ fn subscripts(term: &str) -> OpResult<Vec<u8>> {
 
 fn explicit_output(output: Vec<u8>, inputs: &[Vec<u8>]) -> OpResult<Vec<u8>> {
     for (i, &l) in output.iter().enumerate() {
-        let c = l as char;
+        let label = l as char;
         if output[..i].contains(&l) {
-            let msg = format!("output subscript '{c}' appears more than once");
-            return Err(OpError::domain_at(0, msg));
+            return spec_error(ProductError::EinsumOutputRepeated { label });
         }
         if !inputs.iter().any(|t| t.contains(&l)) {
-            let msg = format!("output subscript '{c}' does not appear in the inputs");
-            return Err(OpError::domain_at(0, msg));
+            return spec_error(ProductError::EinsumOutputUnknown { label });
         }
     }
     Ok(output)
@@ -704,15 +911,9 @@ fn implicit_output(inputs: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// The loop nest of an einsum: output labels first, then the summed labels
-/// in order of first use, with each label's size and its step in every
-/// operand.
-fn plan(spec: &Spec, operands: &[Array]) -> OpResult<Plan> {
-    let mut sizes: BTreeMap<u8, usize> = BTreeMap::new();
-    for (k, (subs, a)) in spec.inputs.iter().zip(operands).enumerate() {
-        for (l, d) in operand_sizes(k, subs, a.shape())? {
-            merge_size(&mut sizes, l, d, k, a.shape())?;
-        }
-    }
+/// in order of first use, with each label's size (from the rule) and its
+/// step in every operand.
+fn plan(spec: &Spec, sizes: &BTreeMap<u8, Dim>, operands: &[Array]) -> Plan {
     let mut labels = spec.output.clone();
     for &l in spec.inputs.iter().flatten() {
         if !labels.contains(&l) {
@@ -725,62 +926,78 @@ fn plan(spec: &Spec, operands: &[Array]) -> OpResult<Plan> {
         .zip(operands)
         .map(|(subs, a)| label_strides(subs, a.shape(), &labels))
         .collect();
-    Ok(Plan {
-        sizes: labels.iter().map(|l| sizes[l]).collect(),
+    let known = |l: &u8| sizes[l].clone().known().expect("arrays have known lengths");
+    Plan {
+        sizes: labels.iter().map(known).collect(),
         strides,
         n_out: spec.output.len(),
-    })
+    }
 }
 
 /// The size of each subscript of operand `k`; a repeated subscript needs
 /// axes of equal length (it walks their diagonal).
-fn operand_sizes(k: usize, subs: &[u8], shape: &[usize]) -> OpResult<BTreeMap<u8, usize>> {
-    let text = shape_text(shape);
+fn operand_sizes(k: usize, subs: &[u8], shape: &[Dim]) -> OpResult<BTreeMap<u8, Dim>> {
+    let refuse_k = |err| refuse(err, k + 1);
     if subs.len() != shape.len() {
-        let subs_text = String::from_utf8_lossy(subs);
-        let msg = format!(
-            "operand {k} has shape {text} but subscripts '{subs_text}' name {} axes",
-            subs.len()
-        );
-        return Err(OpError::shape_at(k + 1, msg));
+        return refuse_k(ProductError::EinsumRank {
+            operand: k,
+            shape: shape.to_vec(),
+            subscripts: String::from_utf8_lossy(subs).into_owned(),
+        });
     }
-    let mut local = BTreeMap::new();
-    for (&l, &d) in subs.iter().zip(shape) {
-        if let Some(prev) = local.insert(l, d).filter(|&prev| prev != d) {
-            let c = l as char;
-            let msg = format!(
-                "operand {k} (shape {text}) repeats subscript '{c}' \
-                 over axes of sizes {prev} and {d}"
-            );
-            return Err(OpError::shape_at(k + 1, msg));
+    let mut local: BTreeMap<u8, Dim> = BTreeMap::new();
+    for (&l, d) in subs.iter().zip(shape) {
+        match (local.get(&l), d) {
+            (Some(&Dim::Known(first)), &Dim::Known(second)) if first != second => {
+                return refuse_k(ProductError::EinsumDiagonal {
+                    operand: k,
+                    shape: shape.to_vec(),
+                    label: l as char,
+                    first,
+                    second,
+                });
+            }
+            // A known length says more than an unknown one.
+            (Some(Dim::Known(_)), _) => {}
+            _ => {
+                local.insert(l, d.clone());
+            }
         }
     }
     Ok(local)
 }
 
 /// Records that subscript `l` has size `d` in operand `k`. Sizes must agree
-/// across operands, except that 1 broadcasts, as in NumPy.
+/// across operands, except that 1 broadcasts, as in NumPy. An unknown size
+/// agrees with any, and a known one other than 1 replaces it.
 fn merge_size(
-    sizes: &mut BTreeMap<u8, usize>,
+    sizes: &mut BTreeMap<u8, Dim>,
     l: u8,
-    d: usize,
+    d: Dim,
     k: usize,
-    shape: &[usize],
+    shape: &[Dim],
 ) -> OpResult<()> {
-    match sizes.get(&l).copied() {
-        None | Some(1) => {
+    match (sizes.get(&l).cloned(), &d) {
+        (None | Some(Dim::Known(1)), _) => {
             sizes.insert(l, d);
             Ok(())
         }
-        Some(g) if g == d || d == 1 => Ok(()),
-        Some(g) => {
-            let (c, text) = (l as char, shape_text(shape));
-            let msg = format!(
-                "subscript '{c}' has size {g} in an earlier operand \
-                 but {d} in operand {k} (shape {text})"
-            );
-            Err(OpError::shape_at(k + 1, msg))
+        // The unknown length is 1 or `n`; either way the result has `n`.
+        (Some(Dim::Unknown), &Dim::Known(n)) if n != 1 => {
+            sizes.insert(l, d);
+            Ok(())
         }
+        (Some(Dim::Known(g)), &Dim::Known(n)) if n != g && n != 1 => refuse(
+            ProductError::EinsumSize {
+                label: l as char,
+                earlier: g,
+                size: n,
+                operand: k,
+                shape: shape.to_vec(),
+            },
+            k + 1,
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -945,11 +1162,20 @@ mod tests {
         }
     }
 
-    fn shape_arg(r: OpResult<Array>) -> Option<usize> {
+    /// The refusal of a product and the argument it blames.
+    fn refusal(r: OpResult<Array>) -> (ProductError, Option<usize>) {
         match r {
-            Err(OpError::Shape { arg, .. }) => arg,
-            other => panic!("expected a shape error, got {other:?}"),
+            Err(OpError::Product { err, arg }) => (err, arg),
+            other => panic!("expected a product's refusal, got {other:?}"),
         }
+    }
+
+    fn shape_arg(r: OpResult<Array>) -> Option<usize> {
+        refusal(r).1
+    }
+
+    fn dims(v: &[usize]) -> Vec<Dim> {
+        v.iter().map(|&n| Dim::Known(n)).collect()
     }
 
     #[test]
@@ -1002,13 +1228,17 @@ mod tests {
     #[test]
     fn dot_errors_and_overflow() {
         let e = dot(&arange(&[2, 3]), &arange(&[2, 3]));
-        assert_eq!(shape_arg(e.clone()), Some(1));
-        let Err(OpError::Shape { message, .. }) = e else {
-            panic!()
-        };
-        assert!(
-            message.starts_with("shapes 2×3") && !message.ends_with('.'),
-            "{message}"
+        assert_eq!(
+            refusal(e),
+            (
+                ProductError::DotAligned {
+                    lhs: dims(&[2, 3]),
+                    rhs: dims(&[2, 3]),
+                    lhs_axis: 1,
+                    rhs_axis: 0
+                },
+                Some(1)
+            )
         );
         assert!(dot(&arange(&[3]), &arange(&[4])).is_err());
         let big = 1i64 << 62;
@@ -1076,7 +1306,18 @@ mod tests {
             vdot(&t, &bools(&[2], vec![true, false])).unwrap(),
             Array::scalar_bool(true)
         );
-        assert_eq!(shape_arg(vdot(&arange(&[4]), &arange(&[3]))), Some(1));
+        assert_eq!(
+            refusal(vdot(&arange(&[4]), &arange(&[3]))),
+            (
+                ProductError::VdotSizes {
+                    lhs: dims(&[4]),
+                    rhs: dims(&[3]),
+                    lhs_len: 4,
+                    rhs_len: 3
+                },
+                Some(1)
+            )
+        );
     }
 
     #[test]
@@ -1242,17 +1483,34 @@ mod tests {
     fn tensordot_errors() {
         let (a, b) = (arange(&[2, 3, 4]), arange(&[4, 3]));
         let one = TensorAxes::Pairs(vec![1], vec![0]);
-        assert_eq!(shape_arg(tensordot(&a, &b, &one)), Some(1));
+        assert_eq!(
+            refusal(tensordot(&a, &b, &one)),
+            (
+                ProductError::TensordotSummed {
+                    lhs: dims(&[2, 3, 4]),
+                    rhs: dims(&[4, 3]),
+                    lhs_axis: 1,
+                    rhs_axis: 0
+                },
+                Some(1)
+            )
+        );
         let dup = TensorAxes::Pairs(vec![0, 0], vec![0, 1]);
-        assert!(matches!(
-            tensordot(&arange(&[2, 3]), &arange(&[2, 3]), &dup),
-            Err(OpError::Domain { arg: Some(2), .. })
-        ));
+        assert_eq!(
+            refusal(tensordot(&arange(&[2, 3]), &arange(&[2, 3]), &dup)),
+            (
+                ProductError::TensordotRepeated {
+                    axis: 0,
+                    operand: 0
+                },
+                Some(2)
+            )
+        );
         let uneven = TensorAxes::Pairs(vec![0], vec![0, 1]);
-        assert!(matches!(
-            tensordot(&a, &b, &uneven),
-            Err(OpError::Domain { arg: Some(2), .. })
-        ));
+        assert_eq!(
+            refusal(tensordot(&a, &b, &uneven)),
+            (ProductError::TensordotPairs { lhs: 1, rhs: 2 }, Some(2))
+        );
         let far = TensorAxes::Pairs(vec![5], vec![0]);
         assert_eq!(
             tensordot(&a, &b, &far),
@@ -1263,12 +1521,18 @@ mod tests {
             })
         );
         assert_eq!(
-            shape_arg(tensordot(
+            refusal(tensordot(
                 &arange(&[2, 3]),
                 &arange(&[2, 3, 1]),
                 &TensorAxes::Count(3)
             )),
-            Some(0)
+            (
+                ProductError::TensordotCount {
+                    count: 3,
+                    shape: dims(&[2, 3])
+                },
+                Some(0)
+            )
         );
     }
 
@@ -1422,20 +1686,276 @@ mod tests {
     #[test]
     fn einsum_errors() {
         let a = arange(&[2, 3]);
-        let domain = |r: OpResult<Array>| matches!(r, Err(OpError::Domain { arg: Some(0), .. }));
-        assert!(domain(einsum("...i->i", std::slice::from_ref(&a))));
-        assert!(domain(einsum("ij->ii", std::slice::from_ref(&a))));
-        assert!(domain(einsum("ij->k", std::slice::from_ref(&a))));
-        assert!(domain(einsum("ij", &[a.clone(), a.clone()])));
-        assert!(domain(einsum("ij,jk", std::slice::from_ref(&a))));
-        assert!(domain(einsum("i->i->", &[arange(&[2])])));
-        assert!(domain(einsum("1", &[arange(&[2])])));
-        assert_eq!(shape_arg(einsum("ii", std::slice::from_ref(&a))), Some(1));
-        assert_eq!(shape_arg(einsum("ijk", std::slice::from_ref(&a))), Some(1));
+        let spec = |spec: &str, operands: &[Array]| {
+            let (err, arg) = refusal(einsum(spec, operands));
+            assert_eq!(arg, Some(0), "{spec}");
+            err
+        };
+        let one = std::slice::from_ref(&a);
+        use ProductError::*;
+        assert_eq!(spec("...i->i", one), EinsumEllipsis);
+        assert_eq!(spec("ij->ii", one), EinsumOutputRepeated { label: 'i' });
+        assert_eq!(spec("ij->k", one), EinsumOutputUnknown { label: 'k' });
+        let two = EinsumOperands { named: 1, given: 2 };
+        assert_eq!(spec("ij", &[a.clone(), a.clone()]), two);
+        assert_eq!(spec("ij,jk", one), EinsumOperands { named: 2, given: 1 });
+        assert_eq!(
+            spec("i->i->", &[arange(&[2])]),
+            EinsumSubscript { found: '-' }
+        );
+        assert_eq!(spec("1", &[arange(&[2])]), EinsumSubscript { found: '1' });
+        assert_eq!(
+            refusal(einsum("ii", one)),
+            (
+                EinsumDiagonal {
+                    operand: 0,
+                    shape: dims(&[2, 3]),
+                    label: 'i',
+                    first: 2,
+                    second: 3
+                },
+                Some(1)
+            )
+        );
+        assert_eq!(
+            refusal(einsum("ijk", one)),
+            (
+                EinsumRank {
+                    operand: 0,
+                    shape: dims(&[2, 3]),
+                    subscripts: "ijk".into()
+                },
+                Some(1)
+            )
+        );
         assert_eq!(shape_arg(einsum("i", &[Array::scalar_int(3)])), Some(1));
         assert_eq!(
-            shape_arg(einsum("i,i", &[arange(&[3]), arange(&[2])])),
-            Some(2)
+            refusal(einsum("i,i", &[arange(&[3]), arange(&[2])])),
+            (
+                EinsumSize {
+                    label: 'i',
+                    earlier: 3,
+                    size: 2,
+                    operand: 1,
+                    shape: dims(&[2])
+                },
+                Some(2)
+            )
         );
+    }
+
+    fn meta(shape: &[usize], dtype: DType) -> Meta {
+        Meta::new(shape, dtype)
+    }
+
+    #[test]
+    fn rules_predict_shapes_and_dtypes() {
+        let (i, f, f32_, b) = (DType::Int64, DType::Float64, DType::Float32, DType::Bool);
+        let m = |s: &[usize]| meta(s, i);
+        assert_eq!(
+            dot_rule(&m(&[2, 3, 4]), &meta(&[5, 4, 1], f)),
+            Ok(meta(&[2, 3, 5, 1], f))
+        );
+        assert_eq!(
+            dot_rule(&meta(&[], i), &meta(&[3], f32_)),
+            Ok(meta(&[3], f))
+        );
+        assert_eq!(vdot_rule(&m(&[2, 2]), &meta(&[4], b)), Ok(meta(&[], i)));
+        assert_eq!(inner_rule(&m(&[2, 3]), &m(&[4, 3])), Ok(m(&[2, 4])));
+        assert_eq!(outer_rule(&m(&[2, 2]), &meta(&[3], f)), meta(&[4, 3], f));
+        assert_eq!(kron_rule(&m(&[3]), &m(&[2, 2])), m(&[2, 6]));
+        assert_eq!(
+            tensordot_rule(
+                &m(&[2, 3, 4]),
+                &m(&[4, 3]),
+                &TensorAxes::Pairs(vec![-2, -1], vec![1, 0])
+            ),
+            Ok(m(&[2]))
+        );
+        assert_eq!(cross_rule(&m(&[2]), &m(&[2])), Ok(m(&[])));
+        assert_eq!(
+            cross_rule(&m(&[2, 2]), &meta(&[3, 1, 3], f)),
+            Ok(meta(&[3, 2, 3], f))
+        );
+        assert_eq!(trace_rule(&meta(&[2, 3, 4], b)), Ok(m(&[4])));
+        assert_eq!(trace_rule(&meta(&[2, 2], f32_)), Ok(meta(&[], f32_)));
+        assert_eq!(
+            einsum_rule("ij,jk->ki", &[m(&[2, 3]), meta(&[3, 5], f)]),
+            Ok(meta(&[5, 2], f))
+        );
+        assert_eq!(einsum_rule("ij,j", &[m(&[2, 3]), m(&[1])]), Ok(m(&[2])));
+        assert_eq!(
+            super::super::matmul::matmul_rule(&meta(&[2], b), &meta(&[2, 3], b)),
+            Ok(meta(&[3], b))
+        );
+        assert_eq!(
+            super::super::matmul::matmul_rule(&m(&[4, 1, 2, 3]), &meta(&[5, 3, 6], f32_)),
+            Ok(meta(&[4, 5, 2, 6], f))
+        );
+    }
+
+    #[test]
+    fn rules_with_unknown_axes_never_raise_false_alarms() {
+        let (u, k) = (Dim::Unknown, Dim::Known);
+        let f = DType::Float64;
+        let m = |d: Vec<Dim>| Meta::with_dims(d, f);
+        assert_eq!(
+            dot_rule(&m(vec![k(2), u.clone()]), &m(vec![k(3), k(4)])),
+            Ok(m(vec![k(2), k(4)]))
+        );
+        assert_eq!(
+            vdot_rule(&m(vec![u.clone()]), &m(vec![k(3)])),
+            Ok(Meta::scalar(f))
+        );
+        assert_eq!(
+            outer_rule(&m(vec![u.clone(), k(0)]), &m(vec![k(3)])),
+            m(vec![k(0), k(3)])
+        );
+        assert_eq!(
+            outer_rule(&m(vec![u.clone()]), &m(vec![k(3)])),
+            m(vec![u.clone(), k(3)])
+        );
+        assert_eq!(
+            kron_rule(&m(vec![u.clone()]), &m(vec![k(2), k(3)])),
+            m(vec![k(2), u.clone()])
+        );
+        assert_eq!(
+            cross_rule(&m(vec![u.clone()]), &m(vec![k(3)])),
+            Ok(m(vec![k(3)]))
+        );
+        assert_eq!(
+            einsum_rule(
+                "ij,jk",
+                &[m(vec![k(2), u.clone()]), m(vec![k(3), u.clone()])]
+            ),
+            Ok(m(vec![k(2), u.clone()]))
+        );
+        assert_eq!(
+            einsum_rule("i,i->i", &[m(vec![u.clone()]), m(vec![k(4)])]),
+            Ok(m(vec![k(4)]))
+        );
+        assert_eq!(
+            einsum_rule("ii->i", &[m(vec![u.clone(), k(4)])]),
+            Ok(m(vec![k(4)]))
+        );
+        assert_eq!(
+            super::super::matmul::matmul_rule(&m(vec![u.clone(), k(3)]), &m(vec![k(3)])),
+            Ok(m(vec![u.clone()]))
+        );
+        assert!(matches!(
+            super::super::matmul::matmul_rule(&Meta::scalar(f), &m(vec![u.clone()])),
+            Err(OpError::MatmulScalar { side: 0, .. })
+        ));
+        // A known clash is still found, with the unknown axes shown as `?`.
+        assert!(matches!(
+            dot_rule(&m(vec![u.clone(), k(2)]), &m(vec![k(3)])),
+            Err(OpError::Product { err: ProductError::DotAligned { lhs, .. }, arg: Some(1) }) if lhs == vec![u.clone(), k(2)]
+        ));
+    }
+
+    #[test]
+    fn rule_errors_of_inner_cross_trace_and_matmul() {
+        let i = DType::Int64;
+        let m = |s: &[usize]| meta(s, i);
+        assert_eq!(
+            inner_rule(&m(&[2, 3]), &m(&[3, 4])),
+            Err(OpError::Product {
+                err: ProductError::InnerLast {
+                    lhs: dims(&[2, 3]),
+                    rhs: dims(&[3, 4])
+                },
+                arg: Some(1)
+            })
+        );
+        assert_eq!(
+            cross_rule(&m(&[]), &m(&[3])),
+            Err(OpError::Product {
+                err: ProductError::CrossLength { shape: vec![] },
+                arg: Some(0)
+            })
+        );
+        assert_eq!(
+            cross_rule(&m(&[2, 3]), &m(&[3, 3])),
+            Err(OpError::Product {
+                err: ProductError::CrossBroadcast {
+                    lhs: dims(&[2, 3]),
+                    rhs: dims(&[3, 3])
+                },
+                arg: Some(1)
+            })
+        );
+        assert!(matches!(
+            cross_rule(&meta(&[3], DType::Bool), &meta(&[3], DType::Bool)),
+            Err(OpError::DType {
+                dtype: DType::Bool,
+                ..
+            })
+        ));
+        assert_eq!(
+            trace_rule(&m(&[3])),
+            Err(OpError::Product {
+                err: ProductError::TraceRank { shape: dims(&[3]) },
+                arg: Some(0)
+            })
+        );
+        assert!(matches!(
+            super::super::matmul::matmul_rule(&m(&[2, 3]), &m(&[2, 3])),
+            Err(OpError::MatmulInner { .. })
+        ));
+    }
+
+    #[test]
+    fn kernels_give_what_their_rules_predict() {
+        let pairs = [
+            (arange(&[2, 3]), arange(&[3, 4])),
+            (arange(&[3]), arange(&[2, 3, 2])),
+            (Array::scalar_int(2), f32s(&[3], vec![1.0; 3])),
+            (f64s(&[0, 3], vec![]), f64s(&[3], vec![1.0; 3])),
+            (
+                bools(&[2], vec![true, false]),
+                bools(&[2, 2], vec![true; 4]),
+            ),
+            (c128(&[3], vec![(1.0, 1.0); 3]), arange(&[3])),
+            (arange(&[2, 2]), arange(&[2, 1, 2])),
+        ];
+        type Rule = fn(&Meta, &Meta) -> OpResult<Meta>;
+        type Kernel = fn(&Array, &Array) -> OpResult<Array>;
+        let ops: [(Rule, Kernel); 4] = [
+            (dot_rule, dot),
+            (vdot_rule, vdot),
+            (inner_rule, inner),
+            (cross_rule, cross),
+        ];
+        for (x, y) in &pairs {
+            let (mx, my) = (Meta::of(x), Meta::of(y));
+            for (rule, kernel) in ops {
+                assert_eq!(
+                    rule(&mx, &my),
+                    kernel(x, y).map(|r| Meta::of(&r)),
+                    "{:?} {:?}",
+                    x.shape(),
+                    y.shape()
+                );
+            }
+            assert_eq!(Ok(outer_rule(&mx, &my)), outer(x, y).map(|r| Meta::of(&r)));
+            assert_eq!(Ok(kron_rule(&mx, &my)), kron(x, y).map(|r| Meta::of(&r)));
+            for n in 0..3 {
+                let axes = TensorAxes::Count(n);
+                assert_eq!(
+                    tensordot_rule(&mx, &my, &axes),
+                    tensordot(x, y, &axes).map(|r| Meta::of(&r))
+                );
+            }
+        }
+        for a in [
+            arange(&[3, 4]),
+            arange(&[2, 3, 4]),
+            bools(&[2, 2], vec![true; 4]),
+        ] {
+            assert_eq!(
+                trace_rule(&Meta::of(&a)),
+                trace(&a, 1).map(|r| Meta::of(&r))
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Reductions (`sum`, `mean`, `argmax`, `all`, ...) over one axis or over every
-//! element, with NumPy's result dtypes and NumPy's summation order.
+//! element, with NumPy's result dtypes and NumPy's summation order, and their
+//! rule (`reduce_rule`).
 
 use std::borrow::Cow;
 use std::ops::{Add, Mul, Sub};
@@ -8,7 +9,7 @@ use ndarray::{ArrayD, ArrayView1, Axis, arr0};
 
 use super::error::{OpError, OpResult};
 use crate::kernel::{self, Exec, sum::Pairwise};
-use crate::value::{Array, C64, DType, Elem};
+use crate::value::{Array, C64, DType, Dim, Elem, Meta};
 use crate::{map_array, with_array};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,20 +60,55 @@ impl Reduce {
     }
 }
 
-/// Result shape without computing values (for a shape-only check mode).
-pub fn reduce_shape(
+/// Why a reduction refuses an operand, as facts (`eval/errors/reduce.rs`
+/// words them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReduceError {
+    /// min, max, argmin or argmax of an empty lane: they have no identity.
+    Empty { kind: Reduce },
+}
+
+/// The rule of every reduction: the result's shape and dtype from the
+/// operand's, the axis and keepdims (ddof changes neither).
+pub fn reduce_rule(kind: Reduce, x: &Meta, axis: Option<i64>, keepdims: bool) -> OpResult<Meta> {
+    plan(kind, x, axis, keepdims).map(|(m, _)| m)
+}
+
+/// The rule's result and the resolved axis the kernel reduces over.
+fn plan(
     kind: Reduce,
-    shape: &[usize],
+    x: &Meta,
     axis: Option<i64>,
     keepdims: bool,
-) -> OpResult<Vec<usize>> {
-    let ax = resolve_axis(kind, shape.len(), axis)?;
-    check_nonempty(kind, shape, ax)?;
-    Ok(match (ax, keepdims) {
+) -> OpResult<(Meta, Option<usize>)> {
+    let ax = resolve_axis(kind, x.ndim(), axis)?;
+    check_nonempty(kind, &x.shape, ax)?;
+    let dtype = reduce_dtype(kind, x.dtype)?;
+    let shape = &x.shape;
+    let out = match (ax, keepdims) {
         (None, false) => Vec::new(),
-        (None, true) => vec![1; shape.len()],
+        (None, true) => vec![Dim::Known(1); shape.len()],
         (Some(k), false) => [&shape[..k], &shape[k + 1..]].concat(),
-        (Some(k), true) => [&shape[..k], &[1], &shape[k + 1..]].concat(),
+        (Some(k), true) => [&shape[..k], &[Dim::Known(1)], &shape[k + 1..]].concat(),
+    };
+    Ok((Meta::with_dims(out, dtype), ax))
+}
+
+/// NumPy's result dtypes: sums and products of bools count in int64, means
+/// of integers are float64, the variance of complex numbers is real, and
+/// complex numbers have no order for min, max and the arg-versions.
+fn reduce_dtype(kind: Reduce, dt: DType) -> OpResult<DType> {
+    use DType::*;
+    Ok(match kind {
+        Reduce::Sum | Reduce::Prod if dt == Bool => Int64,
+        Reduce::Sum | Reduce::Prod => dt,
+        Reduce::Mean | Reduce::Var | Reduce::Std if matches!(dt, Bool | Int64) => Float64,
+        Reduce::Var | Reduce::Std if dt == Complex128 => Float64,
+        Reduce::Mean | Reduce::Var | Reduce::Std => dt,
+        _ if kind.compares() && dt == Complex128 => return Err(complex_order_error(kind)),
+        Reduce::Min | Reduce::Max => dt,
+        Reduce::ArgMin | Reduce::ArgMax => Int64,
+        Reduce::All | Reduce::Any => Bool,
     })
 }
 
@@ -86,8 +122,7 @@ pub fn reduce(
     ddof: f64,
     exec: &Exec,
 ) -> OpResult<Array> {
-    let ax = resolve_axis(kind, a.ndim(), axis)?;
-    check_nonempty(kind, a.shape(), ax)?;
+    let (_, ax) = plan(kind, &Meta::of(a), axis, keepdims)?;
     let order = Order::for_axis(a.shape(), ax, exec);
     let out = match kind {
         Reduce::Sum => sum(a, ax, order)?,
@@ -95,8 +130,8 @@ pub fn reduce(
         Reduce::Mean => mean(a, ax, order),
         Reduce::Var => variance(a, ax, order, ddof, false),
         Reduce::Std => variance(a, ax, order, ddof, true),
-        Reduce::Min | Reduce::Max => extreme(kind, a, ax)?,
-        Reduce::ArgMin | Reduce::ArgMax => arg_extreme(kind, a, ax)?,
+        Reduce::Min | Reduce::Max => extreme(kind, a, ax),
+        Reduce::ArgMin | Reduce::ArgMax => arg_extreme(kind, a, ax),
         Reduce::All | Reduce::Any => truth(kind == Reduce::All, a, ax),
     };
     Ok(keep_dims(out, a.ndim(), ax, keepdims))
@@ -122,24 +157,19 @@ fn resolve_axis(kind: Reduce, ndim: usize, axis: Option<i64>) -> OpResult<Option
 }
 
 /// Min, max and the arg-versions have nothing to return for an empty lane.
-fn check_nonempty(kind: Reduce, shape: &[usize], ax: Option<usize>) -> OpResult<()> {
-    let len = match ax {
-        None => shape.iter().product(),
-        Some(k) => shape[k],
+/// A lane of unknown length passes (the kernel is never reached with one).
+fn check_nonempty(kind: Reduce, shape: &[Dim], ax: Option<usize>) -> OpResult<()> {
+    let empty = match ax {
+        None => shape.contains(&Dim::Known(0)),
+        Some(k) => shape[k] == Dim::Known(0),
     };
-    if !kind.compares() || len > 0 {
+    if !kind.compares() || !empty {
         return Ok(());
     }
-    let message = match kind {
-        Reduce::ArgMin | Reduce::ArgMax => {
-            format!("attempt to get {} of an empty sequence", kind.name())
-        }
-        _ => format!(
-            "zero-size array to reduction operation {} which has no identity",
-            kind.name()
-        ),
-    };
-    Err(OpError::shape_at(0, message))
+    Err(OpError::Reduce {
+        err: ReduceError::Empty { kind },
+        arg: Some(0),
+    })
 }
 
 fn complex_order_error(kind: Reduce) -> OpError {
@@ -475,26 +505,26 @@ fn arg_lane<T: Copy + PartialOrd>(l: ArrayView1<'_, T>, max: bool) -> i64 {
     best.map_or(0, |(i, _)| i as i64)
 }
 
-fn extreme(kind: Reduce, a: &Array, ax: Option<usize>) -> OpResult<Array> {
+fn extreme(kind: Reduce, a: &Array, ax: Option<usize>) -> Array {
     let max = kind == Reduce::Max;
-    Ok(match a {
+    match a {
         Array::Bool(x) => Array::Bool(along(x, ax, |l| extreme_lane(l, max))),
         Array::Int(x) => Array::Int(along(x, ax, |l| extreme_lane(l, max))),
         Array::F32(x) => Array::F32(along(x, ax, |l| extreme_lane(l, max))),
         Array::F64(x) => Array::F64(along(x, ax, |l| extreme_lane(l, max))),
-        Array::C128(_) => return Err(complex_order_error(kind)),
-    })
+        Array::C128(_) => unreachable!("the rule refuses complex {}", kind.name()),
+    }
 }
 
-fn arg_extreme(kind: Reduce, a: &Array, ax: Option<usize>) -> OpResult<Array> {
+fn arg_extreme(kind: Reduce, a: &Array, ax: Option<usize>) -> Array {
     let max = kind == Reduce::ArgMax;
-    Ok(Array::Int(match a {
+    Array::Int(match a {
         Array::Bool(x) => along(x, ax, |l| arg_lane(l, max)),
         Array::Int(x) => along(x, ax, |l| arg_lane(l, max)),
         Array::F32(x) => along(x, ax, |l| arg_lane(l, max)),
         Array::F64(x) => along(x, ax, |l| arg_lane(l, max)),
-        Array::C128(_) => return Err(complex_order_error(kind)),
-    }))
+        Array::C128(_) => unreachable!("the rule refuses complex {}", kind.name()),
+    })
 }
 
 fn truthy<T: Elem>(v: T) -> bool {
@@ -869,17 +899,16 @@ mod tests {
         assert_eq!(red(Reduce::Prod, &eb, None), Array::scalar_int(1));
         assert_eq!(red(Reduce::All, &eb, Some(0)), bools(&[3], vec![true; 3]));
         assert_eq!(red(Reduce::Any, &eb, None), Array::scalar_bool(false));
+        let empty = |kind| {
+            Err(OpError::Reduce {
+                err: ReduceError::Empty { kind },
+                arg: Some(0),
+            })
+        };
         let min = reduce(Reduce::Min, &e, Some(0), false, 0.0);
-        let msg = "zero-size array to reduction operation min which has no identity";
-        assert_eq!(min, Err(OpError::shape_at(0, msg)));
+        assert_eq!(min, empty(Reduce::Min));
         let arg = reduce(Reduce::ArgMax, &f64s(&[3, 0], vec![]), Some(1), false, 0.0);
-        assert_eq!(
-            arg,
-            Err(OpError::shape_at(
-                0,
-                "attempt to get argmax of an empty sequence"
-            ))
-        );
+        assert_eq!(arg, empty(Reduce::ArgMax));
         // Nothing to reduce when the output is empty, as in NumPy.
         assert_eq!(
             red(Reduce::ArgMax, &f64s(&[3, 0], vec![]), Some(0)),
@@ -920,27 +949,133 @@ mod tests {
         assert_eq!(red(Reduce::Mean, &s, None), Array::scalar_f64(5.0));
     }
 
+    fn dims(shape: &[usize], dtype: DType) -> Meta {
+        Meta::new(shape, dtype)
+    }
+
     #[test]
-    fn reduce_shape_matches_reduce() {
+    fn reduce_rule_predicts_shapes_and_dtypes() {
+        let f = DType::Float64;
+        let rule =
+            |kind, shape: &[usize], dt, axis, keep| reduce_rule(kind, &dims(shape, dt), axis, keep);
         assert_eq!(
-            reduce_shape(Reduce::Sum, &[2, 3, 4], Some(-1), false),
-            Ok(vec![2, 3])
+            rule(Reduce::Sum, &[2, 3, 4], f, Some(-1), false),
+            Ok(dims(&[2, 3], f))
         );
         assert_eq!(
-            reduce_shape(Reduce::Sum, &[2, 3, 4], Some(0), true),
-            Ok(vec![1, 3, 4])
+            rule(Reduce::Sum, &[2, 3, 4], f, Some(0), true),
+            Ok(dims(&[1, 3, 4], f))
         );
         assert_eq!(
-            reduce_shape(Reduce::ArgMax, &[2, 3], None, true),
-            Ok(vec![1, 1])
+            rule(Reduce::ArgMax, &[2, 3], f, None, true),
+            Ok(dims(&[1, 1], DType::Int64))
         );
-        assert_eq!(reduce_shape(Reduce::Var, &[2, 3], None, false), Ok(vec![]));
-        assert!(reduce_shape(Reduce::Min, &[0, 3], Some(0), false).is_err());
         assert_eq!(
-            reduce_shape(Reduce::Min, &[0, 3], Some(1), false),
-            Ok(vec![0])
+            rule(Reduce::Var, &[2, 3], DType::Int64, None, false),
+            Ok(dims(&[], f))
         );
-        assert!(reduce_shape(Reduce::Any, &[2], Some(1), false).is_err());
+        assert_eq!(
+            rule(Reduce::Std, &[2], DType::Complex128, None, false),
+            Ok(dims(&[], f))
+        );
+        assert_eq!(
+            rule(Reduce::Sum, &[2], DType::Bool, None, false),
+            Ok(dims(&[], DType::Int64))
+        );
+        assert_eq!(
+            rule(Reduce::Any, &[2, 5], f, Some(1), false),
+            Ok(dims(&[2], DType::Bool))
+        );
+        assert_eq!(
+            rule(Reduce::Min, &[0, 3], f, Some(1), false),
+            Ok(dims(&[0], f))
+        );
+        // An unknown axis stays unknown, and an unknown lane is not empty.
+        let m = Meta::with_dims(vec![Dim::Unknown, Dim::Known(3)], f);
+        assert_eq!(
+            reduce_rule(Reduce::Max, &m, Some(1), false),
+            Ok(Meta::with_dims(vec![Dim::Unknown], f))
+        );
+        assert_eq!(reduce_rule(Reduce::Max, &m, None, false), Ok(dims(&[], f)));
+        let with_zero = Meta::with_dims(vec![Dim::Unknown, Dim::Known(0)], f);
+        assert!(reduce_rule(Reduce::ArgMin, &with_zero, None, false).is_err());
+    }
+
+    #[test]
+    fn reduce_rule_errors() {
+        let f = DType::Float64;
+        assert_eq!(
+            reduce_rule(Reduce::Min, &dims(&[0, 3], f), Some(0), false),
+            Err(OpError::Reduce {
+                err: ReduceError::Empty { kind: Reduce::Min },
+                arg: Some(0)
+            })
+        );
+        assert_eq!(
+            reduce_rule(Reduce::Any, &dims(&[2], f), Some(1), false),
+            Err(OpError::Axis {
+                axis: 1,
+                ndim: 1,
+                arg: None
+            })
+        );
+        assert_eq!(
+            reduce_rule(Reduce::Mean, &dims(&[], f), Some(0), false),
+            Err(OpError::Axis {
+                axis: 0,
+                ndim: 0,
+                arg: None
+            })
+        );
+        assert!(matches!(
+            reduce_rule(Reduce::ArgMax, &dims(&[2], DType::Complex128), None, false),
+            Err(OpError::DType {
+                dtype: DType::Complex128,
+                hint: Some(_),
+                ..
+            })
+        ));
+        // The empty check comes before the dtype check, as in the kernel.
+        assert!(matches!(
+            reduce_rule(Reduce::Max, &dims(&[0], DType::Complex128), None, false),
+            Err(OpError::Reduce { .. })
+        ));
+    }
+
+    #[test]
+    fn reduce_gives_what_its_rule_predicts() {
+        let all = [
+            Reduce::Sum,
+            Reduce::Prod,
+            Reduce::Mean,
+            Reduce::Min,
+            Reduce::Max,
+            Reduce::ArgMin,
+            Reduce::ArgMax,
+            Reduce::Std,
+            Reduce::Var,
+            Reduce::All,
+            Reduce::Any,
+        ];
+        let operands = [
+            f64s(&[2, 3, 4], seq(24)),
+            ints(&[3, 2], vec![1, 2, 3, 4, 5, 6]),
+            bools(&[2, 2], vec![true, false, true, true]),
+            Array::C128(ArrayD::from_shape_vec(IxDyn(&[2, 3]), cseq(6)).unwrap()),
+            Array::F32(ArrayD::from_elem(IxDyn(&[0, 2]), 1.0)),
+            Array::scalar_int(4),
+        ];
+        for kind in all {
+            for a in &operands {
+                for axis in [None, Some(0), Some(-1), Some(2), Some(-3)] {
+                    for keep in [false, true] {
+                        let rule = reduce_rule(kind, &Meta::of(a), axis, keep);
+                        let got = reduce(kind, a, axis, keep, 0.0).map(|r| Meta::of(&r));
+                        assert_eq!(rule, got, "{kind:?} {:?} {axis:?} {keep}", a.shape());
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,15 @@
 
 use super::*;
 
+/// `round`'s decimals: positional argument 1 or keyword `decimals`.
+fn decimals(a: &Args) -> EResult<i64> {
+    if a.len() > 1 {
+        a.int(1)
+    } else {
+        Ok(a.kw_int("decimals")?.unwrap_or(0))
+    }
+}
+
 pub(super) static TABLE: &[Builtin] = &[
     // ----------------------------------------------------------- elementwise
     elementwise!(
@@ -100,13 +109,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["decimals"],
         "Rounds to the given number of decimals; halves go to the even neighbour, as in NumPy (round(2.5) is 2).",
         "round([0.5, 1.5, 2.675], 2)",
-        rule: needs_rule,
+        rule: |a| {
+            decimals(a)?;
+            predicted(a, ew::round_rule(&a.meta(0)?))
+        },
         run: |_, a| {
-            let d = if a.len() > 1 {
-                a.int(1)?
-            } else {
-                a.kw_int("decimals")?.unwrap_or(0)
-            };
+            let d = decimals(a)?;
             done(a, ew::round(a.array(0)?, d))
         }
     ),
@@ -139,13 +147,14 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The complex number re + im·j, element by element with broadcasting (Python's complex). Exact where re + im*1j is not: with an infinite or nan imaginary part, or a negative zero.",
         "complex([1, 2], [3, -4])",
-        rule: needs_rule,
+        rule: |a| predicted(a, ew::complex_rule(&a.meta(0)?, &a.meta(1)?)),
         run: |_, a| {
+            // A complex part is refused for its imaginary part, a value.
             let part = |i: usize| {
                 let x = a.array(i)?;
                 x.to_f64_array().map_err(|e| {
                     let (msg, help) = cast_error_text(&e, "float64");
-                    a.error(ErrorKind::Type, Some(i), msg, x.dtype().name())
+                    a.error(ErrorKind::Domain, Some(i), msg, x.dtype().name())
                         .help(help)
                 })
             };
@@ -164,7 +173,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The larger of x and y, element by element, with broadcasting; nan wins.",
         "maximum([1, 5, 3], 2)",
-        rule: needs_rule,
+        rule: |a| predicted(a, ew::extremum_rule(&a.meta(0)?, &a.meta(1)?, true)),
         run: |_, a| done(a, ew::extremum(a.array(0)?, a.array(1)?, true))
     ),
     builtin!(
@@ -176,7 +185,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The smaller of x and y, element by element, with broadcasting; nan wins.",
         "minimum([1, 5, 3], 2)",
-        rule: needs_rule,
+        rule: |a| predicted(a, ew::extremum_rule(&a.meta(0)?, &a.meta(1)?, false)),
         run: |_, a| done(a, ew::extremum(a.array(0)?, a.array(1)?, false))
     ),
     builtin!(
@@ -188,7 +197,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Limits every element to the range [lo, hi].",
         "clip([1, 5, 9], 2, 6)",
-        rule: needs_rule,
+        rule: |a| predicted(a, ew::clip_rule(&a.meta(0)?, &a.meta(1)?, &a.meta(2)?)),
         run: |_, a| done(a, ew::clip(a.array(0)?, a.array(1)?, a.array(2)?))
     ), // ----------------------------------------------------------------- casts
     cast_fn!("bool", DType::Bool, "bool([0, 1, 2])"),

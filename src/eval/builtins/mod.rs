@@ -9,7 +9,7 @@ pub(super) use super::errors::{Operand, binary_error, cast_error_text};
 pub(super) use crate::diagnostic::ErrorKind;
 pub(super) use crate::ops::elementwise::{self as ew, Func};
 pub(super) use crate::ops::products::{self, TensorAxes};
-pub(super) use crate::ops::reduce::{Reduce, reduce};
+pub(super) use crate::ops::reduce::{Reduce, reduce, reduce_rule};
 pub(super) use crate::ops::{OpResult, construct, shape as shp};
 pub(super) use crate::syntax::BinOp;
 pub(super) use crate::value::{Array, C64, DType, Kind, Meta, Value};
@@ -56,25 +56,60 @@ pub(super) fn done(a: &Args, r: OpResult<Array>) -> EResult<Value> {
     r.map(Value::Array).map_err(|e| a.op_err(e))
 }
 
+/// A rule's prediction as the table returns it, with its error rendered
+/// exactly as `run` renders the kernel's (`done`).
+pub(super) fn predicted(a: &Args, r: OpResult<Meta>) -> EResult<Kind> {
+    r.map(Kind::from).map_err(|e| a.op_err(e))
+}
+
 fn func(a: &Args, f: Func) -> EResult<Value> {
     done(a, ew::apply(f, a.array(0)?))
 }
 
-fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
-    let x = a.array(0)?;
-    let axis = a.axis(1)?;
-    let keepdims = a.kw_bool("keepdims", false)?;
-    let ddof = a.kw_f64("ddof")?.unwrap_or(0.0);
-    done(a, reduce(kind, x, axis, keepdims, ddof, &a.exec))
+fn func_rule(a: &Args, f: Func) -> EResult<Kind> {
+    predicted(a, ew::func_rule(f, &a.meta(0)?))
 }
 
+/// The constant arguments of a reduction, read the same way by rule and run.
+struct ReduceArgs {
+    axis: Option<i64>,
+    keepdims: bool,
+    ddof: f64,
+}
+
+fn reduce_args(a: &Args) -> EResult<ReduceArgs> {
+    Ok(ReduceArgs {
+        axis: a.axis(1)?,
+        keepdims: a.kw_bool("keepdims", false)?,
+        ddof: a.kw_f64("ddof")?.unwrap_or(0.0),
+    })
+}
+
+fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
+    let x = a.array(0)?;
+    let p = reduce_args(a)?;
+    done(a, reduce(kind, x, p.axis, p.keepdims, p.ddof, &a.exec))
+}
+
+fn reduction_rule(a: &Args, kind: Reduce) -> EResult<Kind> {
+    let x = a.meta(0)?;
+    let p = reduce_args(a)?;
+    predicted(a, reduce_rule(kind, &x, p.axis, p.keepdims))
+}
+
+/// A refused cast is about the values (a NaN, an imaginary part), which the
+/// rule cannot see, so it is a domain error.
 fn cast(a: &Args, to: DType) -> EResult<Value> {
     let x = a.array(0)?;
     x.cast(to).map(Value::Array).map_err(|e| {
         let (msg, help) = cast_error_text(&e, to.name());
-        a.error(ErrorKind::Type, Some(0), msg, x.dtype().name())
+        a.error(ErrorKind::Domain, Some(0), msg, x.dtype().name())
             .help(help)
     })
+}
+
+fn cast_rule(a: &Args, to: DType) -> EResult<Kind> {
+    Ok(ew::cast_rule(&a.meta(0)?, to).into())
 }
 
 fn shape_value(shape: &[usize]) -> Value {
@@ -130,16 +165,37 @@ fn matmul_call(a: &Args) -> EResult<Value> {
     let (x, y) = (a.array(0)?, a.array(1)?);
     crate::ops::matmul::matmul(x, y, &a.exec)
         .map(Value::Array)
-        .map_err(|e| match e {
-            crate::ops::OpError::Overflow { .. } => a.op_err(e),
-            _ => binary_error(
-                BinOp::MatMul,
-                a.name_span,
-                &Operand::of(x, a.span(0), a.text(0)),
-                &Operand::of(y, a.span(1), a.text(1)),
-                e,
-            ),
-        })
+        .map_err(|e| matmul_error(a, e))
+}
+
+fn matmul_rule(a: &Args) -> EResult<Kind> {
+    let (x, y) = (a.meta(0)?, a.meta(1)?);
+    crate::ops::matmul::matmul_rule(&x, &y)
+        .map(Kind::from)
+        .map_err(|e| matmul_error(a, e))
+}
+
+/// `matmul(x, y)` fails as `x @ y` does, with the operator's diagnostic.
+fn matmul_error(a: &Args, e: crate::ops::OpError) -> crate::diagnostic::Diagnostic {
+    if let crate::ops::OpError::Overflow { .. } = e {
+        return a.op_err(e);
+    }
+    let (x, y) = match (a.meta(0), a.meta(1)) {
+        (Ok(x), Ok(y)) => (x, y),
+        (Err(d), _) | (_, Err(d)) => return d,
+    };
+    let operand = |m: Meta, i: usize| Operand {
+        shape: m.shape,
+        span: a.span(i),
+        text: a.text(i),
+    };
+    binary_error(
+        BinOp::MatMul,
+        a.name_span,
+        &operand(x, 0),
+        &operand(y, 1),
+        e,
+    )
 }
 
 fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
@@ -172,7 +228,7 @@ macro_rules! elementwise {
             [],
             $summary,
             $example,
-            rule: needs_rule,
+            rule: |a| func_rule(a, $f),
             run: |_, a| func(a, $f)
         )
     };
@@ -189,7 +245,7 @@ macro_rules! reduction {
             ["axis", "keepdims"],
             $summary,
             $example,
-            rule: needs_rule,
+            rule: |a| reduction_rule(a, $kind),
             run: |_, a| reduction(a, $kind)
         )
     };
@@ -206,7 +262,7 @@ macro_rules! cast_fn {
             [],
             "Converts to this dtype. Float to int64 rounds toward zero; NaN, infinities, out-of-range values and complex values with an imaginary part are refused rather than silently mangled.",
             $example,
-            rule: needs_rule,
+            rule: |a| cast_rule(a, $dt),
             run: |_, a| cast(a, $dt)
         )
     };

@@ -2,6 +2,63 @@
 
 use super::*;
 
+/// The rule of a product of two operands.
+fn binary_rule(a: &Args, rule: fn(&Meta, &Meta) -> OpResult<Meta>) -> EResult<Kind> {
+    predicted(a, rule(&a.meta(0)?, &a.meta(1)?))
+}
+
+/// tensordot's `axes`: positional argument 2 or the keyword, a count ≥ 0 or
+/// a 2×k array of axes; 2 when absent.
+fn tensor_axes(a: &Args) -> EResult<TensorAxes> {
+    let spec = if a.len() > 2 {
+        Some((a.value(2), a.span(2)))
+    } else {
+        a.kw("axes")
+    };
+    Ok(match spec {
+        None => TensorAxes::Count(2),
+        Some((Value::Array(x), span)) => {
+            let ints = x
+                .to_i64_array()
+                .ok()
+                .filter(|_| matches!(x.dtype(), DType::Int64 | DType::Bool));
+            match (x.ndim(), ints) {
+                (0, Some(v)) if v.iter().all(|&n| n >= 0) => {
+                    TensorAxes::Count(*v.iter().next().expect("0-d") as usize)
+                }
+                (2, Some(v)) if v.shape()[0] == 2 => TensorAxes::Pairs(
+                    v.index_axis(Axis(0), 0).iter().copied().collect(),
+                    v.index_axis(Axis(0), 1).iter().copied().collect(),
+                ),
+                _ => {
+                    return Err(crate::diagnostic::Diagnostic::error(
+                        ErrorKind::Type,
+                        "tensordot: axes must be a count ≥ 0 or two lists of axes [[...], [...]]",
+                    )
+                    .primary(span, Value::Array(x.clone()).describe())
+                    .note(format!("signature: {}", a.builtin.signature)));
+                }
+            }
+        }
+        Some((_, span)) => {
+            return Err(crate::diagnostic::Diagnostic::error(
+                ErrorKind::Type,
+                "tensordot: axes must be a number or a 2×k array",
+            )
+            .primary(span, "here"));
+        }
+    })
+}
+
+/// trace's `offset`: positional argument 1 or the keyword, 0 when absent.
+fn trace_offset(a: &Args) -> EResult<i64> {
+    if a.len() > 1 {
+        a.int(1)
+    } else {
+        Ok(a.kw_int("offset")?.unwrap_or(0))
+    }
+}
+
 pub(super) static TABLE: &[Builtin] = &[
     // -------------------------------------------------------------- products
     builtin!(
@@ -13,7 +70,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "NumPy's dot: scalars multiply, vectors give their inner product, matrices their matrix product; higher ranks sum over the last axis of x and the second-to-last of y.",
         "dot([1, 2, 3], [4, 5, 6])",
-        rule: needs_rule,
+        rule: |a| binary_rule(a, products::dot_rule),
         run: |_, a| done(a, products::dot(a.array(0)?, a.array(1)?, &a.limits, &a.exec))
     ),
     builtin!(
@@ -25,7 +82,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Inner product of the flattened arrays, conjugating x first (the Hermitian inner product).",
         "vdot([2j, 3j], [2j, 3j])",
-        rule: needs_rule,
+        rule: |a| binary_rule(a, products::vdot_rule),
         run: |_, a| done(a, products::vdot(a.array(0)?, a.array(1)?))
     ),
     builtin!(
@@ -37,7 +94,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Sums over the last axes of x and y; for vectors the inner product, without conjugation.",
         "inner([1, 2, 3], [4, 5, 6])",
-        rule: needs_rule,
+        rule: |a| binary_rule(a, products::inner_rule),
         run: |_, a| done(a, products::inner(a.array(0)?, a.array(1)?, &a.limits, &a.exec))
     ),
     builtin!(
@@ -49,7 +106,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Every element of x times every element of y: an m×n matrix from vectors of lengths m and n.",
         "outer([1, 2], [3, 4, 5])",
-        rule: needs_rule,
+        rule: |a| Ok(products::outer_rule(&a.meta(0)?, &a.meta(1)?).into()),
         run: |_, a| done(a, products::outer(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
@@ -61,7 +118,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Cross product of 3-vectors (or 2-vectors, giving a scalar), along the last axis.",
         "cross([1, 2, 3], [4, 5, 6])",
-        rule: needs_rule,
+        rule: |a| binary_rule(a, products::cross_rule),
         run: |_, a| done(a, products::cross(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
@@ -73,7 +130,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The matrix product, the same as x @ y (numpy.matmul): vectors act as rows on the left and columns on the right, and leading axes are batches.",
         "matmul([[1, 0], [0, 1]], [1, 2])",
-        rule: needs_rule,
+        rule: matmul_rule,
         run: |_, a| matmul_call(a)
     ),
     builtin!(
@@ -85,7 +142,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The Kronecker product: each element of x times the whole of y, as blocks.",
         "kron(eye(2), [[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| Ok(products::kron_rule(&a.meta(0)?, &a.meta(1)?).into()),
         run: |_, a| done(a, products::kron(a.array(0)?, a.array(1)?, &a.limits))
     ),
     builtin!(
@@ -97,43 +154,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axes"],
         "Sums products over axes: axes=n pairs the last n axes of x with the first n of y; axes=[[i...], [j...]] names them.",
         "tensordot(ones(2, 3, 4), ones(3, 4, 5), axes=2)",
-        rule: needs_rule,
+        rule: |a| {
+            let axes = tensor_axes(a)?;
+            predicted(a, products::tensordot_rule(&a.meta(0)?, &a.meta(1)?, &axes))
+        },
         run: |_, a| {
-            let spec = if a.len() > 2 {
-                Some((a.value(2), a.span(2)))
-            } else {
-                a.kw("axes")
-            };
-            let axes = match spec {
-                None => TensorAxes::Count(2),
-                Some((Value::Array(x), span)) => {
-                    let ints = x
-                        .to_i64_array()
-                        .ok()
-                        .filter(|_| matches!(x.dtype(), DType::Int64 | DType::Bool));
-                    match (x.ndim(), ints) {
-                        (0, Some(v)) if v.iter().all(|&n| n >= 0) => {
-                            TensorAxes::Count(*v.iter().next().expect("0-d") as usize)
-                        }
-                        (2, Some(v)) if v.shape()[0] == 2 => TensorAxes::Pairs(
-                            v.index_axis(Axis(0), 0).iter().copied().collect(),
-                            v.index_axis(Axis(0), 1).iter().copied().collect(),
-                        ),
-                        _ => {
-                            return Err(crate::diagnostic::Diagnostic::error(ErrorKind::Type, "tensordot: axes must be a count ≥ 0 or two lists of axes [[...], [...]]")
-                            .primary(span, Value::Array(x.clone()).describe())
-                            .note(format!("signature: {}", a.builtin.signature)));
-                        }
-                    }
-                }
-                Some((_, span)) => {
-                    return Err(crate::diagnostic::Diagnostic::error(
-                        ErrorKind::Type,
-                        "tensordot: axes must be a number or a 2×k array",
-                    )
-                    .primary(span, "here"));
-                }
-            };
+            let axes = tensor_axes(a)?;
             done(a, products::tensordot(a.array(0)?, a.array(1)?, &axes, &a.limits, &a.exec))
         }
     ),
@@ -146,13 +172,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["offset"],
         "Sum of the diagonal (of the first two axes), or of the diagonal offset above it.",
         "trace([[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| {
+            trace_offset(a)?;
+            predicted(a, products::trace_rule(&a.meta(0)?))
+        },
         run: |_, a| {
-            let offset = if a.len() > 1 {
-                a.int(1)?
-            } else {
-                a.kw_int("offset")?.unwrap_or(0)
-            };
+            let offset = trace_offset(a)?;
             done(a, products::trace(a.array(0)?, offset, &a.exec))
         }
     ),
@@ -165,7 +190,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Einstein summation: letters name axes; letters repeated across inputs and missing from the output are summed. \"ij,jk->ik\" is a matrix product, \"ii\" a trace, \"i,j->ij\" an outer product.",
         "einsum(\"ij,jk->ik\", [[1, 2], [3, 4]], eye(2))",
-        rule: needs_rule,
+        rule: |a| predicted(a, products::einsum_rule(a.string(0)?, &a.metas_from(1)?)),
         run: |_, a| {
             let spec = a.string(0)?.to_string();
             done(a, products::einsum(&spec, &a.arrays_from(1)?, &a.limits, &a.exec))

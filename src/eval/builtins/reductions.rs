@@ -55,7 +55,7 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis", "keepdims", "ddof"],
         "Standard deviation; ddof=1 gives the sample (unbiased-variance) version.",
         "std([1, 2, 3, 4])",
-        rule: needs_rule,
+        rule: |a| reduction_rule(a, Reduce::Std),
         run: |_, a| reduction(a, Reduce::Std)
     ),
     builtin!(
@@ -67,7 +67,7 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis", "keepdims", "ddof"],
         "Variance: the mean squared distance from the mean; ddof=1 divides by n-1.",
         "var([1, 2, 3, 4])",
-        rule: needs_rule,
+        rule: |a| reduction_rule(a, Reduce::Var),
         run: |_, a| reduction(a, Reduce::Var)
     ),
     reduction!(

@@ -2,6 +2,9 @@
 //! source text of each operand, so it can underline them with their shapes,
 //! show the rule that was broken, and offer fixes that it has checked.
 
+mod products;
+mod reduce;
+
 use crate::diagnostic::{Diagnostic, ErrorKind};
 mod operators;
 
@@ -338,6 +341,8 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         )),
         OpError::Domain { message, .. } => Diagnostic::error(ErrorKind::Domain, format!("{op}: {message}")),
         OpError::Limit { message, .. } => Diagnostic::error(ErrorKind::Limit, format!("{op}: {message}")),
+        OpError::Reduce { err, .. } => reduce::diagnostic(op, &err),
+        OpError::Product { err, .. } => products::diagnostic(op, &err),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
         OpError::Linalg { err, .. } => linalg::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
@@ -363,7 +368,9 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::Axis { arg, .. }
         | OpError::Domain { arg, .. }
         | OpError::Limit { arg, .. }
-        | OpError::Linalg { arg, .. } => *arg,
+        | OpError::Linalg { arg, .. }
+        | OpError::Reduce { arg, .. }
+        | OpError::Product { arg, .. } => *arg,
         _ => None,
     }
 }
