@@ -50,6 +50,16 @@ pub enum OpError {
     Limit { message: String, arg: Option<usize> },
     /// Ctrl-C.
     Interrupted,
+    /// A constructor's refusal (`construct::ConstructError`).
+    Construct {
+        err: super::construct::ConstructError,
+        arg: Option<usize>,
+    },
+    /// A shape operation's refusal (`shape::ShapeFnError`).
+    ShapeFn {
+        err: super::shape::ShapeFnError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

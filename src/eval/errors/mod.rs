@@ -2,6 +2,9 @@
 //! source text of each operand, so it can underline them with their shapes,
 //! show the rule that was broken, and offer fixes that it has checked.
 
+mod construct;
+mod shape;
+
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::OpError;
 use crate::ops::broadcast::broadcast_shapes;
@@ -312,6 +315,8 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Domain { message, .. } => Diagnostic::error(ErrorKind::Domain, format!("{op}: {message}")),
         OpError::Limit { message, .. } => Diagnostic::error(ErrorKind::Limit, format!("{op}: {message}")),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
+        OpError::Construct { err, .. } => construct::diagnostic(op, &err),
+        OpError::ShapeFn { err, .. } => shape::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -334,7 +339,9 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         OpError::Shape { arg, .. }
         | OpError::Axis { arg, .. }
         | OpError::Domain { arg, .. }
-        | OpError::Limit { arg, .. } => *arg,
+        | OpError::Limit { arg, .. }
+        | OpError::Construct { arg, .. }
+        | OpError::ShapeFn { arg, .. } => *arg,
         _ => None,
     }
 }
