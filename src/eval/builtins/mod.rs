@@ -135,10 +135,38 @@ fn matmul_call(a: &Args) -> EResult<Value> {
         })
 }
 
+/// A rule's prediction as the table's result, with its error rendered as
+/// `run`'s would be.
+fn predicted(a: &Args, r: OpResult<Meta>) -> EResult<Kind> {
+    r.map(Kind::from).map_err(|e| a.op_err(e))
+}
+
+/// The value of constant argument `i` when the caller knows it: evaluation
+/// always does; a shape checker, only for literals. Rules read numbers
+/// that decide a result's metadata (a fill value, arange's bounds) only
+/// through here.
+fn known(a: &Args, i: usize) -> Option<&Array> {
+    match a.value(i) {
+        Value::Array(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// zeros, ones and empty: the shape, and the dtype.
+fn filled_args(a: &Args) -> EResult<(Vec<usize>, DType)> {
+    Ok((a.shape_from(0, a.len())?, a.kw_dtype(DType::Float64)?))
+}
+
 fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
-    let shape = a.shape_from(0, a.len())?;
-    let dtype = a.kw_dtype(DType::Float64)?;
+    let (shape, dtype) = filled_args(a)?;
     done(a, construct::full(&shape, &Array::scalar_f64(value), dtype))
+}
+
+/// The rule of zeros, ones and empty.
+fn filled_rule(a: &Args) -> EResult<Kind> {
+    let (shape, dtype) = filled_args(a)?;
+    let value = Meta::scalar(DType::Float64);
+    predicted(a, construct::full_rule(&shape, &value, None, dtype))
 }
 
 fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
@@ -149,6 +177,11 @@ fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
         construct::rand(cx.rng, &shape)
     };
     done(a, r)
+}
+
+/// The rule of rand and randn.
+fn random_rule(a: &Args) -> EResult<Kind> {
+    predicted(a, construct::random_rule(&a.shape_from(0, a.len())?))
 }
 
 macro_rules! elementwise {
