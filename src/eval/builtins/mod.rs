@@ -111,6 +111,23 @@ fn array_list(a: &Args) -> EResult<Vec<Array>> {
     a.arrays_from(0)
 }
 
+/// The metadata of the arrays `array_list` gives, for the rules: the rows
+/// of a k×… array are k arrays of the remaining shape.
+fn meta_list(a: &Args) -> EResult<shp::Parts> {
+    if a.len() == 1 {
+        let x = a.meta(0)?;
+        let Some(count) = x.shape.first().cloned() else {
+            return Ok(shp::Parts::Each(vec![x]));
+        };
+        let row = Meta {
+            shape: x.shape[1..].to_vec(),
+            ..x
+        };
+        return Ok(shp::Parts::Rows { row, count });
+    }
+    a.metas_from(0).map(shp::Parts::Each)
+}
+
 fn matmul_call(a: &Args) -> EResult<Value> {
     let (x, y) = (a.array(0)?, a.array(1)?);
     crate::ops::matmul::matmul(x, y)
