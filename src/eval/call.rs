@@ -422,9 +422,3 @@ impl Args {
 pub fn whole(z: C64) -> Option<i64> {
     (z.im == 0.0 && z.re.fract() == 0.0 && z.re.abs() < 9.2e18).then_some(z.re as i64)
 }
-
-/// Placeholder while the rules are written, table by table; the evaluator
-/// skips its check for entries that still point here.
-pub fn needs_rule(_: &Args) -> EResult<Kind> {
-    Ok(Kind::Nothing)
-}

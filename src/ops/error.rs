@@ -79,6 +79,16 @@ pub enum OpError {
         err: super::linalg::LinalgError,
         arg: Option<usize>,
     },
+    /// A constructor's refusal (`construct::ConstructError`).
+    Construct {
+        err: super::construct::ConstructError,
+        arg: Option<usize>,
+    },
+    /// A shape operation's refusal (`shape::ShapeFnError`).
+    ShapeFn {
+        err: super::shape::ShapeFnError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

@@ -1,6 +1,142 @@
-//! Built-ins: construction.
+//! Built-ins: construction. Each entry's rule and run share one parser of
+//! the constant arguments, so both refuse the same calls in the same order.
 
 use super::*;
+use crate::ops::construct::Bound;
+
+/// full's constants: the shape, the fill value's metadata (a single
+/// number), and the dtype (the value's unless `dtype=` says otherwise).
+fn full_args(a: &Args) -> EResult<(Vec<usize>, Meta, DType)> {
+    let shape = a.shape_from(0, 1)?;
+    let v = a.meta(1)?;
+    if !v.is_scalar() {
+        return Err(a.error(
+            ErrorKind::Type,
+            Some(1),
+            "the fill value must be a single number",
+            crate::value::shape_text(&v.shape),
+        ));
+    }
+    let dtype = a.kw_dtype(v.dtype)?;
+    Ok((shape, v, dtype))
+}
+
+struct EyeArgs {
+    n: usize,
+    m: Option<usize>,
+    k: i64,
+    dtype: DType,
+}
+
+fn eye_args(a: &Args) -> EResult<EyeArgs> {
+    let n = a.size(0)?;
+    let m = if a.len() > 1 {
+        Some(a.size(1)?)
+    } else {
+        a.kw_int("m")?.map(|v| v.max(0) as usize)
+    };
+    let k = a.kw_int("k")?.unwrap_or(0);
+    let dtype = a.kw_dtype(DType::Float64)?;
+    Ok(EyeArgs { n, m, k, dtype })
+}
+
+/// arange's arguments as written, each checked to be a single number.
+fn arange_bounds(a: &Args) -> EResult<Vec<Bound>> {
+    let metas = a.metas_from(0)?;
+    for (i, m) in metas.iter().enumerate() {
+        if !m.is_scalar() {
+            return Err(a.error(
+                ErrorKind::Type,
+                Some(i),
+                "arange takes single numbers",
+                crate::value::shape_text(&m.shape),
+            ));
+        }
+    }
+    Ok(metas
+        .into_iter()
+        .enumerate()
+        .map(|(i, meta)| Bound {
+            meta,
+            value: known(a, i).cloned(),
+        })
+        .collect())
+}
+
+/// Calls `f` with arange's start, stop and step (start 0 when only the stop
+/// is given), and renders its error.
+fn with_bounds<T>(
+    a: &Args,
+    bounds: &[Bound],
+    f: impl FnOnce(&Bound, Option<&Bound>, Option<&Bound>) -> OpResult<T>,
+) -> EResult<T> {
+    let zero = Bound::of(&Array::scalar_int(0));
+    let r = match bounds {
+        [stop] => f(&zero, Some(stop), None),
+        [start, stop] => f(start, Some(stop), None),
+        [start, stop, step, ..] => f(start, Some(stop), Some(step)),
+        [] => unreachable!("arange takes at least one argument"),
+    };
+    r.map_err(|e| a.op_err(e))
+}
+
+/// arange's `dtype=`, if given; `own` is the range's own dtype.
+fn arange_dtype(a: &Args, own: DType) -> EResult<Option<DType>> {
+    match a.kw("dtype") {
+        Some(_) => a.kw_dtype(own).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn arange_cast_failed(
+    a: &Args,
+    e: &crate::value::CastError,
+    dt: DType,
+) -> crate::diagnostic::Diagnostic {
+    let (msg, help) = cast_error_text(e, dt.name());
+    a.error(ErrorKind::Type, None, msg, "").help(help)
+}
+
+struct LinspaceArgs {
+    start: f64,
+    stop: f64,
+    num: usize,
+    endpoint: bool,
+}
+
+fn linspace_args(a: &Args) -> EResult<LinspaceArgs> {
+    let num = if a.len() > 2 {
+        a.size(2)?
+    } else {
+        match a.kw_int("num")? {
+            Some(n) if n >= 0 => n as usize,
+            Some(n) => {
+                return Err(a.error(
+                    ErrorKind::Domain,
+                    None,
+                    format!("num must be ≥ 0, got {n}"),
+                    "",
+                ));
+            }
+            None => 50,
+        }
+    };
+    Ok(LinspaceArgs {
+        start: a.f64(0)?,
+        stop: a.f64(1)?,
+        num,
+        endpoint: a.kw_bool("endpoint", true)?,
+    })
+}
+
+/// diag's offset: positional or `k=`.
+fn diag_k(a: &Args) -> EResult<i64> {
+    if a.len() > 1 {
+        a.int(1)
+    } else {
+        Ok(a.kw_int("k")?.unwrap_or(0))
+    }
+}
 
 pub(super) static TABLE: &[Builtin] = &[
     // ---------------------------------------------------------- construction
@@ -13,7 +149,7 @@ pub(super) static TABLE: &[Builtin] = &[
         ["dtype"],
         "An array of zeros. The shape is given as separate sizes, zeros(2, 3), or as one vector, zeros([2, 3]).",
         "zeros(2, 3)",
-        rule: needs_rule,
+        rule: filled_rule,
         run: |_, a| construct_filled(a, 0.0)
     ),
     builtin!(
@@ -25,7 +161,7 @@ pub(super) static TABLE: &[Builtin] = &[
         ["dtype"],
         "An array of ones; the shape as for zeros.",
         "ones(3, 3, dtype=\"float32\")",
-        rule: needs_rule,
+        rule: filled_rule,
         run: |_, a| construct_filled(a, 1.0)
     ),
     builtin!(
@@ -37,7 +173,7 @@ pub(super) static TABLE: &[Builtin] = &[
         ["dtype"],
         "Like zeros: NumPy leaves the memory uninitialised, tensorcalc fills it with zeros so results never depend on chance.",
         "empty(2)",
-        rule: needs_rule,
+        rule: filled_rule,
         run: |_, a| construct_filled(a, 0.0)
     ),
     builtin!(
@@ -49,20 +185,13 @@ pub(super) static TABLE: &[Builtin] = &[
         ["dtype"],
         "An array of the given shape filled with value; the dtype is value's unless dtype= says otherwise.",
         "full([2, 2], 7)",
-        rule: needs_rule,
+        rule: |a| {
+            let (shape, value, dtype) = full_args(a)?;
+            predicted(a, construct::full_rule(&shape, &value, known(a, 1), dtype))
+        },
         run: |_, a| {
-            let shape = a.shape_from(0, 1)?;
-            let v = a.array(1)?;
-            if !v.is_scalar() {
-                return Err(a.error(
-                    ErrorKind::Type,
-                    Some(1),
-                    "the fill value must be a single number",
-                    crate::value::shape_text(v.shape()),
-                ));
-            }
-            let dtype = a.kw_dtype(v.dtype())?;
-            done(a, construct::full(&shape, v, dtype, &a.limits))
+            let (shape, _, dtype) = full_args(a)?;
+            done(a, construct::full(&shape, a.array(1)?, dtype, &a.limits))
         }
     ),
     builtin!(
@@ -74,16 +203,13 @@ pub(super) static TABLE: &[Builtin] = &[
         ["k", "dtype", "m"],
         "The identity matrix n×m with ones on diagonal k (0 is the main diagonal, positive above it).",
         "eye(3)",
-        rule: needs_rule,
+        rule: |a| {
+            let e = eye_args(a)?;
+            predicted(a, construct::eye_rule(e.n, e.m, e.dtype))
+        },
         run: |_, a| {
-            let n = a.size(0)?;
-            let m = if a.len() > 1 {
-                Some(a.size(1)?)
-            } else {
-                a.kw_int("m")?.map(|v| v.max(0) as usize)
-            };
-            let k = a.kw_int("k")?.unwrap_or(0);
-            done(a, construct::eye(n, m, k, a.kw_dtype(DType::Float64)?, &a.limits))
+            let e = eye_args(a)?;
+            done(a, construct::eye(e.n, e.m, e.k, e.dtype, &a.limits))
         }
     ),
     builtin!(
@@ -95,33 +221,34 @@ pub(super) static TABLE: &[Builtin] = &[
         ["dtype"],
         "Evenly spaced values in [start, stop) with the given step (default start 0, step 1); int64 when all arguments are whole numbers.",
         "arange(0, 10, 3)",
-        rule: needs_rule,
-        run: |_, a| {
-            let parts = a.arrays_from(0)?;
-            for (i, p) in parts.iter().enumerate() {
-                if !p.is_scalar() {
-                    return Err(a.error(
-                        ErrorKind::Type,
-                        Some(i),
-                        "arange takes single numbers",
-                        crate::value::shape_text(p.shape()),
-                    ));
-                }
+        rule: |a| {
+            let bounds = arange_bounds(a)?;
+            let m = with_bounds(a, &bounds, construct::arange_rule)?;
+            let Some(dt) = arange_dtype(a, m.dtype)? else {
+                return Ok(m.into());
+            };
+            let cast = |s: &Bound, t: Option<&Bound>, p: Option<&Bound>| {
+                construct::arange_cast_error(s, t, p, dt)
+            };
+            match with_bounds(a, &bounds, cast)? {
+                Some(e) => Err(arange_cast_failed(a, &e, dt)),
+                None => Ok(m.retyped(dt).into()),
             }
+        },
+        run: |_, a| {
+            arange_bounds(a)?;
+            let parts = a.arrays_from(0)?;
             let r = match parts.len() {
                 1 => construct::arange(&Array::scalar_int(0), Some(&parts[0]), None, &a.limits),
                 2 => construct::arange(&parts[0], Some(&parts[1]), None, &a.limits),
                 _ => construct::arange(&parts[0], Some(&parts[1]), Some(&parts[2]), &a.limits),
             };
             let r = r.map_err(|e| a.op_err(e))?;
-            match a.kw("dtype") {
-                Some(_) => {
-                    let dt = a.kw_dtype(r.dtype())?;
-                    r.cast(dt).map(Value::Array).map_err(|e| {
-                        let (msg, help) = cast_error_text(&e, dt.name());
-                        a.error(ErrorKind::Type, None, msg, "").help(help)
-                    })
-                }
+            match arange_dtype(a, r.dtype())? {
+                Some(dt) => r
+                    .cast(dt)
+                    .map(Value::Array)
+                    .map_err(|e| arange_cast_failed(a, &e, dt)),
                 None => Ok(Value::Array(r)),
             }
         }
@@ -135,28 +262,10 @@ pub(super) static TABLE: &[Builtin] = &[
         ["num", "endpoint"],
         "num evenly spaced float64 values from start to stop; with endpoint=false stop itself is left out.",
         "linspace(0, 1, 5)",
-        rule: needs_rule,
+        rule: |a| predicted(a, construct::linspace_rule(linspace_args(a)?.num)),
         run: |_, a| {
-            let num = if a.len() > 2 {
-                a.size(2)?
-            } else {
-                match a.kw_int("num")? {
-                    Some(n) if n >= 0 => n as usize,
-                    Some(n) => {
-                        return Err(a.error(
-                            ErrorKind::Domain,
-                            None,
-                            format!("num must be ≥ 0, got {n}"),
-                            "",
-                        ));
-                    }
-                    None => 50,
-                }
-            };
-            done(
-                a,
-                construct::linspace(a.f64(0)?, a.f64(1)?, num, a.kw_bool("endpoint", true)?, &a.limits),
-            )
+            let l = linspace_args(a)?;
+            done(a, construct::linspace(l.start, l.stop, l.num, l.endpoint, &a.limits))
         }
     ),
     builtin!(
@@ -168,7 +277,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Uniform random float64 values in [0, 1). rand() is one number. Reproducible after seed(n).",
         "seed(1); rand(2, 2)",
-        rule: needs_rule,
+        rule: random_rule,
         run: |cx, a| random(cx, a, false)
     ),
     builtin!(
@@ -180,7 +289,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Standard normal random float64 values (mean 0, standard deviation 1). Reproducible after seed(n).",
         "seed(1); randn(3)",
-        rule: needs_rule,
+        rule: random_rule,
         run: |cx, a| random(cx, a, true)
     ),
     builtin!(
@@ -192,7 +301,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Seeds the random generator so that rand and randn give the same numbers on every run. The stream is tensorcalc's own, not NumPy's.",
         "seed(42)",
-        rule: needs_rule,
+        rule: |a| a.int(0).map(|_| Kind::Nothing),
         run: |cx, a| {
             let n = a.int(0)?;
             *cx.rng = construct::Rng::new(n as u64);
@@ -208,13 +317,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["k"],
         "For a vector: the square matrix with x on diagonal k. For a matrix: its k-th diagonal as a vector.",
         "diag([1, 2, 3])",
-        rule: needs_rule,
+        rule: |a| {
+            let k = diag_k(a)?;
+            predicted(a, shp::diag_rule(&a.meta(0)?, k))
+        },
         run: |_, a| {
-            let k = if a.len() > 1 {
-                a.int(1)?
-            } else {
-                a.kw_int("k")?.unwrap_or(0)
-            };
+            let k = diag_k(a)?;
             done(a, shp::diag(a.array(0)?, k, &a.limits))
         }
     ),

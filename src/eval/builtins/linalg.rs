@@ -513,14 +513,6 @@ mod tests {
     }
 
     #[test]
-    fn every_entry_has_its_rule() {
-        let placeholder = super::super::needs_rule as fn(&super::Args) -> super::EResult<_>;
-        for b in super::TABLE {
-            assert!(b.rule as usize != placeholder as usize, "{}", b.name);
-        }
-    }
-
-    #[test]
     fn a_norm_order_is_checked_before_the_data() {
         // An empty stack has no vector or matrix to norm, but the order is
         // still wrong for the axes, as NumPy says.

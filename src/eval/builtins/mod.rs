@@ -4,7 +4,7 @@
 
 use ndarray::{ArrayD, Axis, IxDyn};
 
-pub(super) use super::call::{Args, Builtin, Ctx, EResult, MANY, builtin, needs_rule};
+pub(super) use super::call::{Args, Builtin, Ctx, EResult, MANY, builtin};
 pub(super) use super::errors::{Operand, binary_error, cast_error_text};
 pub(super) use crate::diagnostic::ErrorKind;
 pub(super) use crate::ops::elementwise::{self as ew, Func};
@@ -161,6 +161,23 @@ fn array_list(a: &Args) -> EResult<Vec<Array>> {
     a.arrays_from(0)
 }
 
+/// The metadata of the arrays `array_list` gives, for the rules: the rows
+/// of a k×… array are k arrays of the remaining shape.
+fn meta_list(a: &Args) -> EResult<shp::Parts> {
+    if a.len() == 1 {
+        let x = a.meta(0)?;
+        let Some(count) = x.shape.first().cloned() else {
+            return Ok(shp::Parts::Each(vec![x]));
+        };
+        let row = Meta {
+            shape: x.shape[1..].to_vec(),
+            ..x
+        };
+        return Ok(shp::Parts::Rows { row, count });
+    }
+    a.metas_from(0).map(shp::Parts::Each)
+}
+
 fn matmul_call(a: &Args) -> EResult<Value> {
     let (x, y) = (a.array(0)?, a.array(1)?);
     crate::ops::matmul::matmul(x, y, &a.exec)
@@ -198,13 +215,35 @@ fn matmul_error(a: &Args, e: crate::ops::OpError) -> crate::diagnostic::Diagnost
     )
 }
 
+/// The value of constant argument `i` when the caller knows it: evaluation
+/// always does; a shape checker, only for literals. Rules read numbers
+/// that decide a result's metadata (a fill value, arange's bounds) only
+/// through here.
+fn known(a: &Args, i: usize) -> Option<&Array> {
+    match a.value(i) {
+        Value::Array(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// zeros, ones and empty: the shape, and the dtype.
+fn filled_args(a: &Args) -> EResult<(Vec<usize>, DType)> {
+    Ok((a.shape_from(0, a.len())?, a.kw_dtype(DType::Float64)?))
+}
+
 fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
-    let shape = a.shape_from(0, a.len())?;
-    let dtype = a.kw_dtype(DType::Float64)?;
+    let (shape, dtype) = filled_args(a)?;
     done(
         a,
         construct::full(&shape, &Array::scalar_f64(value), dtype, &a.limits),
     )
+}
+
+/// The rule of zeros, ones and empty.
+fn filled_rule(a: &Args) -> EResult<Kind> {
+    let (shape, dtype) = filled_args(a)?;
+    let value = Meta::scalar(DType::Float64);
+    predicted(a, construct::full_rule(&shape, &value, None, dtype))
 }
 
 fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
@@ -215,6 +254,11 @@ fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
         construct::rand(cx.rng, &shape, &a.limits)
     };
     done(a, r)
+}
+
+/// The rule of rand and randn.
+fn random_rule(a: &Args) -> EResult<Kind> {
+    predicted(a, construct::random_rule(&a.shape_from(0, a.len())?))
 }
 
 macro_rules! elementwise {

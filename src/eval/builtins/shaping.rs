@@ -1,6 +1,22 @@
-//! Built-ins: shaping.
+//! Built-ins: shaping. Each entry's rule and run share one parser of the
+//! constant arguments, so both refuse the same calls in the same order.
 
 use super::*;
+
+/// transpose's permutation, if given.
+fn transpose_axes(a: &Args) -> EResult<Option<Vec<i64>>> {
+    if a.len() > 1 {
+        int_list(a, 1).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// expand_dims's axis, which is required.
+fn expand_axis(a: &Args) -> EResult<i64> {
+    a.axis(1)?
+        .ok_or_else(|| a.error(ErrorKind::Type, None, "missing axis", "give axis=..."))
+}
 
 pub(super) static TABLE: &[Builtin] = &[
     // ----------------------------------------------------------------- shape
@@ -13,7 +29,10 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The same elements in a new shape (row-major order). One size may be -1 and is then inferred.",
         "reshape(arange(6), [2, -1])",
-        rule: needs_rule,
+        rule: |a| {
+            let shape = int_list(a, 1)?;
+            predicted(a, shp::reshape_rule(&a.meta(0)?, &shape))
+        },
         run: |_, a| {
             let shape = int_list(a, 1)?;
             done(a, shp::reshape(a.array(0)?, &shape, &a.limits))
@@ -28,13 +47,12 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Reverses the axes (for a matrix: rows become columns), or permutes them as axes says. Unlike `'` it never conjugates.",
         "transpose([[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| {
+            let axes = transpose_axes(a)?;
+            predicted(a, shp::transpose_rule(&a.meta(0)?, axes.as_deref()))
+        },
         run: |_, a| {
-            let axes = if a.len() > 1 {
-                Some(int_list(a, 1)?)
-            } else {
-                None
-            };
+            let axes = transpose_axes(a)?;
             done(a, shp::transpose(a.array(0)?, axes.as_deref()))
         }
     ),
@@ -47,7 +65,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "All elements as a vector, in row-major order.",
         "flatten([[1, 2], [3, 4]])",
-        rule: needs_rule,
+        rule: |a| Ok(shp::flatten_rule(&a.meta(0)?).into()),
         run: |_, a| Ok(Value::Array(shp::flatten(a.array(0)?)))
     ),
     builtin!(
@@ -59,7 +77,10 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis"],
         "Removes axes of length 1 (all of them, or just axis).",
         "shape(squeeze(ones(1, 3, 1)))",
-        rule: needs_rule,
+        rule: |a| {
+            let axis = a.axis(1)?;
+            predicted(a, shp::squeeze_rule(&a.meta(0)?, axis))
+        },
         run: |_, a| {
             let axis = a.axis(1)?;
             done(a, shp::squeeze(a.array(0)?, axis))
@@ -74,11 +95,12 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis"],
         "Inserts an axis of length 1 at position axis: expand_dims(x, 1) turns a vector into a column.",
         "shape(expand_dims([1, 2, 3], 1))",
-        rule: needs_rule,
+        rule: |a| {
+            let axis = expand_axis(a)?;
+            predicted(a, shp::expand_dims_rule(&a.meta(0)?, axis))
+        },
         run: |_, a| {
-            let Some(axis) = a.axis(1)? else {
-                return Err(a.error(ErrorKind::Type, None, "missing axis", "give axis=..."));
-            };
+            let axis = expand_axis(a)?;
             done(a, shp::expand_dims(a.array(0)?, axis))
         }
     ),
@@ -91,7 +113,10 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis"],
         "Joins arrays end to end along an existing axis; all other axes must agree. One array argument is split into its rows first, as NumPy does with a list.",
         "concatenate([1, 2, 3], [4, 5, 6])",
-        rule: needs_rule,
+        rule: |a| {
+            let axis = a.kw_int("axis")?.unwrap_or(0);
+            predicted(a, shp::concatenate_rule(&meta_list(a)?, axis))
+        },
         run: |_, a| {
             let axis = a.kw_int("axis")?.unwrap_or(0);
             done(a, shp::concatenate(&array_list(a)?, axis, &a.limits))
@@ -106,7 +131,10 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis"],
         "Joins equally shaped arrays along a new axis.",
         "stack([1, 2], [3, 4])",
-        rule: needs_rule,
+        rule: |a| {
+            let axis = a.kw_int("axis")?.unwrap_or(0);
+            predicted(a, shp::stack_rule(&meta_list(a)?, axis))
+        },
         run: |_, a| {
             let axis = a.kw_int("axis")?.unwrap_or(0);
             done(a, shp::stack(&array_list(a)?, axis, &a.limits))
@@ -121,7 +149,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Joins horizontally: vectors end to end, matrices side by side (along axis 1).",
         "hstack([[1], [2]], [[3], [4]])",
-        rule: needs_rule,
+        rule: |a| predicted(a, shp::hstack_rule(&meta_list(a)?)),
         run: |_, a| done(a, shp::hstack(&array_list(a)?, &a.limits))
     ),
     builtin!(
@@ -133,7 +161,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Joins vertically: vectors become rows of a matrix; matrices are put one under the other.",
         "vstack([1, 2], [3, 4])",
-        rule: needs_rule,
+        rule: |a| predicted(a, shp::vstack_rule(&meta_list(a)?)),
         run: |_, a| done(a, shp::vstack(&array_list(a)?, &a.limits))
     ),
     builtin!(
@@ -145,7 +173,10 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "x repeated to the given shape by NumPy's broadcasting rule.",
         "broadcast_to([1, 2, 3], [2, 3])",
-        rule: needs_rule,
+        rule: |a| {
+            let shape = a.shape_from(1, a.len())?;
+            predicted(a, shp::broadcast_to_rule(&a.meta(0)?, &shape))
+        },
         run: |_, a| {
             let shape = a.shape_from(1, a.len())?;
             done(a, shp::broadcast_to(a.array(0)?, &shape, &a.limits))

@@ -2,8 +2,10 @@
 //! source text of each operand, so it can underline them with their shapes,
 //! show the rule that was broken, and offer fixes that it has checked.
 
+mod construct;
 mod products;
 mod reduce;
+mod shape;
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
 mod operators;
@@ -345,6 +347,8 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Product { err, .. } => products::diagnostic(op, &err),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
         OpError::Linalg { err, .. } => linalg::diagnostic(op, &err),
+        OpError::Construct { err, .. } => construct::diagnostic(op, &err),
+        OpError::ShapeFn { err, .. } => shape::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -370,7 +374,9 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::Limit { arg, .. }
         | OpError::Linalg { arg, .. }
         | OpError::Reduce { arg, .. }
-        | OpError::Product { arg, .. } => *arg,
+        | OpError::Product { arg, .. }
+        | OpError::Construct { arg, .. }
+        | OpError::ShapeFn { arg, .. } => *arg,
         _ => None,
     }
 }
