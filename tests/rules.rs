@@ -347,7 +347,30 @@ fn has_shape_only(v: &Value) -> bool {
     }
 }
 
-fn compare(stmt: &str, evaluated: &Result1, checked: &Result1) -> Result<(), String> {
+/// Whether the statement reads a variable that the checker knows only in
+/// part (a length decided by data, or no shape at all). Then the checker may
+/// miss an error that evaluation finds, or find another one first; it must
+/// still never fail where evaluation succeeds, nor predict a wrong shape.
+fn uses_unknown(checked: &Session, stmt: &str) -> bool {
+    fn vague(v: &Value) -> bool {
+        match v {
+            Value::Unknown => true,
+            Value::Shaped(m) => m.concrete().is_none() || m.alt.is_some(),
+            Value::Tuple(parts) => parts.iter().any(|(_, p)| vague(p)),
+            _ => false,
+        }
+    }
+    let words: BTreeSet<&str> = stmt
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .collect();
+    checked
+        .evaluator
+        .vars()
+        .iter()
+        .any(|(name, v)| words.contains(name.as_str()) && vague(v))
+}
+
+fn compare(stmt: &str, evaluated: &Result1, checked: &Result1, vague: bool) -> Result<(), String> {
     match (evaluated, checked) {
         (Result1::Error(d), _) if d.kind == ErrorKind::Internal => {
             Err(format!("`{stmt}`: {}", d.message))
@@ -368,7 +391,7 @@ fn compare(stmt: &str, evaluated: &Result1, checked: &Result1) -> Result<(), Str
         }
         (Result1::Silent, Result1::Silent) => Ok(()),
         (Result1::Error(e), Result1::Error(c)) => {
-            if e.kind == c.kind && e.location() == c.location() {
+            if vague || (e.kind == c.kind && e.location() == c.location()) {
                 Ok(())
             } else {
                 Err(format!(
@@ -383,11 +406,11 @@ fn compare(stmt: &str, evaluated: &Result1, checked: &Result1) -> Result<(), Str
             }
         }
         (Result1::Error(e), Result1::Value(p))
-            if decided_by_values(e.kind) && has_shape_only(p) =>
+            if (vague || decided_by_values(e.kind)) && has_shape_only(p) =>
         {
             Ok(())
         }
-        (Result1::Error(e), Result1::Silent) if decided_by_values(e.kind) => Ok(()),
+        (Result1::Error(e), Result1::Silent) if vague || decided_by_values(e.kind) => Ok(()),
         (Result1::Error(e), _) => Err(format!(
             "`{stmt}`: evaluation fails ({}) but the checker does not",
             e.message
@@ -417,10 +440,16 @@ fn rules_and_kernels_agree_on_random_programs() {
                     used.insert(b);
                 }
             }
+            let vague = uses_unknown(&checked, stmt);
             let e = run(&mut evaluated, stmt);
             let c = run(&mut checked, stmt);
-            if let Err(why) = compare(stmt, &e, &c) {
+            if let Err(why) = compare(stmt, &e, &c, vague) {
                 failures.push(format!("program {p}: {why}\n  {}", stmts.join("; ")));
+            }
+            // One failed and the other did not, for a reason only values
+            // decide: the workspaces may differ from here on.
+            if matches!(e, Result1::Error(_)) != matches!(c, Result1::Error(_)) {
+                break;
             }
         }
         if failures.len() > 20 {
@@ -477,7 +506,7 @@ fn example_agrees(name: &str, code: &str) -> Result<(), String> {
         let text = text.as_str();
         let e = run(&mut evaluated, text);
         let c = run(&mut checked, text);
-        compare(text, &e, &c).map_err(|why| format!("{name}: {why}"))?;
+        compare(text, &e, &c, false).map_err(|why| format!("{name}: {why}"))?;
         if let Result1::Error(d) = e {
             return Err(format!("{name}: `{text}` fails: {}", d.message));
         }
