@@ -6,12 +6,12 @@ use std::borrow::Cow;
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::broadcast::{Native, as_dtype, broadcast_dims, broadcast_shapes, zip_map};
+use super::broadcast::{as_dtype, broadcast_dims, broadcast_shapes, zip_map};
 use super::error::{OpError, OpResult};
 use crate::kernel::Exec;
 use crate::kernel::elementwise::{self, Src};
 use crate::syntax::{BinOp, UnOp};
-use crate::value::{Array, C64, DType, Meta, promote};
+use crate::value::{Array, C64, DType, Elem, Meta, promote};
 
 /// The rule of a binary operator: broadcasting for the shape, NumPy's
 /// promotion for the dtype (`/` gives float64 for integers, comparisons give
@@ -128,7 +128,7 @@ fn operand_dtype(a: &Array, b: &Array) -> DType {
 }
 
 /// Both operands in the kernel's dtype, borrowed when they already have it.
-fn pair<'a, T: Native>(a: &'a Array, b: &'a Array) -> (Cow<'a, ArrayD<T>>, Cow<'a, ArrayD<T>>) {
+fn pair<'a, T: Elem>(a: &'a Array, b: &'a Array) -> (Cow<'a, ArrayD<T>>, Cow<'a, ArrayD<T>>) {
     (as_dtype::<T>(a), as_dtype::<T>(b))
 }
 
@@ -192,7 +192,6 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType, exec: &Exec) -> OpResu
                     return Err(OpError::DType {
                         op: name.to_string(),
                         dtype: DType::Bool,
-                        hint: None,
                     });
                 }
             }
@@ -239,16 +238,23 @@ fn arithmetic(op: BinOp, a: &Array, b: &Array, dt: DType, exec: &Exec) -> OpResu
 
 /// Element types with the four float operators.
 trait Field:
-    Native
+    Elem
     + std::ops::Add<Output = Self>
     + std::ops::Sub<Output = Self>
     + std::ops::Mul<Output = Self>
     + std::ops::Div<Output = Self>
 {
 }
-impl Field for f32 {}
-impl Field for f64 {}
-impl Field for C64 {}
+// A bound, not a trait of its own: the fast paths are taken for float32,
+// float64 and complex128 only (`fast_float`).
+impl<T> Field for T where
+    T: Elem
+        + std::ops::Add<Output = T>
+        + std::ops::Sub<Output = T>
+        + std::ops::Mul<Output = T>
+        + std::ops::Div<Output = T>
+{
+}
 
 /// `a op b` by the fast path, or `None` when it does not apply.
 fn fast_float(op: BinOp, a: &Array, b: &Array, dt: DType, exec: &Exec) -> Option<OpResult<Array>> {
@@ -289,7 +295,7 @@ fn fast_shape<'a>(operands: &[&'a Array]) -> Option<&'a [usize]> {
 
 /// An operand as a kernel input: a 0-d array (of any dtype that widens to
 /// `T`) as a scalar, else a contiguous C-order buffer already of type `T`.
-fn src<T: Native>(a: &Array) -> Option<Src<'_, T>> {
+fn src<T: Elem>(a: &Array) -> Option<Src<'_, T>> {
     if a.ndim() == 0 {
         let v = as_dtype::<T>(a);
         return v.first().copied().map(Src::Scalar);
@@ -297,7 +303,7 @@ fn src<T: Native>(a: &Array) -> Option<Src<'_, T>> {
     T::borrow(a)?.as_slice().map(Src::Slice)
 }
 
-fn fast2<T: Native>(
+fn fast2<T: Elem>(
     a: &Array,
     b: &Array,
     f: impl Fn(T, T) -> T + Sync,
@@ -312,7 +318,7 @@ fn fast2<T: Native>(
     })
 }
 
-fn wrap<T: Native>(shape: &[usize], data: Vec<T>) -> Array {
+fn wrap<T: Elem>(shape: &[usize], data: Vec<T>) -> Array {
     T::wrap(ArrayD::from_shape_vec(IxDyn(shape), data).expect("length matches the shape"))
 }
 
@@ -556,7 +562,6 @@ fn floor_divide(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         DType::Complex128 => Err(OpError::DType {
             op: "floor_divide".into(),
             dtype: dt,
-            hint: None,
         }),
     }
 }
@@ -580,7 +585,6 @@ fn modulo(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         DType::Complex128 => Err(OpError::DType {
             op: "mod".into(),
             dtype: dt,
-            hint: None,
         }),
     }
 }
@@ -680,7 +684,6 @@ fn compare(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
                 _ => Err(OpError::DType {
                     op: op.name().into(),
                     dtype: dt,
-                    hint: None,
                 }),
             }
         }
@@ -709,7 +712,6 @@ fn logical(op: BinOp, a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
         _ => Err(OpError::DType {
             op: op.name().into(),
             dtype: dt,
-            hint: None,
         }),
     }
 }
@@ -722,7 +724,6 @@ pub fn unary(op: UnOp, a: &Array) -> OpResult<Array> {
             Array::Bool(_) => Err(OpError::DType {
                 op: "positive".into(),
                 dtype: DType::Bool,
-                hint: None,
             }),
             _ => Ok(a.clone()),
         },
@@ -730,7 +731,6 @@ pub fn unary(op: UnOp, a: &Array) -> OpResult<Array> {
             Array::Bool(_) => Err(OpError::DType {
                 op: "negative".into(),
                 dtype: DType::Bool,
-                hint: None,
             }),
             Array::Int(x) => {
                 if x.iter().any(|&v| v == i64::MIN) {
@@ -747,7 +747,6 @@ pub fn unary(op: UnOp, a: &Array) -> OpResult<Array> {
             _ => Err(OpError::DType {
                 op: "logical not".into(),
                 dtype: a.dtype(),
-                hint: None,
             }),
         },
     }

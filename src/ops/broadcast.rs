@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 
 use super::error::{OpError, OpResult};
-use crate::value::{Array, C64, DType, Dim};
+use crate::value::{Array, Dim, Elem};
 
 /// The broadcasting rule over metadata: the broadcast shape of two
 /// operands, or the first clash from the right. An unknown length against a
@@ -120,56 +120,12 @@ pub fn zip_map<A: Copy, B: Copy, C>(
 
 /// An operand in a kernel's dtype: borrowed when it already has it, so an
 /// operation never copies an operand just to read it.
-pub fn as_dtype<T: Native>(a: &Array) -> Cow<'_, ArrayD<T>> {
+pub fn as_dtype<T: Elem>(a: &Array) -> Cow<'_, ArrayD<T>> {
     match T::borrow(a) {
         Some(x) => Cow::Borrowed(x),
         None => Cow::Owned(T::take(a.widen(T::DTYPE))),
     }
 }
-
-/// The element types of `Array`, and how to find them in one.
-pub trait Native: Copy + Send + Sync + Default + 'static {
-    const DTYPE: DType;
-    fn borrow(a: &Array) -> Option<&ArrayD<Self>>;
-    fn borrow_mut(a: &mut Array) -> Option<&mut ArrayD<Self>>;
-    fn take(a: Array) -> ArrayD<Self>;
-    fn wrap(a: ArrayD<Self>) -> Array;
-}
-
-macro_rules! native {
-    ($t:ty, $variant:ident, $dtype:expr) => {
-        impl Native for $t {
-            const DTYPE: DType = $dtype;
-            fn borrow(a: &Array) -> Option<&ArrayD<Self>> {
-                match a {
-                    Array::$variant(x) => Some(x),
-                    _ => None,
-                }
-            }
-            fn borrow_mut(a: &mut Array) -> Option<&mut ArrayD<Self>> {
-                match a {
-                    Array::$variant(x) => Some(x),
-                    _ => None,
-                }
-            }
-            fn take(a: Array) -> ArrayD<Self> {
-                match a {
-                    Array::$variant(x) => x,
-                    _ => unreachable!("widened to {:?}", $dtype),
-                }
-            }
-            fn wrap(a: ArrayD<Self>) -> Array {
-                Array::$variant(a)
-            }
-        }
-    };
-}
-
-native!(bool, Bool, DType::Bool);
-native!(i64, Int, DType::Int64);
-native!(f32, F32, DType::Float32);
-native!(f64, F64, DType::Float64);
-native!(C64, C128, DType::Complex128);
 
 #[cfg(test)]
 mod tests {

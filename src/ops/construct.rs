@@ -103,14 +103,9 @@ fn fitting(m: Meta) -> OpResult<Meta> {
     Ok(m)
 }
 
-fn drops_imaginary(dtype: DType) -> OpError {
-    OpError::DType {
-        op: "full".to_string(),
-        dtype: DType::Complex128,
-        hint: Some(format!(
-            "a {dtype} array cannot hold a fill value with an imaginary part"
-        )),
-    }
+/// A complex fill value for a real array: `full` is not defined for it.
+fn drops_imaginary() -> OpError {
+    OpError::dtype("full", DType::Complex128)
 }
 
 /// The rule of `full`: a `shape` array of `dtype`, if `value` broadcasts to
@@ -135,7 +130,7 @@ pub fn full_rule(
         && !matches!(dtype, DType::Complex128 | DType::Bool)
         && v.iter_c64().any(|z| z.im != 0.0)
     {
-        return Err(drops_imaginary(dtype));
+        return Err(drops_imaginary());
     }
     Ok(m)
 }
@@ -151,7 +146,7 @@ pub fn full(shape: &[usize], value: &Array, dtype: DType, limits: &Limits) -> Op
         limits,
     )?;
     let cast = value.cast(dtype).map_err(|e| match e {
-        CastError::DropsImaginary => drops_imaginary(dtype),
+        CastError::DropsImaginary => drops_imaginary(),
         CastError::NotFinite(x) | CastError::OutOfRange(x) => {
             fail(ConstructError::FillValue { dtype, value: x })
         }
@@ -234,7 +229,6 @@ fn arange_arg(m: &Meta, index: usize) -> OpResult<()> {
         return Err(OpError::DType {
             op: "arange".to_string(),
             dtype: DType::Complex128,
-            hint: Some("arange needs real bounds and step".to_string()),
         });
     }
     Ok(())

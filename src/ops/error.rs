@@ -36,9 +36,6 @@ pub enum OpError {
         shape: Vec<Dim>,
         first: Vec<Dim>,
     },
-    /// A shape that an operation needs but did not get; `arg` is the index of
-    /// the offending argument when there is one.
-    Shape { message: String, arg: Option<usize> },
     /// An axis outside `-ndim..ndim`.
     Axis {
         axis: i64,
@@ -48,19 +45,19 @@ pub enum OpError {
     /// An index outside its axis.
     Index { axis: usize, len: usize, index: i64 },
     /// The operation is not defined for this dtype.
-    DType {
-        op: String,
-        dtype: DType,
-        hint: Option<String>,
-    },
+    DType { op: String, dtype: DType },
     /// Integer overflow: we refuse to wrap.
     Overflow { op: String, dtype: DType },
     /// Integer division or modulo by zero.
     DivideByZero { op: String },
-    /// A value outside the operation's domain (negative size, ...).
-    Domain { message: String, arg: Option<usize> },
-    /// A resource limit.
-    Limit { message: String, arg: Option<usize> },
+    /// An array larger than `--max-memory` allows (or than any machine
+    /// could hold).
+    Limit {
+        shape: Vec<usize>,
+        dtype: DType,
+        max_bytes: usize,
+        arg: Option<usize>,
+    },
     /// A reduction that refuses its operand (a shape error).
     Reduce {
         err: ReduceError,
@@ -94,39 +91,10 @@ pub enum OpError {
 pub type OpResult<T> = Result<T, OpError>;
 
 impl OpError {
-    pub fn shape(message: impl Into<String>) -> OpError {
-        OpError::Shape {
-            message: message.into(),
-            arg: None,
-        }
-    }
-
-    pub fn shape_at(arg: usize, message: impl Into<String>) -> OpError {
-        OpError::Shape {
-            message: message.into(),
-            arg: Some(arg),
-        }
-    }
-
-    pub fn domain(message: impl Into<String>) -> OpError {
-        OpError::Domain {
-            message: message.into(),
-            arg: None,
-        }
-    }
-
-    pub fn domain_at(arg: usize, message: impl Into<String>) -> OpError {
-        OpError::Domain {
-            message: message.into(),
-            arg: Some(arg),
-        }
-    }
-
     pub fn dtype(op: &str, dtype: DType) -> OpError {
         OpError::DType {
             op: op.to_string(),
             dtype,
-            hint: None,
         }
     }
 

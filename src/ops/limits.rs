@@ -5,7 +5,7 @@
 
 use super::error::{OpError, OpResult};
 use crate::syntax::{MAX_NESTING, PARSER_CALL_LIMIT, ParseLimits};
-use crate::value::{DType, bytes_text};
+use crate::value::DType;
 
 /// Default cap on the bytes of one array: 4 GiB.
 pub const DEFAULT_MAX_BYTES: usize = 4 << 30;
@@ -47,18 +47,12 @@ pub fn check_alloc(shape: &[usize], dtype: DType, limits: &Limits) -> OpResult<(
     let bytes = elements.and_then(|n| n.checked_mul(dtype.size()));
     match bytes {
         Some(b) if b <= max_bytes => Ok(()),
-        _ => {
-            let need: f64 = shape.iter().map(|&d| d as f64).product::<f64>() * dtype.size() as f64;
-            Err(OpError::Limit {
-                message: format!(
-                    "a {} {dtype} array would need {}; the limit is {} (--max-memory)",
-                    crate::value::shape_text(shape),
-                    bytes_text(need),
-                    bytes_text(max_bytes as f64)
-                ),
-                arg: None,
-            })
-        }
+        _ => Err(OpError::Limit {
+            shape: shape.to_vec(),
+            dtype,
+            max_bytes,
+            arg: None,
+        }),
     }
 }
 

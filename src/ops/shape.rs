@@ -364,35 +364,15 @@ pub fn expand_dims(a: &Array, axis: i64) -> OpResult<Array> {
     Ok(relayout(a, &concrete(&m)))
 }
 
-/// Borrowing the typed array inside an `Array`, so joins can be written once
-/// for every element type.
-trait Typed: Elem {
-    fn view_of(a: &Array) -> Option<ArrayViewD<'_, Self>>;
-}
-
-macro_rules! impl_typed {
-    ($t:ty, $variant:ident) => {
-        impl Typed for $t {
-            fn view_of(a: &Array) -> Option<ArrayViewD<'_, Self>> {
-                match a {
-                    Array::$variant(x) => Some(x.view()),
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-impl_typed!(bool, Bool);
-impl_typed!(i64, Int);
-impl_typed!(f32, F32);
-impl_typed!(f64, F64);
-impl_typed!(C64, C128);
-
 /// Joins arrays of one dtype whose shapes the rule checked: they agree
 /// except along `axis`, or (with `new_axis`) agree exactly and get a new
 /// axis there. Copies chunk by chunk straight into a C-order buffer.
-fn join_typed<T: Typed>(
+/// The typed elements inside `a`, viewed (its dtype was checked by the rule).
+fn view_of<T: Elem>(a: &Array) -> Option<ArrayViewD<'_, T>> {
+    T::borrow(a).map(|x| x.view())
+}
+
+fn join_typed<T: Elem>(
     parts: &[Cow<'_, Array>],
     axis: usize,
     new_axis: bool,
@@ -401,7 +381,7 @@ fn join_typed<T: Typed>(
     let views: Vec<_> = parts
         .iter()
         .map(|p| {
-            let v = T::view_of(p).expect("every part was widened to the join's dtype");
+            let v = view_of::<T>(p).expect("every part was widened to the join's dtype");
             if new_axis {
                 v.insert_axis(Axis(axis))
             } else {

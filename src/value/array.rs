@@ -49,7 +49,7 @@ macro_rules! map_array {
 /// Element conversions used by casts and promotion. Every conversion here is
 /// exact or IEEE-rounded; lossy ones (float to int, complex to real) are
 /// checked by `Array::cast`.
-pub trait Elem: Copy + Send + Sync + PartialEq + fmt::Debug + 'static {
+pub trait Elem: Copy + Send + Sync + PartialEq + Default + fmt::Debug + 'static {
     const DTYPE: DType;
     fn to_c64(self) -> C64;
     fn from_bool(v: bool) -> Self;
@@ -61,7 +61,47 @@ pub trait Elem: Copy + Send + Sync + PartialEq + fmt::Debug + 'static {
     fn one() -> Self {
         Self::from_bool(true)
     }
+    /// The complex conjugate; the identity for every other dtype.
+    fn conj(self) -> Self {
+        self
+    }
     fn wrap(a: ArrayD<Self>) -> Array;
+    /// The elements inside `a` if it has this dtype.
+    fn borrow(a: &Array) -> Option<&ArrayD<Self>>;
+    fn borrow_mut(a: &mut Array) -> Option<&mut ArrayD<Self>>;
+    /// The elements of `a`, widened to this dtype if need be (promotion
+    /// only widens).
+    fn take(a: Array) -> ArrayD<Self>;
+}
+
+/// The parts of `Elem` that only name the variant of `Array`.
+macro_rules! variant_access {
+    ($variant:ident) => {
+        fn wrap(a: ArrayD<Self>) -> Array {
+            Array::$variant(a)
+        }
+        fn borrow(a: &Array) -> Option<&ArrayD<Self>> {
+            match a {
+                Array::$variant(x) => Some(x),
+                _ => None,
+            }
+        }
+        fn borrow_mut(a: &mut Array) -> Option<&mut ArrayD<Self>> {
+            match a {
+                Array::$variant(x) => Some(x),
+                _ => None,
+            }
+        }
+        fn take(a: Array) -> ArrayD<Self> {
+            match a {
+                Array::$variant(x) => x,
+                other => match other.widen(Self::DTYPE) {
+                    Array::$variant(x) => x,
+                    _ => unreachable!("widen gives the dtype asked for"),
+                },
+            }
+        }
+    };
 }
 
 impl Elem for bool {
@@ -78,9 +118,7 @@ impl Elem for bool {
     fn from_f64(v: f64) -> Self {
         v != 0.0
     }
-    fn wrap(a: ArrayD<Self>) -> Array {
-        Array::Bool(a)
-    }
+    variant_access!(Bool);
 }
 
 impl Elem for i64 {
@@ -97,9 +135,7 @@ impl Elem for i64 {
     fn from_f64(v: f64) -> Self {
         v as i64
     }
-    fn wrap(a: ArrayD<Self>) -> Array {
-        Array::Int(a)
-    }
+    variant_access!(Int);
 }
 
 impl Elem for f32 {
@@ -116,9 +152,7 @@ impl Elem for f32 {
     fn from_f64(v: f64) -> Self {
         v as f32
     }
-    fn wrap(a: ArrayD<Self>) -> Array {
-        Array::F32(a)
-    }
+    variant_access!(F32);
 }
 
 impl Elem for f64 {
@@ -135,9 +169,7 @@ impl Elem for f64 {
     fn from_f64(v: f64) -> Self {
         v
     }
-    fn wrap(a: ArrayD<Self>) -> Array {
-        Array::F64(a)
-    }
+    variant_access!(F64);
 }
 
 impl Elem for C64 {
@@ -154,9 +186,10 @@ impl Elem for C64 {
     fn from_f64(v: f64) -> Self {
         C64::new(v, 0.0)
     }
-    fn wrap(a: ArrayD<Self>) -> Array {
-        Array::C128(a)
+    fn conj(self) -> Self {
+        num_complex::Complex::conj(&self)
     }
+    variant_access!(C128);
 }
 
 /// Why a cast was refused.

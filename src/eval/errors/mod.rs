@@ -300,9 +300,9 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
             format!("{name}: integer division by zero"),
         )
         .help("divide with `/` for a float result (x / 0 gives inf), or convert with float64(x) first"),
-        OpError::DType { op: name, dtype, hint } => {
+        OpError::DType { op: name, dtype } => {
             let d = Diagnostic::error(ErrorKind::Type, format!("{name} is not defined for {dtype}"));
-            match hint.as_deref().or_else(|| operators::dtype_hint(&name, dtype)) {
+            match operators::dtype_hint(&name, dtype) {
                 Some(h) => d.help(h),
                 None => d,
             }
@@ -323,7 +323,6 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
             };
             Diagnostic::error(kind, format!("{op}: {}", operators::index_message(&e)))
         }
-        OpError::Shape { message, .. } => Diagnostic::error(ErrorKind::Shape, format!("{op}: {message}")),
         OpError::Axis { axis, ndim, .. } => Diagnostic::error(
             ErrorKind::Index,
             format!("{op}: axis {axis} is out of range for a {ndim}-D array"),
@@ -341,8 +340,18 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
             "valid indices are 0 to {} (or -{len} to -1 from the end)",
             len as i64 - 1
         )),
-        OpError::Domain { message, .. } => Diagnostic::error(ErrorKind::Domain, format!("{op}: {message}")),
-        OpError::Limit { message, .. } => Diagnostic::error(ErrorKind::Limit, format!("{op}: {message}")),
+        OpError::Limit { shape, dtype, max_bytes, .. } => {
+            let need: f64 = shape.iter().map(|&d| d as f64).product::<f64>() * dtype.size() as f64;
+            Diagnostic::error(
+                ErrorKind::Limit,
+                format!(
+                    "{op}: a {} {dtype} array would need {}; the limit is {} (--max-memory)",
+                    shape_text(&shape),
+                    crate::value::bytes_text(need),
+                    crate::value::bytes_text(max_bytes as f64)
+                ),
+            )
+        }
         OpError::Reduce { err, .. } => reduce::diagnostic(op, &err),
         OpError::Product { err, .. } => products::diagnostic(op, &err),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),
@@ -368,9 +377,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
 /// Which argument an `OpError` blames, if any.
 pub fn blamed_arg(err: &OpError) -> Option<usize> {
     match err {
-        OpError::Shape { arg, .. }
-        | OpError::Axis { arg, .. }
-        | OpError::Domain { arg, .. }
+        OpError::Axis { arg, .. }
         | OpError::Limit { arg, .. }
         | OpError::Linalg { arg, .. }
         | OpError::Reduce { arg, .. }

@@ -19,6 +19,20 @@ pub fn dtype_hint(op: &str, dtype: DType) -> Option<&'static str> {
             "`&` and `|` take bools (or integers, bitwise); compare first, e.g. (x > 0) & (y > 0)"
         }
         ("positive", DType::Bool) => "convert first: +int64(b)",
+        ("min" | "max" | "argmin" | "argmax", DType::Complex128) => {
+            "complex numbers have no order; reduce abs(z) or real(z) instead"
+        }
+        ("maximum" | "minimum" | "clip", DType::Complex128) => {
+            "complex numbers are not ordered; compare abs(z) or real(z)"
+        }
+        ("floor" | "ceil", DType::Complex128) => {
+            "round the parts separately: complex(floor(real(z)), floor(imag(z)))"
+        }
+        ("full", DType::Complex128) => {
+            "a real array cannot hold a fill value with an imaginary part"
+        }
+        ("arange", DType::Complex128) => "arange needs real bounds and step",
+        ("cross", DType::Bool) => "the cross product subtracts; convert to int64 first",
         ("negative", DType::Bool) => "use !b for logical not, or -int64(b)",
         ("logical not", _) => "`!` takes bools; for numbers write x == 0",
         _ => return None,
