@@ -625,30 +625,35 @@ impl Evaluator {
         rhs: (Rc<Value>, Span),
     ) -> EResult<Rc<Value>> {
         let (mut l, mut r) = (lhs.0, rhs.0);
-        if let (Value::Array(a), Value::Array(b)) = (&*l, &*r) {
+        let mut predicted = None;
+        if matches!((&*l, &*r), (Value::Array(_), Value::Array(_))) {
             // The in-place kernels skip `binary`, so the rule runs here.
-            let predicted = self.predict_binary(op, op_span, (&l, lhs.1), (&r, rhs.1))?;
-            if !self.computes(&[&l, &r], &predicted) {
-                return Ok(Rc::new(predicted.shaped()));
+            let p = self.predict_binary(op, op_span, (&l, lhs.1), (&r, rhs.1))?;
+            if !self.computes(&[&l, &r], &p) {
+                return Ok(Rc::new(p.shaped()));
             }
-            let _ = (a, b);
+            predicted = Some(p);
         }
-        if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) {
+        if let Some(p) = &predicted
+            && matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div)
+        {
             for acc_left in [true, false] {
                 let (acc, other) = if acc_left { (&mut l, &r) } else { (&mut r, &l) };
                 if let (Some(Value::Array(a)), Value::Array(b)) = (Rc::get_mut(acc), &**other)
                     && let Some(done) = arith::binary_in_place(op, a, b, acc_left, &self.exec)
                 {
-                    return match done {
-                        Ok(()) => Ok(if acc_left { l } else { r }),
-                        Err(err) => {
-                            Err(generic_error(op.symbol(), err).primary(op_span, op.symbol()))
-                        }
-                    };
+                    if let Err(err) = done {
+                        return Err(generic_error(op.symbol(), err).primary(op_span, op.symbol()));
+                    }
+                    let out = if acc_left { l } else { r };
+                    if cfg!(debug_assertions) {
+                        verify(op.symbol(), p, &Ok((*out).clone()), op_span)?;
+                    }
+                    return Ok(out);
                 }
             }
         }
-        self.binary(op, op_span, (&l, lhs.1), (&r, rhs.1))
+        self.binary_with(op, op_span, (&l, lhs.1), (&r, rhs.1), predicted)
     }
 
     fn binary(
@@ -658,6 +663,18 @@ impl Evaluator {
         lhs: (&Rc<Value>, Span),
         rhs: (&Rc<Value>, Span),
     ) -> EResult<Rc<Value>> {
+        self.binary_with(op, op_span, lhs, rhs, None)
+    }
+
+    /// `binary` with the rule's prediction when the caller already has it.
+    fn binary_with(
+        &mut self,
+        op: BinOp,
+        op_span: Span,
+        lhs: (&Rc<Value>, Span),
+        rhs: (&Rc<Value>, Span),
+        predicted: Option<Kind>,
+    ) -> EResult<Rc<Value>> {
         if matches!(**lhs.0, Value::Unknown) || matches!(**rhs.0, Value::Unknown) {
             for (v, span) in [lhs, rhs] {
                 if !matches!(**v, Value::Unknown) {
@@ -666,7 +683,10 @@ impl Evaluator {
             }
             return Ok(Rc::new(Value::Unknown));
         }
-        let predicted = self.predict_binary(op, op_span, (lhs.0, lhs.1), (rhs.0, rhs.1))?;
+        let predicted = match predicted {
+            Some(p) => p,
+            None => self.predict_binary(op, op_span, (lhs.0, lhs.1), (rhs.0, rhs.1))?,
+        };
         if !self.computes(&[lhs.0, rhs.0], &predicted) {
             return Ok(Rc::new(predicted.shaped()));
         }

@@ -59,6 +59,13 @@ pub fn check_alloc(shape: &[usize], dtype: DType, limits: &Limits) -> OpResult<(
 /// Checks that a predicted result may be allocated. Unknown axes (decided
 /// by the data) are bounded by their inputs and count as 0 here.
 pub fn check_meta(m: &crate::value::Meta, limits: &Limits) -> OpResult<()> {
+    // The common case without building a shape: it fits.
+    if let Some(n) = m.elements()
+        && n.checked_mul(m.dtype.size())
+            .is_some_and(|b| b <= limits.max_bytes)
+    {
+        return Ok(());
+    }
     match m.concrete() {
         Some(shape) => check_alloc(&shape, m.dtype, limits),
         None => Ok(()),
