@@ -282,7 +282,8 @@ fn fill(template: &str, g: &mut Gen) -> String {
 }
 
 fn statement(g: &mut Gen) -> String {
-    let expr = fill(*g.pick(EXPRS), g);
+    let template: &&str = g.pick(EXPRS);
+    let expr = fill(template, g);
     match g.below(6) {
         0 => format!("{} = {expr}", g.pick(NAMES)),
         1 => {
@@ -292,7 +293,8 @@ fn statement(g: &mut Gen) -> String {
             format!("{target}[{index}] = {value}")
         }
         2 => {
-            let value = fill(*g.pick(&["qr(X)", "svd(X)", "eigh(X)", "lu(X)", "X"]), g);
+            let template: &&str = g.pick(&["qr(X)", "svd(X)", "eigh(X)", "lu(X)", "X"]);
+            let value = fill(template, g);
             format!("p, q = {value}")
         }
         _ => expr,

@@ -159,7 +159,7 @@ mod tests {
             Ok(vec![u.clone()])
         );
         assert_eq!(
-            broadcast_dims(&[u.clone()], &[u.clone()]),
+            broadcast_dims(std::slice::from_ref(&u), std::slice::from_ref(&u)),
             Ok(vec![u.clone()])
         );
         assert!(broadcast_dims(&[u.clone(), Dim::Known(2)], &known(&[3])).is_err());

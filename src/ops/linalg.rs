@@ -464,7 +464,6 @@ pub fn solve_checked(
     let res = solve_rule(&Meta::of(a), &Meta::of(b))?;
     let shape = dims(&res);
     let vector = b.ndim() == 1;
-    let n = a.shape()[a.ndim() - 1];
     let narrow = res.dtype == DType::Float32;
     if res.dtype == DType::Complex128 {
         solve_in(
@@ -472,7 +471,6 @@ pub fn solve_checked(
             &b.to_c64_array(),
             &shape,
             vector,
-            n,
             narrow,
             warnings,
             exec,
@@ -481,7 +479,7 @@ pub fn solve_checked(
         let (Work::Real(x, _), Work::Real(y, _)) = (work(a), work(b)) else {
             unreachable!("real inputs")
         };
-        solve_in(&x, &y, &shape, vector, n, narrow, warnings, exec)
+        solve_in(&x, &y, &shape, vector, narrow, warnings, exec)
     }
 }
 
@@ -491,11 +489,12 @@ fn solve_in<T: Field>(
     b: &ArrayD<T>,
     shape: &[usize],
     vector: bool,
-    n: usize,
     narrow: bool,
     warnings: &mut Vec<Warning>,
     exec: &Exec,
 ) -> OpResult<Array> {
+    // A is (..., n, n).
+    let n = a.shape().last().copied().unwrap_or(0);
     let batch = &shape[..shape.len() - if vector { 1 } else { 2 }];
     let a_full: Vec<usize> = batch.iter().copied().chain([n, n]).collect();
     let a = a

@@ -366,7 +366,7 @@ pub fn dot(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Array
         return scalar_product(a, b, &out, "dot", limits);
     }
     let (ka, kb) = dot_axes(&ma, &mb);
-    contract(a, b, &[ka], &[kb], &out, "dot", limits, exec)
+    contract(a, b, [&[ka], &[kb]], &out, "dot", limits, exec)
 }
 
 /// The rule of numpy.vdot: both operands flattened, so only their numbers
@@ -424,8 +424,7 @@ pub fn inner(a: &Array, b: &Array, limits: &Limits, exec: &Exec) -> OpResult<Arr
     contract(
         a,
         b,
-        &[a.ndim() - 1],
-        &[b.ndim() - 1],
+        [&[a.ndim() - 1], &[b.ndim() - 1]],
         &out,
         "inner",
         limits,
@@ -530,7 +529,7 @@ pub fn tensordot(
     exec: &Exec,
 ) -> OpResult<Array> {
     let (out, (a_axes, b_axes)) = tensordot_plan(&Meta::of(a), &Meta::of(b), axes)?;
-    contract(a, b, &a_axes, &b_axes, &out, "tensordot", limits, exec)
+    contract(a, b, [&a_axes, &b_axes], &out, "tensordot", limits, exec)
 }
 
 /// Validates and normalises the axes of `tensordot` (argument 2).
@@ -594,8 +593,7 @@ fn normalize_axes(axes: &[i64], ndim: usize, arg: usize) -> OpResult<Vec<usize>>
 fn contract(
     a: &Array,
     b: &Array,
-    a_axes: &[usize],
-    b_axes: &[usize],
+    [a_axes, b_axes]: [&[usize]; 2],
     out: &Meta,
     op: &str,
     limits: &Limits,

@@ -68,6 +68,22 @@ pub fn complex_repr(z: C64) -> String {
     }
 }
 
+/// Human-readable byte counts: `7.3 TiB`, `512 B`.
+pub fn bytes_text(bytes: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = bytes;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{v} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,21 +110,5 @@ mod tests {
         assert_eq!(complex_repr(C64::new(1.5, -2.0)), "1.5-2j");
         assert_eq!(complex_repr(C64::new(-0.0, 1.0)), "-0+1j");
         assert_eq!(complex_repr(C64::new(1.0, f64::NAN)), "1+nanj");
-    }
-}
-
-/// Human-readable byte counts: `7.3 TiB`, `512 B`.
-pub fn bytes_text(bytes: f64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = bytes;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{v} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
     }
 }
