@@ -224,6 +224,29 @@ fn cases() -> Vec<(&'static str, String, Want)> {
         ),
         ("nan_sort_missing", "sort([nan, 1])".into(), Error),
         ("zeros_1e6_1e6", "zeros(1e6, 1e6)".into(), Error),
+        // Results made large by broadcasting, an outer-product matmul, and
+        // broadcast index arrays (whose offset table is as large as an int64
+        // result) are refused before anything is allocated.
+        (
+            "broadcast_trap",
+            "x = ones(100000, 1); y = ones(100000); x - y".into(),
+            Error,
+        ),
+        (
+            "outer_matmul",
+            "matmul(ones(100000, 1), ones(1, 100000))".into(),
+            Error,
+        ),
+        (
+            "broadcast_index_arrays",
+            "A = ones(2, 2, dtype=\"bool\"); i = reshape(arange(30000), [30000, 1]) * 0; j = reshape(arange(30000), [1, 30000]) * 0; A[i, j]".into(),
+            Error,
+        ),
+        (
+            "broadcast_index_assignment",
+            "A = ones(2, 2, dtype=\"bool\"); i = reshape(arange(30000), [30000, 1]) * 0; j = reshape(arange(30000), [1, 30000]) * 0; A[i, j] = false".into(),
+            Error,
+        ),
         (
             "ones_int_huge",
             "ones(1000000, 1000000, dtype=\"complex128\")".into(),

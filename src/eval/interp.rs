@@ -222,6 +222,14 @@ impl Evaluator {
         let Some(specs) = Self::item_specs(&vals) else {
             return self.assign_index_shaped(name, name_span, current.clone(), items, metas, value);
         };
+        if let Some(metas) = &metas {
+            // The selection's offset table (one usize per selected element)
+            // is a temporary as large as an int64 array.
+            let shape = index_rule(&known(target.shape()), metas)
+                .map_err(|(pos, e)| self.index_error(items, pos, &known(target.shape()), e))?;
+            let offsets = Kind::Array(Meta::with_dims(shape, DType::Int64));
+            self.check_fits(&offsets, "index", name_span)?;
+        }
         let sel = select(target.shape(), &specs)
             .map_err(|(pos, e)| self.index_error(items, pos, &known(target.shape()), e))?;
         let v = self.eval(value)?;
@@ -374,6 +382,11 @@ impl Evaluator {
                 let predicted = Kind::Array(Meta::with_dims(shape, m.dtype));
                 let span = e.span;
                 self.check_fits(&predicted, "index", span)?;
+                // The selection's offset table (one usize per element) is a
+                // temporary as large as an int64 result.
+                if let Kind::Array(m) = &predicted {
+                    self.check_fits(&Kind::Array(m.retyped(DType::Int64)), "index", span)?;
+                }
                 let specs = match (&*v, Self::item_specs(&vals)) {
                     (Value::Array(_), Some(specs)) if self.computes(&[&v], &predicted) => specs,
                     _ => return Ok(Rc::new(predicted.shaped())),
