@@ -87,14 +87,7 @@ impl IndexSpec {
 /// by `select`), and a mask selects an unknown number of elements.
 pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemError> {
     let ndim = shape.len();
-    let consumed: usize = items
-        .iter()
-        .map(|it| match it {
-            IndexMeta::Ellipsis => 0,
-            IndexMeta::Mask(m) => m.len().max(1),
-            _ => 1,
-        })
-        .sum();
+    let consumed = consumed(items);
     let ellipses = items
         .iter()
         .filter(|it| matches!(it, IndexMeta::Ellipsis))
@@ -114,9 +107,7 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
             }),
         ));
     }
-    let has_advanced = items
-        .iter()
-        .any(|it| matches!(it, IndexMeta::IntArray(_) | IndexMeta::Mask(_)));
+    let has_advanced = has_advanced(items);
     // Per source axis: the result axes it gives (`None` = part of the
     // advanced block).
     let mut per_axis: Vec<Option<Vec<Dim>>> = Vec::with_capacity(ndim);
@@ -214,6 +205,25 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
     Ok(out)
 }
 
+/// How many axes of the array the items index (`...` none, a k-D mask k).
+fn consumed(items: &[IndexMeta]) -> usize {
+    items
+        .iter()
+        .map(|it| match it {
+            IndexMeta::Ellipsis => 0,
+            IndexMeta::Mask(m) => m.len().max(1),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Whether any item is an index array or a mask (NumPy's advanced indexing).
+fn has_advanced(items: &[IndexMeta]) -> bool {
+    items
+        .iter()
+        .any(|it| matches!(it, IndexMeta::IntArray(_) | IndexMeta::Mask(_)))
+}
+
 /// The number of elements Python's slice `start:stop:step` takes from an
 /// axis of `len` (step not zero).
 fn slice_len(len: usize, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> usize {
@@ -308,17 +318,8 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
     let metas: Vec<IndexMeta> = items.iter().map(IndexSpec::meta).collect();
     index_rule(&known(shape), &metas)?;
     let ndim = shape.len();
-    let consumed: usize = items
-        .iter()
-        .map(|it| match it {
-            IndexSpec::Ellipsis => 0,
-            IndexSpec::Mask(m) => m.ndim().max(1),
-            _ => 1,
-        })
-        .sum();
-    let has_advanced = items
-        .iter()
-        .any(|it| matches!(it, IndexSpec::IntArray(_) | IndexSpec::Mask(_)));
+    let consumed = consumed(&metas);
+    let has_advanced = has_advanced(&metas);
 
     // Expand into one entry per source axis.
     let mut per_axis: Vec<AxisIndex> = Vec::with_capacity(ndim);
