@@ -32,6 +32,8 @@ options:
   -e, --eval PROGRAM      run PROGRAM
   --keep-going            after an error in a script, carry on with the next statement
   --json                  print each value as one line of JSON
+  --check                 check shapes and dtypes only: every statement through its rule, no
+                          numbers computed (large arrays take no memory); reports every error
   --color WHEN            auto (default), always or never; NO_COLOR is respected
   --format F              short (default), long, sci or rat
   --precision N           decimals shown for floats
@@ -59,6 +61,8 @@ struct Options {
     inputs: Vec<Input>,
     keep_going: bool,
     json: bool,
+    /// `--check`: only the rules run (shapes and dtypes, no numbers).
+    check: bool,
     color: Option<bool>,
     format: NumberFormat,
     precision: Option<usize>,
@@ -96,6 +100,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
         inputs: Vec::new(),
         keep_going: false,
         json: false,
+        check: false,
         color: None,
         format: NumberFormat::Short,
         precision: None,
@@ -125,6 +130,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
             "-e" | "--eval" => o.inputs.push(Input::Program(value("-e")?)),
             "--keep-going" => o.keep_going = true,
             "--json" => o.json = true,
+            "--check" => o.check = true,
             "--color" | "--colour" => {
                 o.color = match value("--color")?.as_str() {
                     "auto" => None,
@@ -274,7 +280,9 @@ fn run() -> Result<ExitCode> {
 
     let mut session = Session::with_config(options.config);
     session.format.width = output_width();
-    session.keep_going = options.keep_going;
+    session.keep_going = options.keep_going || options.check;
+    // Checking goes on after an error, so one run reports them all.
+    session.evaluator.shape_only = options.check;
     session.format.format = options.format;
     session.format.precision = options.precision;
 

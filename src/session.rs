@@ -151,6 +151,9 @@ impl Session {
     /// Renders an outcome as styled text (no trailing newline).
     pub fn render(&self, outcome: &Outcome, src: &SourceFile) -> Markup {
         match outcome {
+            Outcome::Value { name, value } if self.evaluator.shape_only => {
+                render_value(&value.shape_only(), name.as_deref(), &self.format)
+            }
             Outcome::Value { name, value } => render_value(value, name.as_deref(), &self.format),
             Outcome::Diagnostic(d) => render_diagnostic(d, src),
             Outcome::Text(m) => m.clone(),
@@ -161,6 +164,9 @@ impl Session {
     /// The `--json` line for an outcome, if it is a value.
     pub fn json(&self, outcome: &Outcome) -> Option<String> {
         match outcome {
+            Outcome::Value { name, value } if self.evaluator.shape_only => {
+                value_json(&value.shape_only(), name.as_deref())
+            }
             Outcome::Value { name, value } => value_json(value, name.as_deref()),
             _ => None,
         }

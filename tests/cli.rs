@@ -387,3 +387,39 @@ fn transpose_note_on_vector_goes_to_stderr() {
     assert!(stderr(&o).contains("note:"));
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn check_reports_every_shape_error_and_computes_nothing() {
+    let script = temp_file(
+        "check.la",
+        b"A = zeros(20000, 20000)\nB = A @ ones(20000, 3)\nC = B @ ones(4, 2)\nD = B + ones(5)\nE = B' @ B\n",
+    );
+    let o = run(&["--check", "--json", path(&script)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Shapes and dtypes, never data: the 3.2 GB array was not made.
+    assert_eq!(
+        stdout(&o),
+        "{\"shape\":[20000,20000],\"dtype\":\"float64\",\"name\":\"A\"}\n\
+         {\"shape\":[20000,3],\"dtype\":\"float64\",\"name\":\"B\"}\n\
+         {\"shape\":[3,3],\"dtype\":\"float64\",\"name\":\"E\"}\n"
+    );
+    // Both errors are reported, each with its place, and checking went on.
+    let err = stderr(&o);
+    assert!(
+        err.contains("check.la:3:7: error: matmul: 20000×3 @ 4×2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("check.la:4:7: error: add: shapes 20000×3 and 5 do not broadcast"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_of_a_clean_script_exits_zero_and_shows_shapes() {
+    let o = run(&["--check", "-e", "x = [1, 2, 3]; W = ones(4, 3);\nW @ x"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "4 float64 (shape only)\n");
+    let o = run(&["--check", "-e", "x = [1, 2"]);
+    assert_eq!(o.status.code(), Some(2));
+}

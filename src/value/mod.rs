@@ -47,6 +47,23 @@ impl Value {
     }
 }
 
+impl Value {
+    /// The same value with every array known by its shape and dtype only,
+    /// as the checker shows it.
+    pub fn shape_only(&self) -> Value {
+        match self {
+            Value::Array(a) => Value::Shaped(Meta::of(a)),
+            Value::Tuple(parts) => Value::Tuple(
+                parts
+                    .iter()
+                    .map(|(n, p)| (n.clone(), p.shape_only()))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+}
+
 impl From<Array> for Value {
     fn from(a: Array) -> Value {
         Value::Array(a)
