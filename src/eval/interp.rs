@@ -5,8 +5,6 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use ndarray::{ArrayD, IxDyn};
-
 use super::builtins;
 use super::call::{Args, Ctx, EResult};
 use super::errors::{
@@ -52,6 +50,8 @@ pub struct Evaluator {
 
 /// In shape-only mode, results up to this many elements are computed.
 const SMALL: usize = 64;
+
+mod indexing;
 
 /// What a statement produced: a value to show, under a name for assignments.
 pub struct Produced {
@@ -193,138 +193,6 @@ impl Evaluator {
                 })
             }
         }
-    }
-
-    fn assign_index(
-        &mut self,
-        name: &str,
-        name_span: Span,
-        items: &[IndexItem],
-        value: &Expr,
-    ) -> EResult<Produced> {
-        let Some(current) = self.vars.get(name).cloned() else {
-            return Err(self.unknown_name(name, name_span));
-        };
-        if matches!(&*current, Value::Shaped(_) | Value::Unknown) {
-            let vals = self.index_values(items)?;
-            let metas = self.item_metas(&vals)?;
-            return self.assign_index_shaped(name, name_span, current, items, metas, value);
-        }
-        let Value::Array(target) = &*current else {
-            return Err(Diagnostic::error(
-                ErrorKind::Type,
-                format!("cannot index into {}", current.describe()),
-            )
-            .primary(name_span, current.describe()));
-        };
-        let vals = self.index_values(items)?;
-        let metas = self.item_metas(&vals)?;
-        let Some(specs) = Self::item_specs(&vals) else {
-            return self.assign_index_shaped(name, name_span, current.clone(), items, metas, value);
-        };
-        if let Some(metas) = &metas {
-            // The selection's offset table (one usize per selected element)
-            // is a temporary as large as an int64 array.
-            let shape = index_rule(&known(target.shape()), metas)
-                .map_err(|(pos, e)| self.index_error(items, pos, &known(target.shape()), e))?;
-            let offsets = Kind::Array(Meta::with_dims(shape, DType::Int64));
-            self.check_fits(&offsets, "index", name_span)?;
-        }
-        let sel = select(target.shape(), &specs)
-            .map_err(|(pos, e)| self.index_error(items, pos, &known(target.shape()), e))?;
-        let v = self.eval(value)?;
-        if matches!(&*v, Value::Shaped(_) | Value::Unknown) {
-            return self.finish_assign_shaped(
-                name,
-                name_span,
-                current.clone(),
-                items,
-                metas,
-                (v, value.span),
-            );
-        }
-        let Value::Array(va) = &*v else {
-            return Err(store_error(&v, value.span));
-        };
-        let mut updated = target.clone();
-        scatter(&mut updated, &sel, va).map_err(|e| {
-            let target_span = name_span.to(items.last().map_or(name_span, |i| i.span()));
-            match e {
-                AssignError::Shape {
-                    value: vs,
-                    target: ts,
-                } => assign_shape_error(&known(&vs), &known(&ts), target_span, value.span),
-                AssignError::Cast(c) => {
-                    let (msg, help) = cast_error_text(&c, target.dtype().name());
-                    Diagnostic::error(ErrorKind::Type, msg)
-                        .secondary(target_span, format!("{} array", target.dtype()))
-                        .primary(value.span, va.dtype().name())
-                        .help(format!(
-                            "{help}; or convert the array first: {name} = {}({name})",
-                            promote(target.dtype(), false, va.dtype(), false)
-                        ))
-                }
-            }
-        })?;
-        let stored = Rc::new(Value::Array(updated));
-        self.vars.insert(name.to_string(), stored.clone());
-        Ok(Produced {
-            name: Some(name.to_string()),
-            value: stored,
-        })
-    }
-
-    /// Indexed assignment where the target, an index or the value is
-    /// shape-only: the rules run (the index fits, the value broadcasts to the
-    /// selection) and the target stays what it was, shape-only.
-    fn assign_index_shaped(
-        &mut self,
-        name: &str,
-        name_span: Span,
-        current: Rc<Value>,
-        items: &[IndexItem],
-        metas: Option<Vec<IndexMeta>>,
-        value: &Expr,
-    ) -> EResult<Produced> {
-        let v = self.eval(value)?;
-        self.finish_assign_shaped(name, name_span, current, items, metas, (v, value.span))
-    }
-
-    fn finish_assign_shaped(
-        &mut self,
-        name: &str,
-        name_span: Span,
-        current: Rc<Value>,
-        items: &[IndexItem],
-        metas: Option<Vec<IndexMeta>>,
-        (v, value_span): (Rc<Value>, Span),
-    ) -> EResult<Produced> {
-        let target = match &*current {
-            Value::Unknown => None,
-            other => Some(self.meta_of(other, name_span)?),
-        };
-        let vm = match &*v {
-            Value::Unknown => None,
-            Value::Array(_) | Value::Shaped(_) => Some(self.meta_of(&v, value_span)?),
-            other => return Err(store_error(other, value_span)),
-        };
-        if let (Some(t), Some(metas), Some(vm)) = (&target, &metas, &vm) {
-            let sel = index_rule(&t.shape, metas)
-                .map_err(|(pos, e)| self.index_error(items, pos, &t.shape, e))?;
-            if !assign_fits(&vm.shape, &sel) {
-                let target_span = name_span.to(items.last().map_or(name_span, |i| i.span()));
-                return Err(assign_shape_error(&vm.shape, &sel, target_span, value_span));
-            }
-        }
-        let stored = match target {
-            Some(t) => Rc::new(Value::Shaped(t)),
-            None => current,
-        };
-        self.vars.insert(name.to_string(), stored.clone());
-        Ok(Produced {
-            name: Some(name.to_string()),
-            value: stored,
-        })
     }
 
     /// Evaluates an expression.
@@ -908,157 +776,6 @@ impl Evaluator {
         result.map(Rc::new)
     }
 
-    /// Evaluates every index item once.
-    fn index_values(&mut self, items: &[IndexItem]) -> EResult<Vec<ItemValue>> {
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            out.push(match item {
-                IndexItem::Ellipsis(_) => ItemValue::Ellipsis,
-                IndexItem::Slice {
-                    start, stop, step, ..
-                } => {
-                    let mut bound = |e: &Option<Expr>| -> EResult<Option<(Rc<Value>, Span)>> {
-                        match e {
-                            Some(e) => Ok(Some((self.eval(e)?, e.span))),
-                            None => Ok(None),
-                        }
-                    };
-                    ItemValue::Slice([bound(start)?, bound(stop)?, bound(step)?])
-                }
-                IndexItem::Expr(e) => ItemValue::Value(self.eval(e)?, e.span),
-            });
-        }
-        Ok(out)
-    }
-
-    /// What the index rule needs of the items, or `None` when a constant
-    /// of the index (an integer, a slice bound) is itself not known.
-    fn item_metas(&self, vals: &[ItemValue]) -> EResult<Option<Vec<IndexMeta>>> {
-        let mut out = Vec::with_capacity(vals.len());
-        let mut unknown = false;
-        for v in vals {
-            out.push(match v {
-                ItemValue::Ellipsis => IndexMeta::Ellipsis,
-                ItemValue::Slice(bounds) => {
-                    let mut b = [None; 3];
-                    for (k, bound) in bounds.iter().enumerate() {
-                        let Some((v, span)) = bound else { continue };
-                        match &**v {
-                            Value::Array(Array::Int(x)) if x.ndim() == 0 => {
-                                b[k] = Some(*x.iter().next().expect("0-d"));
-                            }
-                            Value::Shaped(m) if m.is_scalar() && m.dtype == DType::Int64 => {
-                                unknown = true
-                            }
-                            Value::Unknown => unknown = true,
-                            other => return Err(self.index_type_error(other, *span)),
-                        }
-                    }
-                    IndexMeta::Slice {
-                        start: b[0],
-                        stop: b[1],
-                        step: b[2],
-                    }
-                }
-                ItemValue::Value(v, span) => match &**v {
-                    Value::Array(Array::Int(x)) if x.ndim() == 0 => {
-                        IndexMeta::Int(*x.iter().next().expect("0-d"))
-                    }
-                    Value::Array(Array::Bool(m)) if m.ndim() > 0 => {
-                        IndexMeta::Mask(known(m.shape()))
-                    }
-                    Value::Array(Array::Int(x)) => IndexMeta::IntArray(known(x.shape())),
-                    Value::Array(Array::F64(x)) if x.is_empty() => {
-                        IndexMeta::IntArray(known(x.shape()))
-                    }
-                    Value::Shaped(m) if m.dtype == DType::Int64 && m.is_scalar() => {
-                        unknown = true;
-                        IndexMeta::Ellipsis
-                    }
-                    Value::Shaped(m) if m.dtype == DType::Int64 => {
-                        IndexMeta::IntArray(m.shape.clone())
-                    }
-                    Value::Shaped(m) if m.dtype == DType::Bool && !m.is_scalar() => {
-                        IndexMeta::Mask(m.shape.clone())
-                    }
-                    Value::Unknown => {
-                        unknown = true;
-                        IndexMeta::Ellipsis
-                    }
-                    other => return Err(self.index_type_error(other, *span)),
-                },
-            });
-        }
-        Ok((!unknown).then_some(out))
-    }
-
-    /// The items as the kernel takes them, or `None` when one is
-    /// shape-only. Their types were checked by `item_metas`.
-    fn item_specs(vals: &[ItemValue]) -> Option<Vec<IndexSpec>> {
-        let scalar = |v: &Option<(Rc<Value>, Span)>| -> Option<Option<i64>> {
-            match v {
-                None => Some(None),
-                Some((v, _)) => match &**v {
-                    Value::Array(Array::Int(x)) => Some(x.iter().next().copied()),
-                    _ => None,
-                },
-            }
-        };
-        vals.iter()
-            .map(|v| match v {
-                ItemValue::Ellipsis => Some(IndexSpec::Ellipsis),
-                ItemValue::Slice([a, b, c]) => Some(IndexSpec::Slice {
-                    start: scalar(a)?,
-                    stop: scalar(b)?,
-                    step: scalar(c)?,
-                }),
-                ItemValue::Value(v, _) => match &**v {
-                    Value::Array(Array::Bool(m)) if m.ndim() > 0 => {
-                        Some(IndexSpec::Mask(m.clone()))
-                    }
-                    Value::Array(Array::Int(x)) if x.ndim() == 0 => {
-                        x.iter().next().map(|&i| IndexSpec::Int(i))
-                    }
-                    Value::Array(Array::Int(x)) => Some(IndexSpec::IntArray(x.clone())),
-                    Value::Array(Array::F64(x)) if x.is_empty() => {
-                        Some(IndexSpec::IntArray(ArrayD::zeros(IxDyn(x.shape()))))
-                    }
-                    _ => None,
-                },
-            })
-            .collect()
-    }
-
-    fn index_type_error(&self, v: &Value, span: Span) -> Diagnostic {
-        match v {
-            Value::Array(a) => index_type_error(&a.dtype(), &shape_text(a.shape()), span),
-            Value::Shaped(m) => index_type_error(&m.dtype, &shape_text(&m.shape), span),
-            other => self.expect_array(other, span).expect_err("not an array"),
-        }
-    }
-
-    fn index_error(
-        &self,
-        items: &[IndexItem],
-        pos: Option<usize>,
-        target: &[Dim],
-        err: crate::ops::OpError,
-    ) -> Diagnostic {
-        let span = pos.and_then(|p| items.get(p)).map_or_else(
-            || {
-                items.first().map_or(Span::default(), |f| {
-                    f.span().to(items.last().expect("non-empty").span())
-                })
-            },
-            |i| i.span(),
-        );
-        let label = match &err {
-            crate::ops::OpError::Index { axis, len, .. } => format!("axis {axis} has length {len}"),
-            _ => format!("indexing a {} array", shape_text(target)),
-        };
-        generic_error("index", err).primary(span, label)
-    }
-
     fn call(
         &mut self,
         name: &str,
@@ -1235,13 +952,6 @@ fn fits(predicted: &Kind, limits: &Limits) -> crate::ops::OpResult<()> {
     }
 }
 
-/// One index item, evaluated.
-enum ItemValue {
-    Ellipsis,
-    Slice([Option<(Rc<Value>, Span)>; 3]),
-    Value(Rc<Value>, Span),
-}
-
 /// Whether the checker may compute a result of this kind (small enough).
 fn small(k: &Kind) -> bool {
     match k {
@@ -1250,33 +960,6 @@ fn small(k: &Kind) -> bool {
         Kind::Str | Kind::Nothing => true,
         Kind::Unknown => false,
     }
-}
-
-fn store_error(v: &Value, span: Span) -> Diagnostic {
-    Diagnostic::error(
-        ErrorKind::Type,
-        format!("cannot store {} in an array", v.describe()),
-    )
-    .primary(span, v.describe())
-}
-
-fn assign_shape_error(
-    value: &[Dim],
-    target: &[Dim],
-    target_span: Span,
-    value_span: Span,
-) -> Diagnostic {
-    Diagnostic::error(
-        ErrorKind::Shape,
-        format!(
-            "cannot assign {} values to a {} selection",
-            shape_text(value),
-            shape_text(target)
-        ),
-    )
-    .secondary(target_span, shape_text(target))
-    .primary(value_span, shape_text(value))
-    .note("the value must broadcast to the shape of the selection")
 }
 
 fn arr(a: Array) -> Rc<Value> {
@@ -1292,15 +975,6 @@ fn check_assignable(name: &str, span: Span) -> EResult<()> {
         .primary(span, "constant"));
     }
     Ok(())
-}
-
-fn index_type_error(dtype: &DType, shape: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(
-        ErrorKind::Type,
-        format!("indices must be integers or bool masks, not {dtype}"),
-    )
-    .primary(span, format!("{shape} {dtype}"))
-    .help("convert with int64(...) (it rounds toward zero), or build a mask with a comparison like A > 0")
 }
 
 /// The candidate closest to `name` by edit distance, if close enough to be a
