@@ -228,6 +228,20 @@ fn a_session_at_the_prompt() {
     p.idle_prompt();
     p.send("zeros(");
     p.expect("# zeros(shape..., dtype=\"float64\")");
+    p.send("\x03");
+    p.idle_prompt();
+    // The hint gives the whole line's shape, or its first error, from the
+    // rules alone: nothing of a huge product is computed while typing.
+    p.send("M @ weights[0:2]");
+    p.expect("M @ weights[0:2]  # 2 float64");
+    p.send("\x03");
+    p.idle_prompt();
+    p.send("M @ weights");
+    p.expect("# matmul: 2 ≠ 3");
+    p.send("\x03");
+    p.idle_prompt();
+    p.send("rand(20000, 20000) @ rand(20000, 20000)");
+    p.expect("# 20000×20000 float64");
     // Ctrl-C on a line clears it: nothing runs.
     p.send("\x03");
     p.idle_prompt();

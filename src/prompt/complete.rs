@@ -177,6 +177,7 @@ mod tests {
                 ("weights".into(), "3 float64".into()),
                 ("width".into(), "scalar int64".into()),
             ],
+            ..Context::default()
         }
     }
 

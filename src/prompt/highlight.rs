@@ -117,6 +117,7 @@ mod tests {
     fn styled(line: &str, pos: usize) -> Vec<(Style, String)> {
         let ctx = Context {
             vars: vec![("A".into(), "2×2 int64".into())],
+            ..Context::default()
         };
         let m = highlight(&ctx, line, pos);
         assert_eq!(m.to_plain(), line, "highlighting never changes the text");

@@ -10,8 +10,11 @@ pub use crate::syntax::lex::{Tok, Token, tokens};
 pub use complete::{Candidate, Completion, complete};
 pub use highlight::highlight;
 
-use crate::eval::builtins;
+use crate::eval::{Evaluator, builtins};
+use crate::kernel::{Exec, Isa};
+use crate::ops::limits::Limits;
 use crate::session::Session;
+use crate::value::Value;
 
 /// What completion, hints and highlighting need from the workspace: a copy of
 /// its names and their descriptions, taken before each line is read so the
@@ -20,18 +23,69 @@ use crate::session::Session;
 pub struct Context {
     /// Workspace names, sorted, with `2×3 float64`-style descriptions.
     pub vars: Vec<(String, String)>,
+    /// The workspace as the checker sees it (arrays by shape and dtype
+    /// only), so a hint can give a typed line's shape without computing it.
+    pub values: Vec<(String, Value)>,
+    /// The session's limits, for the size errors a hint may show.
+    pub limits: Limits,
 }
 
 impl Context {
     pub fn of(session: &Session) -> Context {
+        let vars = session.evaluator.vars();
         Context {
-            vars: session
-                .evaluator
-                .vars()
+            vars: vars
                 .iter()
                 .map(|(n, v)| (n.clone(), v.describe()))
                 .collect(),
+            values: vars
+                .iter()
+                .map(|(n, v)| (n.clone(), v.shape_only()))
+                .collect(),
+            limits: session.config().limits,
         }
+    }
+
+    /// A context of these workspace values (for tests and other front ends).
+    pub fn of_values(values: Vec<(String, Value)>) -> Context {
+        Context {
+            vars: values
+                .iter()
+                .map(|(n, v)| (n.clone(), v.describe()))
+                .collect(),
+            values: values
+                .into_iter()
+                .map(|(n, v)| {
+                    let v = v.shape_only();
+                    (n, v)
+                })
+                .collect(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// The shape and dtype of the whole typed line, or its first error in a
+    /// few words, from the rules alone (nothing is computed beyond small
+    /// constants). `None` when the line does not parse.
+    fn line_shape(&self, line: &str) -> Option<String> {
+        let program = crate::syntax::parse(line, &self.limits.parse_limits()).ok()?;
+        let last = program.statements.last()?;
+        let mut ev = Evaluator::with_config(Exec::new(1, Isa::Portable), self.limits.clone());
+        ev.shape_only = true;
+        for (n, v) in &self.values {
+            ev.set(n, v.clone());
+        }
+        ev.set_source(std::rc::Rc::from(line));
+        for stmt in &program.statements[..program.statements.len() - 1] {
+            ev.exec(stmt).ok()?;
+        }
+        Some(match ev.exec(last) {
+            Ok(produced) => match &*produced.value {
+                Value::Nothing | Value::Unknown => return None,
+                v => v.describe(),
+            },
+            Err(d) => short_error(&d),
+        })
     }
 
     fn describe(&self, name: &str) -> Option<&str> {
@@ -43,6 +97,23 @@ impl Context {
 
     fn is_var(&self, name: &str) -> bool {
         self.describe(name).is_some()
+    }
+}
+
+/// An error in a few words: `matmul: 3 ≠ 10` when the underline says what
+/// clashes, else the start of the message.
+fn short_error(d: &crate::diagnostic::Diagnostic) -> String {
+    let op = d.message.split(':').next().unwrap_or("");
+    let label = d.labels.iter().find(|l| l.primary).map(|l| l.text.as_str());
+    match label {
+        Some(l) if l.contains('≠') && !op.is_empty() && op.len() < 20 => format!("{op}: {l}"),
+        _ => {
+            let mut m: String = d.message.chars().take(48).collect();
+            if d.message.chars().count() > 48 {
+                m.push('…');
+            }
+            m
+        }
     }
 }
 
@@ -87,9 +158,11 @@ fn open_call<'a>(text: &'a str, toks: &[Token]) -> Option<&'a str> {
     stack.last().copied().flatten()
 }
 
-/// The dimmed text shown after the cursor, if any: a workspace name's shape
-/// and dtype (`  # 2×3 float64`), or the signature of the function being
-/// called (`  # zeros(shape..., dtype="float64")`).
+/// The dimmed text shown after the cursor, if any: the signature of the
+/// function being named or called (`  # zeros(shape..., dtype="float64")`),
+/// else the shape and dtype of the whole line (`W @ x + b  # 4 float64`) or
+/// its first error in a few words (`  # matmul: 3 ≠ 10`), from the rules
+/// alone.
 pub fn hint(ctx: &Context, line: &str, pos: usize) -> Option<String> {
     if pos != line.len() || line.trim().is_empty() {
         return None;
@@ -102,23 +175,27 @@ pub fn hint(ctx: &Context, line: &str, pos: usize) -> Option<String> {
             .map(|c| format!(" {}", c.args));
     }
     let toks = tokens(line);
+    if toks.last().is_some_and(|t| t.tok == Tok::Comment) {
+        return None;
+    }
     if let Some(last) = toks
         .last()
         .filter(|t| t.tok == Tok::Ident && t.end == line.len())
     {
         let word = &line[last.start..last.end];
-        if let Some(d) = ctx.describe(word) {
-            return Some(format!("  # {d}"));
-        }
-        if let Some(b) = builtins::find(word) {
+        if !ctx.is_var(word)
+            && let Some(b) = builtins::find(word)
+        {
             return Some(format!("  # {}", b.signature));
         }
     }
-    if toks.last().is_some_and(|t| t.tok == Tok::Comment) {
+    if let Some(callee) = open_call(line, &toks) {
+        return builtins::find(callee).map(|b| format!("  # {}", b.signature));
+    }
+    if is_incomplete(line) || line.ends_with(char::is_whitespace) {
         return None;
     }
-    let callee = open_call(line, &toks)?;
-    builtins::find(callee).map(|b| format!("  # {}", b.signature))
+    ctx.line_shape(line).map(|d| format!("  # {d}"))
 }
 
 #[cfg(test)]
@@ -126,12 +203,14 @@ mod tests {
     use super::*;
 
     fn ctx() -> Context {
-        Context {
-            vars: vec![
-                ("A".into(), "2×3 float64".into()),
-                ("x".into(), "scalar int64".into()),
-            ],
-        }
+        use crate::value::Array;
+        let a = Array::F64(ndarray::ArrayD::zeros(ndarray::IxDyn(&[2, 3])));
+        let b = Array::F64(ndarray::ArrayD::zeros(ndarray::IxDyn(&[3, 4])));
+        Context::of_values(vec![
+            ("A".into(), Value::Array(a)),
+            ("B".into(), Value::Array(b)),
+            ("x".into(), Value::Array(Array::scalar_int(1))),
+        ])
     }
 
     #[test]
@@ -147,9 +226,32 @@ mod tests {
     #[test]
     fn a_name_hints_its_shape_and_dtype() {
         assert_eq!(hint(&ctx(), "A", 1).as_deref(), Some("  # 2×3 float64"));
-        assert_eq!(hint(&ctx(), "B = A", 5).as_deref(), Some("  # 2×3 float64"));
+        assert_eq!(hint(&ctx(), "C = A", 5).as_deref(), Some("  # 2×3 float64"));
         assert_eq!(hint(&ctx(), "A ", 2), None);
         assert_eq!(hint(&ctx(), "A", 0), None);
+    }
+
+    #[test]
+    fn a_line_hints_its_whole_shape_or_its_first_error() {
+        // The shape of the line, not of its last name.
+        assert_eq!(hint(&ctx(), "A @ B", 5).as_deref(), Some("  # 2×4 float64"));
+        assert_eq!(
+            hint(&ctx(), "A @ B + x", 9).as_deref(),
+            Some("  # 2×4 float64")
+        );
+        assert_eq!(
+            hint(&ctx(), "B @ A", 5).as_deref(),
+            Some("  # matmul: 4 ≠ 2")
+        );
+        assert_eq!(
+            hint(&ctx(), "sum([1, 2])", 11).as_deref(),
+            Some("  # scalar int64")
+        );
+        // Nothing is computed: a huge product is only a shape.
+        assert_eq!(
+            hint(&ctx(), "rand(10000, 10000) @ rand(10000, 10000)", 39).as_deref(),
+            Some("  # 10000×10000 float64")
+        );
     }
 
     #[test]
@@ -162,7 +264,6 @@ mod tests {
             hint(&ctx(), "B = sum([1, 2], ", 16).as_deref(),
             Some("  # sum(x, axis=none, keepdims=false)")
         );
-        assert_eq!(hint(&ctx(), "sum([1, 2])", 11), None);
         assert_eq!(hint(&ctx(), "(1 + ", 5), None);
     }
 
