@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use tensorcalc::Session;
 use tensorcalc::diagnostic::{Diagnostic, ErrorKind};
+use tensorcalc::eval::BroadcastMode;
 use tensorcalc::render::{NumberFormat, SourceFile, render_diagnostic};
 use tensorcalc::session::{Config, Outcome};
 use tensorcalc::syntax::Span;
@@ -32,6 +33,8 @@ options:
   -e, --eval PROGRAM      run PROGRAM
   --keep-going            after an error in a script, carry on with the next statement
   --json                  print each value as one line of JSON
+  --broadcast MODE        allow, warn (default) or error when broadcasting stretches both
+                          operands along a length they share ((200,1) - (200,) gives 200×200)
   --check                 check shapes and dtypes only: every statement through its rule, no
                           numbers computed (large arrays take no memory); reports every error
   --color WHEN            auto (default), always or never; NO_COLOR is respected
@@ -63,6 +66,8 @@ struct Options {
     json: bool,
     /// `--check`: only the rules run (shapes and dtypes, no numbers).
     check: bool,
+    /// `--broadcast`: what a broadcast that stretches both operands is.
+    broadcast: BroadcastMode,
     color: Option<bool>,
     format: NumberFormat,
     precision: Option<usize>,
@@ -101,6 +106,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
         keep_going: false,
         json: false,
         check: false,
+        broadcast: BroadcastMode::Warn,
         color: None,
         format: NumberFormat::Short,
         precision: None,
@@ -131,6 +137,18 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
             "--keep-going" => o.keep_going = true,
             "--json" => o.json = true,
             "--check" => o.check = true,
+            "--broadcast" => {
+                o.broadcast = match value("--broadcast")?.as_str() {
+                    "allow" => BroadcastMode::Allow,
+                    "warn" => BroadcastMode::Warn,
+                    "error" => BroadcastMode::Error,
+                    other => {
+                        return Err(Usage(format!(
+                            "--broadcast takes allow, warn or error, not `{other}`"
+                        )));
+                    }
+                }
+            }
             "--color" | "--colour" => {
                 o.color = match value("--color")?.as_str() {
                     "auto" => None,
@@ -283,6 +301,7 @@ fn run() -> Result<ExitCode> {
     session.keep_going = options.keep_going || options.check;
     // Checking goes on after an error, so one run reports them all.
     session.evaluator.shape_only = options.check;
+    session.evaluator.broadcast = options.broadcast;
     session.format.format = options.format;
     session.format.precision = options.precision;
 

@@ -423,3 +423,41 @@ fn check_of_a_clean_script_exits_zero_and_shows_shapes() {
     let o = run(&["--check", "-e", "x = [1, 2"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_broadcast_trap_warns_by_default_and_the_mode_decides() {
+    let prog = "y_hat = ones(200, 1); y = ones(200); loss = mean((y_hat - y)^2)";
+    // warn: the value and a warning on stderr; the exit status is unchanged.
+    let o = run(&["-e", prog]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "loss = 0.0\n");
+    assert!(
+        stderr(&o).contains("warning: subtract: 200×1 and 200 broadcast to 200×200"),
+        "{}",
+        stderr(&o)
+    );
+    // allow: silent.
+    let o = run(&["--broadcast", "allow", "-e", prog]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    // error: a shape error at the operator, exit 1, nothing assigned.
+    let o = run(&["--broadcast=error", "-e", prog, "-e", "loss"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("<arg>:1:57: error: subtract: 200×1 and 200"),
+        "{}",
+        stderr(&o)
+    );
+    // The checker warns the same, before anything is computed.
+    let o = run(&["--check", "-e", prog]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("help: y_hat - reshape(y, [200, 1]) gives 200×1"),
+        "{}",
+        stderr(&o)
+    );
+    // A deliberate outer sum stretches along different lengths: no warning.
+    let o = run(&["-e", "reshape([1, 2, 3], [3, 1]) + [1, 2, 3, 4]"]);
+    assert_eq!(stderr(&o), "");
+    let o = run(&["--broadcast", "sometimes", "-e", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -8,11 +8,11 @@ use std::rc::Rc;
 use super::builtins;
 use super::call::{Args, Ctx, EResult};
 use super::errors::{
-    Operand, binary_error, cast_error_text, generic_error, needs_values, ragged_error,
+    Operand, atom, binary_error, cast_error_text, generic_error, needs_values, ragged_error,
 };
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::kernel::Exec;
-use crate::ops::broadcast::known;
+use crate::ops::broadcast::{broadcast_dims, known, stretched_both};
 use crate::ops::construct::Rng;
 use crate::ops::index::{
     AssignError, IndexMeta, IndexSpec, assign_fits, gather, index_rule, scatter, select,
@@ -42,10 +42,22 @@ pub struct Evaluator {
     /// and other constants later rules need); everything else, and anything
     /// random, is a shape-only value.
     pub shape_only: bool,
+    /// The broadcast trap: allowed, a warning (the default) or an error.
+    pub broadcast: BroadcastMode,
     /// How kernels run (threads, instruction set, cancel token) and the
     /// limits operations check: the session's configuration.
     pub exec: Exec,
     pub limits: Limits,
+}
+
+/// What to do when broadcasting stretches both operands along a length they
+/// share (`--broadcast`, after JAX's `jax_numpy_rank_promotion`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BroadcastMode {
+    Allow,
+    #[default]
+    Warn,
+    Error,
 }
 
 /// In shape-only mode, results up to this many elements are computed.
@@ -80,6 +92,7 @@ impl Evaluator {
             warnings: Vec::new(),
             timer: std::time::Instant::now(),
             shape_only: false,
+            broadcast: BroadcastMode::Warn,
             exec,
             limits,
         }
@@ -597,7 +610,7 @@ impl Evaluator {
     /// diagnostics, the same as the kernel's would be), with the result's
     /// size checked against the limits.
     fn predict_binary(
-        &self,
+        &mut self,
         op: BinOp,
         op_span: Span,
         lhs: (&Value, Span),
@@ -622,9 +635,91 @@ impl Evaluator {
             };
             binary_error(op, op_span, &l, &r, err)
         })?;
+        if !matches!(op, BinOp::MatMul | BinOp::LeftDiv)
+            && self.broadcast != BroadcastMode::Allow
+            && let Some(len) = stretched_both(&ma.shape, &mb.shape, &predicted.shape)
+        {
+            let d = self.broadcast_trap(op, op_span, (&ma, lhs.1), (&mb, rhs.1), &predicted, len);
+            if self.broadcast == BroadcastMode::Error {
+                return Err(d);
+            }
+            self.warnings.push(d);
+        }
         let predicted = Kind::Array(predicted);
         self.check_fits(&predicted, op.name(), op_span)?;
         Ok(predicted)
+    }
+
+    /// The warning (or, with `--broadcast error`, the error) for a broadcast
+    /// that stretched both operands along the shared length `len`, with the
+    /// fixes that were checked to broadcast without the trap.
+    fn broadcast_trap(
+        &self,
+        op: BinOp,
+        op_span: Span,
+        lhs: (&Meta, Span),
+        rhs: (&Meta, Span),
+        out: &Meta,
+        len: usize,
+    ) -> Diagnostic {
+        let (ls, rs) = (shape_text(&lhs.0.shape), shape_text(&rhs.0.shape));
+        let message = format!(
+            "{}: {ls} and {rs} broadcast to {}: both operands were stretched",
+            op.name(),
+            shape_text(&out.shape)
+        );
+        let mut d = match self.broadcast {
+            BroadcastMode::Error => Diagnostic::error(ErrorKind::Shape, message),
+            _ => Diagnostic::warning(message),
+        }
+        .secondary(lhs.1, ls)
+        .primary(op_span, format!("gives {}", shape_text(&out.shape)))
+        .secondary(rhs.1, rs)
+        .note(format!(
+            "both have an axis of length {len}, and broadcasting paired every one of those elements with every other instead of element by element"
+        ));
+        let (a, b) = (atom(self.text(lhs.1)), atom(self.text(rhs.1)));
+        let fits = |x: &[Dim], y: &[Dim]| {
+            broadcast_dims(x, y)
+                .ok()
+                .filter(|o| stretched_both(x, y, o).is_none())
+        };
+        let sym = op.symbol();
+        // A column against a vector: make the vector a column, or the column
+        // a vector.
+        for (col, col_text, vec, vec_text, col_left) in
+            [(lhs.0, &a, rhs.0, &b, true), (rhs.0, &b, lhs.0, &a, false)]
+        {
+            if col.ndim() == vec.ndim() + 1 && col.shape.last() == Some(&Dim::Known(1)) {
+                let mut as_col = vec.shape.clone();
+                as_col.push(Dim::Known(1));
+                let dims = as_col
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let reshaped = format!("reshape({vec_text}, [{dims}])");
+                if let Some(o) = fits(&col.shape, &as_col) {
+                    let text = if col_left {
+                        format!("{col_text} {sym} {reshaped}")
+                    } else {
+                        format!("{reshaped} {sym} {col_text}")
+                    };
+                    d = d.help(format!("{text} gives {}", shape_text(&o)));
+                }
+                let as_vec = &col.shape[..col.ndim() - 1];
+                let index = format!("{col_text}[..., 0]");
+                if let Some(o) = fits(as_vec, &vec.shape) {
+                    let text = if col_left {
+                        format!("{index} {sym} {vec_text}")
+                    } else {
+                        format!("{vec_text} {sym} {index}")
+                    };
+                    d = d.help(format!("{text} gives {}", shape_text(&o)));
+                }
+            }
+        }
+        d.note("if every pairing is meant, say so with outer(...) or run with --broadcast allow")
     }
 
     /// An operand's metadata: that of an array or a shape-only value; any

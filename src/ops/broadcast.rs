@@ -80,6 +80,40 @@ pub fn broadcast_shapes(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
     Ok(out)
 }
 
+/// The broadcast trap: both operands were stretched, and along axes of the
+/// same length, so the result repeats a length the operands shared
+/// (`(200, 1) - (200,)` gives 200×200). Returns that length. A deliberate
+/// outer combination (`(3, 1) + (4,)`) stretches along different lengths
+/// and is not a trap.
+pub fn stretched_both(lhs: &[Dim], rhs: &[Dim], out: &[Dim]) -> Option<usize> {
+    let n = out.len();
+    let len = |s: &[Dim], k: usize| -> Option<usize> {
+        // k counts from the right; a missing axis is a stretched 1.
+        if k < s.len() {
+            s[s.len() - 1 - k].clone().known()
+        } else {
+            Some(1)
+        }
+    };
+    let mut lhs_stretched = Vec::new();
+    let mut rhs_stretched = Vec::new();
+    for k in 0..n {
+        let Some(o) = out[n - 1 - k].clone().known().filter(|&o| o > 1) else {
+            continue;
+        };
+        if len(lhs, k) == Some(1) {
+            lhs_stretched.push(o);
+        }
+        if len(rhs, k) == Some(1) {
+            rhs_stretched.push(o);
+        }
+    }
+    lhs_stretched
+        .iter()
+        .find(|o| rhs_stretched.contains(o))
+        .copied()
+}
+
 /// A concrete shape as metadata.
 pub fn known(shape: &[usize]) -> Vec<Dim> {
     shape.iter().map(|&d| Dim::Known(d)).collect()
@@ -130,6 +164,21 @@ pub fn as_dtype<T: Elem>(a: &Array) -> Cow<'_, ArrayD<T>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_trap_is_a_shared_length_stretched_on_both_sides() {
+        let trap = |a: &[usize], b: &[usize]| {
+            let out = broadcast_shapes(a, b).unwrap();
+            stretched_both(&known(a), &known(b), &known(&out))
+        };
+        assert_eq!(trap(&[200, 1], &[200]), Some(200));
+        assert_eq!(trap(&[200], &[200, 1]), Some(200));
+        assert_eq!(trap(&[3, 1], &[4]), None);
+        assert_eq!(trap(&[200, 1], &[200, 1]), None);
+        assert_eq!(trap(&[200], &[200]), None);
+        assert_eq!(trap(&[5, 1, 4], &[5, 4]), Some(5));
+        assert_eq!(trap(&[4, 1], &[1, 4]), Some(4));
+    }
 
     #[test]
     fn unknown_lengths_match_anything_and_known_ones_clash() {

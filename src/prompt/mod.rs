@@ -70,7 +70,7 @@ impl Context {
     fn line_shape(&self, line: &str) -> Option<String> {
         let program = crate::syntax::parse(line, &self.limits.parse_limits()).ok()?;
         let last = program.statements.last()?;
-        let mut ev = Evaluator::with_config(Exec::new(1, Isa::Portable), self.limits.clone());
+        let mut ev = Evaluator::with_config(Exec::new(1, Isa::Portable), self.limits);
         ev.shape_only = true;
         for (n, v) in &self.values {
             ev.set(n, v.clone());
