@@ -4,6 +4,7 @@
 
 mod help;
 mod save;
+mod shape;
 mod workspace;
 
 use std::path::PathBuf;
@@ -55,6 +56,11 @@ pub const COMMANDS: &[Command] = &[
         name: ":time",
         args: "STATEMENT",
         summary: "run a statement and show the wall time it took",
+    },
+    Command {
+        name: ":shape",
+        args: "EXPR",
+        summary: "the shape and dtype of every part of an expression, from the rules alone",
     },
     Command {
         name: ":format",
@@ -125,6 +131,7 @@ pub fn run(session: &mut Session, entry: &str) -> Vec<Outcome> {
         ":load" => workspace::load(session, rest),
         ":save" => save::save(session, rest),
         ":time" => time(session, entry),
+        ":shape" => shape::shape(session, rest),
         ":format" => format(session, rest),
         ":precision" => precision(session, rest),
         _ => {
@@ -249,6 +256,47 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn shape_draws_the_tree_and_marks_where_it_fails() {
+        let mut s = Session::new();
+        s.eval_source("W = ones(4, 3); x = ones(10, 3); b = ones(4);");
+        assert_eq!(
+            texts(&s.eval_entry(":shape x @ W' + b")),
+            "x @ W' + b  10×4 float64\n\
+             ├─ x @ W'  10×4 float64\n\
+             │  ├─ x  10×3 float64\n\
+             │  └─ W'  3×4 float64\n\
+             │     └─ W  4×3 float64\n\
+             └─ b  4 float64"
+        );
+        // The failing node is marked; its parts show what they are.
+        let tree = texts(&s.eval_entry(":shape W @ x' + b"));
+        assert!(
+            tree.starts_with(
+                "W @ x' + b  ✗ add: shapes 4×10 and 4 do not broadcast\n├─ W @ x'  4×10 float64"
+            ),
+            "{tree}"
+        );
+        let tree = texts(&s.eval_entry(":shape sum(W @ x) + b"));
+        assert!(
+            tree.starts_with("sum(W @ x) + b  (fails below)\n"),
+            "{tree}"
+        );
+        assert!(tree.contains("│  └─ W @ x  ✗ matmul: 3 ≠ 10"), "{tree}");
+        // Nothing large is computed: the checker's rules alone.
+        let tree = texts(&s.eval_entry(":shape zeros(20000, 20000) @ ones(20000)"));
+        assert!(
+            tree.starts_with("zeros(20000, 20000) @ ones(20000)  20000 float64"),
+            "{tree}"
+        );
+        // The workspace is untouched.
+        assert!(
+            s.evaluator
+                .get("W")
+                .is_some_and(|v| matches!(v, crate::value::Value::Array(_)))
+        );
     }
 
     #[test]

@@ -116,6 +116,27 @@ impl Diagnostic {
         self
     }
 
+    /// The error in a few words, for hints and trees: `matmul: 3 ≠ 10` when
+    /// the underline says what clashes, else the start of the message.
+    pub fn in_few_words(&self) -> String {
+        let op = self.message.split(':').next().unwrap_or("");
+        let label = self
+            .labels
+            .iter()
+            .find(|l| l.primary)
+            .map(|l| l.text.as_str());
+        match label {
+            Some(l) if l.contains('≠') && !op.is_empty() && op.len() < 20 => format!("{op}: {l}"),
+            _ => {
+                let mut m: String = self.message.chars().take(48).collect();
+                if self.message.chars().count() > 48 {
+                    m.push('…');
+                }
+                m
+            }
+        }
+    }
+
     /// The span that locates the diagnostic (`FILE:LINE:COL`).
     pub fn location(&self) -> Option<Span> {
         self.labels

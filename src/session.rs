@@ -148,6 +148,18 @@ impl Session {
         out
     }
 
+    /// A scratch evaluator in the checker's mode over this workspace's
+    /// metadata: what `:shape` and hints run lines in.
+    pub fn shape_only_copy(&self) -> Evaluator {
+        let config = self.config();
+        let mut ev = Evaluator::with_config(config.exec, config.limits);
+        ev.shape_only = true;
+        for (n, v) in self.evaluator.vars() {
+            ev.set(n, v.shape_only());
+        }
+        ev
+    }
+
     /// Renders an outcome as styled text (no trailing newline).
     pub fn render(&self, outcome: &Outcome, src: &SourceFile) -> Markup {
         match outcome {

@@ -84,7 +84,7 @@ impl Context {
                 Value::Nothing | Value::Unknown => return None,
                 v => v.describe(),
             },
-            Err(d) => short_error(&d),
+            Err(d) => d.in_few_words(),
         })
     }
 
@@ -97,23 +97,6 @@ impl Context {
 
     fn is_var(&self, name: &str) -> bool {
         self.describe(name).is_some()
-    }
-}
-
-/// An error in a few words: `matmul: 3 ≠ 10` when the underline says what
-/// clashes, else the start of the message.
-fn short_error(d: &crate::diagnostic::Diagnostic) -> String {
-    let op = d.message.split(':').next().unwrap_or("");
-    let label = d.labels.iter().find(|l| l.primary).map(|l| l.text.as_str());
-    match label {
-        Some(l) if l.contains('≠') && !op.is_empty() && op.len() < 20 => format!("{op}: {l}"),
-        _ => {
-            let mut m: String = d.message.chars().take(48).collect();
-            if d.message.chars().count() > 48 {
-                m.push('…');
-            }
-            m
-        }
     }
 }
 
