@@ -59,6 +59,21 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// Fixes that have been checked to work.
     pub help: Vec<String>,
+    /// Rewrites that fix the failing operation itself; the statement that
+    /// ran it keeps those that make the whole statement work and turns them
+    /// into `help` (a fix that only moves the error along is not offered).
+    /// (Boxed: most diagnostics have none, and a `Diagnostic` travels in
+    /// every `Err`.)
+    pub rewrites: Option<Box<Vec<Rewrite>>>,
+}
+
+/// Replacing `span` of the source with `text`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rewrite {
+    pub span: Span,
+    pub text: String,
+    /// Lower is said first; only the best rank that works is offered.
+    pub rank: u8,
 }
 
 impl Diagnostic {
@@ -70,6 +85,7 @@ impl Diagnostic {
             labels: Vec::new(),
             notes: Vec::new(),
             help: Vec::new(),
+            rewrites: None,
         }
     }
 
@@ -103,6 +119,12 @@ impl Diagnostic {
             text: text.into(),
             primary: false,
         });
+        self
+    }
+
+    /// Adds a candidate fix for the statement to check in context.
+    pub fn rewrite(mut self, r: Rewrite) -> Diagnostic {
+        self.rewrites.get_or_insert_with(Default::default).push(r);
         self
     }
 

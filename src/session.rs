@@ -151,13 +151,7 @@ impl Session {
     /// A scratch evaluator in the checker's mode over this workspace's
     /// metadata: what `:shape` and hints run lines in.
     pub fn shape_only_copy(&self) -> Evaluator {
-        let config = self.config();
-        let mut ev = Evaluator::with_config(config.exec, config.limits);
-        ev.shape_only = true;
-        for (n, v) in self.evaluator.vars() {
-            ev.set(n, v.shape_only());
-        }
-        ev
+        self.evaluator.shape_only_copy()
     }
 
     /// Renders an outcome as styled text (no trailing newline).

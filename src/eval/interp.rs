@@ -10,7 +10,7 @@ use super::call::{Args, Ctx, EResult};
 use super::errors::{
     Operand, atom, binary_error, cast_error_text, generic_error, needs_values, ragged_error,
 };
-use crate::diagnostic::{Diagnostic, ErrorKind};
+use crate::diagnostic::{Diagnostic, ErrorKind, Rewrite};
 use crate::kernel::Exec;
 use crate::ops::broadcast::{broadcast_dims, known, stretched_both};
 use crate::ops::construct::Rng;
@@ -127,8 +127,73 @@ impl Evaluator {
     }
 
     /// Runs one statement. Returns what it produced (assignments and `seed`
-    /// produce something too; the caller decides what to display).
+    /// produce something too; the caller decides what to display). A failed
+    /// operation's candidate fixes are kept only if they make the whole
+    /// statement work, checked with the rules alone.
     pub fn exec(&mut self, stmt: &Stmt) -> EResult<Produced> {
+        match self.exec_statement(stmt) {
+            Err(mut d) if d.rewrites.is_some() => {
+                let fixes: Vec<(String, u8)> = d
+                    .rewrites
+                    .take()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|r| Some((self.fix_in_context(stmt, r)?, r.rank)))
+                    .collect();
+                for (help, _) in super::errors::best_ranked(fixes, |f| f.1) {
+                    d = d.help(help);
+                }
+                Err(d)
+            }
+            other => other,
+        }
+    }
+
+    /// `rewrite` applied to the statement's expression, if the result then
+    /// works as a whole: `x @ W' + b gives 10×4`.
+    fn fix_in_context(&self, stmt: &Stmt, rewrite: &Rewrite) -> Option<String> {
+        let value = match &stmt.kind {
+            StmtKind::Expr(e) => e.span,
+            StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => value.span,
+        };
+        let (r, src) = (rewrite.span, &*self.source);
+        if r.start < value.start || r.end > value.end {
+            return None;
+        }
+        let fixed = format!(
+            "{}{}{}",
+            src.get(value.start..r.start)?,
+            rewrite.text,
+            src.get(r.end..value.end)?
+        );
+        let program = crate::syntax::parse(&fixed, &self.limits.parse_limits()).ok()?;
+        let [first] = program.statements.as_slice() else {
+            return None;
+        };
+        let mut ev = self.shape_only_copy();
+        ev.set_source(Rc::from(fixed.as_str()));
+        let produced = ev.exec_statement(first).ok()?;
+        let shape = match &*produced.value {
+            Value::Array(a) => shape_text(a.shape()),
+            Value::Shaped(m) => shape_text(&m.shape),
+            _ => return None,
+        };
+        Some(format!("{fixed} gives {shape}"))
+    }
+
+    /// A scratch evaluator in the checker's mode over this workspace's
+    /// metadata, with the same limits.
+    pub fn shape_only_copy(&self) -> Evaluator {
+        let mut ev = Evaluator::with_config(self.exec.single(), self.limits);
+        ev.shape_only = true;
+        ev.broadcast = BroadcastMode::Allow;
+        for (n, v) in &self.vars {
+            ev.vars.insert(n.clone(), Rc::new(v.shape_only()));
+        }
+        ev
+    }
+
+    fn exec_statement(&mut self, stmt: &Stmt) -> EResult<Produced> {
         match &stmt.kind {
             StmtKind::Expr(e) => Ok(Produced {
                 name: None,

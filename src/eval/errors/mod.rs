@@ -139,8 +139,22 @@ pub fn binary_error(
             .primary(op_span, format!("{k1} ≠ {k2}"))
             .secondary(rhs.span, rs.clone())
             .note(MATMUL_RULE);
-            for (text, shape) in matmul_fixes(lhs, rhs) {
-                d = d.help(format!("{text} gives {}", shape_text(&shape)));
+            let infix = lhs.span.end <= op_span.start && op_span.end <= rhs.span.start;
+            let fixes = matmul_fixes(lhs, rhs);
+            if infix {
+                // The statement keeps those that make it work as a whole
+                // (Evaluator::exec), and says the best-ranked.
+                for (text, _, rank) in fixes {
+                    d = d.rewrite(crate::diagnostic::Rewrite {
+                        span: lhs.span.to(rhs.span),
+                        text,
+                        rank,
+                    });
+                }
+            } else {
+                for (text, shape, _) in best_ranked(fixes, |f| f.2) {
+                    d = d.help(format!("{text} gives {}", shape_text(&shape)));
+                }
             }
             d
         }
@@ -215,34 +229,36 @@ pub fn binary_error(
     }
 }
 
-/// Candidate rewrites of a failed `A @ B`, kept only if they work.
-fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<Dim>)> {
+/// Candidate rewrites of a failed `A @ B` that fix the product itself, with
+/// a rank: transposing one side (0) is worth saying before swapping the
+/// operands (1), which is offered only when no transpose works.
+fn matmul_fixes(lhs: &Operand, rhs: &Operand) -> Vec<(String, Vec<Dim>, u8)> {
     let (a, b) = (lhs.atom(), rhs.atom());
-    let mut out = Vec::new();
-    let mut try_fix = |text: String, l: Option<Vec<Dim>>, r: Option<Vec<Dim>>| {
-        if let (Some(l), Some(r)) = (l, r)
-            && let Ok(shape) = matmul_dims(&l, &r)
-        {
-            out.push((text, shape));
-        }
-    };
-    try_fix(
-        format!("{a} @ {b}'"),
-        Some(lhs.shape().to_vec()),
-        transposed(rhs.shape()),
-    );
-    try_fix(
-        format!("{a}' @ {b}"),
-        transposed(lhs.shape()),
-        Some(rhs.shape().to_vec()),
-    );
-    // Swapping the operands is only worth saying when no transpose works.
-    if out.is_empty()
-        && let Ok(shape) = matmul_dims(rhs.shape(), lhs.shape())
-    {
-        out.push((format!("{b} @ {a}"), shape));
-    }
-    out
+    let (l, r) = (Some(lhs.shape().to_vec()), Some(rhs.shape().to_vec()));
+    let (lt, rt) = (transposed(lhs.shape()), transposed(rhs.shape()));
+    let candidates = [
+        (format!("{a} @ {b}'"), l.clone(), rt.clone(), 0),
+        (format!("{a}' @ {b}"), lt.clone(), r.clone(), 0),
+        (format!("{b} @ {a}"), r.clone(), l.clone(), 1),
+        (format!("{b} @ {a}'"), r, lt, 1),
+        (format!("{b}' @ {a}"), rt, l, 1),
+    ];
+    candidates
+        .into_iter()
+        .filter_map(|(text, x, y, rank)| {
+            let shape = matmul_dims(&x?, &y?).ok()?;
+            Some((text, shape, rank))
+        })
+        .collect()
+}
+
+/// The best-ranked of some candidate fixes.
+pub fn best_ranked<T>(fixes: Vec<T>, rank: impl Fn(&T) -> u8) -> Vec<T> {
+    let best = fixes.iter().map(&rank).min();
+    fixes
+        .into_iter()
+        .filter(|f| Some(rank(f)) == best)
+        .collect()
 }
 
 /// Candidate rewrites of a failed elementwise operator, kept only if valid.
