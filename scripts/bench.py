@@ -171,6 +171,20 @@ def main():
         tcs = wall([args.bin, "-e", "1+1"], rounds=max(args.rounds, 9))
         nps = wall([PY, "-c", "import numpy"], env=NP_ENV, rounds=max(args.rounds, 9))
         print(f"| {'start-up (-e 1+1 / import numpy)':34} | {fmt_t(tcs)} | {fmt_t(nps)} | {nps / tcs:6.2f}× |")
+        # --check of a 10 000-line lesson: the rules only, whole process, at
+        # two sizes an order of magnitude apart; the peak memory must not
+        # depend on the sizes (nothing is allocated for the arrays).
+        for scale in (1, 10):
+            lesson = os.path.join(d, f"check{scale}.la")
+            with open(lesson, "w") as f:
+                f.write(f"W = randn({512 * scale}, {256 * scale}); b = randn({512 * scale}); "
+                        f"X = randn({1000 * scale}, {256 * scale});\n")
+                for i in range(10000):
+                    f.write([f"h{i} = X @ W' + b\n", f"s{i} = sum(h{i - 1}, axis=0)\n",
+                             f"z{i} = tanh(h{i - 2}) * 2\n", f"m{i} = mean(z{i - 1})\n"][i % 4])
+            t = wall([args.bin, "--check", lesson], rounds=args.rounds)
+            mem = peak_rss([args.bin, "--check", lesson])
+            print(f"| {f'--check 10 000 lines (sizes ×{scale})':34} | {fmt_t(t)} | {mem:10.1f} MiB | target < 100 ms |")
     if not args.quick:
         n = 4096
         mib = 3 * n * n * 8 / 2**20
