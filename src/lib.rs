@@ -3,8 +3,8 @@
 //! `kernel`) and renders (`render`) without doing any terminal I/O; the
 //! binary in `main.rs` owns the terminal.
 //!
-//! `unsafe` is refused everywhere but in `kernel/`, which holds the SIMD and
-//! other hot loops, each `unsafe` block with a `// SAFETY:` comment.
+//! Unsafe code is refused everywhere but in `kernel/`, which holds the SIMD and
+//! other hot loops, each such block with a `// SAFETY:` comment.
 
 #![deny(unsafe_code)]
 

@@ -14,22 +14,15 @@ fn exec() -> Exec {
     Exec::from_env().with_isa(Isa::detect())
 }
 
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Gen(u64);
+mod common;
+use common::Gen;
 
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn f64(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-    }
+/// Random matrices for the kernel tests.
+trait Matrices {
+    fn matrix(&mut self, r: usize, c: usize) -> Array2<f64>;
+}
+
+impl Matrices for Gen {
     fn matrix(&mut self, r: usize, c: usize) -> Array2<f64> {
         Array2::from_shape_fn((r, c), |_| self.f64())
     }

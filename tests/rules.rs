@@ -15,26 +15,8 @@ use tensorcalc::diagnostic::{Diagnostic, ErrorKind, Severity};
 use tensorcalc::value::{Kind, Value};
 use tensorcalc::{Outcome, Session};
 
-/// A small deterministic generator (xorshift64*), so every run of the test
-/// checks the same 10 000 programs and a failure can be replayed.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+mod common;
+use common::Gen;
 
 const SHAPES: &[&[usize]] = &[
     &[],
