@@ -25,10 +25,15 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Runs a script the way `tensorcalc FILE` does and returns everything it
+/// Runs a script the way `tensorcalc FILE` does (`tensorcalc --check FILE`
+/// for the files under `tests/golden/check/`) and returns everything it
 /// would print, stdout and stderr interleaved, without colour.
 fn run(name: &str, text: &str) -> String {
     let mut session = Session::new();
+    if name.starts_with("tests/golden/check/") {
+        session.evaluator.shape_only = true;
+        session.keep_going = true;
+    }
     let outcomes = session.eval_source(text);
     let src = SourceFile {
         name,
