@@ -31,6 +31,22 @@ pub struct Builtin {
     pub keywords: &'static [&'static str],
     pub rule: fn(&Args) -> EResult<Kind>,
     pub run: fn(&mut Ctx, &Args) -> EResult<Value>,
+    /// What `run` reads, which decides what the checker may do with it.
+    pub reads: Reads,
+}
+
+/// What a built-in's `run` reads besides its constant arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// The numbers of its array arguments: with a shape-only argument only
+    /// the rule runs.
+    Values,
+    /// Only its arguments' metadata (`shape`, `len`, `dtype`): it gives
+    /// numbers even for shape-only arguments.
+    Metadata,
+    /// State outside its arguments (the random generator, the clock): the
+    /// checker never runs it.
+    World,
 }
 
 /// What a built-in may touch besides its arguments: the random state, the
@@ -47,6 +63,9 @@ pub const MANY: usize = usize::MAX;
 /// One table entry.
 macro_rules! builtin {
     ($cat:literal, $name:literal, $sig:expr, $min:expr, $max:expr, [$($kw:literal),*], $summary:literal, $example:literal, rule: $rule:expr, run: $run:expr) => {
+        builtin!($cat, $name, $sig, $min, $max, [$($kw),*], $summary, $example, reads: $crate::eval::call::Reads::Values, rule: $rule, run: $run)
+    };
+    ($cat:literal, $name:literal, $sig:expr, $min:expr, $max:expr, [$($kw:literal),*], $summary:literal, $example:literal, reads: $reads:expr, rule: $rule:expr, run: $run:expr) => {
         $crate::eval::call::Builtin {
             name: $name,
             signature: $sig,
@@ -58,6 +77,7 @@ macro_rules! builtin {
             keywords: &[$($kw),*],
             rule: $rule,
             run: $run,
+            reads: $reads,
         }
     };
 }

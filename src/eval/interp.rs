@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::builtins;
-use super::call::{Args, Ctx, EResult};
+use super::call::{Args, Ctx, EResult, Reads};
 use super::errors::{
     Operand, atom, binary_error, cast_error_text, generic_error, needs_values, ragged_error,
 };
@@ -1045,8 +1045,8 @@ impl Evaluator {
         };
         fits(&predicted, &self.limits).map_err(|e| call.op_err(e))?;
         let shaped = unknown.clone().any(|v| matches!(**v, Value::Shaped(_)));
-        if (shaped && !builtins::reads_only_metadata(name))
-            || (self.shape_only && (builtins::is_random(name) || !small(&predicted)))
+        if (shaped && builtin.reads != Reads::Metadata)
+            || (self.shape_only && (builtin.reads == Reads::World || !small(&predicted)))
         {
             return Ok(Rc::new(predicted.shaped()));
         }

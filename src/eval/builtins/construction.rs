@@ -277,6 +277,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Uniform random float64 values in [0, 1). rand() is one number. Reproducible after seed(n).",
         "seed(1); rand(2, 2)",
+        reads: Reads::World,
         rule: random_rule,
         run: |cx, a| random(cx, a, false)
     ),
@@ -289,6 +290,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Standard normal random float64 values (mean 0, standard deviation 1). Reproducible after seed(n).",
         "seed(1); randn(3)",
+        reads: Reads::World,
         rule: random_rule,
         run: |cx, a| random(cx, a, true)
     ),

@@ -32,6 +32,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The shape of x as an int64 vector (empty for a scalar), so shape(A)[0] is the number of rows.",
         "shape([[1, 2, 3], [4, 5, 6]])",
+        reads: Reads::Metadata,
         rule: |a| Ok(Meta::new(&[a.meta(0)?.ndim()], DType::Int64).into()),
         run: |_, a| {
             let m = a.meta(0)?;
@@ -50,6 +51,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The number of axes: 0 for a scalar, 1 for a vector, 2 for a matrix.",
         "ndim(ones(2, 3, 4))",
+        reads: Reads::Metadata,
         rule: int_result,
         run: |_, a| Ok(int_scalar(a.meta(0)?.ndim()))
     ),
@@ -62,6 +64,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The number of elements.",
         "size(ones(2, 3))",
+        reads: Reads::Metadata,
         rule: int_result,
         run: |_, a| Ok(known_int(a.meta(0)?.elements()))
     ),
@@ -74,6 +77,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The length of the first axis (the number of rows of a matrix). A scalar has no length.",
         "len([[1, 2], [3, 4], [5, 6]])",
+        reads: Reads::Metadata,
         rule: |a| {
             if a.meta(0)?.is_scalar() {
                 return Err(no_length(a));
@@ -97,6 +101,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "The name of x's element type: \"bool\", \"int64\", \"float32\", \"float64\" or \"complex128\".",
         "dtype(7.5)",
+        reads: Reads::Metadata,
         rule: |a| a.meta(0).map(|_| Kind::Str),
         run: |_, a| Ok(Value::Str(a.meta(0)?.dtype.name().to_string()))
     ),
@@ -109,6 +114,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Whether x is a single number (a 0-d value) rather than an array.",
         "isscalar([3.1])",
+        reads: Reads::Metadata,
         rule: |_| Ok(Meta::scalar(DType::Bool).into()),
         run: |_, a| {
             Ok(Value::Array(Array::scalar_bool(match a.value(0) {
@@ -143,6 +149,7 @@ pub(super) static TABLE: &[Builtin] = &[
         [],
         "Seconds since the last tic() (or since the session started), as a float64.",
         "tic(); toc() < 60",
+        reads: Reads::World,
         rule: |_| Ok(Meta::scalar(DType::Float64).into()),
         run: |cx, _| Ok(Value::Array(Array::scalar_f64(
             cx.timer.elapsed().as_secs_f64()

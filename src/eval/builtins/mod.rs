@@ -4,7 +4,7 @@
 
 use ndarray::{ArrayD, Axis, IxDyn};
 
-pub(super) use super::call::{Args, Builtin, Ctx, EResult, MANY, builtin};
+pub(super) use super::call::{Args, Builtin, Ctx, EResult, MANY, Reads, builtin};
 pub(super) use super::errors::{Operand, binary_error, cast_error_text};
 pub(super) use crate::diagnostic::ErrorKind;
 pub(super) use crate::ops::elementwise::{self as ew, Func};
@@ -35,21 +35,6 @@ pub fn find(name: &str) -> Option<&'static Builtin> {
 
 pub fn names() -> impl Iterator<Item = &'static str> {
     all().map(|b| b.name)
-}
-
-/// Built-ins whose `run` reads only their argument's metadata, so they give
-/// numbers even for a shape-only argument (`shape(x)` of an n×3 `x`).
-pub fn reads_only_metadata(name: &str) -> bool {
-    matches!(
-        name,
-        "shape" | "ndim" | "size" | "len" | "dtype" | "isscalar"
-    )
-}
-
-/// Built-ins whose result is not decided by their arguments (random
-/// numbers, the clock): the checker never computes them.
-pub fn is_random(name: &str) -> bool {
-    matches!(name, "rand" | "randn" | "toc")
 }
 
 pub(super) fn done(a: &Args, r: OpResult<Array>) -> EResult<Value> {
