@@ -129,14 +129,7 @@ fn where_in_batch(index: &[usize]) -> String {
     if index.is_empty() {
         String::new()
     } else {
-        format!(
-            " (the matrix at batch index [{}])",
-            index
-                .iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        format!(" (the matrix at batch index {})", super::index_text(index))
     }
 }
 

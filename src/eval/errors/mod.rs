@@ -431,14 +431,7 @@ pub fn near_singular(name: &str, span: Span, w: &crate::ops::linalg::Warning) ->
     let place = if index.is_empty() {
         String::new()
     } else {
-        format!(
-            " at batch index [{}]",
-            index
-                .iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        format!(" at batch index {}", index_text(index))
     };
     Diagnostic::warning(format!(
         "{name}: matrix{place} is close to singular: condition number ≈ {cond:.1e} exceeds 1/eps ≈ {:.1e}",
@@ -479,4 +472,10 @@ pub fn needs_values(m: &crate::value::Meta, span: Span) -> Diagnostic {
     )
     .primary(span, "shape only")
     .note("a value built from sizes without values has a shape and a dtype but no numbers")
+}
+
+/// A batch index as NumPy prints one: `[0, 2]`.
+pub(crate) fn index_text(index: &[usize]) -> String {
+    let parts: Vec<String> = index.iter().map(|i| i.to_string()).collect();
+    format!("[{}]", parts.join(", "))
 }

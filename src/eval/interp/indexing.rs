@@ -23,7 +23,15 @@ impl Evaluator {
         if matches!(&*current, Value::Shaped(_) | Value::Unknown) {
             let vals = self.index_values(items)?;
             let metas = self.item_metas(&vals)?;
-            return self.assign_index_shaped(name, name_span, current, items, metas, value);
+            let v = self.eval(value)?;
+            return self.assign_index_shaped(
+                name,
+                name_span,
+                current,
+                items,
+                metas,
+                (v, value.span),
+            );
         }
         let Value::Array(target) = &*current else {
             return Err(Diagnostic::error(
@@ -35,7 +43,15 @@ impl Evaluator {
         let vals = self.index_values(items)?;
         let metas = self.item_metas(&vals)?;
         let Some(specs) = Self::item_specs(&vals) else {
-            return self.assign_index_shaped(name, name_span, current.clone(), items, metas, value);
+            let v = self.eval(value)?;
+            return self.assign_index_shaped(
+                name,
+                name_span,
+                current.clone(),
+                items,
+                metas,
+                (v, value.span),
+            );
         };
         if let Some(metas) = &metas {
             // The selection's offset table (one usize per selected element)
@@ -49,7 +65,7 @@ impl Evaluator {
             .map_err(|(pos, e)| self.index_error(items, pos, &known(target.shape()), e))?;
         let v = self.eval(value)?;
         if matches!(&*v, Value::Shaped(_) | Value::Unknown) {
-            return self.finish_assign_shaped(
+            return self.assign_index_shaped(
                 name,
                 name_span,
                 current.clone(),
@@ -93,19 +109,6 @@ impl Evaluator {
     /// shape-only: the rules run (the index fits, the value broadcasts to the
     /// selection) and the target stays what it was, shape-only.
     pub(super) fn assign_index_shaped(
-        &mut self,
-        name: &str,
-        name_span: Span,
-        current: Rc<Value>,
-        items: &[IndexItem],
-        metas: Option<Vec<IndexMeta>>,
-        value: &Expr,
-    ) -> EResult<Produced> {
-        let v = self.eval(value)?;
-        self.finish_assign_shaped(name, name_span, current, items, metas, (v, value.span))
-    }
-
-    pub(super) fn finish_assign_shaped(
         &mut self,
         name: &str,
         name_span: Span,
