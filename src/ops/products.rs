@@ -257,7 +257,7 @@ fn refuse<T>(err: ProductError, arg: usize) -> OpResult<T> {
 
 /// Whether two axis lengths are known to differ (unknown matches anything).
 fn clash(x: &Dim, y: &Dim) -> bool {
-    matches!((x, y), (Dim::Known(p), Dim::Known(q)) if p != q)
+    x.clash(y)
 }
 
 /// The number of elements, as a length: 0 as soon as one axis is known to
@@ -266,7 +266,7 @@ fn count(m: &Meta) -> Dim {
     if m.shape.contains(&Dim::Known(0)) {
         return Dim::Known(0);
     }
-    m.elements().map_or(Dim::Unknown, Dim::Known)
+    Dim::product(&m.shape)
 }
 
 /// The shape of an actual array's prediction (its axes are all known).
@@ -460,7 +460,7 @@ pub fn kron_rule(a: &Meta, b: &Meta) -> Meta {
             (Dim::Known(0), _) | (_, Dim::Known(0)) => Dim::Known(0),
             // Saturating: the limit check then refuses an impossible size.
             (Dim::Known(x), Dim::Known(y)) => Dim::Known(x.saturating_mul(y)),
-            _ => Dim::Unknown,
+            (x, y) => Dim::mul(&x, &y),
         })
         .collect();
     Meta::with_dims(shape, common_dtype(&[a, b]))
