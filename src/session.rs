@@ -163,7 +163,10 @@ impl Session {
     /// A scratch evaluator in the checker's mode over this workspace's
     /// metadata: what `:shape` and hints run lines in.
     pub fn shape_only_copy(&self) -> Evaluator {
-        self.evaluator.shape_only_copy()
+        match &self.shadow {
+            Some(s) => s.evaluator().shape_only_copy(),
+            None => self.evaluator.shape_only_copy(),
+        }
     }
 
     /// Renders an outcome as styled text (no trailing newline).

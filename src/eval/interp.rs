@@ -48,6 +48,8 @@ pub struct Evaluator {
     /// limits operations check: the session's configuration.
     pub exec: Exec,
     pub limits: Limits,
+    /// How many symbolic sizes `dim` has declared (their order in products).
+    dims_declared: u32,
 }
 
 /// What to do when broadcasting stretches both operands along a length they
@@ -98,6 +100,7 @@ impl Evaluator {
             broadcast: BroadcastMode::Warn,
             exec,
             limits,
+            dims_declared: 0,
         }
     }
 
@@ -191,6 +194,7 @@ impl Evaluator {
         let mut ev = Evaluator::with_config(self.exec.single(), self.limits);
         ev.shape_only = true;
         ev.broadcast = BroadcastMode::Allow;
+        ev.dims_declared = self.dims_declared;
         for (n, v) in &self.vars {
             ev.vars.insert(n.clone(), Rc::new(checker_value(v)));
         }
@@ -330,6 +334,9 @@ impl Evaluator {
                 };
                 let shape = index_rule(&m.shape, &metas)
                     .map_err(|(pos, err)| self.index_error(items, pos, &m.shape, err))?;
+                if let Some(size) = symbolic::index_sizes(&v, &vals) {
+                    return Ok(Rc::new(size));
+                }
                 let predicted = Kind::Array(Meta::with_dims(shape, m.dtype));
                 let span = e.span;
                 self.check_fits(&predicted, "index", span)?;

@@ -35,6 +35,11 @@ impl Shadow {
         s
     }
 
+    /// The copy: the workspace with every symbol named.
+    pub fn evaluator(&self) -> &Evaluator {
+        &self.ev
+    }
+
     /// Runs `stmt` in `main` and in the copy. Where both fail with a shape
     /// error, the copy's names the symbols and is the one returned.
     pub fn exec(
@@ -55,7 +60,7 @@ impl Shadow {
             }
             // A shape-only result displays with the symbols' names.
             (Ok(mut p), Ok(q))
-                if matches!(*p.value, Value::Shaped(_))
+                if matches!(*p.value, Value::Shaped(_) | Value::Sizes(_))
                     && has_symbols(&q.value)
                     && Kind::of(&q.value).admits(&p.value) =>
             {

@@ -33,14 +33,18 @@ pub struct Context {
 impl Context {
     pub fn of(session: &Session) -> Context {
         let vars = session.evaluator.vars();
+        // The checker's view: small constants keep their numbers, symbols
+        // their names.
+        let checker = session.shape_only_copy();
         Context {
             vars: vars
                 .iter()
                 .map(|(n, v)| (n.clone(), v.describe()))
                 .collect(),
-            values: vars
+            values: checker
+                .vars()
                 .iter()
-                .map(|(n, v)| (n.clone(), v.shape_only()))
+                .map(|(n, v)| (n.clone(), (**v).clone()))
                 .collect(),
             limits: session.config().limits,
         }

@@ -43,6 +43,11 @@ impl Dim {
         Dim::Sym(SymSize::symbol(name, value))
     }
 
+    /// The `rank`-th symbol declared (products list symbols in that order).
+    pub fn declared(rank: u32, name: &str, value: Option<usize>) -> Dim {
+        Dim::Sym(SymSize::declared(rank, name, value))
+    }
+
     /// Whether a value of length `n` fits this dimension.
     pub fn admits(&self, n: usize) -> bool {
         match self {
@@ -64,8 +69,24 @@ impl Dim {
             (Dim::Sym(a), Dim::Sym(b)) if a == b => Some(true),
             _ => match (self.value(), other.value()) {
                 (Some(a), Some(b)) => Some(a == b),
-                _ => Some(false),
+                // `d·n` with d = 4 is `4·n`.
+                _ => {
+                    let (a, b) = (self.folded(), other.folded());
+                    Some(a != Dim::Unknown && a == b)
+                }
             },
+        }
+    }
+
+    /// The same length with every valued symbol replaced by its value.
+    fn folded(&self) -> Dim {
+        match self {
+            Dim::Sym(s) => match s.folded() {
+                Combined::Number(n) => Dim::Known(n),
+                Combined::Sym(s) => Dim::Sym(s),
+                Combined::Unwritable => Dim::Unknown,
+            },
+            other => other.clone(),
         }
     }
 
@@ -142,15 +163,7 @@ impl Dim {
         match Dim::combine(a, b, numbers, SymSize::div_exact) {
             // `d·n / 2·n` with d = 64 is 32: divide again with the values in.
             Dim::Unknown if matches!(a, Dim::Sym(_)) || matches!(b, Dim::Sym(_)) => {
-                let fold = |d: &Dim| match d {
-                    Dim::Sym(s) => match s.folded() {
-                        Combined::Number(n) => Dim::Known(n),
-                        Combined::Sym(s) => Dim::Sym(s),
-                        Combined::Unwritable => Dim::Unknown,
-                    },
-                    other => other.clone(),
-                };
-                let (fa, fb) = (fold(a), fold(b));
+                let (fa, fb) = (a.folded(), b.folded());
                 if (&fa, &fb) == (a, b) {
                     return Dim::Unknown;
                 }

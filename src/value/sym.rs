@@ -7,9 +7,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-/// One named size, and its value when `dim n = 32` gave one.
+/// One named size, and its value when `dim n = 32` gave one. Symbols order
+/// by when they were declared, so `dim n, d` writes products as `n·d`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol {
+    pub rank: u32,
     pub name: Arc<str>,
     pub value: Option<usize>,
 }
@@ -38,9 +40,15 @@ pub enum Combined {
 
 impl SymSize {
     pub fn symbol(name: &str, value: Option<usize>) -> SymSize {
+        SymSize::declared(0, name, value)
+    }
+
+    /// The `rank`-th symbol declared.
+    pub fn declared(rank: u32, name: &str, value: Option<usize>) -> SymSize {
         SymSize {
             terms: vec![Term {
                 atoms: vec![Symbol {
+                    rank,
                     name: Arc::from(name),
                     value,
                 }],

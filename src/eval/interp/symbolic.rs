@@ -32,9 +32,11 @@ impl Evaluator {
             declared.push((item.name.clone(), value));
         }
         for (name, value) in declared {
+            self.dims_declared += 1;
+            let rank = self.dims_declared;
             let v = match value {
                 Some(n) if !self.shape_only => Value::Array(Array::scalar_int(n as i64)),
-                _ => Value::Sizes(Sizes::one(Dim::symbol(&name, value))),
+                _ => Value::Sizes(Sizes::one(Dim::declared(rank, &name, value))),
             };
             self.vars.insert(name, Rc::new(v));
         }
@@ -82,8 +84,38 @@ impl Evaluator {
         };
         match d {
             Dim::Unknown => None,
-            d => Some(Value::Sizes(Sizes::one(d))),
+            d => Some(size_value(d)),
         }
+    }
+}
+
+/// One entry of a list of sizes, `shape(x)[0]`, once the index rule has
+/// accepted the index.
+pub(super) fn index_sizes(v: &Value, items: &[indexing::ItemValue]) -> Option<Value> {
+    let Value::Sizes(s) = v else {
+        return None;
+    };
+    let [indexing::ItemValue::Value(i, _)] = items else {
+        return None;
+    };
+    let Value::Array(Array::Int(i)) = &**i else {
+        return None;
+    };
+    if i.ndim() != 0 || !s.vector {
+        return None;
+    }
+    let i = *i.iter().next()?;
+    let len = s.dims.len() as i64;
+    let k = if i < 0 { i + len } else { i };
+    let k = usize::try_from(k).ok().filter(|&k| k < s.dims.len())?;
+    (s.infer != Some(k)).then(|| size_value(s.dims[k].clone()))
+}
+
+/// A size as a value: a number is an int64 scalar, anything else symbolic.
+fn size_value(d: Dim) -> Value {
+    match d {
+        Dim::Known(n) => Value::Array(Array::scalar_int(n as i64)),
+        d => Value::Sizes(Sizes::one(d)),
     }
 }
 
