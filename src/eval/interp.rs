@@ -337,7 +337,11 @@ impl Evaluator {
                 if let Some(size) = symbolic::index_sizes(&v, &vals) {
                     return Ok(Rc::new(size));
                 }
-                let predicted = Kind::Array(Meta::with_dims(shape, m.dtype));
+                let predicted = Kind::Array(Meta {
+                    shape,
+                    dtype: m.dtype,
+                    alt: m.alt,
+                });
                 let span = e.span;
                 self.check_fits(&predicted, "index", span)?;
                 // The selection's offset table (one usize per element) is a
