@@ -225,6 +225,14 @@ pub(super) static TABLE: &[Builtin] = &[
         "Evenly spaced values in [start, stop) with the given step (default start 0, step 1); int64 when all arguments are whole numbers.",
         "arange(0, 10, 3)",
         rule: |a| {
+            // arange(n) of a symbolic size counts n: for i in arange(n).
+            if a.len() == 1
+                && let Value::Sizes(s) = a.value(0)
+                && !s.vector
+            {
+                let dt = a.kw_dtype(DType::Int64)?;
+                return Ok(Meta::with_dims(s.dims.clone(), dt).into());
+            }
             let bounds = arange_bounds(a)?;
             let m = with_bounds(a, &bounds, construct::arange_rule)?;
             let Some(dt) = arange_dtype(a, m.dtype)? else {
