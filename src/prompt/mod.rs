@@ -211,6 +211,26 @@ mod tests {
     }
 
     #[test]
+    fn hints_name_symbolic_sizes() {
+        use crate::value::{DType, Dim, Meta};
+        let (n, d, h) = (
+            Dim::declared(1, "n", None),
+            Dim::declared(2, "d", None),
+            Dim::declared(3, "h", None),
+        );
+        let shaped = |dims: &[&Dim]| {
+            let dims = dims.iter().map(|&x| x.clone()).collect();
+            Value::Shaped(Meta::with_dims(dims, DType::Float64))
+        };
+        let ctx = Context::of_values(vec![
+            ("x".into(), shaped(&[&n, &d])),
+            ("W".into(), shaped(&[&d, &h])),
+        ]);
+        assert_eq!(hint(&ctx, "x @ W", 5).as_deref(), Some("  # n×h float64"));
+        assert_eq!(hint(&ctx, "x @ x", 5).as_deref(), Some("  # matmul: d ≠ n"));
+    }
+
+    #[test]
     fn a_name_hints_its_shape_and_dtype() {
         assert_eq!(hint(&ctx(), "A", 1).as_deref(), Some("  # 2×3 float64"));
         assert_eq!(hint(&ctx(), "C = A", 5).as_deref(), Some("  # 2×3 float64"));
