@@ -448,7 +448,11 @@ fn build_primary(pair: Pair<Rule>) -> PResult<Expr> {
     let span = span_of(&pair);
     let text = pair.as_str();
     let kind = match pair.as_rule() {
-        Rule::integer => match text.parse::<i64>() {
+        Rule::number if text.ends_with(['j', 'J']) => {
+            ExprKind::Imag(parse_float(&text[..text.len() - 1], span)?)
+        }
+        Rule::number if text.contains(['.', 'e', 'E']) => ExprKind::Float(parse_float(text, span)?),
+        Rule::number => match text.parse::<i64>() {
             Ok(v) => ExprKind::Int(v),
             Err(_) => {
                 return Err(Diagnostic::error(
@@ -459,8 +463,6 @@ fn build_primary(pair: Pair<Rule>) -> PResult<Expr> {
                 .help(format!("write it as a float: {text}.0")));
             }
         },
-        Rule::float => ExprKind::Float(parse_float(text, span)?),
-        Rule::imaginary => ExprKind::Imag(parse_float(&text[..text.len() - 1], span)?),
         Rule::string => ExprKind::Str(unescape(pair.into_inner().next().unwrap().as_str())),
         Rule::ident => ExprKind::Name(text.to_string()),
         Rule::paren => {
@@ -735,9 +737,7 @@ fn describe_expected(rules: &[Rule]) -> String {
         let word = match rule {
             Rule::expr
             | Rule::primary
-            | Rule::integer
-            | Rule::float
-            | Rule::imaginary
+            | Rule::number
             | Rule::string
             | Rule::ident
             | Rule::array
