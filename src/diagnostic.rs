@@ -2,6 +2,8 @@
 //! it. Every stage's error converts into a `Diagnostic`; `render/` turns it
 //! into styled text. Nothing here prints.
 
+use std::sync::Arc;
+
 use crate::syntax::Span;
 
 /// What kind of problem; decides the exit status of a script.
@@ -65,6 +67,32 @@ pub struct Diagnostic {
     /// (Boxed: most diagnostics have none, and a `Diagnostic` travels in
     /// every `Err`.)
     pub rewrites: Option<Box<Vec<Rewrite>>>,
+    /// The source the labels point into, when it is not the one being
+    /// reported (an error in the body of a function defined earlier).
+    pub origin: Option<Arc<Origin>>,
+    /// The calls that led to the error, innermost first.
+    pub trace: Vec<TraceFrame>,
+}
+
+/// A source text with the name it is reported under (`lesson.la`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub name: String,
+    pub text: String,
+}
+
+/// One call on the way to an error: `in softmax(z) called at
+/// lesson.la:12:5 with z: 3×4 float64`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceFrame {
+    /// The function and its parameters: `softmax(z)`.
+    pub call: String,
+    /// The arguments' shapes: `z: 3×4 float64`.
+    pub args: String,
+    /// The call in its source.
+    pub span: Span,
+    /// That source, when it is not the one being reported.
+    pub origin: Option<Arc<Origin>>,
 }
 
 /// Replacing `span` of the source with `text`.
@@ -86,6 +114,8 @@ impl Diagnostic {
             notes: Vec::new(),
             help: Vec::new(),
             rewrites: None,
+            origin: None,
+            trace: Vec::new(),
         }
     }
 

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
-use crate::eval::Evaluator;
+use crate::eval::{Evaluator, Shown};
 use crate::kernel::{CancelToken, Exec};
 use crate::ops::limits::Limits;
 use crate::render::{
@@ -111,6 +111,16 @@ impl Session {
         }
     }
 
+    /// Runs `source` reported under `name` (`lesson.la`, `<prompt>`): the
+    /// functions it defines keep the name for their diagnostics.
+    pub fn eval_named(&mut self, source: &str, name: &str) -> Vec<Outcome> {
+        let previous = self.evaluator.source_name();
+        self.evaluator.set_source_name(name);
+        let out = self.eval_source(source);
+        self.evaluator.set_source_name(&previous);
+        out
+    }
+
     /// Parses and runs `source`. Statements run in order; by default the
     /// first error stops the rest. A failed statement changes nothing.
     pub fn eval_source(&mut self, source: &str) -> Vec<Outcome> {
@@ -121,8 +131,17 @@ impl Session {
         self.evaluator.set_source(Rc::from(source));
         let mut out = Vec::new();
         self.evaluator.exec.cancel().reset();
+        self.evaluator.begin_entry();
         for stmt in &program.statements {
             let result = self.evaluator.exec(stmt);
+            // What blocks and `disp` displayed while it ran, in order.
+            out.extend(self.evaluator.shown.drain(..).map(|s| match s {
+                Shown::Value(p) => Outcome::Value {
+                    name: p.name,
+                    value: p.value,
+                },
+                Shown::Warning(d) => Outcome::Diagnostic(d),
+            }));
             out.extend(self.evaluator.warnings.drain(..).map(Outcome::Diagnostic));
             match result {
                 Ok(produced) => {

@@ -36,17 +36,27 @@ fn shape_and_dtype(v: &Value) -> (String, String) {
 /// `:vars`: one aligned row per variable, sorted by name, then the total.
 pub fn table(session: &Session) -> Markup {
     let vars = session.evaluator.vars();
+    let funcs = session.evaluator.functions();
     let mut m = Markup::new();
-    if vars.is_empty() {
+    if vars.is_empty() && funcs.is_empty() {
         m.push(Style::Dim, "the workspace is empty");
         return m;
     }
+    // Functions list with their signature where arrays have a shape.
     let rows: Vec<[String; 4]> = vars
         .iter()
         .map(|(name, v)| {
             let (shape, dtype) = shape_and_dtype(v);
             [name.clone(), shape, dtype, bytes_text(memory(v) as f64)]
         })
+        .chain(funcs.iter().map(|(name, f)| {
+            [
+                name.clone(),
+                f.def.signature(),
+                "function".to_string(),
+                String::new(),
+            ]
+        }))
         .collect();
     let header = ["name", "shape", "dtype", "memory"];
     let width = |i: usize| {
@@ -84,15 +94,34 @@ pub fn table(session: &Session) -> Markup {
     let total: usize = vars.values().map(|v| memory(v)).sum();
     let count = vars.len();
     m.plain("\n");
+    let functions = match funcs.len() {
+        0 => String::new(),
+        1 => " and 1 function".to_string(),
+        n => format!(" and {n} functions"),
+    };
     m.push(
         Style::Dim,
         format!(
-            "{count} variable{}, {}",
+            "{count} variable{}{functions}, {}",
             if count == 1 { "" } else { "s" },
             bytes_text(total as f64)
         ),
     );
     m
+}
+
+/// The definitions of the workspace's functions as a script, each as it
+/// was written (with the comment lines above it), for `:save`.
+pub(super) fn functions_script(
+    funcs: &std::collections::BTreeMap<String, Rc<crate::eval::UserFunction>>,
+) -> String {
+    let mut out = String::new();
+    for f in funcs.values() {
+        out.push('\n');
+        out.push_str(f.def.text.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// `:clear` empties the workspace; `:clear A B` removes those names, and
@@ -104,7 +133,7 @@ pub fn clear(session: &mut Session, names: &str) -> Vec<Outcome> {
     }
     let names: Vec<&str> = names.split_whitespace().collect();
     for n in &names {
-        if session.evaluator.get(n).is_none() {
+        if session.evaluator.get(n).is_none() && !session.evaluator.functions().contains_key(*n) {
             let mut d = Diagnostic::error(
                 ErrorKind::Name,
                 format!("`{n}` is not in the workspace; nothing was cleared"),
@@ -117,6 +146,7 @@ pub fn clear(session: &mut Session, names: &str) -> Vec<Outcome> {
     }
     for n in names {
         session.evaluator.remove(n);
+        session.evaluator.remove_function(n);
     }
     Vec::new()
 }
@@ -142,7 +172,8 @@ pub fn load(session: &mut Session, path: &str) -> Vec<Outcome> {
         }
     };
     let before = session.evaluator.vars().clone();
-    let outcomes = session.eval_source(&text);
+    let funcs_before = session.evaluator.functions().clone();
+    let outcomes = session.eval_named(&text, path);
     let src = SourceFile {
         name: path,
         text: &text,
@@ -163,6 +194,14 @@ pub fn load(session: &mut Session, path: &str) -> Vec<Outcome> {
         .iter()
         .filter(|(n, v)| before.get(*n).is_none_or(|old| !Rc::ptr_eq(old, v)))
         .map(|(n, _)| n.as_str())
+        .chain(
+            session
+                .evaluator
+                .functions()
+                .iter()
+                .filter(|(n, f)| funcs_before.get(*n).is_none_or(|old| !Rc::ptr_eq(old, f)))
+                .map(|(n, _)| n.as_str()),
+        )
         .collect();
     let mut m = Markup::new();
     m.push(

@@ -7,4 +7,4 @@ pub(crate) mod interp;
 
 pub use call::{Args, Builtin, Ctx, EResult};
 pub use errors::atom;
-pub use interp::{BroadcastMode, CONSTANTS, Evaluator, Produced, closest};
+pub use interp::{BroadcastMode, CONSTANTS, Evaluator, Produced, Shown, UserFunction, closest};

@@ -5,6 +5,7 @@
 //!   < `^ **` (right-associative) < postfix `'`, `[...]`.
 //! Calls `f(...)` are primaries, so `shape(A)[0]` indexes the call's result.
 
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use pest::Parser;
@@ -112,28 +113,52 @@ pub fn parse(source: &str, limits: &ParseLimits) -> PResult<Program> {
     let program = pairs
         .next()
         .expect("the program rule always yields one pair");
-    let mut statements = Vec::new();
-    for pair in program.into_inner() {
+    let statements = build_statements(program.into_inner(), source, Place::TOP)?;
+    Ok(Program { statements })
+}
+
+/// Where a statement stands, for the checks the grammar leaves to the
+/// builder: `break` outside a loop, `return` outside a function, a
+/// definition inside a block.
+#[derive(Clone, Copy)]
+struct Place {
+    in_loop: bool,
+    in_function: bool,
+    top: bool,
+}
+
+impl Place {
+    const TOP: Place = Place {
+        in_loop: false,
+        in_function: false,
+        top: true,
+    };
+}
+
+/// The statements of a program or a block body. A `;` only silences the
+/// statement directly before it; separators that follow a newline belong to
+/// no statement. Newlines produce no pairs, so marking the most recent
+/// statement is right: `a\n;` is still "a followed by ;".
+fn build_statements(pairs: Pairs<Rule>, source: &str, place: Place) -> PResult<Vec<Stmt>> {
+    let mut statements: Vec<Stmt> = Vec::new();
+    for pair in pairs {
         match pair.as_rule() {
             Rule::semicolon => {
                 if let Some(last) = statements.last_mut() {
-                    let last: &mut Stmt = last;
                     last.silent = true;
                 }
             }
             Rule::EOI => {}
             _ => {
-                let stmt = build_statement(pair)?;
-                check_depth(&stmt)?;
+                let stmt = build_statement(pair, source, place)?;
+                if place.top {
+                    check_depth(&stmt)?;
+                }
                 statements.push(stmt);
             }
         }
     }
-    // A `;` only silences the statement directly before it; separators that
-    // follow a newline belong to no statement. The loop above marks the most
-    // recent statement, which is right because newlines produce no pairs and
-    // `a\n;` is still "a followed by ;".
-    Ok(Program { statements })
+    Ok(statements)
 }
 
 /// Refuses input whose nesting would make the recursive parser or evaluator
@@ -229,10 +254,15 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
 /// Refuses a statement whose expression tree is deeper than the evaluator's
 /// recursion allows. Walks with an explicit stack, so it cannot overflow.
 fn check_depth(stmt: &Stmt) -> PResult<()> {
-    let root = match &stmt.kind {
-        StmtKind::Expr(e) => e,
-        StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => value,
-    };
+    let mut roots = Vec::new();
+    stmt.exprs(&mut roots);
+    for root in roots {
+        check_expr_depth(root)?;
+    }
+    Ok(())
+}
+
+fn check_expr_depth(root: &Expr) -> PResult<()> {
     let mut stack: Vec<(&Expr, usize)> = vec![(root, 1)];
     while let Some((e, d)) = stack.pop() {
         if d > MAX_EXPR_DEPTH {
@@ -306,26 +336,11 @@ fn is_operator_position(prev: u8) -> bool {
     )
 }
 
-fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
+fn build_statement(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Stmt> {
     let span = span_of(&pair);
     let kind = match pair.as_rule() {
         Rule::expr => StmtKind::Expr(build_expr(pair)?),
-        Rule::assign => {
-            let mut inner = pair.into_inner();
-            let name = inner.next().unwrap();
-            let mut next = inner.next().unwrap();
-            let mut index = None;
-            if next.as_rule() == Rule::index {
-                index = Some(build_index_items(next)?);
-                next = inner.next().unwrap();
-            }
-            StmtKind::Assign {
-                name: name.as_str().to_string(),
-                name_span: span_of(&name),
-                index,
-                value: build_expr(next)?,
-            }
-        }
+        Rule::assign => build_assign(pair)?,
         Rule::unpack => {
             let mut names = Vec::new();
             let mut value = None;
@@ -340,6 +355,102 @@ fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
                 value: value.expect("unpack has a value"),
             }
         }
+        Rule::short_function | Rule::function_block => {
+            if !place.top {
+                let what = if place.in_function {
+                    "a function cannot be defined inside another function"
+                } else {
+                    "a function cannot be defined inside a block"
+                };
+                return Err(syntax_error(span, what, "define it at the top level")
+                    .help("define the function before the block, then call it inside"));
+            }
+            StmtKind::Function(Rc::new(build_function(pair, source)?))
+        }
+        Rule::if_block => {
+            let mut branches = Vec::new();
+            let mut otherwise = None;
+            let mut inner = pair.into_inner();
+            inner.next(); // `if`
+            let cond = build_expr(inner.next().expect("if has a condition"))?;
+            let body = build_body(inner.next().expect("if has a body"), source, place)?;
+            branches.push((cond, body));
+            for clause in inner {
+                match clause.as_rule() {
+                    Rule::elseif_clause => {
+                        let mut c = clause.into_inner();
+                        c.next(); // `elseif`
+                        let cond = build_expr(c.next().expect("elseif has a condition"))?;
+                        let body = build_body(c.next().expect("elseif has a body"), source, place)?;
+                        branches.push((cond, body));
+                    }
+                    Rule::else_clause => {
+                        let body = clause.into_inner().nth(1).expect("else has a body");
+                        otherwise = Some(build_body(body, source, place)?);
+                    }
+                    _ => {} // `end`
+                }
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            }
+        }
+        Rule::for_block => {
+            let mut inner = pair.into_inner();
+            inner.next(); // `for`
+            let var = inner.next().expect("for has a variable");
+            inner.next(); // `in`
+            let iter = build_expr(inner.next().expect("for has a value"))?;
+            let body = build_body(inner.next().expect("for has a body"), source, Place {
+                in_loop: true,
+                top: false,
+                ..place
+            })?;
+            StmtKind::For {
+                var: var.as_str().to_string(),
+                var_span: span_of(&var),
+                iter,
+                body,
+            }
+        }
+        Rule::while_block => {
+            let mut inner = pair.into_inner();
+            inner.next(); // `while`
+            let cond = build_expr(inner.next().expect("while has a condition"))?;
+            let body = build_body(inner.next().expect("while has a body"), source, Place {
+                in_loop: true,
+                top: false,
+                ..place
+            })?;
+            StmtKind::While { cond, body }
+        }
+        Rule::break_stmt | Rule::continue_stmt => {
+            let word = pair.as_str();
+            if !place.in_loop {
+                return Err(syntax_error(
+                    span,
+                    format!("`{word}` outside a loop"),
+                    format!("`{word}` belongs inside `for` or `while`"),
+                ));
+            }
+            if pair.as_rule() == Rule::break_stmt {
+                StmtKind::Break
+            } else {
+                StmtKind::Continue
+            }
+        }
+        Rule::return_stmt => {
+            if !place.in_function {
+                return Err(syntax_error(
+                    span,
+                    "`return` outside a function",
+                    "`return` belongs inside `function ... end`",
+                ));
+            }
+            let value = pair.into_inner().nth(1).map(build_expr).transpose()?;
+            StmtKind::Return(value)
+        }
         rule => unreachable!("statement rule {rule:?}"),
     };
     Ok(Stmt {
@@ -347,6 +458,167 @@ fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
         span,
         silent: false,
     })
+}
+
+/// The statements of a block. Blocks inside a block stay inside it: only
+/// the top level may define functions.
+fn build_body(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Vec<Stmt>> {
+    debug_assert_eq!(pair.as_rule(), Rule::body);
+    build_statements(pair.into_inner(), source, Place { top: false, ..place })
+}
+
+/// `x = v`, `A[i] = v`, and the compound forms: `x op= v` is read as
+/// `x = x op v` (`A[i] op= v` as `A[i] = A[i] op v`), so it displays,
+/// fails and changes the workspace exactly as the long form does.
+fn build_assign(pair: Pair<Rule>) -> PResult<StmtKind> {
+    let mut inner = pair.into_inner();
+    let name = inner.next().unwrap();
+    let name_span = span_of(&name);
+    let mut next = inner.next().unwrap();
+    let mut index = None;
+    let mut target_span = name_span;
+    if next.as_rule() == Rule::index {
+        target_span = name_span.to(span_of(&next));
+        index = Some(build_index_items(next)?);
+        next = inner.next().unwrap();
+    }
+    let op_pair = next;
+    let value = build_expr(inner.next().unwrap())?;
+    let op = match op_pair.as_str() {
+        "+=" => BinOp::Add,
+        "-=" => BinOp::Sub,
+        "*=" => BinOp::Mul,
+        "/=" => BinOp::Div,
+        "@=" => BinOp::MatMul,
+        _ => {
+            return Ok(StmtKind::Assign {
+                name: name.as_str().to_string(),
+                name_span,
+                index,
+                value,
+            });
+        }
+    };
+    let op_span = span_of(&op_pair);
+    let op_span = Span::new(op_span.start, op_span.end - 1);
+    let target_name = Expr {
+        kind: ExprKind::Name(name.as_str().to_string()),
+        span: name_span,
+    };
+    let target = match &index {
+        None => target_name,
+        Some(items) => Expr {
+            span: target_span,
+            kind: ExprKind::Index {
+                target: Box::new(target_name),
+                items: items.clone(),
+            },
+        },
+    };
+    let value = Expr {
+        span: target.span.to(value.span),
+        kind: ExprKind::Binary {
+            op,
+            op_span,
+            lhs: Box::new(target),
+            rhs: Box::new(value),
+        },
+    };
+    Ok(StmtKind::Assign {
+        name: name.as_str().to_string(),
+        name_span,
+        index,
+        value,
+    })
+}
+
+/// A definition, one-line or block, with the comment lines right above it.
+fn build_function(pair: Pair<Rule>, source: &str) -> PResult<FunctionDef> {
+    let span = span_of(&pair);
+    let short = pair.as_rule() == Rule::short_function;
+    let mut inner = pair.into_inner();
+    if !short {
+        inner.next(); // `function`
+    }
+    let name = inner.next().expect("a definition has a name");
+    let params_pair = inner.next().expect("a definition has parameters");
+    let mut params: Vec<Param> = Vec::new();
+    for p in params_pair.into_inner() {
+        let mut parts = p.into_inner();
+        let ident = parts.next().expect("a parameter has a name");
+        let pname = ident.as_str().to_string();
+        let pspan = span_of(&ident);
+        if let Some(first) = params.iter().find(|q| q.name == pname) {
+            return Err(syntax_error(pspan, format!("parameter `{pname}` appears twice"), "again here")
+                .secondary(first.span, "first here"));
+        }
+        let default = parts.next().map(build_expr).transpose()?;
+        if default.is_none()
+            && let Some(d) = params.iter().find(|q| q.default.is_some())
+        {
+            return Err(syntax_error(
+                pspan,
+                "a parameter without a default cannot follow one with a default",
+                "no default",
+            )
+            .secondary(d.span, "has a default")
+            .help("put the parameters with defaults last: f(x, a=1)"));
+        }
+        params.push(Param {
+            name: pname,
+            span: pspan,
+            default,
+        });
+    }
+    let body_pair = inner.next().expect("a definition has a body");
+    let body = if short {
+        FunctionBody::Expr(build_expr(body_pair)?)
+    } else {
+        FunctionBody::Block(build_body(body_pair, source, Place {
+            in_loop: false,
+            in_function: true,
+            top: false,
+        })?)
+    };
+    let (doc, text_start) = doc_comments(source, span.start);
+    Ok(FunctionDef {
+        name: name.as_str().to_string(),
+        name_span: span_of(&name),
+        params,
+        body,
+        doc,
+        text: source[text_start..span.end].to_string(),
+        text_start,
+        span,
+    })
+}
+
+/// The `#` lines directly above `start` (the line `start` is on must hold
+/// nothing before it), without their `#` and one following space; and where
+/// the first of them begins.
+fn doc_comments(source: &str, start: usize) -> (Vec<String>, usize) {
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    if !source[line_start..start].trim().is_empty() {
+        return (Vec::new(), start);
+    }
+    let mut doc = Vec::new();
+    let mut first = line_start;
+    let mut end = line_start;
+    while end > 0 {
+        let prev_start = source[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = source[prev_start..end - 1].trim();
+        match line.strip_prefix('#') {
+            Some(text) if !line.starts_with("#!") => {
+                doc.push(text.strip_prefix(' ').unwrap_or(text).trim_end().to_string());
+                first = prev_start;
+                end = prev_start;
+            }
+            _ => break,
+        }
+    }
+    doc.reverse();
+    let first = if doc.is_empty() { start } else { first };
+    (doc, first)
 }
 
 fn build_expr(pair: Pair<Rule>) -> PResult<Expr> {

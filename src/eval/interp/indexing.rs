@@ -17,9 +17,10 @@ impl Evaluator {
         items: &[IndexItem],
         value: &Expr,
     ) -> EResult<Produced> {
-        let Some(current) = self.vars.get(name).cloned() else {
+        let Some(current) = self.read_var(name).cloned() else {
             return Err(self.unknown_name(name, name_span));
         };
+        self.check_store(name, name_span)?;
         if matches!(&*current, Value::Shaped(_) | Value::Unknown) {
             let vals = self.index_values(items)?;
             let metas = self.item_metas(&vals)?;
@@ -98,7 +99,7 @@ impl Evaluator {
             }
         })?;
         let stored = Rc::new(Value::Array(updated));
-        self.vars.insert(name.to_string(), stored.clone());
+        self.store(name, stored.clone());
         Ok(Produced {
             name: Some(name.to_string()),
             value: stored,
@@ -138,7 +139,7 @@ impl Evaluator {
             Some(t) => Rc::new(Value::Shaped(t)),
             None => current,
         };
-        self.vars.insert(name.to_string(), stored.clone());
+        self.store(name, stored.clone());
         Ok(Produced {
             name: Some(name.to_string()),
             value: stored,
