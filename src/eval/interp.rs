@@ -59,6 +59,7 @@ pub struct Evaluator {
     /// Statements and loop iterations run since the entry began (the step
     /// budget), and the warnings already shown in it (a loop repeats them).
     steps: u64,
+    warnings_checked: usize,
     seen_warnings: std::collections::HashSet<(String, Option<Span>)>,
     /// The name the current source is reported under, and that source as
     /// functions defined in it keep it.
@@ -122,6 +123,7 @@ impl Evaluator {
             frames: Vec::new(),
             shown: Vec::new(),
             steps: 0,
+            warnings_checked: 0,
             seen_warnings: Default::default(),
             source_name: Rc::from("<input>"),
             origin: None,
@@ -185,6 +187,8 @@ impl Evaluator {
             name: None,
             value: Rc::new(Value::Nothing),
         };
+        // The session takes the warnings after each statement.
+        self.warnings_checked = 0;
         match &stmt.kind {
             StmtKind::Expr(_) | StmtKind::Assign { .. } | StmtKind::Unpack { .. } => {
                 self.exec_simple(stmt)

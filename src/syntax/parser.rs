@@ -205,6 +205,34 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
                     }
                 }
                 b']' | b')' => depth = depth.saturating_sub(1),
+                // Blocks nest like brackets: `if`, `for`, `while` and
+                // `function` open one, `end` closes it.
+                b'a'..=b'z' | b'A'..=b'Z' | b'_'
+                    if i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') =>
+                {
+                    let len = bytes[i..]
+                        .iter()
+                        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                        .unwrap_or(bytes.len() - i);
+                    match &source[i..i + len] {
+                        "if" | "for" | "while" | "function" => {
+                            depth += 1;
+                            if depth > max_nesting {
+                                return Err(Diagnostic::error(
+                                    ErrorKind::Limit,
+                                    format!("brackets and blocks nested more than {max_nesting} deep (--max-depth)"),
+                                )
+                                .primary(Span::new(i, i + len), format!("level {depth}"))
+                                .help("move the inner part into a function"));
+                            }
+                        }
+                        "end" => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    prev_significant = bytes[i + len - 1];
+                    i += len;
+                    continue;
+                }
                 // A new statement starts its own operator count.
                 b';' | b'\n' if depth == 0 => {
                     chain = 0;
@@ -856,6 +884,9 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>, max_steps: usize) -> 
     if let Some(d) = lexical_error(source, pos) {
         return d;
     }
+    if let Some(d) = keyword_error(source, pos) {
+        return d;
+    }
     let found = if at_eof {
         None
     } else {
@@ -882,6 +913,15 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>, max_steps: usize) -> 
     };
     let at_end = found.is_none() || found == Some('\n');
     let open = unclosed_bracket(source);
+    if open.is_none()
+        && found.is_none()
+        && let Some((word, at)) = unclosed_block(source)
+    {
+        return Diagnostic::error(ErrorKind::Syntax, "unexpected end of input")
+            .primary(Span::new(pos, end), "expected `end`")
+            .secondary(Span::new(at, at + word.len()), format!("this `{word}` has no `end`"))
+            .help("close the block with `end`");
+    }
     let expected = match open {
         Some((ch, _)) if at_end => format!("`{}`", if ch == '[' { ']' } else { ')' }),
         _ => expected,
@@ -969,6 +1009,66 @@ fn lexical_error(source: &str, pos: usize) -> Option<Diagnostic> {
     None
 }
 
+/// The block keywords.
+const KEYWORDS: [&str; 11] = [
+    "function", "end", "if", "elseif", "else", "for", "in", "while", "break", "continue", "return",
+];
+
+/// A keyword where the grammar did not expect it: assigned as a name, or
+/// an `end` (`else`, `elseif`) with no block to close.
+fn keyword_error(source: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = &source[pos..];
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let word = &rest[..len];
+    if !KEYWORDS.contains(&word) {
+        return None;
+    }
+    let span = Span::new(pos, pos + len);
+    let after = rest[len..].trim_start();
+    if after.starts_with('=') && !after.starts_with("==") || after.starts_with(',') {
+        return Some(
+            Diagnostic::error(ErrorKind::Syntax, format!("`{word}` is a keyword, not a name"))
+                .primary(span, "keyword")
+                .help(format!("pick another name, e.g. {word}_")),
+        );
+    }
+    if matches!(word, "end" | "else" | "elseif") && unclosed_block(&source[..pos]).is_none() {
+        return Some(
+            Diagnostic::error(ErrorKind::Syntax, format!("`{word}` without an open block"))
+                .primary(span, "nothing to close here")
+                .note("blocks start with `function`, `if`, `for` or `while` and close with `end`"),
+        );
+    }
+    Some(
+        Diagnostic::error(ErrorKind::Syntax, format!("unexpected `{word}`"))
+            .primary(span, "a keyword cannot stand here"),
+    )
+}
+
+/// The innermost block still open at the end of `text`: its keyword and
+/// where it is.
+fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
+    let mut stack = Vec::new();
+    for t in super::lex::Lexer::new(text) {
+        if t.tok != Tok::Ident {
+            continue;
+        }
+        match &text[t.start..t.end] {
+            "end" => {
+                stack.pop();
+            }
+            w => {
+                if let Some(k) = ["function", "if", "for", "while"].into_iter().find(|k| *k == w) {
+                    stack.push((k, t.start));
+                }
+            }
+        }
+    }
+    stack.pop()
+}
+
 /// The innermost bracket still open at the end of `text`, if any.
 fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
     let mut stack = Vec::new();
@@ -1023,11 +1123,20 @@ fn describe_expected(rules: &[Rule]) -> String {
             Rule::EOI | Rule::semicolon => "the end of the statement",
             Rule::slice | Rule::ellipsis | Rule::colon => "an index",
             Rule::kwarg => "an argument",
+            Rule::kw_end => "`end`",
+            Rule::kw_else | Rule::kw_elseif => "`else`, `elseif`",
+            Rule::kw_in => "`in`",
+            Rule::params => "`(`",
+            Rule::param => "a parameter",
+            Rule::assign_op => "`=`",
             _ => "something else",
         };
         if !words.contains(&word) {
             words.push(word);
         }
+    }
+    if words.len() > 1 {
+        words.retain(|w| *w != "something else");
     }
     if words.contains(&"an index") {
         return "an index: a number, a slice like 1:3, `...`, an index array or a mask".to_string();

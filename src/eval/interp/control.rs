@@ -59,6 +59,7 @@ impl Evaluator {
     fn flush_warnings(&mut self) {
         self.dedupe_warnings();
         let origin = self.frames.last().map(|f| f.func_origin());
+        self.warnings_checked = 0;
         for mut w in self.warnings.drain(..) {
             if w.origin.is_none() {
                 w.origin = origin.clone();
@@ -74,13 +75,20 @@ impl Evaluator {
         }
         let func = self.frames.last().map(|f| f.func_name().to_string());
         let seen = &mut self.seen_warnings;
+        let checked = self.warnings_checked.min(self.warnings.len());
+        let mut k = 0;
         self.warnings.retain(|w| {
+            k += 1;
+            if k <= checked {
+                return true;
+            }
             let key = (
                 format!("{}\u{0}{}", func.as_deref().unwrap_or(""), w.message),
                 w.location(),
             );
             seen.insert(key)
         });
+        self.warnings_checked = self.warnings.len();
     }
 
     /// One step of the budget, and the place where Ctrl-C is noticed.
