@@ -87,8 +87,9 @@ pub fn table(session: &Session) -> Markup {
         let (name, rest) = text.split_at(widths[0]);
         m.push(Style::Name, name.trim_end());
         m.plain(format!(
-            "{}{rest}",
-            " ".repeat(widths[0] - r[0].chars().count())
+            "{}{}",
+            " ".repeat(widths[0] - r[0].chars().count()),
+            rest.trim_end()
         ));
     }
     let total: usize = vars.values().map(|v| memory(v)).sum();
@@ -299,5 +300,57 @@ mod tests {
             panic!()
         };
         assert_eq!(done.to_plain(), format!("loaded {p}: a"));
+    }
+
+    fn texts(out: &[Outcome]) -> String {
+        out.iter()
+            .map(|o| match o {
+                Outcome::Text(m) => m.to_plain(),
+                other => format!("{other:?}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn functions_are_listed_documented_saved_and_loaded() {
+        let mut s = Session::new();
+        let script = "W = [1.0, 2.0]\n\n# The logistic function.\n# Maps any number into (0, 1).\nsigmoid(z) = 1 / (1 + exp(-z))\n\nfunction affine(x, scale=2)\n  return scale * x + W\nend\n";
+        let out = s.eval_source(script);
+        assert!(out.iter().all(|o| o.error_kind().is_none()), "{out:?}");
+        assert_eq!(
+            table(&s).to_plain(),
+            "name     shape               dtype     memory\n\
+             W        2                   float64     16 B\n\
+             affine   affine(x, scale=2)  function\n\
+             sigmoid  sigmoid(z)          function\n\
+             1 variable and 2 functions, 16 B"
+        );
+        assert_eq!(
+            texts(&crate::commands::run(&mut s, ":help sigmoid")),
+            "sigmoid(z)  (defined in the workspace)\n  The logistic function.\n  Maps any number into (0, 1)."
+        );
+        let path = std::env::temp_dir().join(format!("tensorcalc-fns-{}.la", std::process::id()));
+        let p = path.display().to_string();
+        let saved = texts(&crate::commands::run(&mut s, &format!(":save {p}")));
+        assert_eq!(saved, format!("saved 1 variable and 2 functions to {p}"));
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains("# The logistic function.\n# Maps any number into (0, 1).\nsigmoid(z) = 1 / (1 + exp(-z))"), "{written}");
+        let mut fresh = Session::new();
+        let loaded = texts(&load(&mut fresh, &p));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(loaded, format!("loaded {p}: W, affine, sigmoid"));
+        let call = fresh.eval_source("affine(sigmoid(0))");
+        let Outcome::Value { value, .. } = &call[0] else {
+            panic!("{call:?}")
+        };
+        assert_eq!(value.describe(), "2 float64");
+        assert_eq!(
+            fresh.evaluator.functions()["sigmoid"].def.doc,
+            ["The logistic function.", "Maps any number into (0, 1)."]
+        );
+        // :clear removes a function like a variable.
+        clear(&mut fresh, "sigmoid");
+        assert!(!fresh.evaluator.functions().contains_key("sigmoid"));
     }
 }
