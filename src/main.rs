@@ -233,9 +233,10 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
             }
             "--max-recursion" | "--max-steps" => {
                 let v = value(&flag)?;
-                let n = v.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                    Usage(format!("{flag} takes a whole number ≥ 1, not `{v}`"))
-                })?;
+                let n =
+                    v.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                        Usage(format!("{flag} takes a whole number ≥ 1, not `{v}`"))
+                    })?;
                 if flag == "--max-steps" {
                     o.config.limits.max_steps = n;
                 } else {

@@ -256,4 +256,34 @@ mod tests {
         assert!(is_value(&tripped.eval_source("1 + 1")));
         assert!(!tripped.cancel_token().is_requested());
     }
+
+    #[test]
+    fn loops_end_on_the_step_budget_and_recursion_on_its_limit() {
+        let mut config = Config::default();
+        config.limits.max_steps = 1000;
+        let mut s = Session::with_config(config);
+        let out = s.eval_source("k = 0; while true; k += 1; end");
+        assert_eq!(
+            out.last().and_then(Outcome::error_kind),
+            Some(ErrorKind::Limit)
+        );
+        // What the finished iterations assigned is kept.
+        assert!(
+            matches!(s.evaluator.get("k"), Some(Value::Array(a)) if a.first_c64().unwrap().re > 100.0)
+        );
+        // Deep recursion ends at the limit, not in a stack overflow, even
+        // on a test thread's small stack.
+        let mut config = Config::default();
+        config.limits.max_recursion = 3000;
+        let mut s = Session::with_config(config);
+        let out = s.eval_source("down(n) = down(n + 1)\ndown(0)");
+        let Some(Outcome::Diagnostic(d)) = out.last() else {
+            panic!("{out:?}")
+        };
+        assert_eq!(d.kind, ErrorKind::Limit);
+        assert!(d.message.contains("3000 nested calls"), "{}", d.message);
+        assert_eq!(d.trace.len(), 3000);
+        // The budget starts again with every entry.
+        assert!(is_value(&s.eval_source("down(n) = n; down(1)")));
+    }
 }

@@ -67,7 +67,10 @@ fn golden_files() {
     collect(&root.join("scripts/examples"), &mut lessons);
     for la in lessons {
         let stem = la.file_stem().expect("a file name").to_os_string();
-        let out = root.join("tests/golden/examples").join(stem).with_extension("out");
+        let out = root
+            .join("tests/golden/examples")
+            .join(stem)
+            .with_extension("out");
         pairs.push((la, out));
     }
     assert!(

@@ -377,10 +377,19 @@ fn blocks_continue_on_the_next_line_and_ctrl_c_stops_a_loop() {
     let dir = temp_dir("blocks");
     let mut p = Prompt::start(&dir, &[]);
     // An open block continues on a `..` prompt until its `end`.
-    for line in ["function twice(x)", "  if x > 0", "    return 2 * x", "  end", "  return 0"] {
+    for line in [
+        "function twice(x)",
+        "  if x > 0",
+        "    return 2 * x",
+        "  end",
+        "  return 0",
+    ] {
         p.send(line);
         p.send("\r");
-        assert!(p.idle_prompt().ends_with(".. "), "no continuation after {line:?}");
+        assert!(
+            p.idle_prompt().ends_with(".. "),
+            "no continuation after {line:?}"
+        );
     }
     let out = p.enter("end");
     assert!(!out.contains("error"), "{out}");

@@ -341,7 +341,10 @@ pub fn topic(session: &Session, name: &str) -> Vec<Outcome> {
         m.push(Style::Dim, "  (defined in the workspace)");
         if f.def.doc.is_empty() {
             m.plain("\n");
-            m.push(Style::Dim, "  no description: write # lines directly above the definition");
+            m.push(
+                Style::Dim,
+                "  no description: write # lines directly above the definition",
+            );
         }
         for line in &f.def.doc {
             m.plain(format!("\n  {line}"));

@@ -84,10 +84,10 @@ mod control;
 mod functions;
 mod indexing;
 
-pub use control::Shown;
 use control::Flow;
-pub use functions::UserFunction;
+pub use control::Shown;
 use functions::Frame;
+pub use functions::UserFunction;
 
 /// What a statement produced: a value to show, under a name for assignments.
 pub struct Produced {

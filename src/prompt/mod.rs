@@ -37,6 +37,9 @@ pub struct Context {
     pub functions: BTreeMap<String, Rc<UserFunction>>,
 }
 
+/// Statements and iterations a hint may run.
+const HINT_STEPS: u64 = 20_000;
+
 /// The words that open a block, closed by `end`.
 const BLOCK_OPENERS: [&str; 4] = ["function", "if", "for", "while"];
 
@@ -89,7 +92,11 @@ impl Context {
     fn line_shape(&self, line: &str) -> Option<String> {
         let program = crate::syntax::parse(line, &self.limits.parse_limits()).ok()?;
         let last = program.statements.last()?;
-        let mut ev = Evaluator::with_config(Exec::new(1, Isa::Portable), self.limits);
+        // A hint is drawn on every key: a loop or a recursion it follows
+        // for real stops early, and then there is no hint.
+        let mut limits = self.limits;
+        limits.max_steps = limits.max_steps.min(HINT_STEPS);
+        let mut ev = Evaluator::with_config(Exec::new(1, Isa::Portable), limits);
         ev.shape_only = true;
         for (n, v) in &self.values {
             ev.set(n, v.clone());
@@ -104,6 +111,12 @@ impl Context {
                 Value::Nothing | Value::Unknown => return None,
                 v => v.describe(),
             },
+            Err(d)
+                if d.kind == crate::diagnostic::ErrorKind::Limit
+                    && d.message.contains("--max-steps") =>
+            {
+                return None;
+            }
             Err(d) => d.in_few_words(),
         })
     }

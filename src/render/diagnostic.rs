@@ -103,7 +103,10 @@ fn render_trace(m: &mut Markup, d: &Diagnostic, src: &SourceFile) {
             m.plain(format!(" with {}", frame.args));
         }
         if same > 1 {
-            m.plain(format!(" (and {} more times from the same place)", same - 1));
+            m.plain(format!(
+                " (and {} more times from the same place)",
+                same - 1
+            ));
         }
         let mark = Diagnostic::error(d.kind, "").primary(frame.span, "");
         let pad = " ".repeat((line + file.first_line).to_string().len());

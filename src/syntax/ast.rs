@@ -221,7 +221,10 @@ pub enum StmtKind {
         body: Vec<Stmt>,
     },
     /// `while cond ... end`.
-    While { cond: Expr, body: Vec<Stmt> },
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+    },
     Break,
     Continue,
     Return(Option<Expr>),
@@ -266,11 +269,7 @@ impl FunctionDef {
             .params
             .iter()
             .map(|p| match &p.default {
-                Some(d) => format!(
-                    "{}={}",
-                    p.name,
-                    self.text_of(d.span).unwrap_or("...")
-                ),
+                Some(d) => format!("{}={}", p.name, self.text_of(d.span).unwrap_or("...")),
                 None => p.name.clone(),
             })
             .collect();

@@ -208,7 +208,8 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
                 // Blocks nest like brackets: `if`, `for`, `while` and
                 // `function` open one, `end` closes it.
                 b'a'..=b'z' | b'A'..=b'Z' | b'_'
-                    if i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') =>
+                    if i == 0
+                        || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') =>
                 {
                     let len = bytes[i..]
                         .iter()
@@ -430,11 +431,15 @@ fn build_statement(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Stmt
             let var = inner.next().expect("for has a variable");
             inner.next(); // `in`
             let iter = build_expr(inner.next().expect("for has a value"))?;
-            let body = build_body(inner.next().expect("for has a body"), source, Place {
-                in_loop: true,
-                top: false,
-                ..place
-            })?;
+            let body = build_body(
+                inner.next().expect("for has a body"),
+                source,
+                Place {
+                    in_loop: true,
+                    top: false,
+                    ..place
+                },
+            )?;
             StmtKind::For {
                 var: var.as_str().to_string(),
                 var_span: span_of(&var),
@@ -446,11 +451,15 @@ fn build_statement(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Stmt
             let mut inner = pair.into_inner();
             inner.next(); // `while`
             let cond = build_expr(inner.next().expect("while has a condition"))?;
-            let body = build_body(inner.next().expect("while has a body"), source, Place {
-                in_loop: true,
-                top: false,
-                ..place
-            })?;
+            let body = build_body(
+                inner.next().expect("while has a body"),
+                source,
+                Place {
+                    in_loop: true,
+                    top: false,
+                    ..place
+                },
+            )?;
             StmtKind::While { cond, body }
         }
         Rule::break_stmt | Rule::continue_stmt => {
@@ -492,7 +501,14 @@ fn build_statement(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Stmt
 /// the top level may define functions.
 fn build_body(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Vec<Stmt>> {
     debug_assert_eq!(pair.as_rule(), Rule::body);
-    build_statements(pair.into_inner(), source, Place { top: false, ..place })
+    build_statements(
+        pair.into_inner(),
+        source,
+        Place {
+            top: false,
+            ..place
+        },
+    )
 }
 
 /// `x = v`, `A[i] = v`, and the compound forms: `x op= v` is read as
@@ -577,8 +593,12 @@ fn build_function(pair: Pair<Rule>, source: &str) -> PResult<FunctionDef> {
         let pname = ident.as_str().to_string();
         let pspan = span_of(&ident);
         if let Some(first) = params.iter().find(|q| q.name == pname) {
-            return Err(syntax_error(pspan, format!("parameter `{pname}` appears twice"), "again here")
-                .secondary(first.span, "first here"));
+            return Err(syntax_error(
+                pspan,
+                format!("parameter `{pname}` appears twice"),
+                "again here",
+            )
+            .secondary(first.span, "first here"));
         }
         let default = parts.next().map(build_expr).transpose()?;
         if default.is_none()
@@ -602,11 +622,15 @@ fn build_function(pair: Pair<Rule>, source: &str) -> PResult<FunctionDef> {
     let body = if short {
         FunctionBody::Expr(build_expr(body_pair)?)
     } else {
-        FunctionBody::Block(build_body(body_pair, source, Place {
-            in_loop: false,
-            in_function: true,
-            top: false,
-        })?)
+        FunctionBody::Block(build_body(
+            body_pair,
+            source,
+            Place {
+                in_loop: false,
+                in_function: true,
+                top: false,
+            },
+        )?)
     };
     let (doc, text_start) = doc_comments(source, span.start);
     Ok(FunctionDef {
@@ -637,7 +661,12 @@ fn doc_comments(source: &str, start: usize) -> (Vec<String>, usize) {
         let line = source[prev_start..end - 1].trim();
         match line.strip_prefix('#') {
             Some(text) if !line.starts_with("#!") => {
-                doc.push(text.strip_prefix(' ').unwrap_or(text).trim_end().to_string());
+                doc.push(
+                    text.strip_prefix(' ')
+                        .unwrap_or(text)
+                        .trim_end()
+                        .to_string(),
+                );
                 first = prev_start;
                 end = prev_start;
             }
@@ -919,7 +948,10 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>, max_steps: usize) -> 
     {
         return Diagnostic::error(ErrorKind::Syntax, "unexpected end of input")
             .primary(Span::new(pos, end), "expected `end`")
-            .secondary(Span::new(at, at + word.len()), format!("this `{word}` has no `end`"))
+            .secondary(
+                Span::new(at, at + word.len()),
+                format!("this `{word}` has no `end`"),
+            )
             .help("close the block with `end`");
     }
     let expected = match open {
@@ -1029,9 +1061,12 @@ fn keyword_error(source: &str, pos: usize) -> Option<Diagnostic> {
     let after = rest[len..].trim_start();
     if after.starts_with('=') && !after.starts_with("==") || after.starts_with(',') {
         return Some(
-            Diagnostic::error(ErrorKind::Syntax, format!("`{word}` is a keyword, not a name"))
-                .primary(span, "keyword")
-                .help(format!("pick another name, e.g. {word}_")),
+            Diagnostic::error(
+                ErrorKind::Syntax,
+                format!("`{word}` is a keyword, not a name"),
+            )
+            .primary(span, "keyword")
+            .help(format!("pick another name, e.g. {word}_")),
         );
     }
     if matches!(word, "end" | "else" | "elseif") && unclosed_block(&source[..pos]).is_none() {
@@ -1060,7 +1095,10 @@ fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
                 stack.pop();
             }
             w => {
-                if let Some(k) = ["function", "if", "for", "while"].into_iter().find(|k| *k == w) {
+                if let Some(k) = ["function", "if", "for", "while"]
+                    .into_iter()
+                    .find(|k| *k == w)
+                {
                     stack.push((k, t.start));
                 }
             }
@@ -1254,5 +1292,63 @@ mod tests {
         assert_eq!(d.labels[0].text, "expected a number, a name or `[`");
         let d = parse("x = [1, 2").unwrap_err();
         assert!(d.help.iter().any(|h| h.contains("`]`")), "{d:?}");
+    }
+
+    #[test]
+    fn compound_assignment_reads_as_the_long_form() {
+        let p = parse("A[0, 1] += 2").unwrap();
+        let StmtKind::Assign { value, index, .. } = &p.statements[0].kind else {
+            panic!()
+        };
+        assert!(index.is_some());
+        let ExprKind::Binary {
+            op, op_span, lhs, ..
+        } = &value.kind
+        else {
+            panic!()
+        };
+        assert_eq!(*op, BinOp::Add);
+        assert_eq!(*op_span, Span::new(8, 9));
+        assert_eq!(lhs.span, Span::new(0, 7));
+    }
+
+    #[test]
+    fn keywords_are_not_names_but_may_start_them() {
+        assert!(parse("end = 1").is_err());
+        assert!(parse("endpoint = 1; iffy = 2; format = 3; input = 4").is_ok());
+        let p = parse("if x > 0; y = 1; elseif x < 0; y = 2; else; y = 3; end").unwrap();
+        let StmtKind::If {
+            branches,
+            otherwise,
+        } = &p.statements[0].kind
+        else {
+            panic!()
+        };
+        assert_eq!(branches.len(), 2);
+        assert_eq!(otherwise.as_ref().map(Vec::len), Some(1));
+        assert!(branches[0].1[0].silent);
+    }
+
+    #[test]
+    fn blocks_count_towards_the_nesting_limit() {
+        let deep = format!(
+            "{}{}",
+            "if true\n".repeat(MAX_NESTING + 1),
+            "end\n".repeat(MAX_NESTING + 1)
+        );
+        assert_eq!(parse(&deep).unwrap_err().kind, ErrorKind::Limit);
+        let ok = format!("{}{}", "if true\n".repeat(50), "end\n".repeat(50));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn doc_comments_are_the_lines_directly_above() {
+        let p = parse("# not this\n\n# one\n#  two\nf(x) = x").unwrap();
+        let StmtKind::Function(def) = &p.statements[0].kind else {
+            panic!()
+        };
+        assert_eq!(def.doc, ["one", " two"]);
+        assert_eq!(def.text, "# one\n#  two\nf(x) = x");
+        assert_eq!(def.signature(), "f(x)");
     }
 }

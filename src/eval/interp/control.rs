@@ -106,7 +106,9 @@ impl Evaluator {
             .help("check the loop's condition, or raise the budget with --max-steps N"));
         }
         if self.exec.cancel().is_requested() {
-            return Err(Diagnostic::error(ErrorKind::Interrupted, "interrupted").primary(span, "here"));
+            return Err(
+                Diagnostic::error(ErrorKind::Interrupted, "interrupted").primary(span, "here")
+            );
         }
         Ok(())
     }
@@ -292,9 +294,15 @@ impl Evaluator {
         let v = self.eval(iter)?;
         let label = format!("for {var}");
         let scalar = || {
-            Diagnostic::error(ErrorKind::Type, "a for loop runs over the first axis of an array, and a scalar has none")
-                .primary(iter.span, "scalar")
-                .help(format!("to count, loop over arange: for {var} in arange({})", self.text(iter.span)))
+            Diagnostic::error(
+                ErrorKind::Type,
+                "a for loop runs over the first axis of an array, and a scalar has none",
+            )
+            .primary(iter.span, "scalar")
+            .help(format!(
+                "to count, loop over arange: for {var} in arange({})",
+                self.text(iter.span)
+            ))
         };
         match &*v {
             Value::Array(a) => {
@@ -347,7 +355,9 @@ impl Evaluator {
                 break;
             }
             k += 1;
-            let step = self.tick(cond.span).and_then(|()| self.truth(cond, "while"));
+            let step = self
+                .tick(cond.span)
+                .and_then(|()| self.truth(cond, "while"));
             let step = match step {
                 Ok(Truth::Known(false)) => break,
                 Ok(Truth::Known(true)) => self.exec_block(body, display),
@@ -392,7 +402,10 @@ impl Evaluator {
         let after = self.scope().clone();
         let mut merged = merge_scopes(before, &after);
         for (name, v) in merged.iter_mut() {
-            if before.get(name).is_none_or(|b| !Rc::ptr_eq(b, &after[name])) {
+            if before
+                .get(name)
+                .is_none_or(|b| !Rc::ptr_eq(b, &after[name]))
+            {
                 *v = Rc::new(Value::Unknown);
             }
         }

@@ -233,9 +233,7 @@ impl Evaluator {
                         )
                         .primary(*kspan, "not a parameter of this function")
                         .note(signature());
-                        if let Some(best) =
-                            closest(k, def.params.iter().map(|p| p.name.as_str()))
-                        {
+                        if let Some(best) = closest(k, def.params.iter().map(|p| p.name.as_str())) {
                             d = d.help(format!("did you mean `{best}`?"));
                         }
                         return Err(d);
@@ -330,7 +328,11 @@ impl Evaluator {
     }
 
     /// The defaults of the parameters not given, then the body.
-    fn run_body(&mut self, def: &FunctionDef, bound: &mut [Option<Rc<Value>>]) -> EResult<Rc<Value>> {
+    fn run_body(
+        &mut self,
+        def: &FunctionDef,
+        bound: &mut [Option<Rc<Value>>],
+    ) -> EResult<Rc<Value>> {
         for (p, b) in def.params.iter().zip(bound.iter_mut()) {
             if b.is_none()
                 && let Some(default) = &p.default
