@@ -67,10 +67,17 @@ pub struct Diagnostic {
     /// (Boxed: most diagnostics have none, and a `Diagnostic` travels in
     /// every `Err`.)
     pub rewrites: Option<Box<Vec<Rewrite>>>,
-    /// The source the labels point into, when it is not the one being
-    /// reported (an error in the body of a function defined earlier).
+    /// Where an error inside a function comes from (boxed: most
+    /// diagnostics have none).
+    pub calls: Option<Box<Calls>>,
+}
+
+/// The source a diagnostic's labels point into, when it is not the one
+/// being reported (an error in the body of a function defined earlier), and
+/// the calls that led to it, innermost first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Calls {
     pub origin: Option<Arc<Origin>>,
-    /// The calls that led to the error, innermost first.
     pub trace: Vec<TraceFrame>,
 }
 
@@ -114,8 +121,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: Vec::new(),
             rewrites: None,
-            origin: None,
-            trace: Vec::new(),
+            calls: None,
         }
     }
 
@@ -187,6 +193,31 @@ impl Diagnostic {
                 m
             }
         }
+    }
+
+    /// The source the labels point into, if not the one being reported.
+    pub fn origin(&self) -> Option<&Arc<Origin>> {
+        self.calls.as_ref()?.origin.as_ref()
+    }
+
+    /// Sets the source the labels point into, unless one is set.
+    pub fn set_origin(&mut self, origin: &Arc<Origin>) {
+        let calls = self.calls.get_or_insert_with(Default::default);
+        if calls.origin.is_none() {
+            calls.origin = Some(origin.clone());
+        }
+    }
+
+    /// The calls that led to the error, innermost first.
+    pub fn trace(&self) -> &[TraceFrame] {
+        self.calls.as_ref().map_or(&[], |c| &c.trace)
+    }
+
+    pub fn push_call(&mut self, frame: TraceFrame) {
+        self.calls
+            .get_or_insert_with(Default::default)
+            .trace
+            .push(frame);
     }
 
     /// The span that locates the diagnostic (`FILE:LINE:COL`).

@@ -282,7 +282,7 @@ mod tests {
         };
         assert_eq!(d.kind, ErrorKind::Limit);
         assert!(d.message.contains("3000 nested calls"), "{}", d.message);
-        assert_eq!(d.trace.len(), 3000);
+        assert_eq!(d.trace().len(), 3000);
         // The budget starts again with every entry.
         assert!(is_value(&s.eval_source("down(n) = n; down(1)")));
     }

@@ -51,7 +51,7 @@ fn width(s: &str) -> usize {
 }
 
 pub fn render_diagnostic(d: &Diagnostic, src: &SourceFile) -> Markup {
-    let mut m = render_one(d, &source_for(d.origin.as_deref(), src));
+    let mut m = render_one(d, &source_for(d.origin().map(|o| &**o), src));
     render_trace(&mut m, d, src);
     m
 }
@@ -78,11 +78,12 @@ fn source_for<'a>(origin: Option<&'a Origin>, src: &SourceFile<'a>) -> SourceFil
 /// shown once with the count.
 fn render_trace(m: &mut Markup, d: &Diagnostic, src: &SourceFile) {
     let mut i = 0;
-    while i < d.trace.len() {
-        let frame = &d.trace[i];
+    let trace = d.trace();
+    while i < trace.len() {
+        let frame = &trace[i];
         let mut same = 1;
-        while i + same < d.trace.len() {
-            let next = &d.trace[i + same];
+        while i + same < trace.len() {
+            let next = &trace[i + same];
             if next.span != frame.span || next.call != frame.call || next.origin != frame.origin {
                 break;
             }

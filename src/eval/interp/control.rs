@@ -61,8 +61,8 @@ impl Evaluator {
         let origin = self.frames.last().map(|f| f.func_origin());
         self.warnings_checked = 0;
         for mut w in self.warnings.drain(..) {
-            if w.origin.is_none() {
-                w.origin = origin.clone();
+            if let Some(o) = &origin {
+                w.set_origin(o);
             }
             self.shown.push(Shown::Warning(w));
         }

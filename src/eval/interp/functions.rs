@@ -314,9 +314,7 @@ impl Evaluator {
         self.source = saved;
         let first_warning = first_warning.min(self.warnings.len());
         for w in &mut self.warnings[first_warning..] {
-            if w.origin.is_none() {
-                w.origin = Some(f.origin.clone());
-            }
+            w.set_origin(&f.origin);
         }
         let result = result.map(|v| {
             frame
@@ -361,9 +359,7 @@ impl Evaluator {
         span: Span,
         bound: &[Option<Rc<Value>>],
     ) -> Diagnostic {
-        if d.origin.is_none() {
-            d.origin = Some(f.origin.clone());
-        }
+        d.set_origin(&f.origin);
         let names: Vec<&str> = f.def.params.iter().map(|p| p.name.as_str()).collect();
         let args: Vec<String> = f
             .def
@@ -372,7 +368,7 @@ impl Evaluator {
             .zip(bound)
             .filter_map(|(p, b)| Some(format!("{}: {}", p.name, b.as_ref()?.describe())))
             .collect();
-        d.trace.push(TraceFrame {
+        d.push_call(TraceFrame {
             call: format!("{}({})", f.def.name, names.join(", ")),
             args: args.join(", "),
             span,
