@@ -78,8 +78,32 @@ impl Evaluator {
         let Value::Array(va) = &*v else {
             return Err(store_error(&v, value.span));
         };
-        let mut updated = target.clone();
-        scatter(&mut updated, &sel, va).map_err(|e| {
+        let target_dtype = target.dtype();
+        // Scatter into the stored array itself when nothing else holds it,
+        // so `A[i] = x` in a loop costs the selection, not a copy of `A`.
+        // `scatter` checks everything before it writes, so a failure leaves
+        // the array as it was either way.
+        drop(current);
+        let mut slot = self
+            .scope_mut()
+            .remove(name)
+            .expect("read from this scope above");
+        let done = match Rc::get_mut(&mut slot) {
+            Some(Value::Array(a)) => scatter(a, &sel, va),
+            _ => {
+                let Value::Array(t) = &*slot else {
+                    unreachable!("an array, checked above")
+                };
+                let mut updated = t.clone();
+                let done = scatter(&mut updated, &sel, va);
+                if done.is_ok() {
+                    slot = Rc::new(Value::Array(updated));
+                }
+                done
+            }
+        };
+        self.store(name, slot.clone());
+        done.map_err(|e| {
             let target_span = name_span.to(items.last().map_or(name_span, |i| i.span()));
             match e {
                 AssignError::Shape {
@@ -87,19 +111,18 @@ impl Evaluator {
                     target: ts,
                 } => assign_shape_error(&known(&vs), &known(&ts), target_span, value.span),
                 AssignError::Cast(c) => {
-                    let (msg, help) = cast_error_text(&c, target.dtype().name());
+                    let (msg, help) = cast_error_text(&c, target_dtype.name());
                     Diagnostic::error(ErrorKind::Type, msg)
-                        .secondary(target_span, format!("{} array", target.dtype()))
+                        .secondary(target_span, format!("{target_dtype} array"))
                         .primary(value.span, va.dtype().name())
                         .help(format!(
                             "{help}; or convert the array first: {name} = {}({name})",
-                            promote(target.dtype(), false, va.dtype(), false)
+                            promote(target_dtype, false, va.dtype(), false)
                         ))
                 }
             }
         })?;
-        let stored = Rc::new(Value::Array(updated));
-        self.store(name, stored.clone());
+        let stored = slot;
         Ok(Produced {
             name: Some(name.to_string()),
             value: stored,
