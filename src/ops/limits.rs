@@ -10,6 +10,9 @@ use crate::value::DType;
 /// Default cap on the bytes of one array: 4 GiB.
 pub const DEFAULT_MAX_BYTES: usize = 4 << 30;
 
+/// Default for the deepest nesting of function calls (Python's default).
+pub const DEFAULT_MAX_RECURSION: usize = 1000;
+
 /// A session's limits: the bytes of one array (`--max-memory`), the deepest
 /// nesting the parser accepts (`--max-depth`) and the parser's steps per
 /// input (`--max-parse-steps`).
@@ -18,6 +21,11 @@ pub struct Limits {
     pub max_bytes: usize,
     pub max_depth: usize,
     pub max_parse_steps: usize,
+    /// Deepest nesting of user-function calls (`--max-recursion`).
+    pub max_recursion: usize,
+    /// Statements and loop iterations one entry may run (`--max-steps`;
+    /// unlimited by default, set by the fuzzer and tests).
+    pub max_steps: u64,
 }
 
 impl Default for Limits {
@@ -26,6 +34,8 @@ impl Default for Limits {
             max_bytes: DEFAULT_MAX_BYTES,
             max_depth: MAX_NESTING,
             max_parse_steps: PARSER_CALL_LIMIT,
+            max_recursion: DEFAULT_MAX_RECURSION,
+            max_steps: u64::MAX,
         }
     }
 }
