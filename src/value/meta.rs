@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::{Array, DType, Value};
+use super::{Array, DType, PlotKind, Value};
 
 /// One axis length as a rule sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -169,6 +169,8 @@ pub enum Kind {
     Nothing,
     /// Decided by values the rule does not have.
     Unknown,
+    /// A picture of this kind (`plot`, `heatmap`, ...).
+    Picture(PlotKind),
 }
 
 impl Kind {
@@ -181,6 +183,7 @@ impl Kind {
             }
             Kind::Nothing => Value::Nothing,
             Kind::Str | Kind::Unknown => Value::Unknown,
+            Kind::Picture(k) => Value::Picture(std::rc::Rc::new(super::Picture::shape_only(k))),
         }
     }
 }
@@ -199,6 +202,7 @@ impl Kind {
             Value::Nothing => Kind::Nothing,
             Value::Shaped(m) => Kind::Array(m.clone()),
             Value::Unknown => Kind::Unknown,
+            Value::Picture(p) => Kind::Picture(p.kind),
         }
     }
 
@@ -209,6 +213,7 @@ impl Kind {
             (Kind::Array(m), Value::Array(a)) => m.admits(a),
             (Kind::Array(m), Value::Shaped(s)) => m.admits_meta(s),
             (Kind::Str, Value::Str(_)) | (Kind::Nothing, Value::Nothing) => true,
+            (Kind::Picture(k), Value::Picture(p)) => *k == p.kind,
             (Kind::Tuple(ks), Value::Tuple(vs)) => {
                 ks.len() == vs.len()
                     && ks
@@ -227,6 +232,7 @@ impl Kind {
             Kind::Tuple(parts) => format!("tuple of {}", parts.len()),
             Kind::Nothing => "nothing".to_string(),
             Kind::Unknown => "unknown".to_string(),
+            Kind::Picture(k) => super::Picture::shape_only(*k).describe(),
         }
     }
 }

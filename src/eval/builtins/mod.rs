@@ -24,6 +24,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         reductions::TABLE,
         product::TABLE,
         linalg::TABLE,
+        plot::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -302,6 +303,7 @@ mod construction;
 mod intro;
 pub(super) mod linalg;
 mod math;
+mod plot;
 mod product;
 mod reductions;
 mod shaping;
