@@ -333,16 +333,35 @@ fn framed(
         .plain(labels.into_iter().collect::<String>().trim_end().to_string());
 }
 
+/// The range of the finite points (x of positions 0..n-1 when not given).
 fn bounds(series: &[Series]) -> Option<(f64, f64, f64, f64)> {
     let mut b: Option<(f64, f64, f64, f64)> = None;
+    let mut widen = |x0: f64, x1: f64, y0: f64, y1: f64| {
+        b = Some(match b {
+            None => (x0, x1, y0, y1),
+            Some((a, bx, c, d)) => (a.min(x0), bx.max(x1), c.min(y0), d.max(y1)),
+        });
+    };
     for s in series {
-        for (i, &y) in s.y.iter().enumerate() {
-            let x = s.x.as_ref().map_or(i as f64, |x| x[i]);
-            if x.is_finite() && y.is_finite() {
-                b = Some(match b {
-                    None => (x, x, y, y),
-                    Some((a, bx, c, d)) => (a.min(x), bx.max(x), c.min(y), d.max(y)),
-                });
+        let y = s.y.as_slice();
+        match &s.x {
+            None => {
+                let (lo, hi) = y
+                    .iter()
+                    .filter(|v| v.is_finite())
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+                        (l.min(v), h.max(v))
+                    });
+                if lo <= hi {
+                    widen(0.0, (y.len() - 1) as f64, lo, hi);
+                }
+            }
+            Some(x) => {
+                for (&x, &y) in x.as_slice().iter().zip(y) {
+                    if x.is_finite() && y.is_finite() {
+                        widen(x, x, y, y);
+                    }
+                }
             }
         }
     }
@@ -388,10 +407,11 @@ fn series_plot(
     let dashed = several && !opts.color;
     for (k, s) in series.iter().enumerate() {
         let who = k as u8;
-        let xs = s.x.as_deref();
+        let xs = s.x.as_ref().map(|x| x.as_slice());
+        let ys = s.y.as_slice();
         match p.kind {
-            PlotKind::Scatter => canvas.points(&map, xs, &s.y, who),
-            _ => canvas.lines(&map, xs, &s.y, who, dashed.then_some(who)),
+            PlotKind::Scatter => canvas.points(&map, xs, ys, who),
+            _ => canvas.lines(&map, xs, ys, who, dashed.then_some(who)),
         }
     }
     title_line(out, p, lw + 2, cols);

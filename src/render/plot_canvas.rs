@@ -20,6 +20,15 @@ pub fn dash_on(pattern: u8, x: usize) -> bool {
     }
 }
 
+/// Where a line being drawn stands: its last dot, and the span of rows
+/// its points cover in the current dot column.
+struct Pen {
+    who: u8,
+    pattern: Option<u8>,
+    prev: Option<(i64, i64)>,
+    run: Option<(i64, i64, i64)>,
+}
+
 pub struct Canvas {
     /// Size in dots.
     pub w: usize,
@@ -43,8 +52,10 @@ impl Mapping {
     /// Dot column and row of a finite point (row 0 at the top).
     #[inline]
     fn dot(&self, x: f64, y: f64, w: usize, h: usize) -> (i64, i64) {
-        let c = ((x - self.xlo) * self.xscale).round() as i64;
-        let r = ((self.yhi - y) * self.yscale).round() as i64;
+        // `+ 0.5` then truncation rounds (the coordinates are ≥ -0.5 up
+        // to rounding): `f64::round` is a library call on baseline x86-64.
+        let c = ((x - self.xlo) * self.xscale + 0.5) as i64;
+        let r = ((self.yhi - y) * self.yscale + 0.5) as i64;
         (c.clamp(0, w as i64 - 1), r.clamp(0, h as i64 - 1))
     }
 }
@@ -112,7 +123,9 @@ impl Canvas {
 
     /// Points joined by lines; a non-finite point breaks the line. Points
     /// that fall in one dot column are drawn as the span they cover, so a
-    /// series sorted by x costs one pass however many points it has.
+    /// series sorted by x costs one pass however many points it has; at
+    /// positions 0, 1, 2, ... each column's points are one slice, of which
+    /// only the first, last, lowest and highest matter.
     pub fn lines(
         &mut self,
         map: &Mapping,
@@ -121,43 +134,85 @@ impl Canvas {
         who: u8,
         pattern: Option<u8>,
     ) {
-        let (w, h) = (self.w, self.h);
-        let mut prev: Option<(i64, i64)> = None;
-        // The current column's run: column, lowest and highest row.
-        let mut run: Option<(i64, i64, i64)> = None;
-        for (i, &yv) in y.iter().enumerate() {
-            let xv = x.map_or(i as f64, |x| x[i]);
-            if !xv.is_finite() || !yv.is_finite() {
-                if let Some((c, a, b)) = run.take() {
-                    self.span(c, a, b, who, pattern);
-                }
-                prev = None;
-                continue;
-            }
-            let (c, r) = map.dot(xv, yv, w, h);
-            match (prev, &mut run) {
-                (Some((pc, _)), Some((_, a, b))) if pc == c => {
-                    *a = (*a).min(r);
-                    *b = (*b).max(r);
-                }
-                (Some(p), _) => {
-                    if let Some((rc, a, b)) = run.take() {
-                        self.span(rc, a, b, who, pattern);
-                    }
-                    self.segment(p, (c, r), who, pattern);
-                    run = Some((c, r, r));
-                    // Nothing more can change once every dot is set.
+        let mut pen = Pen {
+            who,
+            pattern,
+            prev: None,
+            run: None,
+        };
+        match x {
+            Some(x) => {
+                for (&xv, &yv) in x.iter().zip(y) {
+                    self.step(&mut pen, map, xv, yv);
                     if self.full() {
                         return;
                     }
                 }
-                (None, _) => run = Some((c, r, r)),
             }
-            prev = Some((c, r));
+            None => {
+                let mut i = 0;
+                while i < y.len() {
+                    let (c, _) = map.dot(i as f64, 0.0, self.w, self.h);
+                    // The end of this column's points: positions whose dot
+                    // column is c (monotone in the position).
+                    let mut end = ((c as f64 + 0.5) / map.xscale + map.xlo).floor().max(i as f64) as usize + 1;
+                    while end > i + 1 && map.dot((end - 1) as f64, 0.0, self.w, self.h).0 != c {
+                        end -= 1;
+                    }
+                    while end < y.len() && map.dot(end as f64, 0.0, self.w, self.h).0 == c {
+                        end += 1;
+                    }
+                    let end = end.min(y.len());
+                    let chunk = &y[i..end];
+                    let (lo, hi, finite) = chunk.iter().fold(
+                        (f64::INFINITY, f64::NEG_INFINITY, true),
+                        |(l, h, f), &v| (l.min(v), h.max(v), f && v.is_finite()),
+                    );
+                    if finite && chunk.len() > 4 {
+                        let at = i as f64;
+                        for v in [chunk[0], lo, hi, chunk[chunk.len() - 1]] {
+                            self.step(&mut pen, map, at, v);
+                        }
+                    } else {
+                        for (k, &v) in chunk.iter().enumerate() {
+                            self.step(&mut pen, map, (i + k) as f64, v);
+                        }
+                    }
+                    i = end;
+                }
+            }
         }
-        if let Some((c, a, b)) = run {
+        if let Some((c, a, b)) = pen.run {
             self.span(c, a, b, who, pattern);
         }
+    }
+
+    /// One more point of a line.
+    #[inline]
+    fn step(&mut self, pen: &mut Pen, map: &Mapping, xv: f64, yv: f64) {
+        if !xv.is_finite() || !yv.is_finite() {
+            if let Some((c, a, b)) = pen.run.take() {
+                self.span(c, a, b, pen.who, pen.pattern);
+            }
+            pen.prev = None;
+            return;
+        }
+        let (c, r) = map.dot(xv, yv, self.w, self.h);
+        match (pen.prev, &mut pen.run) {
+            (Some((pc, _)), Some((_, a, b))) if pc == c => {
+                *a = (*a).min(r);
+                *b = (*b).max(r);
+            }
+            (Some(p), _) => {
+                if let Some((rc, a, b)) = pen.run.take() {
+                    self.span(rc, a, b, pen.who, pen.pattern);
+                }
+                self.segment(p, (c, r), pen.who, pen.pattern);
+                pen.run = Some((c, r, r));
+            }
+            (None, _) => pen.run = Some((c, r, r)),
+        }
+        pen.prev = Some((c, r));
     }
 
     /// One dot per finite point.
@@ -217,6 +272,30 @@ mod tests {
         c.lines(&map, None, &[0.0, f64::NAN, 0.0, 0.0], 0, None);
         // The gap: no dot at x = 1.
         assert_eq!(text(&c, 1), ["⡀⣀"]);
+    }
+
+    #[test]
+    fn positions_drawn_column_by_column_equal_points_drawn_one_by_one() {
+        // A wiggly series with gaps, far more points than dot columns.
+        let y: Vec<f64> = (0..5000)
+            .map(|i| {
+                if i % 997 == 0 {
+                    f64::NAN
+                } else {
+                    ((i as f64) * 0.37).sin() * (i as f64).sqrt()
+                }
+            })
+            .collect();
+        let x: Vec<f64> = (0..y.len()).map(|i| i as f64).collect();
+        for pattern in [None, Some(1)] {
+            let draw = |xs: Option<&[f64]>| {
+                let mut c = Canvas::new(37, 9);
+                let map = c.mapping(0.0, 4999.0, -80.0, 80.0);
+                c.lines(&map, xs, &y, 0, pattern);
+                text(&c, 9)
+            };
+            assert_eq!(draw(None), draw(Some(&x)));
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 use std::rc::Rc;
 
+use super::{Array, Value};
+
 /// Which kind of picture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlotKind {
@@ -26,15 +28,47 @@ impl PlotKind {
     }
 }
 
+/// Float64 numbers in order: a copy, or a float64 vector of the workspace
+/// itself (no copy: a 10^7-point vector is drawn where it lies).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Numbers {
+    Owned(Rc<[f64]>),
+    /// A `Value::Array(Array::F64(_))` that is a contiguous vector.
+    Shared(Rc<Value>),
+}
+
+impl Numbers {
+    /// The numbers of `v` without copying them, if it is a contiguous
+    /// float64 vector.
+    pub fn share(v: &Rc<Value>) -> Option<Numbers> {
+        match &**v {
+            Value::Array(Array::F64(a)) if a.ndim() == 1 && a.as_slice().is_some() => {
+                Some(Numbers::Shared(v.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn as_slice(&self) -> &[f64] {
+        match self {
+            Numbers::Owned(v) => v,
+            Numbers::Shared(v) => match &**v {
+                Value::Array(Array::F64(a)) => a.as_slice().expect("checked by share"),
+                _ => unreachable!("checked by share"),
+            },
+        }
+    }
+}
+
 /// One series of points: `x` is shared between series of one call; `None`
 /// means the positions 0, 1, 2, ...
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     /// The legend entry: the argument as written (`sin(x)`, `Y[:, 1]`).
     pub label: String,
-    pub x: Option<Rc<[f64]>>,
+    pub x: Option<Numbers>,
     /// May hold NaN and infinities; they are left out when drawn.
-    pub y: Vec<f64>,
+    pub y: Numbers,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -94,8 +128,12 @@ impl Picture {
             None => 0,
             Some(PlotData::Series { series, .. }) => {
                 // x is shared by the series of one call.
-                let x = series.first().and_then(|s| s.x.as_ref()).map_or(0, |x| x.len());
-                (x + series.iter().map(|s| s.y.len()).sum::<usize>()) * f
+                let owned = |n: &Numbers| match n {
+                    Numbers::Owned(v) => v.len(),
+                    Numbers::Shared(_) => 0,
+                };
+                let x = series.first().and_then(|s| s.x.as_ref()).map_or(0, owned);
+                (x + series.iter().map(|s| owned(&s.y)).sum::<usize>()) * f
             }
             Some(PlotData::Hist { edges, counts }) => (edges.len() + counts.len()) * f,
             Some(PlotData::Grid { values, .. }) => values.len() * f,

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::*;
 use crate::ops::limits::check_alloc;
 use crate::ops::plot::{self as pl, PlotError};
-use crate::value::picture::{PlotData, Series};
+use crate::value::picture::{Numbers, PlotData, Series};
 use crate::value::{Picture, PlotKind};
 
 /// The keywords, read the same way by rule and run.
@@ -85,53 +85,69 @@ fn picture(kind: PlotKind, c: Common, dropped: usize, data: PlotData) -> Value {
     }))
 }
 
-/// The numbers of argument `i` as float64, in row-major order, after
-/// checking the copy against the memory limit.
-fn floats(a: &Args, i: usize) -> EResult<(ndarray::ArrayD<f64>, bool)> {
+/// The numbers of argument `i` as float64 in row-major order (one copy,
+/// checked against the memory limit first), its shape, and whether they
+/// are whole numbers by dtype (bool, int64).
+fn floats(a: &Args, i: usize) -> EResult<(Vec<f64>, Vec<usize>, bool)> {
     let x = a.array(i)?;
     check_alloc(&[x.len()], DType::Float64, &a.limits).map_err(|e| a.op_err(e))?;
+    let v = match x {
+        Array::F64(v) => v
+            .as_slice()
+            .map_or_else(|| v.iter().copied().collect(), <[f64]>::to_vec),
+        Array::F32(v) => v.iter().map(|&e| e as f64).collect(),
+        Array::Int(v) => v.iter().map(|&e| e as f64).collect(),
+        Array::Bool(v) => v.iter().map(|&e| f64::from(u8::from(e))).collect(),
+        Array::C128(_) => {
+            return Err(a.op_err(crate::ops::OpError::Plot {
+                err: PlotError::Complex,
+                arg: Some(i),
+            }));
+        }
+    };
     let integer = matches!(x.dtype(), DType::Bool | DType::Int64);
-    let v = x.to_f64_array().map_err(|_| {
-        a.op_err(crate::ops::OpError::Plot {
-            err: PlotError::Complex,
-            arg: Some(i),
-        })
-    })?;
-    Ok((v, integer))
-}
-
-fn flat(v: &ndarray::ArrayD<f64>) -> Vec<f64> {
-    v.iter().copied().collect()
+    Ok((v, x.shape().to_vec(), integer))
 }
 
 /// The series of `plot` and `scatter`: x (if given) shared, each y a
 /// series, each column of a matrix y a series labelled `Y[:, j]`.
+/// A vector argument's numbers: shared when it is a float64 vector,
+/// else converted.
+fn numbers(a: &Args, i: usize) -> EResult<Numbers> {
+    if let Some(n) = Numbers::share(&a.pos[i].0) {
+        return Ok(n);
+    }
+    Ok(Numbers::Owned(floats(a, i)?.0.into()))
+}
+
 fn series_of(a: &Args) -> EResult<(PlotData, usize)> {
     let (x, first) = if a.len() >= 2 {
-        let (v, integer) = floats(a, 0)?;
-        (Some((Rc::<[f64]>::from(flat(&v)), integer)), 1)
+        let integer = matches!(a.array(0)?.dtype(), DType::Bool | DType::Int64);
+        (Some((numbers(a, 0)?, integer)), 1)
     } else {
         (None, 0)
     };
     let mut series = Vec::new();
     let mut integer_y = true;
     for i in first..a.len() {
-        let (v, integer) = floats(a, i)?;
-        integer_y &= integer;
         let text = a.text(i).to_string();
         let xs = x.as_ref().map(|(xs, _)| xs.clone());
-        if v.ndim() == 1 {
+        if a.array(i)?.ndim() == 1 {
+            integer_y &= matches!(a.array(i)?.dtype(), DType::Bool | DType::Int64);
             series.push(Series {
                 label: text,
                 x: xs,
-                y: flat(&v),
+                y: numbers(a, i)?,
             });
         } else {
-            for j in 0..v.shape()[1] {
+            let (v, shape, integer) = floats(a, i)?;
+            integer_y &= integer;
+            let k = shape[1];
+            for j in 0..k {
                 series.push(Series {
                     label: format!("{}[:, {j}]", super::super::errors::atom(&text)),
                     x: xs.clone(),
-                    y: v.index_axis(Axis(1), j).iter().copied().collect(),
+                    y: Numbers::Owned(v.iter().skip(j).step_by(k).copied().collect()),
                 });
             }
         }
@@ -140,11 +156,12 @@ fn series_of(a: &Args) -> EResult<(PlotData, usize)> {
         .iter()
         .map(|s| match &s.x {
             Some(x) => x
+                .as_slice()
                 .iter()
-                .zip(&s.y)
+                .zip(s.y.as_slice())
                 .filter(|(x, y)| !x.is_finite() || !y.is_finite())
                 .count(),
-            None => s.y.iter().filter(|y| !y.is_finite()).count(),
+            None => s.y.as_slice().iter().filter(|y| !y.is_finite()).count(),
         })
         .sum();
     let integer_x = x.as_ref().is_none_or(|(_, integer)| *integer);
@@ -207,9 +224,8 @@ fn heatmap_rule(a: &Args) -> EResult<Kind> {
 
 fn heatmap_run(a: &Args) -> EResult<Value> {
     let c = common(a)?;
-    let (v, _) = floats(a, 0)?;
-    let (rows, cols) = (v.shape()[0], v.shape()[1]);
-    let values = flat(&v);
+    let (values, shape, _) = floats(a, 0)?;
+    let (rows, cols) = (shape[0], shape[1]);
     let dropped = values.iter().filter(|v| !v.is_finite()).count();
     Ok(picture(
         PlotKind::Heatmap,
@@ -279,7 +295,7 @@ pub(super) static TABLE: &[Builtin] = &[
             let c = common(a)?;
             let bins = bins_arg(a)?;
             pl::hist_rule(&a.meta(0)?, bins).map_err(|e| hist_err(a, e))?;
-            let (v, _) = floats(a, 0)?;
+            let (v, _, _) = floats(a, 0)?;
             let finite: Vec<f64> = v.iter().copied().filter(|v| v.is_finite()).collect();
             let dropped = v.len() - finite.len();
             let (edges, counts) = if finite.is_empty() {
