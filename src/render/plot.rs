@@ -248,6 +248,19 @@ pub fn axis(
     }
 }
 
+/// The vertical axis over the data's range: about one tick per three
+/// lines, at least two.
+fn y_axis(lo: f64, hi: f64, rows: usize, integer: bool, opts: &FormatOptions) -> Axis {
+    let mut target = (rows / 3).clamp(2, 8);
+    loop {
+        let a = axis(lo, hi, target, integer, false, opts);
+        if a.ticks.len() >= 2 || target >= 16 {
+            return a;
+        }
+        target *= 2;
+    }
+}
+
 /// The horizontal axis: about one tick per 12 columns, fewer if the labels
 /// would touch.
 fn x_axis(lo: f64, hi: f64, cols: usize, integer: bool, widen: bool, opts: &FormatOptions) -> Axis {
@@ -256,7 +269,7 @@ fn x_axis(lo: f64, hi: f64, cols: usize, integer: bool, widen: bool, opts: &Form
         let a = axis(lo, hi, target, integer, widen, opts);
         let widest = a.labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
         let room = cols / a.ticks.len().max(1);
-        if widest + 2 <= room || target <= 2 {
+        if (widest + 2 <= room && a.ticks.len() >= 2) || target <= 2 {
             return a;
         }
         target -= 1;
@@ -397,7 +410,7 @@ fn series_plot(
     let extra = 3 + label_lines(p) + usize::from(several);
     let rows = height.saturating_sub(extra).max(2);
     let (xlo, xhi, ylo, yhi) = bounds(series).unwrap_or((0.0, 1.0, 0.0, 1.0));
-    let y = axis(ylo, yhi, (rows / 4).clamp(2, 8), integer_y, true, opts);
+    let y = y_axis(ylo, yhi, rows, integer_y, opts);
     let lw = y.labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
     let cols = width.saturating_sub(lw + 3).max(4);
     let x = x_axis(xlo, xhi, cols, integer_x, false, opts);

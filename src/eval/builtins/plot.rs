@@ -58,6 +58,16 @@ fn generic_plot_error(a: &Args, e: crate::ops::OpError) -> crate::diagnostic::Di
 /// A rule's refusal as a diagnostic: the argument it blames underlined
 /// with its shape, and for lengths that differ, x underlined too.
 fn plot_err(a: &Args, e: crate::ops::OpError) -> crate::diagnostic::Diagnostic {
+    if let crate::ops::OpError::Plot {
+        err: PlotError::TooManySeries { shape, .. },
+        arg: Some(i),
+    } = &e
+        && shape.len() == 2
+    {
+        let mut d = a.op_err(e.clone());
+        d.help = vec![crate::eval::errors::transpose_help(a.builtin.name, a.text(*i))];
+        return d;
+    }
     let x_arg = match &e {
         crate::ops::OpError::Plot {
             err: PlotError::Lengths { x_arg, .. },

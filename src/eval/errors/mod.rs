@@ -4,6 +4,7 @@
 
 mod construct;
 mod plot;
+pub use plot::transpose_help;
 mod products;
 mod reduce;
 mod shape;

@@ -64,7 +64,7 @@ pub(super) fn diagnostic(op: &str, err: &PlotError) -> Diagnostic {
             )
             .note("each column of a matrix is one series, as in matplotlib");
             if shape.len() == 2 {
-                d.help("to draw the rows as series instead, transpose it: plot(Y')")
+                d.help(transpose_help(op, "Y"))
             } else {
                 d
             }
@@ -83,6 +83,14 @@ pub(super) fn diagnostic(op: &str, err: &PlotError) -> Diagnostic {
             format!("{op}: {keyword} must be from {min} to {max}, got {value}"),
         ),
     }
+}
+
+/// The fix for a matrix meant as rows of series, with its text as written.
+pub fn transpose_help(op: &str, text: &str) -> String {
+    format!(
+        "to draw the rows as series instead, transpose it: {op}({}')",
+        super::atom(text)
+    )
 }
 
 #[cfg(test)]
