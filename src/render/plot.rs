@@ -370,10 +370,19 @@ fn bounds(series: &[Series]) -> Option<(f64, f64, f64, f64)> {
                 }
             }
             Some(x) => {
-                for (&x, &y) in x.as_slice().iter().zip(y) {
-                    if x.is_finite() && y.is_finite() {
-                        widen(x, x, y, y);
-                    }
+                let inf = f64::INFINITY;
+                let (a, bx, c, d) = x.as_slice().iter().zip(y).fold(
+                    (inf, -inf, inf, -inf),
+                    |(a, bx, c, d), (&x, &y)| {
+                        if x.is_finite() && y.is_finite() {
+                            (a.min(x), bx.max(x), c.min(y), d.max(y))
+                        } else {
+                            (a, bx, c, d)
+                        }
+                    },
+                );
+                if a <= bx {
+                    widen(a, bx, c, d);
                 }
             }
         }
