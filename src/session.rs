@@ -174,7 +174,11 @@ impl Session {
                 value_json(&value.shape_only(), name.as_deref())
             }
             Outcome::Value { name, value } => match &**value {
-                Value::Picture(p) => Some(crate::render::picture_json(p, name.as_deref(), &self.format)),
+                Value::Picture(p) => Some(crate::render::picture_json(
+                    p,
+                    name.as_deref(),
+                    &self.format,
+                )),
                 v => value_json(v, name.as_deref()),
             },
             _ => None,

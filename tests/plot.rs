@@ -73,7 +73,11 @@ fn through_a_pipe_a_picture_fills_80_by_24_or_the_size_asked_for() {
 #[test]
 fn json_gives_one_line_with_the_kind_and_the_lines() {
     let out = stdout(&run(
-        &["--json", "-e", "h = heatmap([[1, 2], [3, 4]]); heatmap([[1, 2], [3, 4]])"],
+        &[
+            "--json",
+            "-e",
+            "h = heatmap([[1, 2], [3, 4]]); heatmap([[1, 2], [3, 4]])",
+        ],
         &[],
     ));
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -91,7 +95,10 @@ fn json_gives_one_line_with_the_kind_and_the_lines() {
     assert_eq!(lines.join("\n"), plain.trim_end_matches('\n'));
     let named = stdout(&run(&["--json", "-e", "p = plot([1, 2])"], &[]));
     let v: serde_json::Value = serde_json::from_str(named.trim()).expect("JSON");
-    assert_eq!((v["plot"].as_str(), v["name"].as_str()), (Some("line"), Some("p")));
+    assert_eq!(
+        (v["plot"].as_str(), v["name"].as_str()),
+        (Some("line"), Some("p"))
+    );
 }
 
 #[test]
@@ -108,7 +115,10 @@ fn colour_only_when_asked_and_a_density_ramp_without_it() {
         &[("COLORTERM", "truecolor")],
     ));
     assert!(deep.contains("\x1b[38;2;68;1;84"), "{deep:?}");
-    let no = stdout(&run(&["--color", "always", "-e", heat], &[("NO_COLOR", "1")]));
+    let no = stdout(&run(
+        &["--color", "always", "-e", heat],
+        &[("NO_COLOR", "1")],
+    ));
     assert!(no.contains('\x1b'), "--color always wins over NO_COLOR");
     let none = stdout(&run(&["-e", heat], &[("NO_COLOR", "1")]));
     assert_eq!(none, plain);
@@ -152,7 +162,10 @@ fn until_prompt(s: &mut expectrl::session::OsSession, raw: &mut Vec<u8>) -> Stri
             continue;
         }
         let text = screen(raw);
-        if text.ends_with(">> ") && text.len() > start && quiet.elapsed() > Duration::from_millis(80) {
+        if text.ends_with(">> ")
+            && text.len() > start
+            && quiet.elapsed() > Duration::from_millis(80)
+        {
             return text[start..].to_string();
         }
         assert!(Instant::now() < deadline, "no prompt:\n{text}");
@@ -179,12 +192,18 @@ fn at_the_prompt_a_plot_fits_an_80_and_a_120_column_terminal() {
     until_prompt(&mut s, &mut raw);
     for (cols, rows) in [(80usize, 24usize), (120, 30)] {
         // Resized between entries: the next picture follows the terminal.
-        let _ = s.get_process_mut().set_window_size(cols as u16, rows as u16);
+        let _ = s
+            .get_process_mut()
+            .set_window_size(cols as u16, rows as u16);
         s.write_all(b"plot(sin(linspace(0, 6, 500)))\r").unwrap();
         s.flush().unwrap();
         let shown = until_prompt(&mut s, &mut raw);
         // The picture: the lines after the echo of the entry, before the prompt.
-        let picture: Vec<&str> = shown.lines().skip(1).filter(|l| !l.starts_with(">> ")).collect();
+        let picture: Vec<&str> = shown
+            .lines()
+            .skip(1)
+            .filter(|l| !l.starts_with(">> "))
+            .collect();
         let frame = picture.iter().find(|l| l.contains('┌')).expect("a frame");
         assert_eq!(frame.chars().count(), cols, "{shown}");
         assert!(

@@ -60,7 +60,7 @@ fn fail(err: PlotError, arg: usize) -> OpError {
 }
 
 fn is_empty(m: &Meta) -> bool {
-    m.shape.iter().any(|d| *d == Dim::Known(0))
+    m.shape.contains(&Dim::Known(0))
 }
 
 /// One array argument: its dtype is real, its rank as wanted, and it has

@@ -42,7 +42,10 @@ pub enum Style {
     Secondary,
     /// A picture's cell in a colour of its own (a series, a heatmap entry):
     /// the foreground, and for half-block cells the background.
-    Paint { fg: Rgb, bg: Option<Rgb> },
+    Paint {
+        fg: Rgb,
+        bg: Option<Rgb>,
+    },
 }
 
 /// A 24-bit colour.

@@ -58,14 +58,12 @@ pub fn render_picture(p: &Picture, named: bool, opts: &FormatOptions) -> Markup 
             (width, height),
             opts,
         ),
-        PlotData::Hist { edges, counts } => hist_plot(&mut out, p, edges, counts, (width, height), opts),
-        PlotData::Grid { rows, cols, values } => super::plot_heatmap::heatmap(
-            &mut out,
-            p,
-            (*rows, *cols, values),
-            (width, height),
-            opts,
-        ),
+        PlotData::Hist { edges, counts } => {
+            hist_plot(&mut out, p, edges, counts, (width, height), opts)
+        }
+        PlotData::Grid { rows, cols, values } => {
+            super::plot_heatmap::heatmap(&mut out, p, (*rows, *cols, values), (width, height), opts)
+        }
     }
     out.finish()
 }
@@ -267,7 +265,12 @@ fn x_axis(lo: f64, hi: f64, cols: usize, integer: bool, widen: bool, opts: &Form
     let mut target = (cols / 12).clamp(2, 10);
     loop {
         let a = axis(lo, hi, target, integer, widen, opts);
-        let widest = a.labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+        let widest = a
+            .labels
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(1);
         let room = cols / a.ticks.len().max(1);
         if (widest + 2 <= room && a.ticks.len() >= 2) || target <= 2 {
             return a;
@@ -294,15 +297,22 @@ fn framed(
     x_cells: &dyn Fn(f64) -> usize,
     mut row: impl FnMut(usize, &mut Markup),
 ) {
-    let lw = y.labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let lw = y
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(1);
     let mut tick_rows = vec![None; rows];
     for (t, l) in y.ticks.iter().zip(&y.labels) {
         // Row 0 is the top.
         let r = rows - 1 - cell_of(*t, y.lo, y.hi, rows);
         tick_rows[r] = Some(l.as_str());
     }
-    out.line()
-        .push(Style::Gutter, format!("{} ┌{}┐", " ".repeat(lw), "─".repeat(cols)));
+    out.line().push(
+        Style::Gutter,
+        format!("{} ┌{}┐", " ".repeat(lw), "─".repeat(cols)),
+    );
     for (r, tick) in tick_rows.iter().enumerate() {
         let m = out.line();
         match tick {
@@ -326,7 +336,9 @@ fn framed(
         bottom[c] = '┬';
         let n = l.chars().count();
         let centre = lw + 2 + c;
-        let start = centre.saturating_sub(n / 2).min(labels.len().saturating_sub(n));
+        let start = centre
+            .saturating_sub(n / 2)
+            .min(labels.len().saturating_sub(n));
         if start >= free_from {
             for (i, ch) in l.chars().enumerate() {
                 labels[start + i] = ch;
@@ -342,8 +354,13 @@ fn framed(
             bottom.into_iter().collect::<String>()
         ),
     );
-    out.line()
-        .plain(labels.into_iter().collect::<String>().trim_end().to_string());
+    out.line().plain(
+        labels
+            .into_iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string(),
+    );
 }
 
 /// The range of the finite points (x of positions 0..n-1 when not given).
@@ -420,7 +437,12 @@ fn series_plot(
     let rows = height.saturating_sub(extra).max(2);
     let (xlo, xhi, ylo, yhi) = bounds(series).unwrap_or((0.0, 1.0, 0.0, 1.0));
     let y = y_axis(ylo, yhi, rows, integer_y, opts);
-    let lw = y.labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let lw = y
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(1);
     let cols = width.saturating_sub(lw + 3).max(4);
     let x = x_axis(xlo, xhi, cols, integer_x, false, opts);
     let mut canvas = Canvas::new(cols, rows);
@@ -439,15 +461,23 @@ fn series_plot(
     title_line(out, p, lw + 2, cols);
     ylabel_line(out, p, width);
     let (xlo, xhi) = (x.lo, x.hi);
-    framed(out, &y, &x, rows, cols, &|t| cell_of(t, xlo, xhi, cols), |r, m| {
-        for (ch, who) in canvas.row(r) {
-            if who == NOBODY || !opts.color {
-                m.plain(ch.to_string());
-            } else {
-                m.push(series_style(who as usize), ch.to_string());
+    framed(
+        out,
+        &y,
+        &x,
+        rows,
+        cols,
+        &|t| cell_of(t, xlo, xhi, cols),
+        |r, m| {
+            for (ch, who) in canvas.row(r) {
+                if who == NOBODY || !opts.color {
+                    m.plain(ch.to_string());
+                } else {
+                    m.push(series_style(who as usize), ch.to_string());
+                }
             }
-        }
-    });
+        },
+    );
     xlabel_line(out, p, lw + 2, cols);
     if several {
         let m = out.line();
@@ -505,7 +535,12 @@ fn hist_plot(
     let y = axis(0.0, top.max(1.0), (rows / 4).clamp(2, 8), true, true, opts);
     let (lo, hi) = (edges[0], edges[edges.len() - 1]);
     let x = x_axis(lo, hi, cols, false, false, opts);
-    let lw = y.labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let lw = y
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(1);
     title_line(out, p, lw + 2, cols);
     ylabel_line(out, p, width);
     let eighths: Vec<usize> = shown

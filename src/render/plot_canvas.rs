@@ -110,7 +110,13 @@ impl Canvas {
     }
 
     /// A straight segment of dots.
-    fn segment(&mut self, (x0, y0): (i64, i64), (x1, y1): (i64, i64), who: u8, pattern: Option<u8>) {
+    fn segment(
+        &mut self,
+        (x0, y0): (i64, i64),
+        (x1, y1): (i64, i64),
+        who: u8,
+        pattern: Option<u8>,
+    ) {
         let steps = (x1 - x0).abs().max((y1 - y0).abs());
         for k in 0..=steps {
             let x = x0 + ((x1 - x0) * k * 2 + steps).div_euclid(2 * steps.max(1));
@@ -155,7 +161,10 @@ impl Canvas {
                     let (c, _) = map.dot(i as f64, 0.0, self.w, self.h);
                     // The end of this column's points: positions whose dot
                     // column is c (monotone in the position).
-                    let mut end = ((c as f64 + 0.5) / map.xscale + map.xlo).floor().max(i as f64) as usize + 1;
+                    let mut end = ((c as f64 + 0.5) / map.xscale + map.xlo)
+                        .floor()
+                        .max(i as f64) as usize
+                        + 1;
                     while end > i + 1 && map.dot((end - 1) as f64, 0.0, self.w, self.h).0 != c {
                         end -= 1;
                     }
@@ -164,10 +173,11 @@ impl Canvas {
                     }
                     let end = end.min(y.len());
                     let chunk = &y[i..end];
-                    let (lo, hi, finite) = chunk.iter().fold(
-                        (f64::INFINITY, f64::NEG_INFINITY, true),
-                        |(l, h, f), &v| (l.min(v), h.max(v), f && v.is_finite()),
-                    );
+                    let (lo, hi, finite) = chunk
+                        .iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY, true), |(l, h, f), &v| {
+                            (l.min(v), h.max(v), f && v.is_finite())
+                        });
                     if finite && chunk.len() > 4 {
                         let at = i as f64;
                         for v in [chunk[0], lo, hi, chunk[chunk.len() - 1]] {

@@ -45,7 +45,14 @@ fn ramp(t: f64) -> char {
 /// The pixel grid for an `m × n` matrix in at most `max_cols × max_rows`
 /// pixels, a pixel being `aspect` columns wide per row (1 for half-blocks,
 /// 2 for whole characters), enlarged at most `cap` times.
-fn grid_size(m: usize, n: usize, max_cols: usize, max_rows: usize, aspect: usize, cap: usize) -> (usize, usize) {
+fn grid_size(
+    m: usize,
+    n: usize,
+    max_cols: usize,
+    max_rows: usize,
+    aspect: usize,
+    cap: usize,
+) -> (usize, usize) {
     let wide = (n * aspect) as f64 / max_cols as f64;
     let tall = m as f64 / max_rows as f64;
     let f = wide.max(tall);
@@ -80,7 +87,11 @@ fn resample(values: &[f64], m: usize, n: usize, rows: usize, cols: usize) -> Vec
                     }
                 }
             }
-            out.push(if count > 0 { sum / count as f64 } else { f64::NAN });
+            out.push(if count > 0 {
+                sum / count as f64
+            } else {
+                f64::NAN
+            });
         }
     }
     out
@@ -108,17 +119,34 @@ pub fn heatmap(
         let mid_text = number_texts(&[mid], opts).remove(0);
         vec![
             format!("{}", hi as i64),
-            if whole(mid) { format!("{}", mid as i64) } else { mid_text },
+            if whole(mid) {
+                format!("{}", mid as i64)
+            } else {
+                mid_text
+            },
             format!("{}", lo as i64),
         ]
     } else {
-        number_texts(&[hi, mid, lo], opts)
+        // Four significant digits are plenty for a colour's range.
+        let round = |v: f64| {
+            if v == 0.0 || !v.is_finite() {
+                return v;
+            }
+            let scale = 10f64.powi(3 - v.abs().log10().floor() as i32);
+            (v * scale).round() / scale
+        };
+        number_texts(&[round(hi), round(mid), round(lo)], opts)
     };
-    let bw = bar_labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let bw = bar_labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(1);
     let lw = (m - 1).to_string().len();
     // label, space, frame, cells, frame, two spaces, bar frame and 2 cells, space, label
     let max_cols = width.saturating_sub(lw + 2 + 1 + 2 + 4 + 1 + bw).max(2);
-    let extra = 3 + usize::from(p.title.is_some())
+    let extra = 3
+        + usize::from(p.title.is_some())
         + usize::from(p.ylabel.is_some())
         + usize::from(p.xlabel.is_some())
         + usize::from(p.dropped > 0);
@@ -130,7 +158,11 @@ pub fn heatmap(
         grid_size(m, n, max_cols, max_lines, 2, 2)
     };
     let grid = resample(values, m, n, pix_rows, cols);
-    let lines = if color { pix_rows.div_ceil(2) } else { pix_rows };
+    let lines = if color {
+        pix_rows.div_ceil(2)
+    } else {
+        pix_rows
+    };
     let norm = |v: f64| {
         if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }
     };
@@ -159,7 +191,11 @@ pub fn heatmap(
                 } else {
                     f64::NAN
                 };
-                half_block(m_, top.is_finite().then(|| viridis(norm(top))), bottom.is_finite().then(|| viridis(norm(bottom))));
+                half_block(
+                    m_,
+                    top.is_finite().then(|| viridis(norm(top))),
+                    bottom.is_finite().then(|| viridis(norm(bottom))),
+                );
             } else {
                 let v = grid[k * cols + c];
                 m_.plain(if v.is_finite() { ramp(norm(v)) } else { ' ' }.to_string());

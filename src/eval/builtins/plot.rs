@@ -65,7 +65,10 @@ fn plot_err(a: &Args, e: crate::ops::OpError) -> crate::diagnostic::Diagnostic {
         && shape.len() == 2
     {
         let mut d = a.op_err(e.clone());
-        d.help = vec![crate::eval::errors::transpose_help(a.builtin.name, a.text(*i))];
+        d.help = vec![crate::eval::errors::transpose_help(
+            a.builtin.name,
+            a.text(*i),
+        )];
         return d;
     }
     let x_arg = match &e {

@@ -109,6 +109,9 @@ mod tests {
             },
         );
         assert_eq!(d.kind, ErrorKind::Shape);
-        assert_eq!(d.message, "plot: x has 5 points but y has 4 (shapes 5 and 4×2)");
+        assert_eq!(
+            d.message,
+            "plot: x has 5 points but y has 4 (shapes 5 and 4×2)"
+        );
     }
 }
