@@ -224,6 +224,16 @@ def main():
             t = wall([args.bin, "--check", lesson], rounds=args.rounds)
             mem = peak_rss([args.bin, "--check", lesson])
             print(f"| {f'--check 10 000 lines (sizes ×{scale})':34} | {fmt_t(t)} | {mem:10.1f} MiB | target < 100 ms |")
+        # The same lesson in symbols (`dim n, d, h`).
+        lesson = os.path.join(d, "check_symbolic.la")
+        with open(lesson, "w") as f:
+            f.write("dim n, d, h\nW = randn(h, d); b = randn(h); X = randn(n, d);\n")
+            for i in range(10000):
+                f.write([f"h{i} = X @ W' + b\n", f"s{i} = sum(h{i - 1}, axis=0)\n",
+                         f"z{i} = tanh(h{i - 2}) * 2\n", f"m{i} = mean(z{i - 1})\n"][i % 4])
+        t = wall([args.bin, "--check", lesson], rounds=args.rounds)
+        mem = peak_rss([args.bin, "--check", lesson])
+        print(f"| {'--check 10 000 lines (dim n, d, h)':34} | {fmt_t(t)} | {mem:10.1f} MiB | target < 100 ms |")
     plot_cases(args.bin, args.rounds)
     if not args.quick:
         n = 4096

@@ -259,6 +259,25 @@ mod tests {
     }
 
     #[test]
+    fn shape_names_symbols_with_and_without_values() {
+        let mut s = Session::new();
+        s.eval_source("dim n, d = 64, h = 32; x = randn(n, d); W = randn(d, h); b = zeros(h);");
+        assert_eq!(
+            texts(&s.eval_entry(":shape x @ W + b")),
+            "x @ W + b  n×h float64\n\
+             ├─ x @ W  n×h float64\n\
+             │  ├─ x  n×d float64\n\
+             │  └─ W  d×h float64\n\
+             └─ b  h float64"
+        );
+        let tree = texts(&s.eval_entry(":shape x @ W'"));
+        assert!(
+            tree.starts_with("x @ W'  ✗ matmul: d ≠ h\n├─ x  n×d float64"),
+            "{tree}"
+        );
+    }
+
+    #[test]
     fn shape_draws_the_tree_and_marks_where_it_fails() {
         let mut s = Session::new();
         s.eval_source("W = ones(4, 3); x = ones(10, 3); b = ones(4);");

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
 use crate::eval::Evaluator;
+use crate::eval::shadow::{Shadow, gives_dim_a_value};
 use crate::kernel::{CancelToken, Exec};
 use crate::ops::limits::Limits;
 use crate::render::{
@@ -65,6 +66,9 @@ pub struct Session {
     pub format: FormatOptions,
     /// Carry on after an error (scripts with `--keep-going`).
     pub keep_going: bool,
+    /// The checker's copy of the workspace, once a `dim` has given a size a
+    /// value, so shape errors name the symbols.
+    shadow: Option<Shadow>,
 }
 
 impl Default for Session {
@@ -83,6 +87,7 @@ impl Session {
             evaluator: Evaluator::with_config(config.exec, config.limits),
             format: FormatOptions::default(),
             keep_going: false,
+            shadow: None,
         }
     }
 
@@ -118,11 +123,18 @@ impl Session {
             Ok(p) => p,
             Err(d) => return vec![Outcome::Diagnostic(d)],
         };
-        self.evaluator.set_source(Rc::from(source));
+        let source: Rc<str> = Rc::from(source);
+        self.evaluator.set_source(source.clone());
         let mut out = Vec::new();
         self.evaluator.exec.cancel().reset();
         for stmt in &program.statements {
-            let result = self.evaluator.exec(stmt);
+            if self.shadow.is_none() && !self.evaluator.shape_only && gives_dim_a_value(stmt) {
+                self.shadow = Some(Shadow::of(&self.evaluator));
+            }
+            let result = match &mut self.shadow {
+                Some(shadow) => shadow.exec(&mut self.evaluator, stmt, &source),
+                None => self.evaluator.exec(stmt),
+            };
             out.extend(self.evaluator.warnings.drain(..).map(Outcome::Diagnostic));
             match result {
                 Ok(produced) => {
@@ -151,7 +163,10 @@ impl Session {
     /// A scratch evaluator in the checker's mode over this workspace's
     /// metadata: what `:shape` and hints run lines in.
     pub fn shape_only_copy(&self) -> Evaluator {
-        self.evaluator.shape_only_copy()
+        match &self.shadow {
+            Some(s) => s.evaluator().shape_only_copy(),
+            None => self.evaluator.shape_only_copy(),
+        }
     }
 
     /// Renders an outcome as styled text (no trailing newline).

@@ -416,6 +416,31 @@ fn check_reports_every_shape_error_and_computes_nothing() {
 }
 
 #[test]
+fn check_json_writes_symbolic_sizes_as_strings_and_unknowns_as_null() {
+    let prog = "dim n, m, d = 64\nx = randn(n, d); y = randn(m, d);\n\
+                z = vstack(x, y)\nflatten(x)\nx[x > 0]\nsize(z)\nx @ y";
+    let o = run(&["--check", "--json", "-e", prog]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"shape\":[\"n+m\",\"d\"],\"dtype\":\"float64\",\"name\":\"z\"}\n\
+         {\"shape\":[\"n·d\"],\"dtype\":\"float64\"}\n\
+         {\"shape\":[null],\"dtype\":\"float64\"}\n\
+         {\"shape\":[],\"dtype\":\"int64\",\"size\":\"n·d+m·d\"}\n"
+    );
+    assert!(
+        stderr(&o).contains("<arg>:7:3: error: matmul: n×d @ m×d"),
+        "the error has its place: {}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("inner dimensions differ (d = 64 ≠ m)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn check_of_a_clean_script_exits_zero_and_shows_shapes() {
     let o = run(&["--check", "-e", "x = [1, 2, 3]; W = ones(4, 3);\nW @ x"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

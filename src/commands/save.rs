@@ -88,6 +88,7 @@ fn value_text(v: &Value, indent: usize) -> Option<String> {
         Value::Tuple(_)
         | Value::Nothing
         | Value::Shaped(_)
+        | Value::Sizes(_)
         | Value::Unknown
         | Value::Picture(_) => None,
     }

@@ -18,7 +18,7 @@ fn memory(v: &Value) -> usize {
         Value::Array(a) => a.nbytes(),
         Value::Str(s) => s.len(),
         Value::Tuple(parts) => parts.iter().map(|(_, p)| memory(p)).sum(),
-        Value::Nothing | Value::Shaped(_) | Value::Unknown => 0,
+        Value::Nothing | Value::Shaped(_) | Value::Sizes(_) | Value::Unknown => 0,
         Value::Picture(p) => p.nbytes(),
     }
 }
@@ -30,6 +30,7 @@ fn shape_and_dtype(v: &Value) -> (String, String) {
         Value::Tuple(parts) => (format!("{} parts", parts.len()), "tuple".into()),
         Value::Nothing => ("-".into(), "nothing".into()),
         Value::Shaped(m) => (shape_text(&m.shape), format!("{} (shape only)", m.dtype)),
+        Value::Sizes(s) => (s.describe(), "symbolic size".into()),
         Value::Unknown => ("?".into(), "unknown".into()),
         Value::Picture(p) => (p.describe(), "picture".into()),
     }

@@ -14,7 +14,7 @@ use crate::ops::OpError;
 use crate::ops::construct::Rng;
 use crate::ops::limits::Limits;
 use crate::syntax::Span;
-use crate::value::{Array, C64, DType, Kind, Meta, Value};
+use crate::value::{Array, C64, DType, Dim, Kind, Meta, Value};
 
 /// One built-in function. `rule` predicts the result's metadata from the
 /// arguments' metadata and the constant arguments it needs, without
@@ -173,6 +173,7 @@ impl Args {
         match &*self.pos[i].0 {
             Value::Array(a) => Ok(a),
             Value::Shaped(m) => Err(needs_values(m, self.span(i))),
+            Value::Sizes(s) => Err(super::errors::needs_size_value(s, self.span(i))),
             _ => Err(self.type_error(i, "an array or a number")),
         }
     }
@@ -181,6 +182,7 @@ impl Args {
     pub fn meta(&self, i: usize) -> EResult<Meta> {
         match &*self.pos[i].0 {
             Value::Shaped(m) => Ok(m.clone()),
+            Value::Sizes(s) => Ok(s.meta()),
             _ => self.array(i).map(Meta::of),
         }
     }
@@ -305,6 +307,87 @@ impl Args {
         (start..end).map(|i| self.size(i)).collect()
     }
 
+    /// A size as a rule takes it: a number, or a symbolic size (`n`,
+    /// `d*h`).
+    pub fn dim(&self, i: usize) -> EResult<Dim> {
+        match &*self.pos[i].0 {
+            Value::Sizes(s) if !s.vector => Ok(s.dims[0].clone()),
+            _ => self.size(i).map(Dim::Known),
+        }
+    }
+
+    /// `shape_from` where sizes may be symbolic: `zeros(n, 1)`,
+    /// `randn([n, d])`, `zeros(shape(x))` of a shape-only `x`.
+    pub fn dims_from(&self, start: usize, end: usize) -> EResult<Vec<Dim>> {
+        let symbolic = (start..end).any(|i| matches!(&*self.pos[i].0, Value::Sizes(_)));
+        if !symbolic {
+            return Ok(self
+                .shape_from(start, end)?
+                .into_iter()
+                .map(Dim::Known)
+                .collect());
+        }
+        if end == start + 1
+            && let Value::Sizes(s) = &*self.pos[start].0
+            && s.vector
+        {
+            if let Some(at) = s.infer {
+                return Err(self.error(
+                    ErrorKind::Domain,
+                    Some(start),
+                    format!("sizes must be whole numbers ≥ 0, got -1 (position {at})"),
+                    "got -1",
+                ));
+            }
+            return Ok(s.dims.clone());
+        }
+        (start..end).map(|i| self.dim(i)).collect()
+    }
+
+    /// reshape's requested lengths from argument `start` on, `None` for the
+    /// `-1` to infer: numbers, symbolic sizes, or one list of them.
+    pub fn reshape_request(&self, start: usize) -> EResult<Option<Vec<Option<Dim>>>> {
+        if self.len() == start + 1
+            && let Value::Sizes(s) = &*self.pos[start].0
+            && s.vector
+        {
+            let dims = (s.dims.iter().enumerate())
+                .map(|(i, d)| (s.infer != Some(i)).then(|| d.clone()))
+                .collect();
+            return Ok(Some(dims));
+        }
+        if !(start..self.len()).any(|i| matches!(&*self.pos[i].0, Value::Sizes(_))) {
+            return Ok(None);
+        }
+        (start..self.len())
+            .map(|i| match &*self.pos[i].0 {
+                Value::Sizes(s) if !s.vector => Ok(Some(s.dims[0].clone())),
+                _ => match self.int(i)? {
+                    -1 => Ok(None),
+                    _ => self.size(i).map(|n| Some(Dim::Known(n))),
+                },
+            })
+            .collect::<EResult<Vec<_>>>()
+            .map(Some)
+    }
+
+    /// The numbers of sizes a rule accepted, for a kernel: `run` is only
+    /// called when every argument has its numbers, so every size is known.
+    pub fn lengths(&self, dims: &[Dim]) -> EResult<Vec<usize>> {
+        dims.iter()
+            .map(|d| {
+                d.value().ok_or_else(|| {
+                    self.error(
+                        ErrorKind::NeedsValues,
+                        None,
+                        format!("the size {d} has no value"),
+                        "symbolic size",
+                    )
+                })
+            })
+            .collect()
+    }
+
     pub fn kw(&self, name: &str) -> Option<(&Value, Span)> {
         self.kw.iter().find(|k| k.0 == name).map(|k| (&*k.2, k.3))
     }
@@ -315,6 +398,7 @@ impl Args {
     fn constant<'v>(&self, v: &'v Value, span: Span) -> EResult<&'v Value> {
         match v {
             Value::Shaped(m) => Err(needs_values(m, span)),
+            Value::Sizes(s) => Err(super::errors::needs_size_value(s, span)),
             other => Ok(other),
         }
     }

@@ -48,6 +48,8 @@ pub struct Evaluator {
     /// limits operations check: the session's configuration.
     pub exec: Exec,
     pub limits: Limits,
+    /// How many symbolic sizes `dim` has declared (their order in products).
+    dims_declared: u32,
 }
 
 /// What to do when broadcasting stretches both operands along a length they
@@ -64,6 +66,9 @@ pub enum BroadcastMode {
 const SMALL: usize = 64;
 
 mod indexing;
+mod symbolic;
+
+pub(crate) use symbolic::has_symbols;
 
 /// What a statement produced: a value to show, under a name for assignments.
 pub struct Produced {
@@ -95,6 +100,7 @@ impl Evaluator {
             broadcast: BroadcastMode::Warn,
             exec,
             limits,
+            dims_declared: 0,
         }
     }
 
@@ -155,6 +161,7 @@ impl Evaluator {
         let value = match &stmt.kind {
             StmtKind::Expr(e) => e.span,
             StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => value.span,
+            StmtKind::Dim(_) => return None,
         };
         let (r, src) = (rewrite.span, &*self.source);
         if r.start < value.start || r.end > value.end {
@@ -187,8 +194,9 @@ impl Evaluator {
         let mut ev = Evaluator::with_config(self.exec.single(), self.limits);
         ev.shape_only = true;
         ev.broadcast = BroadcastMode::Allow;
+        ev.dims_declared = self.dims_declared;
         for (n, v) in &self.vars {
-            ev.vars.insert(n.clone(), Rc::new(v.shape_only()));
+            ev.vars.insert(n.clone(), Rc::new(checker_value(v)));
         }
         ev
     }
@@ -226,6 +234,7 @@ impl Evaluator {
                 index: Some(items),
                 value,
             } => self.assign_index(name, *name_span, items, value),
+            StmtKind::Dim(items) => self.exec_dim(items),
             StmtKind::Unpack { names, value } => {
                 for (n, s) in names {
                     check_assignable(n, *s)?;
@@ -325,7 +334,14 @@ impl Evaluator {
                 };
                 let shape = index_rule(&m.shape, &metas)
                     .map_err(|(pos, err)| self.index_error(items, pos, &m.shape, err))?;
-                let predicted = Kind::Array(Meta::with_dims(shape, m.dtype));
+                if let Some(size) = symbolic::index_sizes(&v, &vals) {
+                    return Ok(Rc::new(size));
+                }
+                let predicted = Kind::Array(Meta {
+                    shape,
+                    dtype: m.dtype,
+                    alt: m.alt,
+                });
                 let span = e.span;
                 self.check_fits(&predicted, "index", span)?;
                 // The selection's offset table (one usize per element) is a
@@ -646,6 +662,9 @@ impl Evaluator {
             Some(p) => p,
             None => self.predict_binary(op, op_span, (lhs.0, lhs.1), (rhs.0, rhs.1))?,
         };
+        if let Some(v) = self.size_arith(op, lhs.0, rhs.0) {
+            return Ok(Rc::new(v));
+        }
         if !self.computes(&[lhs.0, rhs.0], &predicted) {
             return Ok(Rc::new(predicted.shaped()));
         }
@@ -725,7 +744,7 @@ impl Evaluator {
         lhs: (&Meta, Span),
         rhs: (&Meta, Span),
         out: &Meta,
-        len: usize,
+        len: Dim,
     ) -> Diagnostic {
         let (ls, rs) = (shape_text(&lhs.0.shape), shape_text(&rhs.0.shape));
         let message = format!(
@@ -793,6 +812,7 @@ impl Evaluator {
         match v {
             Value::Array(a) => Ok(Meta::of(a)),
             Value::Shaped(m) => Ok(m.clone()),
+            Value::Sizes(s) => Ok(s.meta()),
             other => self.expect_array(other, span).map(Meta::of),
         }
     }
@@ -803,7 +823,7 @@ impl Evaluator {
     fn computes(&self, operands: &[&Value], predicted: &Kind) -> bool {
         operands
             .iter()
-            .all(|v| !matches!(v, Value::Shaped(_) | Value::Unknown))
+            .all(|v| !matches!(v, Value::Shaped(_) | Value::Sizes(_) | Value::Unknown))
             && (!self.shape_only || small(predicted))
     }
 
@@ -836,6 +856,7 @@ impl Evaluator {
             )
             .primary(span, "gives nothing")),
             Value::Shaped(m) => Err(needs_values(m, span)),
+            Value::Sizes(s) => Err(super::errors::needs_size_value(s, span)),
             Value::Picture(p) => Err(Diagnostic::error(
                 ErrorKind::Type,
                 format!("a {} cannot be used as a number", p.describe()),
@@ -911,6 +932,9 @@ impl Evaluator {
         }
         if unknown {
             return Ok(Rc::new(Value::Unknown));
+        }
+        if let Some(sizes) = symbolic::sizes_literal(&values) {
+            return Ok(Rc::new(sizes));
         }
         let predicted = literal::literal_rule(&metas).map_err(|e| match e {
             OpError::Ragged {
@@ -1044,12 +1068,17 @@ impl Evaluator {
         }
         let predicted = match (builtin.rule)(&call) {
             Ok(k) => k,
-            // A size or an axis that only the values would tell.
-            Err(d) if d.kind == ErrorKind::NeedsValues => return Ok(Rc::new(Value::Unknown)),
+            // A size or an axis that only the values would tell: the
+            // checker goes on with an unknown result; evaluation says why.
+            Err(d) if d.kind == ErrorKind::NeedsValues && self.shape_only => {
+                return Ok(Rc::new(Value::Unknown));
+            }
             Err(d) => return Err(d),
         };
         fits(&predicted, &self.limits).map_err(|e| call.op_err(e))?;
-        let shaped = unknown.clone().any(|v| matches!(**v, Value::Shaped(_)));
+        let shaped = unknown
+            .clone()
+            .any(|v| matches!(**v, Value::Shaped(_) | Value::Sizes(_)));
         if (shaped && builtin.reads != Reads::Metadata)
             || (self.shape_only && (builtin.reads == Reads::World || !small(&predicted)))
         {
@@ -1125,6 +1154,16 @@ fn small(k: &Kind) -> bool {
         Kind::Str | Kind::Nothing => true,
         // The checker does not draw.
         Kind::Unknown | Kind::Picture(_) => false,
+    }
+}
+
+/// A value as the checker's copy of the workspace holds it: small arrays
+/// keep their numbers (they are sizes, axes and other constants), larger
+/// ones only their shape and dtype.
+pub(crate) fn checker_value(v: &Value) -> Value {
+    match v {
+        Value::Array(a) if a.len() <= SMALL => v.clone(),
+        other => other.shape_only(),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod builtins;
 pub mod call;
 mod errors;
 pub(crate) mod interp;
+pub mod shadow;
 
 pub use call::{Args, Builtin, Ctx, EResult};
 pub use errors::atom;

@@ -11,7 +11,9 @@ use crate::value::{Array, Dim, Elem};
 /// The broadcasting rule over metadata: the broadcast shape of two
 /// operands, or the first clash from the right. An unknown length against a
 /// known one `n` gives `n` (the unknown one must be `n` or 1); against 1 or
-/// another unknown it stays unknown. Only two known lengths can clash.
+/// another unknown it stays unknown. Symbolic lengths match when equal
+/// (`n` and `n`, or `d = 64` and 64) and clash otherwise (`n` and `m`, `n`
+/// and 3); only a length known to be 1 stretches.
 pub fn broadcast_dims(lhs: &[Dim], rhs: &[Dim]) -> OpResult<Vec<Dim>> {
     let n = lhs.len().max(rhs.len());
     let one = Dim::Known(1);
@@ -27,23 +29,18 @@ pub fn broadcast_dims(lhs: &[Dim], rhs: &[Dim]) -> OpResult<Vec<Dim>> {
         } else {
             &one
         };
-        out[n - 1 - k] = match (a, b) {
-            (Dim::Known(x), Dim::Known(y)) => {
-                if x == y || *y == 1 {
-                    Dim::Known(*x)
-                } else if *x == 1 {
-                    Dim::Known(*y)
-                } else {
-                    return Err(OpError::Broadcast {
-                        lhs: lhs.to_vec(),
-                        rhs: rhs.to_vec(),
-                        axis_from_right: k,
-                    });
-                }
-            }
-            (Dim::Known(1), other) | (other, Dim::Known(1)) => other.clone(),
-            (Dim::Known(x), Dim::Unknown) | (Dim::Unknown, Dim::Known(x)) => Dim::Known(*x),
-            (Dim::Unknown, Dim::Unknown) => Dim::Unknown,
+        out[n - 1 - k] = if b.is_one() {
+            a.clone()
+        } else if a.is_one() {
+            b.clone()
+        } else if a.clash(b) {
+            return Err(OpError::Broadcast {
+                lhs: lhs.to_vec(),
+                rhs: rhs.to_vec(),
+                axis_from_right: k,
+            });
+        } else {
+            a.pick(b)
         };
     }
     Ok(out)
@@ -85,33 +82,34 @@ pub fn broadcast_shapes(lhs: &[usize], rhs: &[usize]) -> OpResult<Vec<usize>> {
 /// (`(200, 1) - (200,)` gives 200×200). Returns that length. A deliberate
 /// outer combination (`(3, 1) + (4,)`) stretches along different lengths
 /// and is not a trap.
-pub fn stretched_both(lhs: &[Dim], rhs: &[Dim], out: &[Dim]) -> Option<usize> {
+pub fn stretched_both(lhs: &[Dim], rhs: &[Dim], out: &[Dim]) -> Option<Dim> {
     let n = out.len();
-    let len = |s: &[Dim], k: usize| -> Option<usize> {
+    let one = Dim::Known(1);
+    let len = |s: &'_ [Dim], k: usize| -> Dim {
         // k counts from the right; a missing axis is a stretched 1.
         if k < s.len() {
-            s[s.len() - 1 - k].clone().known()
+            s[s.len() - 1 - k].clone()
         } else {
-            Some(1)
+            one.clone()
         }
     };
     let mut lhs_stretched = Vec::new();
     let mut rhs_stretched = Vec::new();
     for k in 0..n {
-        let Some(o) = out[n - 1 - k].clone().known().filter(|&o| o > 1) else {
+        let o = &out[n - 1 - k];
+        if o.is_one() || *o == Dim::Unknown || o.value() == Some(0) {
             continue;
-        };
-        if len(lhs, k) == Some(1) {
-            lhs_stretched.push(o);
         }
-        if len(rhs, k) == Some(1) {
-            rhs_stretched.push(o);
+        if len(lhs, k).is_one() {
+            lhs_stretched.push(o.clone());
+        }
+        if len(rhs, k).is_one() {
+            rhs_stretched.push(o.clone());
         }
     }
     lhs_stretched
-        .iter()
-        .find(|o| rhs_stretched.contains(o))
-        .copied()
+        .into_iter()
+        .find(|o| rhs_stretched.iter().any(|r| r.same(o) == Some(true)))
 }
 
 /// A concrete shape as metadata.
@@ -169,7 +167,7 @@ mod tests {
     fn the_trap_is_a_shared_length_stretched_on_both_sides() {
         let trap = |a: &[usize], b: &[usize]| {
             let out = broadcast_shapes(a, b).unwrap();
-            stretched_both(&known(a), &known(b), &known(&out))
+            stretched_both(&known(a), &known(b), &known(&out)).and_then(|d| d.value())
         };
         assert_eq!(trap(&[200, 1], &[200]), Some(200));
         assert_eq!(trap(&[200], &[200, 1]), Some(200));
@@ -178,6 +176,23 @@ mod tests {
         assert_eq!(trap(&[200], &[200]), None);
         assert_eq!(trap(&[5, 1, 4], &[5, 4]), Some(5));
         assert_eq!(trap(&[4, 1], &[1, 4]), Some(4));
+    }
+
+    #[test]
+    fn symbols_match_themselves_and_their_values_and_clash_otherwise() {
+        let (n, m) = (Dim::symbol("n", None), Dim::symbol("m", None));
+        let d = Dim::symbol("d", Some(64));
+        let one = Dim::Known(1);
+        let s = |dims: &[&Dim]| dims.iter().map(|&x| x.clone()).collect::<Vec<Dim>>();
+        assert_eq!(broadcast_dims(&s(&[&n]), &s(&[&n])), Ok(s(&[&n])));
+        assert_eq!(broadcast_dims(&s(&[&n, &one]), &s(&[&d])), Ok(s(&[&n, &d])));
+        assert!(broadcast_dims(&s(&[&n]), &s(&[&m])).is_err());
+        assert!(broadcast_dims(&s(&[&n]), &known(&[3])).is_err());
+        assert_eq!(broadcast_dims(&s(&[&d]), &known(&[64])), Ok(s(&[&d])));
+        assert!(broadcast_dims(&s(&[&d]), &known(&[32])).is_err());
+        // The trap with a symbol: (n, 1) - (n,) gives n×n.
+        let out = broadcast_dims(&s(&[&n, &one]), &s(&[&n])).unwrap();
+        assert_eq!(stretched_both(&s(&[&n, &one]), &s(&[&n]), &out), Some(n));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use ndarray::{Array1, ArrayD, IxDyn};
 
+use super::broadcast::known;
 use super::error::{OpError, OpResult};
 use super::limits::{Limits, check_meta};
 use crate::map_array;
@@ -20,7 +21,7 @@ use crate::value::{Array, CastError, DType, Dim, Elem, Meta};
 pub enum ConstructError {
     /// A fill value whose shape does not broadcast to the array's.
     FillShape {
-        shape: Vec<usize>,
+        shape: Vec<Dim>,
         value: Vec<Dim>,
     },
     /// A fill value the dtype cannot hold (NaN, or out of int64's range).
@@ -113,7 +114,7 @@ fn drops_imaginary() -> OpError {
 /// with an imaginary part cannot fill a real array, which only the value
 /// tells (NaN and out-of-range values are left to the kernel: values).
 pub fn full_rule(
-    shape: &[usize],
+    shape: &[Dim],
     value: &Meta,
     fill: Option<&Array>,
     dtype: DType,
@@ -124,7 +125,7 @@ pub fn full_rule(
             value: value.shape.clone(),
         }));
     }
-    let m = fitting(Meta::new(shape, dtype))?;
+    let m = fitting(Meta::with_dims(shape.to_vec(), dtype))?;
     if let Some(v) = fill
         && v.dtype() == DType::Complex128
         && !matches!(dtype, DType::Complex128 | DType::Bool)
@@ -142,7 +143,7 @@ pub fn full_rule(
 /// than silently mangled as NumPy does.
 pub fn full(shape: &[usize], value: &Array, dtype: DType, limits: &Limits) -> OpResult<Array> {
     check_meta(
-        &full_rule(shape, &Meta::of(value), Some(value), dtype)?,
+        &full_rule(&known(shape), &Meta::of(value), Some(value), dtype)?,
         limits,
     )?;
     let cast = value.cast(dtype).map_err(|e| match e {
@@ -166,14 +167,15 @@ pub fn full(shape: &[usize], value: &Array, dtype: DType, limits: &Limits) -> Op
 }
 
 /// The rule of `eye`: `n`×`m` (default square); the offset does not matter.
-pub fn eye_rule(n: usize, m: Option<usize>, dtype: DType) -> OpResult<Meta> {
-    fitting(Meta::new(&[n, m.unwrap_or(n)], dtype))
+pub fn eye_rule(n: Dim, m: Option<Dim>, dtype: DType) -> OpResult<Meta> {
+    let m = m.unwrap_or_else(|| n.clone());
+    fitting(Meta::with_dims(vec![n, m], dtype))
 }
 
 /// `numpy.eye`: an `n`×`m` (default square) array with ones on the `k`-th
 /// diagonal (above the main one for positive `k`).
 pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: DType, limits: &Limits) -> OpResult<Array> {
-    check_meta(&eye_rule(n, m, dtype)?, limits)?;
+    check_meta(&eye_rule(Dim::Known(n), m.map(Dim::Known), dtype)?, limits)?;
     let m = m.unwrap_or(n);
     Ok(match dtype {
         DType::Bool => Array::Bool(eye_as(n, m, k)),
@@ -517,8 +519,8 @@ pub fn linspace(
 }
 
 /// The rule of `rand` and `randn`: float64 of the given shape.
-pub fn random_rule(shape: &[usize]) -> OpResult<Meta> {
-    fitting(Meta::new(shape, DType::Float64))
+pub fn random_rule(shape: &[Dim]) -> OpResult<Meta> {
+    fitting(Meta::with_dims(shape.to_vec(), DType::Float64))
 }
 
 /// A xoshiro256** generator seeded through splitmix64. It does not
@@ -604,13 +606,13 @@ impl Rng {
 
 /// `numpy.random.rand`: float64 uniform on [0, 1), filled in C order.
 pub fn rand(rng: &mut Rng, shape: &[usize], limits: &Limits) -> OpResult<Array> {
-    check_meta(&random_rule(shape)?, limits)?;
+    check_meta(&random_rule(&known(shape))?, limits)?;
     Ok(Array::F64(filled_by(shape, || rng.next_f64())))
 }
 
 /// `numpy.random.randn`: float64 standard normal, filled in C order.
 pub fn randn(rng: &mut Rng, shape: &[usize], limits: &Limits) -> OpResult<Array> {
-    check_meta(&random_rule(shape)?, limits)?;
+    check_meta(&random_rule(&known(shape))?, limits)?;
     Ok(Array::F64(filled_by(shape, || rng.next_normal())))
 }
 
@@ -716,7 +718,7 @@ mod tests {
             refusal(full(&[2, 2], &row, DType::Float64)),
             (
                 ConstructError::FillShape {
-                    shape: vec![2, 2],
+                    shape: vec![Dim::Known(2), Dim::Known(2)],
                     value: vec![Dim::Known(3)]
                 },
                 None
@@ -1063,47 +1065,52 @@ mod tests {
     #[test]
     fn rules_predict_constructors() {
         assert_eq!(
-            full_rule(&[2, 3], &Meta::scalar(DType::Int64), None, DType::Bool),
+            full_rule(
+                &known(&[2, 3]),
+                &Meta::scalar(DType::Int64),
+                None,
+                DType::Bool
+            ),
             Ok(Meta::new(&[2, 3], DType::Bool))
         );
         // The row broadcasts; a length the data decides may be anything.
         let row = Meta::with_dims(vec![Dim::Unknown], DType::Float64);
         assert_eq!(
-            full_rule(&[2, 3], &row, None, DType::Float64),
+            full_rule(&known(&[2, 3]), &row, None, DType::Float64),
             Ok(Meta::new(&[2, 3], DType::Float64))
         );
         // Only the value says whether a complex fill has an imaginary part.
         let z = Array::scalar_c64(C64::new(1.0, 2.0));
         let zm = Meta::of(&z);
-        assert!(full_rule(&[2], &zm, None, DType::Float64).is_ok());
+        assert!(full_rule(&known(&[2]), &zm, None, DType::Float64).is_ok());
         assert!(matches!(
-            full_rule(&[2], &zm, Some(&z), DType::Float64),
+            full_rule(&known(&[2]), &zm, Some(&z), DType::Float64),
             Err(OpError::DType {
                 dtype: DType::Complex128,
                 ..
             })
         ));
-        assert!(full_rule(&[2], &zm, Some(&z), DType::Bool).is_ok());
+        assert!(full_rule(&known(&[2]), &zm, Some(&z), DType::Bool).is_ok());
         assert_eq!(
-            eye_rule(2, Some(5), DType::Int64),
+            eye_rule(Dim::Known(2), Some(Dim::Known(5)), DType::Int64),
             Ok(Meta::new(&[2, 5], DType::Int64))
         );
         assert_eq!(
-            eye_rule(3, None, DType::Float64),
+            eye_rule(Dim::Known(3), None, DType::Float64),
             Ok(Meta::new(&[3, 3], DType::Float64))
         );
         assert_eq!(linspace_rule(7), Ok(Meta::new(&[7], DType::Float64)));
-        assert_eq!(random_rule(&[]), Ok(Meta::scalar(DType::Float64)));
+        assert_eq!(random_rule(&known(&[])), Ok(Meta::scalar(DType::Float64)));
         // The rule predicts; the memory limit is checked on its prediction.
         assert!(matches!(
             check_meta(
-                &random_rule(&[1 << 40, 1 << 40]).unwrap(),
+                &random_rule(&known(&[1 << 40, 1 << 40])).unwrap(),
                 &Limits::default()
             ),
             Err(OpError::Limit { .. })
         ));
         assert_eq!(
-            refusal(random_rule(&[0, usize::MAX, 2])).0,
+            refusal(random_rule(&known(&[0, usize::MAX, 2]))).0,
             ConstructError::TooLarge {
                 shape: vec![0, usize::MAX, 2],
                 dtype: DType::Float64

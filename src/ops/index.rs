@@ -135,7 +135,7 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
                 }
             }
             IndexMeta::Int(i) => {
-                if let Dim::Known(len) = shape[axis] {
+                if let Some(len) = shape[axis].value() {
                     normalize(*i, len, axis).map_err(at)?;
                 }
                 if has_advanced {
@@ -149,9 +149,12 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
                 if *step == Some(0) {
                     return Err(at(OpError::BadIndex(IndexError::SliceStepZero)));
                 }
-                let len = match shape[axis] {
-                    Dim::Known(len) => Dim::Known(slice_len(len, *start, *stop, *step)),
-                    Dim::Unknown => Dim::Unknown,
+                let whole = start.is_none() && stop.is_none() && matches!(step, None | Some(1));
+                let len = match shape[axis].value() {
+                    // `x[:, 0]` keeps a symbolic length as it is.
+                    _ if whole => shape[axis].clone(),
+                    Some(len) => Dim::Known(slice_len(len, *start, *stop, *step)),
+                    None => Dim::Unknown,
                 };
                 per_axis.push(Some(vec![len]));
             }
@@ -161,10 +164,7 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
             }
             IndexMeta::Mask(m) => {
                 let covered = &shape[axis..axis + m.len()];
-                let fits = m.iter().zip(covered).all(|(a, b)| match (a, b) {
-                    (Dim::Known(x), Dim::Known(y)) => x == y,
-                    _ => true,
-                });
+                let fits = m.iter().zip(covered).all(|(a, b)| !a.clash(b));
                 if m.is_empty() || !fits {
                     return Err(at(OpError::BadIndex(IndexError::MaskShape {
                         mask: m.clone(),
@@ -478,10 +478,7 @@ pub fn assign_fits(value: &[Dim], selection: &[Dim]) -> bool {
             .iter()
             .rev()
             .zip(selection.iter().rev())
-            .all(|(v, t)| match (v, t) {
-                (Dim::Known(v), Dim::Known(t)) => v == t || *v == 1,
-                _ => true,
-            })
+            .all(|(v, t)| v.is_one() || !v.clash(t))
 }
 
 /// Why an indexed assignment was refused.

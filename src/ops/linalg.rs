@@ -51,8 +51,8 @@ pub enum LinalgError {
     /// The last two axes differ where a square matrix is needed.
     NotSquare {
         op: &'static str,
-        rows: usize,
-        cols: usize,
+        rows: Dim,
+        cols: Dim,
     },
     /// `null_space`/`orth` of something that is not exactly 2-D.
     NotTwoD { op: &'static str, shape: Vec<Dim> },
@@ -63,7 +63,7 @@ pub enum LinalgError {
     /// `solve`'s b is a scalar.
     SolveScalar,
     /// `solve`'s b has `rows` rows for an n×n A.
-    SolveRows { n: usize, rows: usize },
+    SolveRows { n: Dim, rows: Dim },
     /// The batch axes of `solve`'s A and b do not broadcast.
     SolveBatch { a: Vec<Dim>, b: Vec<Dim> },
     /// A `qr` mode other than "reduced", "complete" and "r".
@@ -192,12 +192,16 @@ fn matrix_meta(op: &'static str, a: &Meta, square: bool) -> OpResult<(Vec<Dim>, 
     if !square {
         return Ok((batch, m, n));
     }
-    match (m, n) {
-        (Dim::Known(rows), Dim::Known(cols)) if rows != cols => {
-            Err(LinalgError::NotSquare { op, rows, cols }.into())
+    if m.clash(&n) {
+        return Err(LinalgError::NotSquare {
+            op,
+            rows: m,
+            cols: n,
         }
-        (Dim::Unknown, d) | (d, _) => Ok((batch, d.clone(), d)),
+        .into());
     }
+    let d = m.pick(&n);
+    Ok((batch, d.clone(), d))
 }
 
 /// The batch shape and matrix size of an array its rule accepted.
@@ -222,7 +226,11 @@ fn min_dim(m: &Dim, n: &Dim) -> Dim {
     match (m, n) {
         (Dim::Known(a), Dim::Known(b)) => Dim::Known(*a.min(b)),
         (Dim::Known(0), _) | (_, Dim::Known(0)) => Dim::Known(0),
-        _ => Dim::Unknown,
+        _ if m.same(n) == Some(true) => m.pick(n),
+        _ => match (m.value(), n.value()) {
+            (Some(a), Some(b)) => Dim::Known(a.min(b)),
+            _ => Dim::Unknown,
+        },
     }
 }
 
@@ -430,13 +438,11 @@ pub fn solve_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
     }
     let vector = nb == 1;
     let rows = b.shape[if vector { 0 } else { nb - 2 }].clone();
-    if let (Dim::Known(rows), Dim::Known(n)) = (&rows, &n)
-        && rows != n
-    {
-        return Err(LinalgError::SolveRows { n: *n, rows: *rows }.into());
+    if rows.clash(&n) {
+        return Err(LinalgError::SolveRows { n, rows }.into());
     }
     // Where one of the two is unknown, the other tells the length.
-    let n = if n == Dim::Unknown { rows } else { n };
+    let n = n.pick(&rows);
     let (bbatch, inner) = if vector {
         (vec![], vec![n])
     } else {
@@ -953,10 +959,7 @@ pub fn lstsq_rule(a: &Meta, b: &Meta) -> OpResult<PartMetas> {
         .into());
     }
     let (m, n) = (&a.shape[0], &a.shape[1]);
-    let rows_fit = match (m, b.shape.first()) {
-        (Dim::Known(m), Some(Dim::Known(r))) => m == r,
-        (_, first) => first.is_some(),
-    };
+    let rows_fit = b.shape.first().is_some_and(|r| !m.clash(r));
     if !(1..=2).contains(&b.ndim()) || !rows_fit {
         return Err(LinalgError::LstsqRows {
             a: a.shape.clone(),
@@ -1407,8 +1410,8 @@ mod tests {
             (
                 LinalgError::NotSquare {
                     op: "inv",
-                    rows: 2,
-                    cols: 3,
+                    rows: Dim::Known(2),
+                    cols: Dim::Known(3),
                 },
                 Some(0)
             )
@@ -1437,8 +1440,8 @@ mod tests {
             lin(cholesky_rule(&m(&[2, 1], F))).0,
             LinalgError::NotSquare {
                 op: "cholesky",
-                rows: 2,
-                cols: 1,
+                rows: Dim::Known(2),
+                cols: Dim::Known(1),
             }
         );
     }
@@ -1458,7 +1461,13 @@ mod tests {
         );
         assert_eq!(
             lin(solve_rule(&m(&[2, 2], F), &m(&[3], F))),
-            (LinalgError::SolveRows { n: 2, rows: 3 }, Some(1))
+            (
+                LinalgError::SolveRows {
+                    n: Dim::Known(2),
+                    rows: Dim::Known(3)
+                },
+                Some(1)
+            )
         );
         assert_eq!(
             lin(solve_rule(&m(&[2, 2, 2], F), &m(&[3, 2, 1], F))),
@@ -1472,7 +1481,10 @@ mod tests {
         );
         assert_eq!(
             lin(solve_rule(&m(&[3, 3], F), &m(&[4, 2], F))).0,
-            LinalgError::SolveRows { n: 3, rows: 4 }
+            LinalgError::SolveRows {
+                n: Dim::Known(3),
+                rows: Dim::Known(4)
+            }
         );
         // Unknown lengths fit anything and pass on what is known.
         assert_eq!(
@@ -1504,8 +1516,8 @@ mod tests {
             lin(matrix_power_rule(&m(&[2, 3], I), 2)).0,
             LinalgError::NotSquare {
                 op: "matrix_power",
-                rows: 2,
-                cols: 3,
+                rows: Dim::Known(2),
+                cols: Dim::Known(3),
             }
         );
     }
@@ -1589,8 +1601,8 @@ mod tests {
             lin(eigh_rule(&m(&[3, 2], F), false)).0,
             LinalgError::NotSquare {
                 op: "eigvalsh",
-                rows: 3,
-                cols: 2,
+                rows: Dim::Known(3),
+                cols: Dim::Known(2),
             }
         );
     }
@@ -1763,8 +1775,8 @@ mod tests {
             lin(cond_rule(&m(&[2, 3], F), NormOrd::P(1.0))).0,
             LinalgError::NotSquare {
                 op: "cond",
-                rows: 2,
-                cols: 3,
+                rows: Dim::Known(2),
+                cols: Dim::Known(3),
             }
         );
         for p in [3.0, 0.0, f64::NAN] {

@@ -14,11 +14,8 @@ pub fn literal_rule(elems: &[Meta]) -> OpResult<Meta> {
     };
     let mut dtype = first.dtype;
     for (i, m) in elems.iter().enumerate().skip(1) {
-        let fits = m.ndim() == first.ndim()
-            && m.shape.iter().zip(&first.shape).all(|(a, b)| match (a, b) {
-                (Dim::Known(x), Dim::Known(y)) => x == y,
-                _ => true,
-            });
+        let fits =
+            m.ndim() == first.ndim() && m.shape.iter().zip(&first.shape).all(|(a, b)| !a.clash(b));
         if !fits {
             return Err(OpError::Ragged {
                 element: i,

@@ -44,9 +44,7 @@ pub fn matmul_dims(lhs: &[Dim], rhs: &[Dim]) -> OpResult<Vec<Dim>> {
     } else {
         (&rhs[rhs.len() - 2], Some(rhs[rhs.len() - 1].clone()))
     };
-    if let (Dim::Known(a), Dim::Known(b)) = (k1, k2)
-        && a != b
-    {
+    if k1.clash(k2) {
         return Err(OpError::MatmulInner {
             lhs: lhs.to_vec(),
             rhs: rhs.to_vec(),

@@ -112,8 +112,7 @@ pub fn plot_rule(args: &[Meta]) -> OpResult<Option<usize>> {
         let arg = first + k;
         operand(y, arg, Wanted::VectorOrMatrix)?;
         if let Some(x) = x
-            && let (Dim::Known(a), Dim::Known(b)) = (&x.shape[0], &y.shape[0])
-            && a != b
+            && x.shape[0].clash(&y.shape[0])
         {
             return Err(fail(
                 PlotError::Lengths {
@@ -126,7 +125,7 @@ pub fn plot_rule(args: &[Meta]) -> OpResult<Option<usize>> {
         }
         let here = match y.shape.get(1) {
             None => Some(1),
-            Some(d) => d.clone().known(),
+            Some(d) => d.value(),
         };
         count = count.zip(here).map(|(c, h)| c + h);
         if let Some(c) = count
@@ -150,8 +149,7 @@ pub fn scatter_rule(args: &[Meta]) -> OpResult<()> {
         operand(m, i, Wanted::Vector)?;
     }
     if let [x, y] = args
-        && let (Dim::Known(a), Dim::Known(b)) = (&x.shape[0], &y.shape[0])
-        && a != b
+        && x.shape[0].clash(&y.shape[0])
     {
         return Err(fail(
             PlotError::Lengths {

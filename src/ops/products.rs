@@ -257,7 +257,7 @@ fn refuse<T>(err: ProductError, arg: usize) -> OpResult<T> {
 
 /// Whether two axis lengths are known to differ (unknown matches anything).
 fn clash(x: &Dim, y: &Dim) -> bool {
-    matches!((x, y), (Dim::Known(p), Dim::Known(q)) if p != q)
+    x.clash(y)
 }
 
 /// The number of elements, as a length: 0 as soon as one axis is known to
@@ -266,7 +266,7 @@ fn count(m: &Meta) -> Dim {
     if m.shape.contains(&Dim::Known(0)) {
         return Dim::Known(0);
     }
-    m.elements().map_or(Dim::Unknown, Dim::Known)
+    Dim::product(&m.shape)
 }
 
 /// The shape of an actual array's prediction (its axes are all known).
@@ -460,7 +460,7 @@ pub fn kron_rule(a: &Meta, b: &Meta) -> Meta {
             (Dim::Known(0), _) | (_, Dim::Known(0)) => Dim::Known(0),
             // Saturating: the limit check then refuses an impossible size.
             (Dim::Known(x), Dim::Known(y)) => Dim::Known(x.saturating_mul(y)),
-            _ => Dim::Unknown,
+            (x, y) => Dim::mul(&x, &y),
         })
         .collect();
     Meta::with_dims(shape, common_dtype(&[a, b]))
@@ -667,7 +667,7 @@ fn ring_matmul<T: Ring>(a: &Array, b: &Array, op: &str) -> OpResult<Array> {
 /// of the result, and a rule's rank must be fixed.
 pub fn cross_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
     for (arg, x) in [a, b].into_iter().enumerate() {
-        if !matches!(x.shape.last(), Some(Dim::Known(2 | 3) | Dim::Unknown)) {
+        if !matches!(x.shape.last().map(Dim::value), Some(Some(2 | 3) | None)) {
             let err = ProductError::CrossLength {
                 shape: x.shape.clone(),
             };
@@ -689,8 +689,8 @@ pub fn cross_rule(a: &Meta, b: &Meta) -> OpResult<Meta> {
             dtype,
         });
     }
-    let two = Some(&Dim::Known(2));
-    if !(a.shape.last() == two && b.shape.last() == two) {
+    let two = |x: &Meta| x.shape.last().and_then(Dim::value) == Some(2);
+    if !(two(a) && two(b)) {
         shape.push(Dim::Known(3));
     }
     Ok(Meta::with_dims(shape, dtype))
@@ -939,7 +939,8 @@ fn operand_sizes(k: usize, subs: &[u8], shape: &[Dim]) -> OpResult<BTreeMap<u8, 
     let mut local: BTreeMap<u8, Dim> = BTreeMap::new();
     for (&l, d) in subs.iter().zip(shape) {
         match (local.get(&l), d) {
-            (Some(&Dim::Known(first)), &Dim::Known(second)) if first != second => {
+            (Some(f), s) if f.clash(s) && f.value().is_some() && s.value().is_some() => {
+                let (first, second) = (f.value().unwrap_or(0), s.value().unwrap_or(0));
                 return refuse_k(ProductError::EinsumDiagonal {
                     operand: k,
                     shape: shape.to_vec(),
@@ -949,8 +950,11 @@ fn operand_sizes(k: usize, subs: &[u8], shape: &[Dim]) -> OpResult<BTreeMap<u8, 
                 });
             }
             // A known length says more than an unknown one.
-            (Some(Dim::Known(_)), _) => {}
-            _ => {
+            (Some(f), s) => {
+                let p = f.pick(s);
+                local.insert(l, p);
+            }
+            (None, _) => {
                 local.insert(l, d.clone());
             }
         }
@@ -968,17 +972,20 @@ fn merge_size(
     k: usize,
     shape: &[Dim],
 ) -> OpResult<()> {
-    match (sizes.get(&l).cloned(), &d) {
-        (None | Some(Dim::Known(1)), _) => {
-            sizes.insert(l, d);
-            Ok(())
-        }
+    let Some(current) = sizes.get(&l).cloned() else {
+        sizes.insert(l, d);
+        return Ok(());
+    };
+    if current.is_one() || (current == Dim::Unknown && !d.is_one()) {
         // The unknown length is 1 or `n`; either way the result has `n`.
-        (Some(Dim::Unknown), &Dim::Known(n)) if n != 1 => {
-            sizes.insert(l, d);
-            Ok(())
-        }
-        (Some(Dim::Known(g)), &Dim::Known(n)) if n != g && n != 1 => refuse(
+        sizes.insert(l, d);
+        return Ok(());
+    }
+    if d.is_one() {
+        return Ok(());
+    }
+    match (current.value(), d.value()) {
+        (Some(g), Some(n)) if g != n => refuse(
             ProductError::EinsumSize {
                 label: l as char,
                 earlier: g,
@@ -988,7 +995,10 @@ fn merge_size(
             },
             k + 1,
         ),
-        _ => Ok(()),
+        _ => {
+            sizes.insert(l, current.pick(&d));
+            Ok(())
+        }
     }
 }
 

@@ -35,6 +35,11 @@ pub enum ShapeFnError {
         to: Vec<i64>,
         known: usize,
     },
+    /// Symbolic lengths that cannot be `from`'s elements (`n·d` into `n`).
+    ReshapeSymbolic {
+        from: Vec<Dim>,
+        to: Vec<Option<Dim>>,
+    },
     /// More than one -1.
     ReshapeSeveralUnknown {
         to: Vec<i64>,
@@ -127,18 +132,18 @@ pub fn normalize_axis(axis: i64, ndim: usize) -> OpResult<usize> {
 
 /// Whether an array of shape `from` broadcasts to `to` (NumPy's rule, as
 /// `broadcast::can_broadcast_to`); a length the data decides may be anything.
-pub(crate) fn broadcasts_to(from: &[Dim], to: &[usize]) -> bool {
+pub(crate) fn broadcasts_to(from: &[Dim], to: &[Dim]) -> bool {
     from.len() <= to.len()
         && from
             .iter()
             .rev()
             .zip(to.iter().rev())
-            .all(|(f, &t)| f.admits(t) || *f == Dim::Known(1))
+            .all(|(f, t)| f.is_one() || !f.clash(t))
 }
 
-/// Two lengths that cannot be the same (both known, and different).
+/// Two lengths that cannot be the same.
 fn clash(a: &Dim, b: &Dim) -> bool {
-    matches!((a, b), (Dim::Known(a), Dim::Known(b)) if a != b)
+    a.clash(b)
 }
 
 /// `x`'s dtype (or dtypes) with another shape.
@@ -231,6 +236,72 @@ pub fn reshape_rule(x: &Meta, shape: &[i64]) -> OpResult<Meta> {
 }
 
 /// `numpy.reshape` (C order); see `reshape_rule`.
+/// The rule of `reshape` where lengths may be symbolic (`reshape(x, [n,
+/// d*h])`); `None` is the `-1` to infer. Concrete requests of concrete
+/// arrays are `reshape_rule`'s. Symbolic sizes compare as expressions: the
+/// product of the lengths must be the product of `x`'s, and a `-1` is their
+/// quotient when it divides (`n·d / d` is `n`), else unknown.
+pub fn reshape_dims_rule(x: &Meta, to: &[Option<Dim>]) -> OpResult<Meta> {
+    let concrete_to: Option<Vec<i64>> = to
+        .iter()
+        .map(|d| match d {
+            None => Some(-1),
+            Some(Dim::Known(n)) => i64::try_from(*n).ok(),
+            Some(_) => None,
+        })
+        .collect();
+    if let Some(shape) = &concrete_to
+        && x.shape.iter().all(|d| !matches!(d, Dim::Sym(_)))
+    {
+        return reshape_rule(x, shape);
+    }
+    if to.iter().filter(|d| d.is_none()).count() > 1 {
+        return Err(fail(ShapeFnError::ReshapeSeveralUnknown {
+            to: to
+                .iter()
+                .map(|d| if d.is_none() { -1 } else { 0 })
+                .collect(),
+        }));
+    }
+    let size = Dim::product(&x.shape);
+    let given = Dim::product(to.iter().flatten());
+    let mut dims: Vec<Dim> = to
+        .iter()
+        .map(|d| d.clone().unwrap_or(Dim::Unknown))
+        .collect();
+    let refuse = || {
+        fail_at(
+            1,
+            ShapeFnError::ReshapeSymbolic {
+                from: x.shape.clone(),
+                to: to.to_vec(),
+            },
+        )
+    };
+    match to.iter().position(Option::is_none) {
+        Some(i) => {
+            let q = Dim::div_exact(&size, &given);
+            // A quotient that is certainly not whole is an error only
+            // when both are numbers; symbolic ones may still divide.
+            if q == Dim::Unknown
+                && let (Some(s), Some(g)) = (size.value(), given.value())
+                && (g == 0 || s % g != 0)
+            {
+                return Err(refuse());
+            }
+            dims[i] = q;
+        }
+        None => {
+            if size.clash(&given) {
+                return Err(refuse());
+            }
+        }
+    }
+    let m = reshaped(x, dims);
+    fits(&m)?;
+    Ok(m)
+}
+
 pub fn reshape(a: &Array, shape: &[i64], limits: &Limits) -> OpResult<Array> {
     let m = reshape_rule(&Meta::of(a), shape)?;
     check_meta(&m, limits)?;
@@ -301,7 +372,11 @@ pub fn matrix_transpose(a: &Array, conjugate: bool) -> Array {
 
 /// The rule of `flatten`: a vector of all the elements.
 pub fn flatten_rule(x: &Meta) -> Meta {
-    let n = x.elements().map_or(Dim::Unknown, Dim::Known);
+    let n = if x.shape.contains(&Dim::Known(0)) {
+        Dim::Known(0)
+    } else {
+        Dim::product(&x.shape)
+    };
     reshaped(x, vec![n])
 }
 
@@ -317,16 +392,12 @@ pub fn flatten(a: &Array) -> Array {
 pub fn squeeze_rule(x: &Meta, axis: Option<i64>) -> OpResult<Meta> {
     let shape = &x.shape;
     let dims: Vec<Dim> = match axis {
-        None => shape
-            .iter()
-            .filter(|&d| *d != Dim::Known(1))
-            .cloned()
-            .collect(),
+        None => shape.iter().filter(|&d| !d.is_one()).cloned().collect(),
         // NumPy accepts axis 0 or -1 for a scalar and returns it unchanged.
         Some(0 | -1) if shape.is_empty() => Vec::new(),
         Some(ax) => {
             let k = normalize_axis(ax, shape.len())?;
-            if let Dim::Known(len) = shape[k]
+            if let Some(len) = shape[k].value()
                 && len != 1
             {
                 return Err(fail(ShapeFnError::SqueezeLength {
@@ -516,16 +587,15 @@ fn concatenate_xs(xs: &[Meta], axis: i64, count: Option<&Dim>) -> OpResult<(Meta
             ));
         }
         for d in (0..s.len()).filter(|&d| d != k) {
-            if out[d] == Dim::Unknown {
-                out[d] = s[d].clone();
-            }
+            out[d] = out[d].pick(&s[d]);
         }
         out[k] = match (&out[k], &s[k]) {
             (Dim::Known(a), Dim::Known(b)) => Dim::Known(
                 a.checked_add(*b)
                     .ok_or_else(|| fail(ShapeFnError::ConcatTooLong))?,
             ),
-            _ => Dim::Unknown,
+            // `n` and `m` rows make `n+m`.
+            (a, b) => Dim::add(a, b),
         };
     }
     if let Some(count) = count {
@@ -536,7 +606,7 @@ fn concatenate_xs(xs: &[Meta], axis: i64, count: Option<&Dim>) -> OpResult<(Meta
                 a.checked_mul(*n)
                     .ok_or_else(|| fail(ShapeFnError::ConcatTooLong))?,
             ),
-            _ => Dim::Unknown,
+            (a, n) => Dim::mul(a, n),
         };
     }
     let m = joined(xs, out);
@@ -590,9 +660,7 @@ fn stack_plan(parts: &Parts, axis: i64) -> OpResult<(Meta, usize)> {
         .map(|d| {
             xs.iter()
                 .map(|x| &x.shape[d])
-                .find(|l| **l != Dim::Unknown)
-                .cloned()
-                .unwrap_or(Dim::Unknown)
+                .fold(Dim::Unknown, |acc, l| acc.pick(l))
         })
         .collect();
     out.insert(k, count.cloned().unwrap_or(Dim::Known(xs.len())));
@@ -681,7 +749,7 @@ pub fn vstack(arrays: &[Array], limits: &Limits) -> OpResult<Array> {
 
 /// The rule of `broadcast_to`: `shape`, if `x` broadcasts to it.
 pub fn broadcast_to_rule(x: &Meta, shape: &[usize]) -> OpResult<Meta> {
-    if !broadcasts_to(&x.shape, shape) {
+    if !broadcasts_to(&x.shape, &super::broadcast::known(shape)) {
         return Err(fail(ShapeFnError::BroadcastTo {
             from: x.shape.clone(),
             to: shape.to_vec(),
@@ -705,12 +773,12 @@ pub fn broadcast_to(a: &Array, shape: &[usize], limits: &Limits) -> OpResult<Arr
 pub fn diag_rule(x: &Meta, k: i64) -> OpResult<Meta> {
     match x.shape.as_slice() {
         [n] => {
-            let side = match *n {
+            let side = match n {
                 Dim::Known(n) => Dim::Known(
                     n.checked_add(k.unsigned_abs() as usize)
-                        .ok_or_else(|| fail(ShapeFnError::DiagTooLarge { n, k }))?,
+                        .ok_or_else(|| fail(ShapeFnError::DiagTooLarge { n: *n, k }))?,
                 ),
-                Dim::Unknown => Dim::Unknown,
+                other => Dim::add(other, &Dim::Known(k.unsigned_abs() as usize)),
             };
             let m = reshaped(x, vec![side.clone(), side]);
             fits(&m)?;

@@ -33,14 +33,18 @@ pub struct Context {
 impl Context {
     pub fn of(session: &Session) -> Context {
         let vars = session.evaluator.vars();
+        // The checker's view: small constants keep their numbers, symbols
+        // their names.
+        let checker = session.shape_only_copy();
         Context {
             vars: vars
                 .iter()
                 .map(|(n, v)| (n.clone(), v.describe()))
                 .collect(),
-            values: vars
+            values: checker
+                .vars()
                 .iter()
-                .map(|(n, v)| (n.clone(), v.shape_only()))
+                .map(|(n, v)| (n.clone(), (**v).clone()))
                 .collect(),
             limits: session.config().limits,
         }
@@ -204,6 +208,26 @@ mod tests {
         assert!(!is_incomplete("s = \"[\" # ("));
         assert!(!is_incomplete(":help ["));
         assert!(!is_incomplete("A = [1]]"));
+    }
+
+    #[test]
+    fn hints_name_symbolic_sizes() {
+        use crate::value::{DType, Dim, Meta};
+        let (n, d, h) = (
+            Dim::declared(1, "n", None),
+            Dim::declared(2, "d", None),
+            Dim::declared(3, "h", None),
+        );
+        let shaped = |dims: &[&Dim]| {
+            let dims = dims.iter().map(|&x| x.clone()).collect();
+            Value::Shaped(Meta::with_dims(dims, DType::Float64))
+        };
+        let ctx = Context::of_values(vec![
+            ("x".into(), shaped(&[&n, &d])),
+            ("W".into(), shaped(&[&d, &h])),
+        ]);
+        assert_eq!(hint(&ctx, "x @ W", 5).as_deref(), Some("  # n×h float64"));
+        assert_eq!(hint(&ctx, "x @ x", 5).as_deref(), Some("  # matmul: d ≠ n"));
     }
 
     #[test]

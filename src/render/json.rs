@@ -113,6 +113,25 @@ fn elem_json<T: JsonElem>(out: &mut String, v: &T) {
     v.write(out);
 }
 
+/// Lengths as JSON: a number, a string holding a symbolic expression
+/// (`"n+m"`), or `null` when the data decide.
+fn dims_json(dims: &[crate::value::Dim]) -> String {
+    use crate::value::Dim;
+    let parts: Vec<String> = dims
+        .iter()
+        .map(|d| match d {
+            Dim::Known(n) => n.to_string(),
+            Dim::Sym(s) => {
+                let mut out = String::new();
+                string_json(&mut out, &s.to_string());
+                out
+            }
+            Dim::Unknown => "null".to_string(),
+        })
+        .collect();
+    parts.join(",")
+}
+
 /// One line of JSON for a displayed value (`None` for values that display
 /// nothing).
 pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
@@ -121,16 +140,22 @@ pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
         Value::Nothing | Value::Unknown => return None,
         Value::Shaped(m) => {
             out.push_str("{\"shape\":[");
-            let dims: Vec<String> = m
-                .shape
-                .iter()
-                .map(|d| match d {
-                    crate::value::Dim::Known(n) => n.to_string(),
-                    crate::value::Dim::Unknown => "null".to_string(),
-                })
-                .collect();
-            out.push_str(&dims.join(","));
+            out.push_str(&dims_json(&m.shape));
             let _ = write!(out, "],\"dtype\":\"{}\"", m.dtype);
+        }
+        Value::Sizes(s) => {
+            // Like a shape-only int64 value, with the sizes it stands for.
+            let (shape, key) = if s.vector {
+                (s.dims.len().to_string(), "sizes")
+            } else {
+                (String::new(), "size")
+            };
+            let _ = write!(out, "{{\"shape\":[{shape}],\"dtype\":\"int64\",\"{key}\":");
+            if s.vector {
+                let _ = write!(out, "[{}]", dims_json(&s.dims));
+            } else {
+                out.push_str(&dims_json(&s.dims));
+            }
         }
         Value::Array(a) => {
             out.push_str("{\"shape\":[");

@@ -73,6 +73,10 @@ pub fn render_value(value: &Value, name: Option<&str>, opts: &FormatOptions) -> 
         Value::Shaped(meta) => {
             m.push(Style::Dim, format!("{} (shape only)", meta.describe()));
         }
+        Value::Sizes(s) => {
+            m.push(Style::Number, s.describe());
+            m.push(Style::Dim, " (symbolic size)");
+        }
         Value::Unknown => m.push(Style::Dim, "unknown (decided by values)"),
         Value::Str(s) => m.push(Style::String, format!("{s:?}")),
         Value::Tuple(parts) => {

@@ -202,6 +202,16 @@ pub enum StmtKind {
         names: Vec<(String, Span)>,
         value: Expr,
     },
+    /// `dim n, d = 64`: symbolic sizes, each with a value or not.
+    Dim(Vec<DimItem>),
+}
+
+/// One name of a `dim` statement.
+#[derive(Debug)]
+pub struct DimItem {
+    pub name: String,
+    pub name_span: Span,
+    pub value: Option<Expr>,
 }
 
 #[derive(Debug)]

@@ -229,11 +229,15 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
 /// Refuses a statement whose expression tree is deeper than the evaluator's
 /// recursion allows. Walks with an explicit stack, so it cannot overflow.
 fn check_depth(stmt: &Stmt) -> PResult<()> {
-    let root = match &stmt.kind {
-        StmtKind::Expr(e) => e,
-        StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => value,
+    let mut stack: Vec<(&Expr, usize)> = match &stmt.kind {
+        StmtKind::Expr(e) => vec![(e, 1)],
+        StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => vec![(value, 1)],
+        StmtKind::Dim(items) => items
+            .iter()
+            .filter_map(|i| i.value.as_ref())
+            .map(|e| (e, 1))
+            .collect(),
     };
-    let mut stack: Vec<(&Expr, usize)> = vec![(root, 1)];
     while let Some((e, d)) = stack.pop() {
         if d > MAX_EXPR_DEPTH {
             return Err(Diagnostic::error(
@@ -340,6 +344,19 @@ fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
                 value: value.expect("unpack has a value"),
             }
         }
+        Rule::dim_decl => {
+            let mut items = Vec::new();
+            for item in pair.into_inner().filter(|p| p.as_rule() == Rule::dim_item) {
+                let mut inner = item.into_inner();
+                let name = inner.next().expect("a dim item has a name");
+                items.push(DimItem {
+                    name: name.as_str().to_string(),
+                    name_span: span_of(&name),
+                    value: inner.next().map(build_expr).transpose()?,
+                });
+            }
+            StmtKind::Dim(items)
+        }
         rule => unreachable!("statement rule {rule:?}"),
     };
     Ok(Stmt {
@@ -431,7 +448,11 @@ fn build_primary(pair: Pair<Rule>) -> PResult<Expr> {
     let span = span_of(&pair);
     let text = pair.as_str();
     let kind = match pair.as_rule() {
-        Rule::integer => match text.parse::<i64>() {
+        Rule::number if text.ends_with(['j', 'J']) => {
+            ExprKind::Imag(parse_float(&text[..text.len() - 1], span)?)
+        }
+        Rule::number if text.contains(['.', 'e', 'E']) => ExprKind::Float(parse_float(text, span)?),
+        Rule::number => match text.parse::<i64>() {
             Ok(v) => ExprKind::Int(v),
             Err(_) => {
                 return Err(Diagnostic::error(
@@ -442,8 +463,6 @@ fn build_primary(pair: Pair<Rule>) -> PResult<Expr> {
                 .help(format!("write it as a float: {text}.0")));
             }
         },
-        Rule::float => ExprKind::Float(parse_float(text, span)?),
-        Rule::imaginary => ExprKind::Imag(parse_float(&text[..text.len() - 1], span)?),
         Rule::string => ExprKind::Str(unescape(pair.into_inner().next().unwrap().as_str())),
         Rule::ident => ExprKind::Name(text.to_string()),
         Rule::paren => {
@@ -718,9 +737,7 @@ fn describe_expected(rules: &[Rule]) -> String {
         let word = match rule {
             Rule::expr
             | Rule::primary
-            | Rule::integer
-            | Rule::float
-            | Rule::imaginary
+            | Rule::number
             | Rule::string
             | Rule::ident
             | Rule::array

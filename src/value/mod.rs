@@ -8,12 +8,13 @@ mod dtype;
 pub mod meta;
 pub mod number;
 pub mod picture;
+pub mod sym;
 
 use std::fmt;
 
 pub use array::{Array, CastError, Elem};
 pub use dtype::{C64, DType, promote};
-pub use meta::{Dim, Kind, Meta};
+pub use meta::{Dim, Kind, Meta, Sizes};
 pub use number::{bytes_text, complex_repr, f32_repr, float_repr, python_exponent};
 pub use picture::{Picture, PlotKind};
 
@@ -29,6 +30,9 @@ pub enum Value {
     /// An array known by its shape and dtype only: what the checker
     /// computes instead of numbers (every rule still applies to it).
     Shaped(Meta),
+    /// Sizes known by their symbols (`n`, `[n, d*h]`): int64 without
+    /// numbers, which size arguments accept.
+    Sizes(Sizes),
     /// A value the checker cannot know without computing (it depends on
     /// numbers it does not have): matches anything, so it never raises a
     /// false alarm.
@@ -46,6 +50,7 @@ impl Value {
             Value::Tuple(parts) => format!("tuple of {}", parts.len()),
             Value::Nothing => "nothing".to_string(),
             Value::Shaped(m) => m.describe(),
+            Value::Sizes(s) => format!("size {}", s.describe()),
             Value::Unknown => "unknown".to_string(),
             Value::Picture(p) => p.describe(),
         }

@@ -6,8 +6,8 @@ use crate::ops::construct::Bound;
 
 /// full's constants: the shape, the fill value's metadata (a single
 /// number), and the dtype (the value's unless `dtype=` says otherwise).
-fn full_args(a: &Args) -> EResult<(Vec<usize>, Meta, DType)> {
-    let shape = a.shape_from(0, 1)?;
+fn full_args(a: &Args) -> EResult<(Vec<Dim>, Meta, DType)> {
+    let shape = a.dims_from(0, 1)?;
     let v = a.meta(1)?;
     if !v.is_scalar() {
         return Err(a.error(
@@ -22,18 +22,18 @@ fn full_args(a: &Args) -> EResult<(Vec<usize>, Meta, DType)> {
 }
 
 struct EyeArgs {
-    n: usize,
-    m: Option<usize>,
+    n: Dim,
+    m: Option<Dim>,
     k: i64,
     dtype: DType,
 }
 
 fn eye_args(a: &Args) -> EResult<EyeArgs> {
-    let n = a.size(0)?;
+    let n = a.dim(0)?;
     let m = if a.len() > 1 {
-        Some(a.size(1)?)
+        Some(a.dim(1)?)
     } else {
-        a.kw_int("m")?.map(|v| v.max(0) as usize)
+        a.kw_int("m")?.map(|v| Dim::Known(v.max(0) as usize))
     };
     let k = a.kw_int("k")?.unwrap_or(0);
     let dtype = a.kw_dtype(DType::Float64)?;
@@ -191,6 +191,7 @@ pub(super) static TABLE: &[Builtin] = &[
         },
         run: |_, a| {
             let (shape, _, dtype) = full_args(a)?;
+            let shape = a.lengths(&shape)?;
             done(a, construct::full(&shape, a.array(1)?, dtype, &a.limits))
         }
     ),
@@ -209,7 +210,9 @@ pub(super) static TABLE: &[Builtin] = &[
         },
         run: |_, a| {
             let e = eye_args(a)?;
-            done(a, construct::eye(e.n, e.m, e.k, e.dtype, &a.limits))
+            let n = a.lengths(&[e.n])?[0];
+            let m = e.m.map(|m| a.lengths(&[m])).transpose()?.map(|m| m[0]);
+            done(a, construct::eye(n, m, e.k, e.dtype, &a.limits))
         }
     ),
     builtin!(
@@ -222,6 +225,14 @@ pub(super) static TABLE: &[Builtin] = &[
         "Evenly spaced values in [start, stop) with the given step (default start 0, step 1); int64 when all arguments are whole numbers.",
         "arange(0, 10, 3)",
         rule: |a| {
+            // arange(n) of a symbolic size counts n: for i in arange(n).
+            if a.len() == 1
+                && let Value::Sizes(s) = a.value(0)
+                && !s.vector
+            {
+                let dt = a.kw_dtype(DType::Int64)?;
+                return Ok(Meta::with_dims(s.dims.clone(), dt).into());
+            }
             let bounds = arange_bounds(a)?;
             let m = with_bounds(a, &bounds, construct::arange_rule)?;
             let Some(dt) = arange_dtype(a, m.dtype)? else {

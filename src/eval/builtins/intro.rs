@@ -38,6 +38,12 @@ pub(super) static TABLE: &[Builtin] = &[
             let m = a.meta(0)?;
             Ok(match m.concrete() {
                 Some(shape) => shape_value(&shape),
+                // A symbolic shape is a list of sizes: zeros(shape(x)).
+                None if !m.shape.contains(&Dim::Unknown) => Value::Sizes(Sizes {
+                    dims: m.shape.clone(),
+                    vector: true,
+                    infer: None,
+                }),
                 None => Value::Shaped(Meta::new(&[m.ndim()], DType::Int64)),
             })
         }
@@ -66,7 +72,13 @@ pub(super) static TABLE: &[Builtin] = &[
         "size(ones(2, 3))",
         reads: Reads::Metadata,
         rule: int_result,
-        run: |_, a| Ok(known_int(a.meta(0)?.elements()))
+        run: |_, a| {
+            let m = a.meta(0)?;
+            Ok(match Dim::product(&m.shape) {
+                Dim::Sym(s) if m.elements().is_none() => Value::Sizes(Sizes::one(Dim::Sym(s))),
+                _ => known_int(m.elements()),
+            })
+        }
     ),
     builtin!(
         "introspection",
@@ -87,7 +99,8 @@ pub(super) static TABLE: &[Builtin] = &[
         run: |_, a| {
             let m = a.meta(0)?;
             match m.shape.first() {
-                Some(n) => Ok(known_int(n.clone().known())),
+                Some(n @ Dim::Sym(_)) if n.value().is_none() => Ok(Value::Sizes(Sizes::one(n.clone()))),
+                Some(n) => Ok(known_int(n.value())),
                 None => Err(no_length(a)),
             }
         }

@@ -12,7 +12,7 @@ pub(super) use crate::ops::products::{self, TensorAxes};
 pub(super) use crate::ops::reduce::{Reduce, reduce, reduce_rule};
 pub(super) use crate::ops::{OpResult, construct, shape as shp};
 pub(super) use crate::syntax::BinOp;
-pub(super) use crate::value::{Array, C64, DType, Kind, Meta, Value};
+pub(super) use crate::value::{Array, C64, DType, Dim, Kind, Meta, Sizes, Value};
 
 /// Every built-in, table by table.
 pub fn all() -> impl Iterator<Item = &'static Builtin> {
@@ -213,12 +213,13 @@ fn known(a: &Args, i: usize) -> Option<&Array> {
 }
 
 /// zeros, ones and empty: the shape, and the dtype.
-fn filled_args(a: &Args) -> EResult<(Vec<usize>, DType)> {
-    Ok((a.shape_from(0, a.len())?, a.kw_dtype(DType::Float64)?))
+fn filled_args(a: &Args) -> EResult<(Vec<Dim>, DType)> {
+    Ok((a.dims_from(0, a.len())?, a.kw_dtype(DType::Float64)?))
 }
 
 fn construct_filled(a: &Args, value: f64) -> EResult<Value> {
     let (shape, dtype) = filled_args(a)?;
+    let shape = a.lengths(&shape)?;
     done(
         a,
         construct::full(&shape, &Array::scalar_f64(value), dtype, &a.limits),
@@ -244,7 +245,7 @@ fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
 
 /// The rule of rand and randn.
 fn random_rule(a: &Args) -> EResult<Kind> {
-    predicted(a, construct::random_rule(&a.shape_from(0, a.len())?))
+    predicted(a, construct::random_rule(&a.dims_from(0, a.len())?))
 }
 
 macro_rules! elementwise {

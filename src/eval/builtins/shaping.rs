@@ -30,8 +30,19 @@ pub(super) static TABLE: &[Builtin] = &[
         "The same elements in a new shape (row-major order). One size may be -1 and is then inferred.",
         "reshape(arange(6), [2, -1])",
         rule: |a| {
-            let shape = int_list(a, 1)?;
-            predicted(a, shp::reshape_rule(&a.meta(0)?, &shape))
+            let x = a.meta(0)?;
+            let to = match a.reshape_request(1)? {
+                Some(to) => to,
+                None => {
+                    let shape = int_list(a, 1)?;
+                    if shape.iter().any(|&n| n < -1) {
+                        return predicted(a, shp::reshape_rule(&x, &shape));
+                    }
+                    let len = |n: i64| (n >= 0).then_some(Dim::Known(n as usize));
+                    shape.into_iter().map(len).collect()
+                }
+            };
+            predicted(a, shp::reshape_dims_rule(&x, &to))
         },
         run: |_, a| {
             let shape = int_list(a, 1)?;

@@ -91,7 +91,7 @@ mod tests {
         let cases = [
             (
                 E::FillShape {
-                    shape: vec![2, 2],
+                    shape: vec![Dim::Known(2), Dim::Known(2)],
                     value: vec![Dim::Known(3)],
                 },
                 ErrorKind::Shape,

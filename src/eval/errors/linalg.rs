@@ -54,7 +54,7 @@ pub fn message(err: &LinalgError) -> String {
         }
         NotSquare { op, rows, cols } => format!(
             "{op} needs a square matrix, got {}",
-            shape_text(&[*rows, *cols])
+            shape_text(&[rows.clone(), cols.clone()])
         ),
         NotTwoD { op, shape } => {
             format!("{op} needs a matrix, got shape {}", shape_text(shape))
@@ -69,7 +69,7 @@ pub fn message(err: &LinalgError) -> String {
         SolveScalar => "b must be a vector or a matrix, got a scalar".to_string(),
         SolveRows { n, rows } => format!(
             "A is {} but b has {rows} rows: b needs one row per row of A ({n})",
-            shape_text(&[*n, *n])
+            shape_text(&[n.clone(), n.clone()])
         ),
         SolveBatch { a, b } => format!(
             "batch axes {} of A and {} of b do not broadcast",
@@ -194,8 +194,8 @@ mod tests {
                     "inv",
                     LinalgError::NotSquare {
                         op: "inv",
-                        rows: 2,
-                        cols: 3,
+                        rows: Dim::Known(2),
+                        cols: Dim::Known(3),
                     },
                 ),
                 "inv: inv needs a square matrix, got 2×3",
@@ -229,7 +229,13 @@ mod tests {
                 "solve: b must be a vector or a matrix, got a scalar",
             ),
             (
-                text("solve", LinalgError::SolveRows { n: 2, rows: 3 }),
+                text(
+                    "solve",
+                    LinalgError::SolveRows {
+                        n: Dim::Known(2),
+                        rows: Dim::Known(3),
+                    },
+                ),
                 "solve: A is 2×2 but b has 3 rows: b needs one row per row of A (2)",
             ),
             (

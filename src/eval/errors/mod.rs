@@ -135,7 +135,11 @@ pub fn binary_error(
             };
             let mut d = Diagnostic::error(
                 ErrorKind::Shape,
-                format!("matmul: {ls} @ {rs}: inner dimensions differ ({k1} ≠ {k2})"),
+                format!(
+                    "matmul: {ls} @ {rs}: inner dimensions differ ({} ≠ {})",
+                    k1.with_value(),
+                    k2.with_value()
+                ),
             )
             .secondary(lhs.span, ls.clone())
             .primary(op_span, format!("{k1} ≠ {k2}"))
@@ -476,6 +480,19 @@ pub fn needs_values(m: &crate::value::Meta, span: Span) -> Diagnostic {
     )
     .primary(span, "shape only")
     .note("a value built from sizes without values has a shape and a dtype but no numbers")
+}
+
+/// A symbolic size where a number is needed.
+pub fn needs_size_value(s: &crate::value::Sizes, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        ErrorKind::NeedsValues,
+        format!(
+            "this needs a number, and {} is a size without a value",
+            s.describe()
+        ),
+    )
+    .primary(span, "symbolic size")
+    .help("give it a value to compute with it, as in dim n = 32")
 }
 
 /// A batch index as NumPy prints one: `[0, 2]`.

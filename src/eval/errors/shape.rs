@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::ops::shape::ShapeFnError;
-use crate::value::shape_text;
+use crate::value::{Dim, shape_text};
 
 /// The diagnostic for `err` raised by the built-in `op`.
 pub(super) fn diagnostic(op: &str, err: &ShapeFnError) -> Diagnostic {
@@ -36,6 +36,21 @@ fn words(err: &ShapeFnError) -> (ErrorKind, String) {
     use ShapeFnError as E;
     match err {
         E::ReshapeSize { from, to } => cannot_reshape(from, to, ""),
+        E::ReshapeSymbolic { from, to } => {
+            let to: Vec<String> = to
+                .iter()
+                .map(|d| d.as_ref().map_or("-1".to_string(), |d| d.to_string()))
+                .collect();
+            (
+                ErrorKind::Shape,
+                format!(
+                    "cannot reshape {} ({} elements) into {}",
+                    shape_text(from),
+                    Dim::product(from).expression(),
+                    shape_text(&to)
+                ),
+            )
+        }
         E::ReshapeAmbiguous { from, to } => {
             cannot_reshape(from, to, ": the length of -1 is ambiguous")
         }

@@ -23,6 +23,12 @@ impl Evaluator {
         if matches!(&*current, Value::Shaped(_) | Value::Unknown) {
             let vals = self.index_values(items)?;
             let metas = self.item_metas(&vals)?;
+            // The index is checked before the value is evaluated, as for an
+            // array with numbers.
+            if let (Value::Shaped(m), Some(metas)) = (&*current, &metas) {
+                index_rule(&m.shape, metas)
+                    .map_err(|(pos, e)| self.index_error(items, pos, &m.shape, e))?;
+            }
             let v = self.eval(value)?;
             return self.assign_index_shaped(
                 name,
@@ -86,8 +92,10 @@ impl Evaluator {
                     target: ts,
                 } => assign_shape_error(&known(&vs), &known(&ts), target_span, value.span),
                 AssignError::Cast(c) => {
+                    // Decided by the values (an imaginary part, NaN, a
+                    // number out of range), as for every cast.
                     let (msg, help) = cast_error_text(&c, target.dtype().name());
-                    Diagnostic::error(ErrorKind::Type, msg)
+                    Diagnostic::error(ErrorKind::Domain, msg)
                         .secondary(target_span, format!("{} array", target.dtype()))
                         .primary(value.span, va.dtype().name())
                         .help(format!(
@@ -187,6 +195,7 @@ impl Evaluator {
                             Value::Shaped(m) if m.is_scalar() && m.dtype == DType::Int64 => {
                                 unknown = true
                             }
+                            Value::Sizes(s) if !s.vector => unknown = true,
                             Value::Unknown => unknown = true,
                             other => return Err(self.index_type_error(other, *span)),
                         }
@@ -212,6 +221,15 @@ impl Evaluator {
                         unknown = true;
                         IndexMeta::Ellipsis
                     }
+                    // An empty float array selects nothing, as with numbers.
+                    Value::Shaped(m) if m.dtype == DType::Float64 && m.elements() == Some(0) => {
+                        IndexMeta::IntArray(m.shape.clone())
+                    }
+                    Value::Sizes(s) if !s.vector => {
+                        unknown = true;
+                        IndexMeta::Ellipsis
+                    }
+                    Value::Sizes(s) => IndexMeta::IntArray(s.meta().shape),
                     Value::Shaped(m) if m.dtype == DType::Int64 => {
                         IndexMeta::IntArray(m.shape.clone())
                     }
