@@ -125,6 +125,41 @@ def peak_rss(cmd, env=None):
     return ru.ru_maxrss / 1024
 
 
+def plot_cases(binary, rounds):
+    """Pictures of 10^7 points: the whole process drawing one (stdout to a
+    pipe, 80x24) minus the same process without the picture, alternated;
+    against NumPy binning the same points to the same dots
+    (np.histogram2d onto the 146x84 dots of an 80x24 picture)."""
+    n = 10**7
+    cases = [
+        ("plot(y) 1e7", "y = randn(%d);" % n, "plot(y)",
+         "y = rng.standard_normal(%d); x = np.arange(%d)" % (n, n)),
+        ("plot(x, y) 1e7, x sorted", "x = linspace(0, 1, %d); y = randn(%d);" % (n, n), "plot(x, y)",
+         "x = np.linspace(0, 1, %d); y = rng.standard_normal(%d)" % (n, n)),
+        ("scatter(x, y) 1e7, x random", "x = rand(%d); y = randn(%d);" % (n, n), "scatter(x, y)",
+         "x = rng.random(%d); y = rng.standard_normal(%d)" % (n, n)),
+    ]
+    for label, setup, pic, np_setup in cases:
+        full, base = [], []
+        for _ in range(rounds):
+            full.append(wall([binary, "-e", setup, "-e", pic], rounds=1))
+            base.append(wall([binary, "-e", setup], rounds=1))
+        diffs = [f - b for f, b in zip(full, base)]
+        prog = "\n".join([
+            "import time, numpy as np",
+            "rng = np.random.default_rng(0)",
+            np_setup,
+            "ts = []",
+            "for _ in range(%d):" % rounds,
+            "    t0 = time.perf_counter(); np.histogram2d(x, y, bins=(146, 84)); ts.append(time.perf_counter() - t0)",
+            "ts.sort(); print(ts[len(ts) // 2], ts[0])",
+        ])
+        r = subprocess.run([PY, "-c", prog], capture_output=True, text=True, env=NP_ENV, check=True)
+        np_med, np_min = map(float, r.stdout.split())
+        med = statistics.median(diffs)
+        print(f"| {label:34} | {fmt_t(med)} | {fmt_t(np_med)} | {np_med / med:6.2f}× | min {fmt_t(min(full) - min(base)).strip()} vs {fmt_t(np_min).strip()}", flush=True)
+
+
 def fmt_t(t):
     return f"{t * 1e3:10.3f} ms" if t >= 1e-4 else f"{t * 1e6:10.2f} µs"
 
@@ -136,6 +171,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="skip n=2048 and the 4096 memory case")
     ap.add_argument("--only", default="", help="run cases whose label contains this text")
+    ap.add_argument("--plot", action="store_true", help="only the pictures of 10^7 points")
     args = ap.parse_args()
     PY = sys.executable
     info = subprocess.run(
@@ -147,6 +183,9 @@ def main():
     print(f"rounds: {args.rounds} (median); ratio = NumPy time / tensorcalc time, > 1 means tensorcalc is faster\n")
     print(f"| {'case':34} | {'tensorcalc':>13} | {'NumPy':>13} | {'ratio':>7} |")
     print(f"| {'-' * 34} | {'-' * 13} | {'-' * 13} | {'-' * 7} |")
+    if args.plot:
+        plot_cases(args.bin, args.rounds)
+        return
     for c in cases(args.quick):
         if args.only and args.only not in c["label"]:
             continue
@@ -195,6 +234,7 @@ def main():
         t = wall([args.bin, "--check", lesson], rounds=args.rounds)
         mem = peak_rss([args.bin, "--check", lesson])
         print(f"| {'--check 10 000 lines (dim n, d, h)':34} | {fmt_t(t)} | {mem:10.1f} MiB | target < 100 ms |")
+    plot_cases(args.bin, args.rounds)
     if not args.quick:
         n = 4096
         mib = 3 * n * n * 8 / 2**20

@@ -311,7 +311,9 @@ fn run() -> Result<ExitCode> {
     colored::control::set_override(out_color || err_color);
 
     let mut session = Session::with_config(options.config);
-    session.format.width = output_width();
+    (session.format.width, session.format.height) = screen_size();
+    // Pictures draw heatmaps with coloured cells only when colour is shown.
+    session.format.color = out_color;
     session.keep_going = options.keep_going || options.check;
     // Checking goes on after an error, so one run reports them all.
     session.evaluator.shape_only = options.check;
@@ -373,16 +375,22 @@ fn run() -> Result<ExitCode> {
     Ok(ExitCode::from(runner.worst))
 }
 
-/// The width values are fitted to: the terminal's, else `COLUMNS`, else 80.
-fn output_width() -> usize {
-    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(std::io::stdout()) {
-        return usize::from(w).max(20);
+/// The columns and lines values and pictures are fitted to: the
+/// terminal's, else `COLUMNS` and `LINES`, else 80×24.
+pub(crate) fn screen_size() -> (usize, usize) {
+    if let Some((terminal_size::Width(w), terminal_size::Height(h))) =
+        terminal_size::terminal_size_of(std::io::stdout())
+    {
+        return (usize::from(w).max(20), usize::from(h).max(6));
     }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<usize>().ok())
-        .filter(|&w| w >= 20)
-        .unwrap_or(80)
+    let env = |name: &str, min: usize, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|c| c.parse::<usize>().ok())
+            .filter(|&n| n >= min)
+            .unwrap_or(default)
+    };
+    (env("COLUMNS", 20, 80), env("LINES", 6, 24))
 }
 
 fn read_capped(path: &str, cap: usize) -> std::io::Result<Vec<u8>> {

@@ -77,6 +77,8 @@ pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<Ex
         // Saved before running, so that the entry is kept even if the
         // computation has to be abandoned with repeated Ctrl-C.
         history.append(&mut editor);
+        // The terminal may have been resized since the last entry.
+        (session.format.width, session.format.height) = crate::screen_size();
         interrupts.presses.store(0, Ordering::SeqCst);
         interrupts.busy.store(true, Ordering::SeqCst);
         let outcomes = session.eval_entry(&entry);

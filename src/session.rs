@@ -207,7 +207,14 @@ impl Session {
             Outcome::Value { name, value } if self.evaluator.shape_only => {
                 value_json(&value.shape_only(), name.as_deref())
             }
-            Outcome::Value { name, value } => value_json(value, name.as_deref()),
+            Outcome::Value { name, value } => match &**value {
+                Value::Picture(p) => Some(crate::render::picture_json(
+                    p,
+                    name.as_deref(),
+                    &self.format,
+                )),
+                v => value_json(v, name.as_deref()),
+            },
             _ => None,
         }
     }

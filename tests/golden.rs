@@ -3,13 +3,20 @@
 //! equal `NAME.out` beside it. `scripts/tour.la` is checked the same way
 //! against `tests/golden/tour.out`. Regenerate with `BLESS=1 cargo test --test
 //! golden`; CI never sets BLESS. The lessons in `scripts/examples/` are
-//! checked against `tests/golden/examples/NAME.out`.
+//! checked against `tests/golden/examples/NAME.out`. Files under
+//! `tests/golden/color/` are rendered with colour, through the binary's own
+//! painter (24-bit), so their outputs hold the escape codes.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use tensorcalc::Session;
 use tensorcalc::render::SourceFile;
+
+// The binary's painter, the one place styles become escape codes.
+#[allow(dead_code)]
+#[path = "../src/paint.rs"]
+mod paint;
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
@@ -41,6 +48,8 @@ fn run(name: &str, text: &str) -> String {
     if name.starts_with("tests/golden/symbols/") {
         session.keep_going = true;
     }
+    let color = name.starts_with("tests/golden/color/");
+    session.format.color = color;
     let outcomes = session.eval_source(text);
     let src = SourceFile {
         name,
@@ -49,7 +58,13 @@ fn run(name: &str, text: &str) -> String {
     };
     let mut out = String::new();
     for o in &outcomes {
-        out.push_str(&session.render(o, &src).to_plain());
+        let m = session.render(o, &src);
+        if color {
+            colored::control::set_override(true);
+            out.push_str(&paint::paint_with(&m, true, paint::Depth::True));
+        } else {
+            out.push_str(&m.to_plain());
+        }
         out.push('\n');
     }
     out

@@ -256,6 +256,18 @@ const EXPRS: &[&str] = &[
     "toc() >= 0",
 ];
 
+/// Pictures: one closes each program (see `program`).
+const PICTURES: &[&str] = &[
+    "plot(X)",
+    "plot(X, Y)",
+    "plot(X, Y, X, title=\"t\")",
+    "scatter(X, Y)",
+    "hist(X)",
+    "hist(X, bins=3, width=30)",
+    "heatmap(X)",
+    "imshow(X, height=8)",
+];
+
 const NAMES: &[&str] = &["a", "b", "c", "d"];
 
 fn fill(template: &str, g: &mut Gen) -> String {
@@ -352,6 +364,14 @@ fn program(g: &mut Gen) -> Vec<String> {
     for _ in 0..6 {
         stmts.push(statement(g));
     }
+    // Chosen from the program's text, not the generator, so that adding
+    // them left every other statement of every program as it was. A
+    // picture changes nothing in the workspace, so it may come last.
+    let h: usize = stmts.iter().flat_map(|s| s.bytes()).map(usize::from).sum();
+    let picture = PICTURES[h % PICTURES.len()]
+        .replace('X', NAMES[(h / 7) % NAMES.len()])
+        .replace('Y', NAMES[(h / 31) % NAMES.len()]);
+    stmts.push(picture);
     stmts
 }
 
@@ -392,6 +412,8 @@ fn has_shape_only(v: &Value) -> bool {
     match v {
         Value::Shaped(_) | Value::Unknown => true,
         Value::Tuple(parts) => parts.iter().any(|(_, p)| has_shape_only(p)),
+        // The checker's picture, which is not drawn.
+        Value::Picture(p) => p.data.is_none(),
         _ => false,
     }
 }

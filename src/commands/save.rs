@@ -96,9 +96,12 @@ fn value_text(v: &Value, indent: usize) -> Option<String> {
     match v {
         Value::Array(a) => Some(array_text(a, indent)),
         Value::Str(s) => Some(string_text(s)),
-        Value::Tuple(_) | Value::Nothing | Value::Shaped(_) | Value::Sizes(_) | Value::Unknown => {
-            None
-        }
+        Value::Tuple(_)
+        | Value::Nothing
+        | Value::Shaped(_)
+        | Value::Sizes(_)
+        | Value::Unknown
+        | Value::Picture(_) => None,
     }
 }
 

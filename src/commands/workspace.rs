@@ -19,6 +19,7 @@ fn memory(v: &Value) -> usize {
         Value::Str(s) => s.len(),
         Value::Tuple(parts) => parts.iter().map(|(_, p)| memory(p)).sum(),
         Value::Nothing | Value::Shaped(_) | Value::Sizes(_) | Value::Unknown => 0,
+        Value::Picture(p) => p.nbytes(),
     }
 }
 
@@ -31,6 +32,7 @@ fn shape_and_dtype(v: &Value) -> (String, String) {
         Value::Shaped(m) => (shape_text(&m.shape), format!("{} (shape only)", m.dtype)),
         Value::Sizes(s) => (s.describe(), "symbolic size".into()),
         Value::Unknown => ("?".into(), "unknown".into()),
+        Value::Picture(p) => (p.describe(), "picture".into()),
     }
 }
 

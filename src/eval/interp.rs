@@ -939,6 +939,11 @@ impl Evaluator {
             .primary(span, "gives nothing")),
             Value::Shaped(m) => Err(needs_values(m, span)),
             Value::Sizes(s) => Err(super::errors::needs_size_value(s, span)),
+            Value::Picture(p) => Err(Diagnostic::error(
+                ErrorKind::Type,
+                format!("a {} cannot be used as a number", p.describe()),
+            )
+            .primary(span, p.describe())),
             Value::Unknown => Err(Diagnostic::error(
                 ErrorKind::NeedsValues,
                 "this needs numbers that are decided by values not computed",
@@ -1242,7 +1247,7 @@ fn fits(predicted: &Kind, limits: &Limits) -> crate::ops::OpResult<()> {
     match predicted {
         Kind::Array(m) => limits::check_meta(m, limits),
         Kind::Tuple(parts) => parts.iter().try_for_each(|(_, p)| fits(p, limits)),
-        Kind::Str | Kind::Nothing | Kind::Unknown => Ok(()),
+        Kind::Str | Kind::Nothing | Kind::Unknown | Kind::Picture(_) => Ok(()),
     }
 }
 
@@ -1252,7 +1257,8 @@ fn small(k: &Kind) -> bool {
         Kind::Array(m) => m.elements().is_some_and(|n| n <= SMALL),
         Kind::Tuple(parts) => parts.iter().all(|(_, k)| small(k)),
         Kind::Str | Kind::Nothing => true,
-        Kind::Unknown => false,
+        // The checker does not draw.
+        Kind::Unknown | Kind::Picture(_) => false,
     }
 }
 

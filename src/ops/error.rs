@@ -86,6 +86,11 @@ pub enum OpError {
         err: super::shape::ShapeFnError,
         arg: Option<usize>,
     },
+    /// A picture's refusal (`plot::PlotError`).
+    Plot {
+        err: super::plot::PlotError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

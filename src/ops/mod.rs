@@ -12,6 +12,7 @@ pub mod limits;
 pub mod linalg;
 pub mod literal;
 pub mod matmul;
+pub mod plot;
 pub mod products;
 pub mod reduce;
 pub mod shape;

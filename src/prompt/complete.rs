@@ -200,11 +200,8 @@ mod tests {
         );
         assert_eq!(shown("lins"), (0, vec!["linspace(".to_string()]));
         assert_eq!(
-            shown("2 * p"),
-            (
-                4,
-                vec!["pi".to_string(), "pinv(".to_string(), "prod(".to_string()]
-            )
+            shown("2 * pi"),
+            (4, vec!["pi".to_string(), "pinv(".to_string()])
         );
         assert_eq!(shown("1 + "), (0, vec![]));
     }

@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use crate::value::{Array, C64, Value};
+use crate::value::{Array, C64, Picture, Value};
+
+use super::value::FormatOptions;
 
 fn float(out: &mut String, v: f64, text: impl FnOnce() -> String) {
     if v.is_nan() {
@@ -166,6 +168,7 @@ pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
             out.push_str("{\"shape\":[],\"dtype\":\"str\",\"data\":");
             string_json(&mut out, s);
         }
+        Value::Picture(p) => return Some(picture_json(p, name, &FormatOptions::default())),
         Value::Tuple(parts) => {
             out.push_str("{\"tuple\":[");
             let inner: Vec<String> = parts
@@ -182,4 +185,29 @@ pub fn value_json(value: &Value, name: Option<&str>) -> Option<String> {
     }
     out.push('}');
     Some(out)
+}
+
+/// A picture as one line: `{"plot":"heatmap","text":[...lines...]}`, the
+/// lines as plain text drawn at the size in `opts` (no text for the
+/// checker's pictures, which are not drawn).
+pub fn picture_json(p: &Picture, name: Option<&str>, opts: &FormatOptions) -> String {
+    let mut out = format!("{{\"plot\":\"{}\"", p.kind.name());
+    if p.data.is_some() {
+        out.push_str(",\"text\":[");
+        for (i, line) in super::plot::picture_lines(p, opts).iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            string_json(&mut out, line);
+        }
+        out.push(']');
+    } else {
+        out.push_str(",\"shape_only\":true");
+    }
+    if let Some(n) = name {
+        out.push_str(",\"name\":");
+        string_json(&mut out, n);
+    }
+    out.push('}');
+    out
 }

@@ -4,11 +4,14 @@
 
 mod diagnostic;
 mod json;
+mod plot;
+mod plot_canvas;
+mod plot_heatmap;
 mod value;
 
 pub use crate::value::{complex_repr, float_repr};
 pub use diagnostic::{SourceFile, render_diagnostic};
-pub use json::value_json;
+pub use json::{picture_json, value_json};
 pub use value::{FormatOptions, NumberFormat, render_value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +40,17 @@ pub enum Style {
     /// Underlines: primary (`^`) and secondary (`-`).
     Primary,
     Secondary,
+    /// A picture's cell in a colour of its own (a series, a heatmap entry):
+    /// the foreground, and for half-block cells the background.
+    Paint {
+        fg: Rgb,
+        bg: Option<Rgb>,
+    },
 }
+
+/// A 24-bit colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
 
 /// Styled text.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -25,8 +25,13 @@ pub struct FormatOptions {
     pub format: NumberFormat,
     /// Overrides the format's number of decimals.
     pub precision: Option<usize>,
-    /// Line width to fit.
+    /// Line width to fit (the terminal's columns; 80 when not a terminal).
     pub width: usize,
+    /// The terminal's lines (24 when not a terminal): pictures fit them.
+    pub height: usize,
+    /// Whether the output will be coloured: pictures then draw heatmaps
+    /// with coloured half-blocks instead of density characters.
+    pub color: bool,
     /// Arrays with more elements than this are summarised.
     pub threshold: usize,
     /// Entries kept at each edge of a summarised axis.
@@ -39,6 +44,8 @@ impl Default for FormatOptions {
             format: NumberFormat::Short,
             precision: None,
             width: 80,
+            height: 24,
+            color: false,
             threshold: 1000,
             edge: 3,
         }
@@ -84,8 +91,22 @@ pub fn render_value(value: &Value, name: Option<&str>, opts: &FormatOptions) -> 
             m.push(Style::Number, cells[0].trim().to_string());
         }
         Value::Array(a) => render_array(&mut m, a, opts),
+        Value::Picture(p) => {
+            if name.is_some() && p.data.is_some() {
+                m.push(Style::Dim, p.describe());
+                m.plain("\n");
+            }
+            m.append(super::plot::render_picture(p, name.is_some(), opts));
+        }
     }
     m
+}
+
+/// Tick values in the number format of arrays (one format for all of
+/// them, as an array of these values would print), without padding.
+pub(super) fn number_texts(values: &[f64], opts: &FormatOptions) -> Vec<String> {
+    let f = FloatFormat::choose(values, opts, false);
+    values.iter().map(|&v| f.one(v)).collect()
 }
 
 /// Displayed positions along one axis: `Some(i)` an entry, `None` the gap.

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use super::sym::{Combined, SymSize};
-use super::{Array, DType, Value};
+use super::{Array, DType, PlotKind, Value};
 
 /// One axis length as a rule sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -388,6 +388,8 @@ pub enum Kind {
     Nothing,
     /// Decided by values the rule does not have.
     Unknown,
+    /// A picture of this kind (`plot`, `heatmap`, ...).
+    Picture(PlotKind),
 }
 
 impl Kind {
@@ -400,6 +402,7 @@ impl Kind {
             }
             Kind::Nothing => Value::Nothing,
             Kind::Str | Kind::Unknown => Value::Unknown,
+            Kind::Picture(k) => Value::Picture(std::rc::Rc::new(super::Picture::shape_only(k))),
         }
     }
 }
@@ -419,6 +422,7 @@ impl Kind {
             Value::Shaped(m) => Kind::Array(m.clone()),
             Value::Sizes(s) => Kind::Array(s.meta()),
             Value::Unknown => Kind::Unknown,
+            Value::Picture(p) => Kind::Picture(p.kind),
         }
     }
 
@@ -430,6 +434,7 @@ impl Kind {
             (Kind::Array(m), Value::Shaped(s)) => m.admits_meta(s),
             (Kind::Array(m), Value::Sizes(s)) => m.admits_meta(&s.meta()),
             (Kind::Str, Value::Str(_)) | (Kind::Nothing, Value::Nothing) => true,
+            (Kind::Picture(k), Value::Picture(p)) => *k == p.kind,
             (Kind::Tuple(ks), Value::Tuple(vs)) => {
                 ks.len() == vs.len()
                     && ks
@@ -448,6 +453,7 @@ impl Kind {
             Kind::Tuple(parts) => format!("tuple of {}", parts.len()),
             Kind::Nothing => "nothing".to_string(),
             Kind::Unknown => "unknown".to_string(),
+            Kind::Picture(k) => super::Picture::shape_only(*k).describe(),
         }
     }
 }

@@ -7,6 +7,7 @@ mod array;
 mod dtype;
 pub mod meta;
 pub mod number;
+pub mod picture;
 pub mod sym;
 
 use std::fmt;
@@ -15,6 +16,7 @@ pub use array::{Array, CastError, Elem};
 pub use dtype::{C64, DType, promote};
 pub use meta::{Dim, Kind, Meta, Sizes};
 pub use number::{bytes_text, complex_repr, f32_repr, float_repr, python_exponent};
+pub use picture::{Picture, PlotKind};
 
 /// What an expression evaluates to.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +37,8 @@ pub enum Value {
     /// numbers it does not have): matches anything, so it never raises a
     /// false alarm.
     Unknown,
+    /// A plot or heatmap (`plot`, `scatter`, `hist`, `heatmap`), drawn when shown.
+    Picture(std::rc::Rc<Picture>),
 }
 
 impl Value {
@@ -48,6 +52,7 @@ impl Value {
             Value::Shaped(m) => m.describe(),
             Value::Sizes(s) => format!("size {}", s.describe()),
             Value::Unknown => "unknown".to_string(),
+            Value::Picture(p) => p.describe(),
         }
     }
 }
@@ -64,6 +69,7 @@ impl Value {
                     .map(|(n, p)| (n.clone(), p.shape_only()))
                     .collect(),
             ),
+            Value::Picture(p) => Value::Picture(std::rc::Rc::new(Picture::shape_only(p.kind))),
             other => other.clone(),
         }
     }

@@ -25,6 +25,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         product::TABLE,
         linalg::TABLE,
         output::TABLE,
+        plot::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -305,6 +306,7 @@ mod intro;
 pub(super) mod linalg;
 mod math;
 mod output;
+mod plot;
 mod product;
 mod reductions;
 mod shaping;
