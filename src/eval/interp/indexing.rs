@@ -241,18 +241,16 @@ impl Evaluator {
                     Value::Array(Array::F64(x)) if x.is_empty() => {
                         IndexMeta::IntArray(known(x.shape()))
                     }
+                    // An int whose value is not known selects like a 0-d
+                    // index array: the axis goes, whatever the number.
                     Value::Shaped(m) if m.dtype == DType::Int64 && m.is_scalar() => {
-                        unknown = true;
-                        IndexMeta::Ellipsis
+                        IndexMeta::IntArray(Vec::new())
                     }
                     // An empty float array selects nothing, as with numbers.
                     Value::Shaped(m) if m.dtype == DType::Float64 && m.elements() == Some(0) => {
                         IndexMeta::IntArray(m.shape.clone())
                     }
-                    Value::Sizes(s) if !s.vector => {
-                        unknown = true;
-                        IndexMeta::Ellipsis
-                    }
+                    Value::Sizes(s) if !s.vector => IndexMeta::IntArray(Vec::new()),
                     Value::Sizes(s) => IndexMeta::IntArray(s.meta().shape),
                     Value::Shaped(m) if m.dtype == DType::Int64 => {
                         IndexMeta::IntArray(m.shape.clone())
