@@ -24,6 +24,8 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         reductions::TABLE,
         product::TABLE,
         linalg::TABLE,
+        everyday::TABLE,
+        npmath::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -300,9 +302,11 @@ macro_rules! cast_fn {
 
 // After the macros, so the tables can use them.
 mod construction;
+mod everyday;
 mod intro;
 pub(super) mod linalg;
 mod math;
+mod npmath;
 mod product;
 mod reductions;
 mod shaping;

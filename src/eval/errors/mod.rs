@@ -3,6 +3,7 @@
 //! show the rule that was broken, and offer fixes that it has checked.
 
 mod construct;
+mod everyday;
 mod products;
 mod reduce;
 mod shape;
@@ -378,6 +379,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Linalg { err, .. } => linalg::diagnostic(op, &err),
         OpError::Construct { err, .. } => construct::diagnostic(op, &err),
         OpError::ShapeFn { err, .. } => shape::diagnostic(op, &err),
+        OpError::Everyday { err, .. } => everyday::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -403,7 +405,8 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::Reduce { arg, .. }
         | OpError::Product { arg, .. }
         | OpError::Construct { arg, .. }
-        | OpError::ShapeFn { arg, .. } => *arg,
+        | OpError::ShapeFn { arg, .. }
+        | OpError::Everyday { arg, .. } => *arg,
         _ => None,
     }
 }
