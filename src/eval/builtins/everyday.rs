@@ -41,13 +41,7 @@ fn counts(a: &Args, i: usize) -> EResult<Vec<i64>> {
     if x.is_scalar() {
         return a.int(i).map(|n| vec![n]);
     }
-    int_list(a, i).and_then(|v| {
-        if a.len() > i + 1 && i == 1 && a.builtin.name == "tile" {
-            Ok(v)
-        } else {
-            Ok(v)
-        }
-    })
+    int_list(a, i)
 }
 
 /// repeat's counts as the rule sees them: unknown when not a constant.
