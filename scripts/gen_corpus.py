@@ -1789,6 +1789,51 @@ def gen_linalg():
 # ------------------------------------------------------------ main
 
 
+def gen_everyday():
+    """Issue 14's everyday functions and deep-learning helpers over dtypes
+    and shapes (area "everyday")."""
+
+    def np_softmax(x, axis=-1):
+        x = np.asarray(x, dtype=np.float32 if x.dtype == np.float32 else np.float64)
+        m = np.max(x, axis=axis, keepdims=True)
+        e = np.exp(x - m)
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+    def np_lse(x):
+        x = np.asarray(x, dtype=np.float32 if x.dtype == np.float32 else np.float64)
+        m = np.max(x)
+        return m + np.log(np.sum(np.exp(x - m)))
+
+    funcs = [
+        ("sort", "sort(a)", lambda a: np.sort(a, kind="stable"), DTYPES[:4]),
+        ("argsort", "argsort(a)", lambda a: np.argsort(a, kind="stable"), DTYPES[:4]),
+        ("cumsum", "cumsum(a)", lambda a: np.cumsum(a), DTYPES[:4]),
+        ("cumsum0", "cumsum(a, axis=0)", lambda a: np.cumsum(a, axis=0), DTYPES[:4]),
+        ("diff", "diff(a)", lambda a: np.diff(a), DTYPES[1:4]),
+        ("flip", "flip(a)", lambda a: np.flip(a), DTYPES),
+        ("roll", "roll(a, 2)", lambda a: np.roll(a, 2), DTYPES),
+        ("tril", "tril(a)", lambda a: np.tril(a), DTYPES),
+        ("triu", "triu(a, 1)", lambda a: np.triu(a, 1), DTYPES),
+        ("count_nonzero", "count_nonzero(a)", lambda a: np.int64(np.count_nonzero(a)), DTYPES),
+        ("isnan", "isnan(a)", lambda a: np.isnan(a), DTYPES[1:]),
+        ("trunc", "trunc(a)", lambda a: np.trunc(a), DTYPES[2:4]),
+        ("expm1", "expm1(a)", lambda a: np.expm1(a), DTYPES[2:4]),
+        ("log1p", "log1p(a)", lambda a: np.log1p(a), DTYPES[2:4]),
+        ("cbrt", "cbrt(a)", lambda a: np.cbrt(a), DTYPES[2:4]),
+        ("square", "square(a)", lambda a: np.square(a), DTYPES[1:]),
+        ("softmax", "softmax(a)", np_softmax, DTYPES[1:4]),
+        ("logsumexp", "logsumexp(a)", np_lse, DTYPES[1:4]),
+    ]
+    for name, program, f, dtypes in funcs:
+        for dtype in dtypes:
+            for shape in [(4,), (2, 3), (2, 3, 2)]:
+                if name in ("tril", "triu") and len(shape) < 2:
+                    continue
+                a = make(shape, dtype)
+                cid = f"everyday/{name}/{dtype}/{dims(shape)}"
+                add("everyday", cid, f"a = {lit(a)}; {program}", lambda a=a, f=f: f(a))
+
+
 def main():
     gen_binops()
     gen_matmul()
@@ -1803,6 +1848,7 @@ def main():
     gen_expressions(1500)
     gen_limits()
     gen_linalg()
+    gen_everyday()
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.jsonl"):
         old.unlink()

@@ -91,6 +91,11 @@ pub enum OpError {
         err: super::plot::PlotError,
         arg: Option<usize>,
     },
+    /// An everyday function's refusal (`everyday::EverydayError`).
+    Everyday {
+        err: super::everyday::EverydayError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

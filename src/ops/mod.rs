@@ -7,6 +7,7 @@ pub mod cancel;
 pub mod construct;
 pub mod elementwise;
 pub mod error;
+pub mod everyday;
 pub mod index;
 pub mod limits;
 pub mod linalg;

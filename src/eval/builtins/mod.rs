@@ -26,6 +26,8 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         linalg::TABLE,
         output::TABLE,
         plot::TABLE,
+        everyday::TABLE,
+        npmath::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -302,9 +304,11 @@ macro_rules! cast_fn {
 
 // After the macros, so the tables can use them.
 mod construction;
+mod everyday;
 mod intro;
 pub(super) mod linalg;
 mod math;
+mod npmath;
 mod output;
 mod plot;
 mod product;

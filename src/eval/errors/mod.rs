@@ -5,6 +5,7 @@
 mod construct;
 mod plot;
 pub use plot::transpose_help;
+mod everyday;
 mod products;
 mod reduce;
 mod shape;
@@ -381,6 +382,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Construct { err, .. } => construct::diagnostic(op, &err),
         OpError::ShapeFn { err, .. } => shape::diagnostic(op, &err),
         OpError::Plot { err, .. } => plot::diagnostic(op, &err),
+        OpError::Everyday { err, .. } => everyday::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -408,6 +410,7 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::Construct { arg, .. }
         | OpError::ShapeFn { arg, .. }
         | OpError::Plot { arg, .. } => *arg,
+        OpError::Everyday { arg, .. } => *arg,
         _ => None,
     }
 }
