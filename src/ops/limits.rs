@@ -18,6 +18,9 @@ pub struct Limits {
     pub max_bytes: usize,
     pub max_depth: usize,
     pub max_parse_steps: usize,
+    /// `--sandbox`: the language touches no file (load, save and the
+    /// `:load`/`:save` commands are refused).
+    pub sandbox: bool,
 }
 
 impl Default for Limits {
@@ -26,6 +29,7 @@ impl Default for Limits {
             max_bytes: DEFAULT_MAX_BYTES,
             max_depth: MAX_NESTING,
             max_parse_steps: PARSER_CALL_LIMIT,
+            sandbox: false,
         }
     }
 }

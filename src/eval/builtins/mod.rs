@@ -24,6 +24,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         reductions::TABLE,
         product::TABLE,
         linalg::TABLE,
+        io::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -300,6 +301,7 @@ macro_rules! cast_fn {
 // After the macros, so the tables can use them.
 mod construction;
 mod intro;
+mod io;
 pub(super) mod linalg;
 mod math;
 mod product;
