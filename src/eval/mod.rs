@@ -7,4 +7,5 @@ pub(crate) mod interp;
 
 pub use call::{Args, Builtin, Ctx, EResult};
 pub use errors::atom;
+pub use errors::io as io_errors;
 pub use interp::{BroadcastMode, CONSTANTS, Evaluator, Produced, closest};
