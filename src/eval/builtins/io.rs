@@ -238,13 +238,33 @@ fn savetxt(a: &Args) -> EResult<Value> {
     }
 }
 
-/// The rule of the writers: the path is a string and the array is one.
+/// The rule of the writers: the path is a string and the arrays are ones.
 fn writer_rule(a: &Args) -> EResult<Kind> {
     sandbox(a)?;
     for i in 1..a.len() {
         a.meta(i)?;
     }
+    for (name, span, v, _) in &a.kw {
+        if a.builtin.keywords.contains(&"**") && !matches!(**v, Value::Array(_) | Value::Shaped(_))
+        {
+            return Err(a.kw_error(*span, name, &format!("an array, not {}", v.describe())));
+        }
+    }
     Ok(Kind::Nothing)
+}
+
+/// savetxt's rule also knows the rank it writes.
+fn savetxt_rule(a: &Args) -> EResult<Kind> {
+    let k = writer_rule(a)?;
+    let n = a.meta(1)?.ndim();
+    if n == 0 || n > 2 {
+        let f = Fault::TextRank(n);
+        return Err(
+            Diagnostic::error(ErrorKind::Shape, format!("savetxt: {}", reason(&f)))
+                .primary(a.span(1), a.value(1).describe()),
+        );
+    }
+    Ok(k)
 }
 
 /// The rule of the readers: what a file holds is not known before reading.
@@ -332,7 +352,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "Writes a vector (one number a line) or a matrix as text, as np.savetxt: fmt is a %-format for each number or for a whole row; header and footer lines start with comments.",
         "savetxt(\"example.csv\", [[1, 2], [3, 4]], fmt=\"%d\", delimiter=\",\", header=\"a,b\")",
         reads: Reads::World,
-        rule: writer_rule,
+        rule: savetxt_rule,
         run: |_, a| savetxt(a)
     ),
 ];
