@@ -125,3 +125,26 @@ pub struct Loaded {
     pub array: crate::value::Array,
     pub widened_from: Option<&'static str>,
 }
+
+/// Runs every loader over `data` as a file's bytes: the fuzz targets' entry
+/// (an error is fine, a panic or an allocation past `max_bytes` is not).
+pub fn fuzz_loaders(data: &[u8], max_bytes: usize) {
+    let mut r = data;
+    if let Ok(h) = npy::read_header(&mut r)
+        && npy::check(&h, Some(r.len() as u64), max_bytes).is_ok()
+    {
+        let _ = npy::read_data(&mut r, &h);
+    }
+    let _ = npz::read(std::io::Cursor::new(data), max_bytes, None);
+    for delimiter in [None, Some(",".to_string())] {
+        for dtype in [DType::Float64, DType::Int64, DType::Complex128] {
+            let o = text::ReadOptions {
+                delimiter: delimiter.clone(),
+                dtype,
+                usecols: (dtype == DType::Int64).then(|| vec![0, -1]),
+                ..Default::default()
+            };
+            let _ = text::read(data, &o, max_bytes);
+        }
+    }
+}
