@@ -101,6 +101,14 @@ fn parse_complex(field: &str) -> Option<C64> {
     let split = (1..bytes.len())
         .rev()
         .find(|&i| matches!(bytes[i], b'+' | b'-') && !matches!(bytes[i - 1], b'e' | b'E'));
+    // NumPy's `+-` is one sign.
+    let split = split.map(|i| {
+        if i > 1 && bytes[i - 1] == b'+' {
+            i - 1
+        } else {
+            i
+        }
+    });
     let (re, im) = match split {
         Some(i) => (body[..i].parse().ok()?, &body[i..]),
         None => (0.0, body),
