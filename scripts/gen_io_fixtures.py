@@ -2,8 +2,8 @@
 """Writes the small NumPy files tests/io.rs reads (tests/data/io/), once, in a
 throwaway venv with numpy installed:
 
-    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy
-    /tmp/npvenv/bin/python scripts/gen_io_fixtures.py
+    python3 -m venv "$VENV" && "$VENV/bin/pip" install numpy      # any scratch directory
+    "$VENV/bin/python" scripts/gen_io_fixtures.py
 
 Each array's values are chosen so the test can rebuild them without Python:
 `specials` holds +-0, +-inf, NaN and subnormals; `seq` is arange(6) in the
