@@ -11,6 +11,7 @@
 pub mod commands;
 pub mod diagnostic;
 pub mod eval;
+pub mod io;
 #[allow(unsafe_code)]
 pub mod kernel;
 pub mod ops;

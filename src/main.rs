@@ -32,6 +32,7 @@ usage:
 options:
   -e, --eval PROGRAM      run PROGRAM
   --keep-going            after an error in a script, carry on with the next statement
+  --sandbox               touch no file: load, save, loadtxt, savetxt, :load, :save refused
   --json                  print each value as one line of JSON
   --broadcast MODE        allow, warn (default) or error when broadcasting stretches both
                           operands along a length they share ((200,1) - (200,) gives 200×200)
@@ -137,6 +138,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
             "-V" | "--version" => return Ok(Command::Version),
             "-e" | "--eval" => o.inputs.push(Input::Program(value("-e")?)),
             "--keep-going" => o.keep_going = true,
+            "--sandbox" => o.config.limits.sandbox = true,
             "--json" => o.json = true,
             "--check" => o.check = true,
             "--broadcast" => {

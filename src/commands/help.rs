@@ -492,7 +492,7 @@ mod tests {
                 .starts_with("a ^ b  power")
         );
         assert!(
-            help_text("save")
+            help_text(":save")
                 .unwrap()
                 .to_plain()
                 .starts_with(":save FILE")

@@ -27,6 +27,16 @@ pub fn save(session: &Session, path: &str) -> Vec<Outcome> {
             ":save needs a file name, as in :save work.la",
         ))];
     }
+    if let Some(refused) = sandboxed(session, ":save", path) {
+        return refused;
+    }
+    let file = super::expand_home(path);
+    if file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npz"))
+    {
+        return save_npz(session, path, &file);
+    }
     let (mut script, skipped) = workspace_script(session.evaluator.vars());
     let functions = session.evaluator.functions();
     if !functions.is_empty() {
@@ -34,9 +44,10 @@ pub fn save(session: &Session, path: &str) -> Vec<Outcome> {
         // values: a function reads the workspace only when it is called.
         script.push_str(&super::workspace::functions_script(functions));
     }
-    let file = super::expand_home(path);
-    if let Err(e) = std::fs::write(&file, script) {
-        let reason = super::workspace::io_reason(&e);
+    if let Err(e) =
+        crate::io::atomic::write_atomic(&file, |w| std::io::Write::write_all(w, script.as_bytes()))
+    {
+        let reason = crate::eval::io_errors::reason(&e.fault);
         return vec![Outcome::Diagnostic(Diagnostic::error(
             ErrorKind::Name,
             format!("cannot save to {path}: {reason}"),
@@ -59,6 +70,52 @@ pub fn save(session: &Session, path: &str) -> Vec<Outcome> {
         Style::Dim,
         format!(
             "saved {count} variable{}{functions} to {path}",
+            if count == 1 { "" } else { "s" }
+        ),
+    );
+    out.push(Outcome::Text(m));
+    out
+}
+
+/// `--sandbox` refuses every command that touches a file.
+pub fn sandboxed(session: &Session, command: &str, path: &str) -> Option<Vec<Outcome>> {
+    session.evaluator.limits.sandbox.then(|| {
+        vec![Outcome::Diagnostic(Diagnostic::error(
+            ErrorKind::Type,
+            format!("{command}: cannot open {path}: --sandbox: this session touches no file"),
+        ))]
+    })
+}
+
+/// `:save work.npz`: every array variable into one archive `np.load`
+/// opens, under its name; other values are left out with a warning.
+fn save_npz(session: &Session, path: &str, file: &std::path::Path) -> Vec<Outcome> {
+    let mut arrays = Vec::new();
+    let mut out = Vec::new();
+    for (name, value) in session.evaluator.vars() {
+        match &**value {
+            Value::Array(a) => arrays.push((name.clone(), a)),
+            other => out.push(Outcome::Diagnostic(Diagnostic::warning(format!(
+                "`{name}` is {}, which an .npz archive cannot hold; it was not saved",
+                other.describe()
+            )))),
+        }
+    }
+    if let Err(e) =
+        crate::io::atomic::write_atomic(file, |w| crate::io::npz::write(&arrays, false, w))
+    {
+        let reason = crate::eval::io_errors::reason(&e.fault);
+        return vec![Outcome::Diagnostic(Diagnostic::error(
+            ErrorKind::Name,
+            format!("cannot save to {path}: {reason}"),
+        ))];
+    }
+    let count = arrays.len();
+    let mut m = Markup::new();
+    m.push(
+        Style::Dim,
+        format!(
+            "saved {count} array{} to {path}",
             if count == 1 { "" } else { "s" }
         ),
     );

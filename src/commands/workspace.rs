@@ -165,7 +165,16 @@ pub fn load(session: &mut Session, path: &str) -> Vec<Outcome> {
             ":load needs a file name, as in :load work.la",
         ))];
     }
+    if let Some(refused) = super::save::sandboxed(session, ":load", path) {
+        return refused;
+    }
     let file = super::expand_home(path);
+    if file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npz"))
+    {
+        return load_npz(session, path, &file);
+    }
     let text = match read_script(&file) {
         Ok(t) => t,
         Err(message) => {
@@ -232,6 +241,62 @@ fn read_script(file: &std::path::Path) -> Result<String, String> {
         ));
     }
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+}
+
+/// `:load work.npz`: each array into the workspace under its name. A name
+/// that is not a valid variable name here is reported and skipped, never
+/// changed. Nothing is set if the archive cannot be read.
+fn load_npz(session: &mut Session, path: &str, file: &std::path::Path) -> Vec<Outcome> {
+    let limits = session.evaluator.limits;
+    let arrays = match crate::io::npz::read_file(file, &limits, None) {
+        Ok(a) => a,
+        Err(e) => {
+            let reason = crate::eval::io_errors::reason(&e.fault);
+            return vec![Outcome::Diagnostic(Diagnostic::error(
+                crate::eval::io_errors::io_kind(&e.fault),
+                format!("cannot load {path}: {reason}"),
+            ))];
+        }
+    };
+    let mut out = Vec::new();
+    let mut count = 0;
+    for (name, loaded) in arrays {
+        if !valid_name(&name) {
+            out.push(Outcome::Diagnostic(Diagnostic::warning(format!(
+                "`{name}` in {path} is not a valid variable name here; it was not loaded"
+            ))));
+            continue;
+        }
+        if let Some(from) = loaded.widened_from {
+            out.push(Outcome::Diagnostic(Diagnostic::remark(format!(
+                "`{name}`: {from} read as {} (no value changes)",
+                loaded.array.dtype()
+            ))));
+        }
+        session.evaluator.set(&name, Value::Array(loaded.array));
+        count += 1;
+    }
+    let mut m = Markup::new();
+    m.push(
+        Style::Dim,
+        format!(
+            "loaded {count} array{} from {path}",
+            if count == 1 { "" } else { "s" }
+        ),
+    );
+    out.push(Outcome::Text(m));
+    out
+}
+
+/// A name a statement could assign: an identifier that is not `true` or
+/// `false`.
+fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(name, "true" | "false")
 }
 
 /// An I/O error in plain words, without the `(os error 2)` tail.

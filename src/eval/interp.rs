@@ -1103,7 +1103,9 @@ impl Evaluator {
                     pos.push((v, a.value.span));
                 }
                 Some((k, kspan)) => {
-                    if !builtin.keywords.contains(&k.as_str()) {
+                    // `**` in a table's keywords takes any name (savez's arrays).
+                    if !builtin.keywords.contains(&k.as_str()) && !builtin.keywords.contains(&"**")
+                    {
                         let mut d = Diagnostic::error(
                             ErrorKind::Type,
                             format!("{name}: unknown keyword argument `{k}`"),

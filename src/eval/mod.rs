@@ -8,4 +8,5 @@ pub mod shadow;
 
 pub use call::{Args, Builtin, Ctx, EResult};
 pub use errors::atom;
+pub use errors::io as io_errors;
 pub use interp::{BroadcastMode, CONSTANTS, Evaluator, Produced, Shown, UserFunction, closest};

@@ -26,6 +26,9 @@ pub struct Limits {
     /// Statements and loop iterations one entry may run (`--max-steps`;
     /// unlimited by default, set by the fuzzer and tests).
     pub max_steps: u64,
+    /// `--sandbox`: the language touches no file (load, save and the
+    /// `:load`/`:save` commands are refused).
+    pub sandbox: bool,
 }
 
 impl Default for Limits {
@@ -36,6 +39,7 @@ impl Default for Limits {
             max_parse_steps: PARSER_CALL_LIMIT,
             max_recursion: DEFAULT_MAX_RECURSION,
             max_steps: u64::MAX,
+            sandbox: false,
         }
     }
 }

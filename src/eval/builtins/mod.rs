@@ -28,6 +28,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         plot::TABLE,
         everyday::TABLE,
         npmath::TABLE,
+        io::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -306,6 +307,7 @@ macro_rules! cast_fn {
 mod construction;
 mod everyday;
 mod intro;
+mod io;
 pub(super) mod linalg;
 mod math;
 mod npmath;

@@ -13,6 +13,7 @@ mod shape;
 use crate::diagnostic::{Diagnostic, ErrorKind};
 mod operators;
 
+pub mod io;
 pub mod linalg;
 
 use crate::ops::OpError;
