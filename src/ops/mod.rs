@@ -13,6 +13,7 @@ pub mod linalg;
 pub mod literal;
 pub mod matmul;
 pub mod products;
+pub mod random;
 pub mod reduce;
 pub mod shape;
 

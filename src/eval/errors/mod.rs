@@ -4,6 +4,7 @@
 
 mod construct;
 mod products;
+mod random;
 mod reduce;
 mod shape;
 
@@ -374,6 +375,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Linalg { err, .. } => linalg::diagnostic(op, &err),
         OpError::Construct { err, .. } => construct::diagnostic(op, &err),
         OpError::ShapeFn { err, .. } => shape::diagnostic(op, &err),
+        OpError::Random { err, .. } => random::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -399,7 +401,8 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::Reduce { arg, .. }
         | OpError::Product { arg, .. }
         | OpError::Construct { arg, .. }
-        | OpError::ShapeFn { arg, .. } => *arg,
+        | OpError::ShapeFn { arg, .. }
+        | OpError::Random { arg, .. } => *arg,
         _ => None,
     }
 }
