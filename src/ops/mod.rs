@@ -4,6 +4,7 @@
 pub mod arith;
 pub mod broadcast;
 pub mod cancel;
+pub mod cmath;
 pub mod construct;
 pub mod elementwise;
 pub mod error;
