@@ -201,7 +201,12 @@ mod tests {
             shown("2 * p"),
             (
                 4,
-                vec!["pi".to_string(), "pinv(".to_string(), "prod(".to_string()]
+                vec![
+                    "permutation(".to_string(),
+                    "pi".to_string(),
+                    "pinv(".to_string(),
+                    "prod(".to_string()
+                ]
             )
         );
         assert_eq!(shown("1 + "), (0, vec![]));
