@@ -1786,6 +1786,77 @@ def gen_linalg():
             la_case(f"{fn}/{dt}/bad-3", f"{fn}({lit(x)})", lambda f=f, x=x: f(x))
 
 
+# ------------------------------------------------------------ random streams
+
+
+def gen_random():
+    """NumPy's legacy streams (np.random.seed, RandomState): 1 000 values of
+    each generator after several seeds, compared exactly ("rtol": 0, so
+    floats must agree to the last bit). Regenerate only this area with
+    `python -c 'import gen_corpus as g; g.gen_random(); g.write_areas()'`
+    from scripts/ (the other areas' files stay as they are)."""
+    r = np.random
+    seeds = [("0", 0), ("1", 1), ("42", 42), ("4294967295", 2**32 - 1), ("[1, 2, 3]", [1, 2, 3])]
+    gens = [
+        ("rand", "rand(1000)", lambda: r.rand(1000)),
+        ("rand-2d", "rand(40, 25)", lambda: r.rand(40, 25)),
+        ("randn", "randn(1000)", lambda: r.randn(1000)),
+        ("randn-spare", "randn(3); randn(997)", lambda: (r.randn(3), r.randn(997))[1]),
+        ("randint-small", "randint(0, 10, size=1000)", lambda: r.randint(0, 10, size=1000)),
+        ("randint-one-arg", "randint(6, size=[10, 100])", lambda: r.randint(6, size=(10, 100))),
+        ("randint-32", "randint(0, 4294967296, size=1000)", lambda: r.randint(0, 2**32, size=1000)),
+        ("randint-64", "randint(-5, 1099511627776, size=1000)", lambda: r.randint(-5, 2**40, size=1000)),
+        ("randint-full", "randint(-9223372036854775807, 9223372036854775807, size=1000)",
+         lambda: r.randint(-(2**63) + 1, 2**63 - 1, size=1000)),
+        ("randint-array", "randint([0, 10, 100], [5, 20, 1000], size=[334, 3])",
+         lambda: r.randint([0, 10, 100], [5, 20, 1000], size=(334, 3))),
+        ("uniform", "uniform(-3, 5, size=1000)", lambda: r.uniform(-3, 5, size=1000)),
+        ("uniform-default", "uniform(size=1000)", lambda: r.uniform(size=1000)),
+        ("normal", "normal(1.5, 0.25, size=1000)", lambda: r.normal(1.5, 0.25, size=1000)),
+        ("normal-array", "normal([0, 10], [1, 3], size=[500, 2])",
+         lambda: r.normal([0, 10], [1, 3], size=(500, 2))),
+        ("choice-int", "choice(7, size=1000)", lambda: r.choice(7, size=1000)),
+        ("choice-p", "choice([1.5, 2.5, 3.5, 4.5], size=1000, p=[0.1, 0.2, 0.3, 0.4])",
+         lambda: r.choice([1.5, 2.5, 3.5, 4.5], size=1000, p=[0.1, 0.2, 0.3, 0.4])),
+        ("choice-noreplace", "choice(1000, size=1000, replace=false)",
+         lambda: r.choice(1000, size=1000, replace=False)),
+        ("choice-noreplace-p", "choice(50, size=20, replace=false, p=linspace(1, 50, 50) / 1275)",
+         lambda: r.choice(50, size=20, replace=False, p=np.linspace(1, 50, 50) / 1275)),
+        ("permutation", "permutation(1000)", lambda: r.permutation(1000)),
+        ("permutation-2d", "permutation(reshape(arange(2000), 1000, 2))",
+         lambda: r.permutation(np.arange(2000).reshape(1000, 2))),
+        ("shuffle", "shuffle(arange(1000))", lambda: (lambda x: (r.shuffle(x), x)[1])(np.arange(1000))),
+        ("mixed", "rand(3); randn(5); randint(9, size=7); uniform(size=4); normal(size=1); choice(5, size=3); rand(1000)",
+         lambda: (r.rand(3), r.randn(5), r.randint(9, size=7), r.uniform(size=4), r.normal(size=1),
+                  r.choice(5, size=3), r.rand(1000))[-1]),
+    ]
+    for stext, sval in seeds:
+        for gid, prog, f in gens:
+            def compute(sval=sval, f=f):
+                r.seed(sval)
+                return f()
+            cid = f"random/{gid}/seed{stext.replace(' ', '')}"
+            add("random", cid, f"seed({stext}); {prog}", compute)
+            CASES["random"][-1]["rtol"] = 0
+    for cid, prog, f in [
+        ("seed-negative", "seed(-1)", lambda: r.seed(-1)),
+        ("seed-too-large", "seed(4294967296)", lambda: r.seed(2**32)),
+        ("randint-empty", "randint(3, 3)", lambda: r.randint(3, 3)),
+        ("normal-negative-scale", "normal(0, -1)", lambda: r.normal(0, -1)),
+        ("choice-p-sum", "choice(3, p=[0.5, 0.5, 0.5])", lambda: r.choice(3, p=[0.5, 0.5, 0.5])),
+        ("choice-too-many", "choice(3, size=4, replace=false)", lambda: r.choice(3, size=4, replace=False)),
+        ("shuffle-scalar", "shuffle(3)", lambda: r.shuffle(3)),
+    ]:
+        add("random", f"random/error/{cid}", prog, f)
+
+
+def write_areas():
+    """Writes the areas computed so far, leaving other files alone."""
+    for area, recs in CASES.items():
+        lines = [json.dumps(r, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for r in recs]
+        (OUT / f"{area}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 # ------------------------------------------------------------ main
 
 
@@ -1849,6 +1920,7 @@ def main():
     gen_limits()
     gen_linalg()
     gen_everyday()
+    gen_random()
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.jsonl"):
         old.unlink()

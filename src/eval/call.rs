@@ -11,8 +11,8 @@ use super::errors::{blamed_arg, generic_error, needs_values};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::kernel::Exec;
 use crate::ops::OpError;
-use crate::ops::construct::Rng;
 use crate::ops::limits::Limits;
+use crate::ops::random::Rng;
 use crate::syntax::Span;
 use crate::value::{Array, C64, DType, Dim, Kind, Meta, Value};
 

@@ -14,11 +14,11 @@ use super::errors::{
 use crate::diagnostic::{Diagnostic, ErrorKind, Origin, Rewrite};
 use crate::kernel::Exec;
 use crate::ops::broadcast::{broadcast_dims, known, stretched_both};
-use crate::ops::construct::Rng;
 use crate::ops::index::{
     AssignError, IndexMeta, IndexSpec, assign_fits, gather, index_rule, scatter, select,
 };
 use crate::ops::limits::{self, Limits};
+use crate::ops::random::Rng;
 use crate::ops::{OpError, arith, literal, shape as shape_ops};
 use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind};
 use crate::value::{Array, C64, DType, Dim, Kind, Meta, Value, promote, shape_text};

@@ -467,14 +467,10 @@ fn divide(a: &Array, b: &Array, dt: DType, exec: &Exec) -> OpResult<Array> {
     })
 }
 
-/// Complex division that gives IEEE results for a zero divisor, as NumPy
-/// does (`1/0j` is `inf+nanj`), rather than num-complex's NaN everywhere.
+/// Complex division as NumPy's loop does it (Smith's method), so `1/0j`
+/// is `inf+nanj` and `1/(-inf+1j)` is `-0-0j` (`cmath::div`).
 fn complex_div(p: C64, q: C64) -> C64 {
-    if q.im == 0.0 {
-        C64::new(p.re / q.re, p.im / q.re)
-    } else {
-        p / q
-    }
+    super::cmath::div(p, q)
 }
 
 fn int_floor_div(x: i64, y: i64) -> Option<i64> {
@@ -629,14 +625,11 @@ fn power(a: &Array, b: &Array, dt: DType, out: DType) -> OpResult<Array> {
 /// `z^w` with exact small integer powers, so `(2j)^2` is `-4+0j` and not
 /// `-4+4.9e-16j` as `exp(w log z)` would give.
 pub fn complex_pow(z: C64, w: C64) -> C64 {
-    if w.im == 0.0 && w.re.fract() == 0.0 && w.re.abs() <= 64.0 {
-        let n = w.re as i32;
-        let p = z.powi(n.abs());
-        return if n < 0 {
-            complex_div(C64::new(1.0, 0.0), p)
-        } else {
-            p
-        };
+    if w == C64::new(0.0, 0.0) {
+        return C64::new(1.0, 0.0);
+    }
+    if w.im == 0.0 && w.re.fract() == 0.0 && w.re.abs() < 100.0 && z != C64::new(0.0, 0.0) {
+        return super::cmath::powi(z, w.re as i32);
     }
     if z == C64::new(0.0, 0.0) {
         return if w.re > 0.0 {

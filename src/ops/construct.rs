@@ -1,11 +1,8 @@
-//! Array constructors with NumPy's semantics (full, eye, arange, linspace)
-//! and a small seedable random generator for rand and randn. Each has a
+//! Array constructors with NumPy's semantics (full, eye, arange, linspace;
+//! the random ones are in `random.rs`). Each has a
 //! rule (`*_rule`) that predicts the result's metadata from the constant
 //! arguments, or refuses them with a `ConstructError`; the constructor calls
 //! its rule first and builds what the rule predicted.
-
-use std::hash::{BuildHasher, Hasher};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use ndarray::{Array1, ArrayD, IxDyn};
 
@@ -519,113 +516,6 @@ pub fn linspace(
 }
 
 /// The rule of `rand` and `randn`: float64 of the given shape.
-pub fn random_rule(shape: &[Dim]) -> OpResult<Meta> {
-    fitting(Meta::with_dims(shape.to_vec(), DType::Float64))
-}
-
-/// A xoshiro256** generator seeded through splitmix64. It does not
-/// reproduce NumPy's stream; it only makes `seed(n); rand(3)` repeatable.
-#[derive(Clone, Debug)]
-pub struct Rng {
-    state: [u64; 4],
-    /// The second value of the last polar-method pair, handed out by the
-    /// next call to `next_normal`.
-    spare: Option<f64>,
-}
-
-fn splitmix64(x: &mut u64) -> u64 {
-    *x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *x;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        // splitmix64 turns any seed, 0 included, into a state that is not
-        // all zeros (the one state xoshiro cannot leave).
-        let mut x = seed;
-        let state = [
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-        ];
-        Rng { state, spare: None }
-    }
-
-    pub fn from_entropy() -> Rng {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        // std's RandomState keys come from the OS and differ for every value
-        // made, so generators created within one clock tick still differ.
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(nanos);
-        h.write_u32(std::process::id());
-        Rng::new(h.finish())
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        let s = &mut self.state;
-        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
-    }
-
-    /// Uniform on [0, 1): the top 53 bits, scaled by 2^-53.
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// Standard normal, by Marsaglia's polar method; each accepted pair
-    /// yields two values, the second kept for the next call.
-    pub fn next_normal(&mut self) -> f64 {
-        if let Some(z) = self.spare.take() {
-            return z;
-        }
-        loop {
-            let u = 2.0 * self.next_f64() - 1.0;
-            let v = 2.0 * self.next_f64() - 1.0;
-            let s = u * u + v * v;
-            if s > 0.0 && s < 1.0 {
-                let m = (-2.0 * s.ln() / s).sqrt();
-                self.spare = Some(v * m);
-                return u * m;
-            }
-        }
-    }
-}
-
-/// `numpy.random.rand`: float64 uniform on [0, 1), filled in C order.
-pub fn rand(rng: &mut Rng, shape: &[usize], limits: &Limits) -> OpResult<Array> {
-    check_meta(&random_rule(&known(shape))?, limits)?;
-    Ok(Array::F64(filled_by(shape, || rng.next_f64())))
-}
-
-/// `numpy.random.randn`: float64 standard normal, filled in C order.
-pub fn randn(rng: &mut Rng, shape: &[usize], limits: &Limits) -> OpResult<Array> {
-    check_meta(&random_rule(&known(shape))?, limits)?;
-    Ok(Array::F64(filled_by(shape, || rng.next_normal())))
-}
-
-/// An array filled in C order by `f`, in a buffer from `kernel::alloc`, so
-/// a large one gets huge pages (as NumPy's do): streaming over 4 KiB pages
-/// measured 1.6× slower in `sum` at 10^7 elements.
-fn filled_by(shape: &[usize], mut f: impl FnMut() -> f64) -> ArrayD<f64> {
-    let n: usize = shape.iter().product();
-    let mut v = crate::kernel::alloc::with_capacity(n);
-    v.extend((0..n).map(|_| f()));
-    ArrayD::from_shape_vec(IxDyn(shape), v).expect("n is the product of the shape")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -646,14 +536,6 @@ mod tests {
 
     fn linspace(start: f64, stop: f64, num: usize, endpoint: bool) -> OpResult<Array> {
         super::linspace(start, stop, num, endpoint, &Limits::default())
-    }
-
-    fn rand(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
-        super::rand(rng, shape, &Limits::default())
-    }
-
-    fn randn(rng: &mut Rng, shape: &[usize]) -> OpResult<Array> {
-        super::randn(rng, shape, &Limits::default())
     }
 
     fn f64s(a: &Array) -> Vec<f64> {
@@ -1100,17 +982,20 @@ mod tests {
             Ok(Meta::new(&[3, 3], DType::Float64))
         );
         assert_eq!(linspace_rule(7), Ok(Meta::new(&[7], DType::Float64)));
-        assert_eq!(random_rule(&known(&[])), Ok(Meta::scalar(DType::Float64)));
+        assert_eq!(
+            crate::ops::random::random_rule(&[]),
+            Ok(Meta::scalar(DType::Float64))
+        );
         // The rule predicts; the memory limit is checked on its prediction.
         assert!(matches!(
             check_meta(
-                &random_rule(&known(&[1 << 40, 1 << 40])).unwrap(),
+                &crate::ops::random::random_rule(&[1 << 40, 1 << 40]).unwrap(),
                 &Limits::default()
             ),
             Err(OpError::Limit { .. })
         ));
         assert_eq!(
-            refusal(random_rule(&known(&[0, usize::MAX, 2]))).0,
+            refusal(crate::ops::random::random_rule(&[0, usize::MAX, 2])).0,
             ConstructError::TooLarge {
                 shape: vec![0, usize::MAX, 2],
                 dtype: DType::Float64
@@ -1203,88 +1088,5 @@ mod tests {
         );
         let n = unknown(DType::Float64);
         assert_eq!(arange_cast_error(&n, None, None, DType::Int64), Ok(None));
-    }
-
-    #[test]
-    fn xoshiro_matches_the_reference_stream() {
-        // The reference implementation's output for the state [1, 2, 3, 4].
-        let mut rng = Rng {
-            state: [1, 2, 3, 4],
-            spare: None,
-        };
-        let got: Vec<u64> = (0..6).map(|_| rng.next_u64()).collect();
-        assert_eq!(
-            got,
-            vec![
-                11520,
-                0,
-                1509978240,
-                1215971899390074240,
-                1216172134540287360,
-                607988272756665600
-            ]
-        );
-        // splitmix64's first output for seed 0.
-        let mut x = 0;
-        assert_eq!(splitmix64(&mut x), 0xe220_a839_7b1d_cdaf);
-    }
-
-    #[test]
-    fn seeded_rand_is_reproducible() {
-        let a = rand(&mut Rng::new(42), &[3, 4]).unwrap();
-        let b = rand(&mut Rng::new(42), &[3, 4]).unwrap();
-        let c = rand(&mut Rng::new(43), &[3, 4]).unwrap();
-        assert_eq!(a, b);
-        assert_ne!(a, c);
-        assert_eq!(a.shape(), &[3, 4]);
-        assert!(f64s(&a).iter().all(|&x| (0.0..1.0).contains(&x)));
-        let n1 = randn(&mut Rng::new(7), &[5]).unwrap();
-        let n2 = randn(&mut Rng::new(7), &[5]).unwrap();
-        assert_eq!(n1, n2);
-        assert_eq!(rand(&mut Rng::new(1), &[0, 3]).unwrap().shape(), &[0, 3]);
-        assert_eq!(
-            rand(&mut Rng::new(1), &[]).unwrap().shape(),
-            &[] as &[usize]
-        );
-        assert!(matches!(
-            randn(&mut Rng::new(1), &[1 << 40, 1 << 40]),
-            Err(OpError::Limit { .. })
-        ));
-    }
-
-    #[test]
-    fn sequential_draws_continue_the_stream() {
-        // Two draws of 3 equal one draw of 6, so `seed(1); rand(3); rand(3)`
-        // is the same as `seed(1); rand(6)`.
-        let mut r = Rng::new(9);
-        let mut first = f64s(&rand(&mut r, &[3]).unwrap());
-        first.extend(f64s(&rand(&mut r, &[3]).unwrap()));
-        assert_eq!(first, f64s(&rand(&mut Rng::new(9), &[6]).unwrap()));
-        // The normal generator keeps its spare between calls.
-        let mut r = Rng::new(9);
-        let mut normals = f64s(&randn(&mut r, &[3]).unwrap());
-        normals.extend(f64s(&randn(&mut r, &[3]).unwrap()));
-        assert_eq!(normals, f64s(&randn(&mut Rng::new(9), &[6]).unwrap()));
-    }
-
-    #[test]
-    fn distributions_have_the_right_moments() {
-        let n = 20_000;
-        let mut rng = Rng::new(2024);
-        let u = f64s(&rand(&mut rng, &[n]).unwrap());
-        let mean = u.iter().sum::<f64>() / n as f64;
-        assert!((mean - 0.5).abs() < 0.01, "uniform mean {mean}");
-        let z = f64s(&randn(&mut rng, &[n]).unwrap());
-        let mean = z.iter().sum::<f64>() / n as f64;
-        let var = z.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
-        assert!(mean.abs() < 0.03, "normal mean {mean}");
-        assert!((var - 1.0).abs() < 0.05, "normal variance {var}");
-    }
-
-    #[test]
-    fn entropy_generators_differ() {
-        let a = Rng::from_entropy().next_u64();
-        let b = Rng::from_entropy().next_u64();
-        assert_ne!(a, b);
     }
 }

@@ -141,7 +141,7 @@ impl Func {
         let ln = |z: C64| z.ln();
         match self {
             Func::Abs => C64::new(z.norm(), 0.0),
-            Func::Sqrt => z.sqrt(),
+            Func::Sqrt => super::cmath::sqrt(z),
             // A real argument keeps its signed-zero imaginary part, so
             // exp(710+0j) is inf+0j rather than inf*(cos 0 + i sin 0) = inf+nanj.
             Func::Exp if z.im == 0.0 => C64::new(z.re.exp(), z.im),
@@ -149,9 +149,9 @@ impl Func {
             Func::Log => ln(z),
             Func::Log2 => ln(z) / std::f64::consts::LN_2,
             Func::Log10 => ln(z) / std::f64::consts::LN_10,
-            Func::Sin => z.sin(),
-            Func::Cos => z.cos(),
-            Func::Tan => z.tan(),
+            Func::Sin => super::cmath::sin(z),
+            Func::Cos => super::cmath::cos(z),
+            Func::Tan => super::cmath::tan(z),
             // On the branch cuts (real |x| > 1) C99 and NumPy take the side
             // given by the sign of the zero imaginary part.
             Func::Arcsin if z.im == 0.0 && z.re.abs() > 1.0 => C64::new(
@@ -169,21 +169,14 @@ impl Func {
             Func::Arcsin => z.asin(),
             Func::Arccos => z.acos(),
             Func::Arctan => z.atan(),
-            Func::Sinh => z.sinh(),
-            Func::Cosh => z.cosh(),
-            // For large |re| the textbook formula overflows to nan; the limit
-            // is ±1 (C99 ctanh).
-            Func::Tanh if z.re.abs() > 20.0 => {
-                C64::new(1.0f64.copysign(z.re), 0.0f64.copysign((2.0 * z.im).sin()))
-            }
-            Func::Tanh => z.tanh(),
+            // C99 Annex G special values, and Kahan's tanh next to a pole.
+            Func::Sinh => super::cmath::sinh(z),
+            Func::Cosh => super::cmath::cosh(z),
+            Func::Tanh => super::cmath::tanh(z),
             Func::Floor => C64::new(z.re.floor(), z.im.floor()),
             Func::Ceil => C64::new(z.re.ceil(), z.im.ceil()),
             Func::Round => C64::new(z.re.round_ties_even(), z.im.round_ties_even()),
-            Func::Sign => {
-                let n = z.norm();
-                if n == 0.0 { C64::new(0.0, 0.0) } else { z / n }
-            }
+            Func::Sign => super::cmath::sign(z),
             Func::Real => C64::new(z.re, 0.0),
             Func::Imag => C64::new(z.im, 0.0),
             Func::Conj => z.conj(),

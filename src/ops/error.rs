@@ -96,6 +96,11 @@ pub enum OpError {
         err: super::everyday::EverydayError,
         arg: Option<usize>,
     },
+    /// A random function's refusal (`random::RandomError`).
+    Random {
+        err: super::random::RandomError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

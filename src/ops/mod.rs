@@ -4,6 +4,7 @@
 pub mod arith;
 pub mod broadcast;
 pub mod cancel;
+pub mod cmath;
 pub mod construct;
 pub mod elementwise;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod literal;
 pub mod matmul;
 pub mod plot;
 pub mod products;
+pub mod random;
 pub mod reduce;
 pub mod shape;
 

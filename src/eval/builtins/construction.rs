@@ -281,48 +281,6 @@ pub(super) static TABLE: &[Builtin] = &[
     ),
     builtin!(
         "construction",
-        "rand",
-        "rand(shape...)",
-        0,
-        MANY,
-        [],
-        "Uniform random float64 values in [0, 1). rand() is one number. Reproducible after seed(n).",
-        "seed(1); rand(2, 2)",
-        reads: Reads::World,
-        rule: random_rule,
-        run: |cx, a| random(cx, a, false)
-    ),
-    builtin!(
-        "construction",
-        "randn",
-        "randn(shape...)",
-        0,
-        MANY,
-        [],
-        "Standard normal random float64 values (mean 0, standard deviation 1). Reproducible after seed(n).",
-        "seed(1); randn(3)",
-        reads: Reads::World,
-        rule: random_rule,
-        run: |cx, a| random(cx, a, true)
-    ),
-    builtin!(
-        "construction",
-        "seed",
-        "seed(n)",
-        1,
-        1,
-        [],
-        "Seeds the random generator so that rand and randn give the same numbers on every run. The stream is tensorcalc's own, not NumPy's.",
-        "seed(42)",
-        rule: |a| a.int(0).map(|_| Kind::Nothing),
-        run: |cx, a| {
-            let n = a.int(0)?;
-            *cx.rng = construct::Rng::new(n as u64);
-            Ok(Value::Nothing)
-        }
-    ),
-    builtin!(
-        "construction",
         "diag",
         "diag(x, k=0)",
         1,

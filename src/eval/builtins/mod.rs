@@ -29,6 +29,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         everyday::TABLE,
         npmath::TABLE,
         io::TABLE,
+        random::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -237,21 +238,6 @@ fn filled_rule(a: &Args) -> EResult<Kind> {
     predicted(a, construct::full_rule(&shape, &value, None, dtype))
 }
 
-fn random(cx: &mut Ctx, a: &Args, normal: bool) -> EResult<Value> {
-    let shape = a.shape_from(0, a.len())?;
-    let r = if normal {
-        construct::randn(cx.rng, &shape, &a.limits)
-    } else {
-        construct::rand(cx.rng, &shape, &a.limits)
-    };
-    done(a, r)
-}
-
-/// The rule of rand and randn.
-fn random_rule(a: &Args) -> EResult<Kind> {
-    predicted(a, construct::random_rule(&a.dims_from(0, a.len())?))
-}
-
 macro_rules! elementwise {
     ($name:literal, $f:expr, $summary:literal, $example:literal) => {
         builtin!(
@@ -314,5 +300,6 @@ mod npmath;
 mod output;
 mod plot;
 mod product;
+mod random;
 mod reductions;
 mod shaping;

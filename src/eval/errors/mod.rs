@@ -7,6 +7,7 @@ mod plot;
 pub use plot::transpose_help;
 mod everyday;
 mod products;
+mod random;
 mod reduce;
 mod shape;
 
@@ -384,6 +385,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::ShapeFn { err, .. } => shape::diagnostic(op, &err),
         OpError::Plot { err, .. } => plot::diagnostic(op, &err),
         OpError::Everyday { err, .. } => everyday::diagnostic(op, &err),
+        OpError::Random { err, .. } => random::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -410,8 +412,9 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::Product { arg, .. }
         | OpError::Construct { arg, .. }
         | OpError::ShapeFn { arg, .. }
-        | OpError::Plot { arg, .. } => *arg,
-        OpError::Everyday { arg, .. } => *arg,
+        | OpError::Plot { arg, .. }
+        | OpError::Everyday { arg, .. }
+        | OpError::Random { arg, .. } => *arg,
         _ => None,
     }
 }
