@@ -40,7 +40,8 @@ options:
   --color WHEN            auto (default), always or never; NO_COLOR is respected
   --format F              short (default), long, sci or rat
   --precision N           decimals shown for floats
-  --max-memory BYTES      largest array allowed (default 4G; suffixes K, M, G)
+  --max-memory BYTES      largest array, and all variables together (default 4G per array
+                          and 70% of physical memory in all; suffixes K, M, G)
   --max-input BYTES       largest script (file, stdin or -e) accepted (default 8M)
   --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
   --max-parse-steps N     parser work allowed per input (default 500000000)
@@ -191,6 +192,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                         "--max-memory takes a size like 512M or 8G, not `{v}`"
                     ))
                 })?;
+                // One array and the whole workspace alike.
+                o.config.limits.max_workspace = o.config.limits.max_bytes;
             }
             "--threads" => {
                 let v = value("--threads")?;
