@@ -315,6 +315,7 @@ fn run() -> Result<ExitCode> {
         }
         inputs.push(Input::Stdin);
     }
+    install_script_interrupt(&session);
     let mut runner = Runner {
         session,
         json: options.json,
@@ -380,6 +381,38 @@ fn read_capped(path: &str, cap: usize) -> std::io::Result<Vec<u8>> {
         .take(cap as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// In a script, Ctrl-C (SIGINT) asks the running computation to stop (the
+/// kernels poll the session's cancel token); the script then ends with
+/// status 130 after one line naming the statement. A second press leaves
+/// at once, in case a computation does not stop.
+fn install_script_interrupt(session: &Session) {
+    let cancel = session.cancel_token();
+    let pressed = std::sync::atomic::AtomicBool::new(false);
+    let _ = ctrlc::set_handler(move || {
+        if pressed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        cancel.request();
+    });
+}
+
+/// `tensorcalc: interrupted at NAME:LINE: STATEMENT`, the statement's line
+/// as written.
+fn interrupted_line(name: &str, text: &str, d: &Diagnostic) -> String {
+    let at = d
+        .labels
+        .iter()
+        .find(|l| l.primary)
+        .map_or(0, |l| l.span.start.min(text.len()));
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[..at].matches('\n').count() + 1;
+    format!(
+        "tensorcalc: interrupted at {name}:{line}: {}",
+        text[start..end].trim()
+    )
 }
 
 struct Runner {
@@ -457,6 +490,13 @@ impl Runner {
                     }
                 }
                 Outcome::Text(_) | Outcome::Quit => {}
+                // Ctrl-C: one line naming the statement, then exit 130.
+                Outcome::Diagnostic(d) if d.kind == ErrorKind::Interrupted => {
+                    out.flush()?;
+                    self.emit_err(&interrupted_line(name, text, d))?;
+                    self.worst = 130;
+                    stop = true;
+                }
                 Outcome::Diagnostic(_) => {
                     out.flush()?;
                     self.emit_err(&paint(&self.session.render(o, &src), self.err_color))?;
