@@ -371,3 +371,56 @@ fn history_problems_are_one_line_warnings() {
     assert!(kept.contains("7 * 6"), "{kept}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_binary_history_file_is_a_warning_and_is_left_alone() {
+    let dir = temp_dir("binary-history");
+    let history = dir.join("history");
+    let junk: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    std::fs::write(&history, &junk).unwrap();
+    let mut p = Prompt::start(&dir, &[]);
+    // The prompt started (Prompt::start waited for it); it still computes.
+    assert!(p.enter("x = 20 + 1; x * 2").trim_end().ends_with("42"));
+    let screen = plain(&p.raw);
+    assert!(
+        screen.contains("tensorcalc: cannot read the history"),
+        "{screen}"
+    );
+    p.send("\x04");
+    assert!(p.finish().ends_with(", 0))"));
+    assert_eq!(
+        std::fs::read(&history).unwrap(),
+        junk,
+        "the file is untouched"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_history_is_replaced_whole_and_a_failed_write_leaves_the_old_file() {
+    let dir = temp_dir("atomic-history");
+    let history = dir.join("history");
+    let mut p = Prompt::start(&dir, &[]);
+    p.enter("first = 1");
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(saved.contains("first = 1"), "{saved}");
+    // The next write's temporary file cannot be made (a directory holds
+    // its name): the old history must survive as it was.
+    let pid = p.session.get_process().pid();
+    let tmp = dir.join(format!("history.{pid}.tmp"));
+    std::fs::create_dir(&tmp).unwrap();
+    let out = p.enter("second = 2");
+    assert!(out.contains("cannot save the history"), "{out}");
+    assert_eq!(std::fs::read_to_string(&history).unwrap(), saved);
+    p.send("\x04");
+    p.finish();
+    // No temporary file is left behind by a write that worked.
+    std::fs::remove_dir(&tmp).unwrap();
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
