@@ -244,6 +244,9 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
 }
 
 fn main() -> ExitCode {
+    // Before any thread starts: the prompt waits for these on a thread.
+    #[cfg(unix)]
+    repl::signals::block();
     // Deeply nested input recurses in the parser and evaluator; a large
     // stack (reserved, not committed) keeps the nesting limits far from it.
     let worker = std::thread::Builder::new()
@@ -316,6 +319,8 @@ fn run() -> Result<ExitCode> {
         inputs.push(Input::Stdin);
     }
     install_script_interrupt(&session);
+    #[cfg(unix)]
+    repl::signals::default_action();
     let mut runner = Runner {
         session,
         json: options.json,

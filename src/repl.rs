@@ -6,6 +6,8 @@
 //! blocks, so the prompt comes back with the workspace as it was.
 
 mod helper;
+#[cfg(unix)]
+pub mod signals;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,6 +45,8 @@ struct Interrupts {
 const PRESSES_TO_LEAVE: u32 = 3;
 
 pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<ExitCode> {
+    #[cfg(unix)]
+    signals::leave_on_term_or_hup();
     println!(
         "tensorcalc {}: type :help for help, Tab to complete, Ctrl-D to leave",
         env!("CARGO_PKG_VERSION")

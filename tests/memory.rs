@@ -4,6 +4,7 @@
 //! limit (`setrlimit(RLIMIT_AS)` in the child), and check that each trap is
 //! an error with exit status 1, never an abort, and that the workspace
 //! survives it.
+#![cfg(target_os = "linux")]
 
 use std::os::unix::process::CommandExt;
 
@@ -130,13 +131,14 @@ fn every_trap_is_refused_by_the_budget_below_the_array_cap() {
 
 /// A session with a budget of 64 MiB in all (and per array).
 fn budgeted() -> Session {
-    let mut config = Config::default();
-    config.limits = Limits {
-        max_bytes: 64 << 20,
-        max_workspace: 64 << 20,
-        ..Limits::default()
-    };
-    Session::with_config(config)
+    Session::with_config(Config {
+        limits: Limits {
+            max_bytes: 64 << 20,
+            max_workspace: 64 << 20,
+            ..Limits::default()
+        },
+        ..Config::default()
+    })
 }
 
 /// The messages of the errors among `outcomes`.

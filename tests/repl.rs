@@ -424,3 +424,33 @@ fn the_history_is_replaced_whole_and_a_failed_write_leaves_the_old_file() {
     assert!(left.is_empty(), "{left:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Sends `signal` to the prompt after an entry; returns the exit status
+/// and the saved history.
+fn leave_by(signal: i32, name: &str) -> (String, String) {
+    let dir = temp_dir(name);
+    let mut p = Prompt::start(&dir, &[]);
+    p.enter("kept = 6 * 7");
+    p.send("half typ");
+    let pid = p.session.get_process().pid();
+    // SAFETY: kill only sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid.as_raw(), signal) }, 0);
+    let status = p.finish();
+    let history = std::fs::read_to_string(dir.join("history")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (status, history)
+}
+
+#[test]
+fn sigterm_at_the_prompt_keeps_the_history_and_exits_143() {
+    let (status, history) = leave_by(libc::SIGTERM, "sigterm");
+    assert!(status.ends_with(", 143))"), "{status}");
+    assert!(history.contains("kept = 6 * 7"), "{history}");
+}
+
+#[test]
+fn sighup_at_the_prompt_keeps_the_history_and_exits_129() {
+    let (status, history) = leave_by(libc::SIGHUP, "sighup");
+    assert!(status.ends_with(", 129))"), "{status}");
+    assert!(history.contains("kept = 6 * 7"), "{history}");
+}

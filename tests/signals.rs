@@ -1,6 +1,7 @@
 //! Signals in a script: Ctrl-C (SIGINT) stops the running computation, the
 //! output already written stays written, and the script ends with status
 //! 130 after one line naming the statement.
+#![cfg(target_os = "linux")]
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};

@@ -24,7 +24,7 @@ pub fn grantable(bytes: usize) -> bool {
 }
 
 /// The machine's physical memory in bytes, if the system says.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 pub fn physical_memory() -> Option<usize> {
     // SAFETY: sysconf only reads system configuration; both names are
     // valid on every Unix libc supports, and a failure is -1 (checked).
@@ -40,7 +40,7 @@ pub fn physical_memory() -> Option<usize> {
     (pages as usize).checked_mul(page as usize)
 }
 
-#[cfg(not(unix))]
+#[cfg(not(target_os = "linux"))]
 pub fn physical_memory() -> Option<usize> {
     None
 }
