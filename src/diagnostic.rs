@@ -2,6 +2,8 @@
 //! it. Every stage's error converts into a `Diagnostic`; `render/` turns it
 //! into styled text. Nothing here prints.
 
+use std::sync::Arc;
+
 use crate::syntax::Span;
 
 /// What kind of problem; decides the exit status of a script.
@@ -65,6 +67,39 @@ pub struct Diagnostic {
     /// (Boxed: most diagnostics have none, and a `Diagnostic` travels in
     /// every `Err`.)
     pub rewrites: Option<Box<Vec<Rewrite>>>,
+    /// Where an error inside a function comes from (boxed: most
+    /// diagnostics have none).
+    pub calls: Option<Box<Calls>>,
+}
+
+/// The source a diagnostic's labels point into, when it is not the one
+/// being reported (an error in the body of a function defined earlier), and
+/// the calls that led to it, innermost first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Calls {
+    pub origin: Option<Arc<Origin>>,
+    pub trace: Vec<TraceFrame>,
+}
+
+/// A source text with the name it is reported under (`lesson.la`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub name: String,
+    pub text: String,
+}
+
+/// One call on the way to an error: `in softmax(z) called at
+/// lesson.la:12:5 with z: 3×4 float64`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceFrame {
+    /// The function and its parameters: `softmax(z)`.
+    pub call: String,
+    /// The arguments' shapes: `z: 3×4 float64`.
+    pub args: String,
+    /// The call in its source.
+    pub span: Span,
+    /// That source, when it is not the one being reported.
+    pub origin: Option<Arc<Origin>>,
 }
 
 /// Replacing `span` of the source with `text`.
@@ -86,6 +121,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: Vec::new(),
             rewrites: None,
+            calls: None,
         }
     }
 
@@ -157,6 +193,31 @@ impl Diagnostic {
                 m
             }
         }
+    }
+
+    /// The source the labels point into, if not the one being reported.
+    pub fn origin(&self) -> Option<&Arc<Origin>> {
+        self.calls.as_ref()?.origin.as_ref()
+    }
+
+    /// Sets the source the labels point into, unless one is set.
+    pub fn set_origin(&mut self, origin: &Arc<Origin>) {
+        let calls = self.calls.get_or_insert_with(Default::default);
+        if calls.origin.is_none() {
+            calls.origin = Some(origin.clone());
+        }
+    }
+
+    /// The calls that led to the error, innermost first.
+    pub fn trace(&self) -> &[TraceFrame] {
+        self.calls.as_ref().map_or(&[], |c| &c.trace)
+    }
+
+    pub fn push_call(&mut self, frame: TraceFrame) {
+        self.calls
+            .get_or_insert_with(Default::default)
+            .trace
+            .push(frame);
     }
 
     /// The span that locates the diagnostic (`FILE:LINE:COL`).

@@ -45,6 +45,8 @@ options:
   --max-input BYTES       largest script (file, stdin or -e) accepted (default 8M)
   --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
   --max-parse-steps N     parser work allowed per input (default 500000000)
+  --max-recursion N       deepest nesting of function calls (default 1000)
+  --max-steps N           statements and loop iterations one input may run (default: no limit)
   --threads N             threads for large kernels (default: TENSORCALC_THREADS, else every core)
   -h, --help              show this help
   -V, --version           show the version
@@ -231,6 +233,18 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                     ))
                 })?;
                 o.config.limits.max_parse_steps = n;
+            }
+            "--max-recursion" | "--max-steps" => {
+                let v = value(&flag)?;
+                let n =
+                    v.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                        Usage(format!("{flag} takes a whole number ≥ 1, not `{v}`"))
+                    })?;
+                if flag == "--max-steps" {
+                    o.config.limits.max_steps = n;
+                } else {
+                    o.config.limits.max_recursion = usize::try_from(n).unwrap_or(usize::MAX);
+                }
             }
             "--" => only_files = true,
             "-" => o.inputs.push(Input::Stdin),
@@ -471,7 +485,7 @@ impl Runner {
 
     /// Runs one source; returns whether to stop (an error without --keep-going).
     fn run_source(&mut self, name: &str, text: &str) -> Result<bool> {
-        let outcomes = self.session.eval_source(text);
+        let outcomes = self.session.eval_named(text, name);
         let src = SourceFile {
             name,
             text,

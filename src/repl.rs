@@ -57,6 +57,7 @@ pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<Ex
         cancel: session.cancel_token(),
     });
     install_interrupt_handler(interrupts.clone());
+    session.evaluator.set_source_name("<prompt>");
     let config = Config::builder()
         .auto_add_history(false)
         .completion_type(CompletionType::List)
@@ -143,10 +144,16 @@ fn show(
             // one line says what happened.
             Outcome::Diagnostic(d) if d.kind == ErrorKind::Interrupted => {
                 let mut m = Markup::new();
-                m.push(Style::Warning, "interrupted");
+                m.push(Style::Warning, d.message.as_str());
+                // A loop at the top level keeps what its finished
+                // iterations assigned; anything else changed nothing.
                 m.push(
                     Style::Dim,
-                    ": stopped by Ctrl-C; the workspace is as it was",
+                    if d.message.contains("iteration") {
+                        ": stopped by Ctrl-C; what the finished statements assigned is kept"
+                    } else {
+                        ": stopped by Ctrl-C; the workspace is as it was"
+                    },
                 );
                 let _ = writeln!(std::io::stderr(), "{}", paint(&m, err_color));
             }

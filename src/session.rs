@@ -6,8 +6,8 @@
 use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
-use crate::eval::Evaluator;
 use crate::eval::shadow::{Shadow, gives_dim_a_value};
+use crate::eval::{Evaluator, Shown};
 use crate::kernel::{CancelToken, Exec};
 use crate::ops::limits::Limits;
 use crate::render::{
@@ -116,6 +116,16 @@ impl Session {
         }
     }
 
+    /// Runs `source` reported under `name` (`lesson.la`, `<prompt>`): the
+    /// functions it defines keep the name for their diagnostics.
+    pub fn eval_named(&mut self, source: &str, name: &str) -> Vec<Outcome> {
+        let previous = self.evaluator.source_name();
+        self.evaluator.set_source_name(name);
+        let out = self.eval_source(source);
+        self.evaluator.set_source_name(&previous);
+        out
+    }
+
     /// Parses and runs `source`. Statements run in order; by default the
     /// first error stops the rest. A failed statement changes nothing.
     pub fn eval_source(&mut self, source: &str) -> Vec<Outcome> {
@@ -127,6 +137,7 @@ impl Session {
         self.evaluator.set_source(source.clone());
         let mut out = Vec::new();
         self.evaluator.exec.cancel().reset();
+        self.evaluator.begin_entry();
         for stmt in &program.statements {
             if self.shadow.is_none() && !self.evaluator.shape_only && gives_dim_a_value(stmt) {
                 self.shadow = Some(Shadow::of(&self.evaluator));
@@ -135,6 +146,14 @@ impl Session {
                 Some(shadow) => shadow.exec(&mut self.evaluator, stmt, &source),
                 None => self.evaluator.exec(stmt),
             };
+            // What blocks and `disp` displayed while it ran, in order.
+            out.extend(self.evaluator.shown.drain(..).map(|s| match s {
+                Shown::Value(p) => Outcome::Value {
+                    name: p.name,
+                    value: p.value,
+                },
+                Shown::Warning(d) => Outcome::Diagnostic(d),
+            }));
             out.extend(self.evaluator.warnings.drain(..).map(Outcome::Diagnostic));
             match result {
                 Ok(produced) => {
@@ -251,5 +270,35 @@ mod tests {
         // A new statement starts with the session's own token cleared.
         assert!(is_value(&tripped.eval_source("1 + 1")));
         assert!(!tripped.cancel_token().is_requested());
+    }
+
+    #[test]
+    fn loops_end_on_the_step_budget_and_recursion_on_its_limit() {
+        let mut config = Config::default();
+        config.limits.max_steps = 1000;
+        let mut s = Session::with_config(config);
+        let out = s.eval_source("k = 0; while true; k += 1; end");
+        assert_eq!(
+            out.last().and_then(Outcome::error_kind),
+            Some(ErrorKind::Limit)
+        );
+        // What the finished iterations assigned is kept.
+        assert!(
+            matches!(s.evaluator.get("k"), Some(Value::Array(a)) if a.first_c64().unwrap().re > 100.0)
+        );
+        // Deep recursion ends at the limit, not in a stack overflow, even
+        // on a test thread's small stack.
+        let mut config = Config::default();
+        config.limits.max_recursion = 3000;
+        let mut s = Session::with_config(config);
+        let out = s.eval_source("down(n) = down(n + 1)\ndown(0)");
+        let Some(Outcome::Diagnostic(d)) = out.last() else {
+            panic!("{out:?}")
+        };
+        assert_eq!(d.kind, ErrorKind::Limit);
+        assert!(d.message.contains("3000 nested calls"), "{}", d.message);
+        assert_eq!(d.trace().len(), 3000);
+        // The budget starts again with every entry.
+        assert!(is_value(&s.eval_source("down(n) = n; down(1)")));
     }
 }

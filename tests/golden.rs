@@ -2,7 +2,8 @@
 //! its rendered output (values, then diagnostics, in order, plain text) must
 //! equal `NAME.out` beside it. `scripts/tour.la` is checked the same way
 //! against `tests/golden/tour.out`. Regenerate with `BLESS=1 cargo test --test
-//! golden`; CI never sets BLESS.
+//! golden`; CI never sets BLESS. The lessons in `scripts/examples/` are
+//! checked against `tests/golden/examples/NAME.out`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,17 @@ fn golden_files() {
         root.join("scripts/tour.la"),
         root.join("tests/golden/tour.out"),
     ));
+    // The lessons in scripts/examples/ are goldens too.
+    let mut lessons = Vec::new();
+    collect(&root.join("scripts/examples"), &mut lessons);
+    for la in lessons {
+        let stem = la.file_stem().expect("a file name").to_os_string();
+        let out = root
+            .join("tests/golden/examples")
+            .join(stem)
+            .with_extension("out");
+        pairs.push((la, out));
+    }
     assert!(
         pairs.len() > 20,
         "expected the golden corpus, found {} files",

@@ -12,7 +12,7 @@ use tensorcalc::{Outcome, Session};
 /// Runs `src` in a fresh session and renders every outcome (text and JSON),
 /// so the renderers are exercised too.
 fn run_all(src: &str) {
-    let mut session = Session::new();
+    let mut session = budgeted();
     let outcomes = session.eval_source(src);
     let file = SourceFile {
         name: "<prop>",
@@ -23,6 +23,15 @@ fn run_all(src: &str) {
         let _ = session.render(o, &file).to_plain();
         let _ = session.json(o);
     }
+}
+
+/// A session whose loops and recursion end on a budget: random programs
+/// may well say `while true end`.
+fn budgeted() -> Session {
+    let mut config = tensorcalc::session::Config::default();
+    config.limits.max_steps = 1_000;
+    config.limits.max_recursion = 50;
+    Session::with_config(config)
 }
 
 fn config(cases: u32) -> Config {
@@ -36,6 +45,20 @@ fn config(cases: u32) -> Config {
 // ------------------------------------------------------------ never panics
 
 const TOKENS: &[&str] = &[
+    "if",
+    "elseif",
+    "else",
+    "end",
+    "for",
+    "in",
+    "while",
+    "function",
+    "return",
+    "break",
+    "continue",
+    "+=",
+    "@=",
+    "f(x) =",
     "0",
     "1",
     "2",
@@ -241,11 +264,34 @@ fn expr() -> impl Strategy<Value = String> {
 }
 
 fn program() -> impl Strategy<Value = String> {
-    (expr(), expr(), prop::collection::vec(expr(), 1..3)).prop_map(|(a, b, rest)| {
-        format!(
-            "x = [1, 2, 3]; A = [1, 2; 3, 4]; B = ones(2, 3); v = 7\nx = {a}\nA[0] = {b}\n{}",
-            rest.join("\n")
-        )
+    (
+        expr(),
+        expr(),
+        prop::collection::vec(block(), 1..3),
+        prop::collection::vec(expr(), 1..3),
+    )
+        .prop_map(|(a, b, blocks, rest)| {
+            format!(
+                "x = [1, 2, 3]; A = [1, 2; 3, 4]; B = ones(2, 3); v = 7\nx = {a}\nA[0] = {b}\n{}\n{}",
+                blocks.join("\n"),
+                rest.join("\n")
+            )
+        })
+}
+
+/// Definitions, calls, loops and conditions around random expressions,
+/// nested and on one line; every loop ends (`while` counts down, and the
+/// step budget of `run_all` stops anything else).
+fn block() -> impl Strategy<Value = String> {
+    (expr(), expr(), 0..8usize).prop_map(|(a, b, form)| match form {
+        0 => format!("f(x, y=v) = {a}\nf({b})\nf(y={b}, x=v)"),
+        1 => format!("function g(x)\n  if x > 0\n    return {a}\n  end\n  g(x + 1)\nend\ng(-2)"),
+        2 => format!("for r in {a}\n  s = {b}\nend"),
+        3 => format!("n = 3; while n > 0; n -= 1; t = {a}; if n == 1; break; end; end"),
+        4 => format!("if {a}\n  u = {b}\nelseif v > 2\n  u = 1\nelse\n  u = 2\nend"),
+        5 => format!("for i in arange(3); if i == 1; continue; end; A[0] += {a}; end"),
+        6 => format!("function k(z)\n  z *= 2\n  return {a}\nend\nk({b})"),
+        _ => format!("while true; v += 1; end; {a}"),
     })
 }
 
@@ -259,7 +305,7 @@ fn token_soup_never_panics() {
 #[test]
 fn well_formed_programs_never_panic() {
     proptest!(config(10_000), |(src in program())| {
-        let mut session = Session::new();
+        let mut session = budgeted();
         session.keep_going = true;
         let outcomes = session.eval_source(&src);
         let file = SourceFile { name: "<prop>", text: &src, first_line: 0 };

@@ -454,3 +454,63 @@ fn sighup_at_the_prompt_keeps_the_history_and_exits_129() {
     assert!(status.ends_with(", 129))"), "{status}");
     assert!(history.contains("kept = 6 * 7"), "{history}");
 }
+
+#[test]
+fn blocks_continue_on_the_next_line_and_ctrl_c_stops_a_loop() {
+    let dir = temp_dir("blocks");
+    let mut p = Prompt::start(&dir, &[]);
+    // An open block continues on a `..` prompt until its `end`.
+    for line in [
+        "function twice(x)",
+        "  if x > 0",
+        "    return 2 * x",
+        "  end",
+        "  return 0",
+    ] {
+        p.send(line);
+        p.send("\r");
+        assert!(
+            p.idle_prompt().ends_with(".. "),
+            "no continuation after {line:?}"
+        );
+    }
+    let out = p.enter("end");
+    assert!(!out.contains("error"), "{out}");
+    let out = p.enter("twice(21)");
+    assert!(out.trim_end().ends_with("42"), "{out}");
+    // A hint knows the function's signature.
+    p.send("twice(");
+    p.expect("# twice(x)");
+    p.send("\x03");
+    p.idle_prompt();
+    // A one-line block is complete at once.
+    let out = p.enter("for i in arange(3); if i == 1; disp(i * 7); end; end");
+    assert!(out.trim_end().ends_with('7'), "{out}");
+
+    // Ctrl-C stops `while true end` within 200 ms, and a loop that counts
+    // keeps what its finished iterations assigned.
+    p.send("while true end\r");
+    p.expect("\n");
+    std::thread::sleep(Duration::from_millis(300));
+    let pressed = Instant::now();
+    p.send("\x03");
+    let out = p.expect(">> ");
+    let waited = pressed.elapsed();
+    assert!(out.contains("interrupted in iteration"), "{out}");
+    assert!(
+        waited < Duration::from_millis(200),
+        "the prompt came back after {waited:?}"
+    );
+    p.idle_prompt();
+    p.send("k = 0; while true; k += 1; end\r");
+    p.expect("\n");
+    std::thread::sleep(Duration::from_millis(300));
+    p.send("\x03");
+    let out = p.expect(">> ");
+    assert!(out.contains("of `while`"), "{out}");
+    p.idle_prompt();
+    let out = p.enter("k > 0");
+    assert!(out.trim_end().ends_with("true"), "{out}");
+    p.leave();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -23,6 +23,10 @@ fn run(text: &str) {
     // Arrays stay small, so a run cannot spend seconds filling gigabytes.
     let mut config = Config::default();
     config.limits.max_bytes = 1 << 20;
+    // A fuzzed `while true end` (or deep recursion) ends on a budget of
+    // statements and loop iterations, not by luck.
+    config.limits.max_steps = 20_000;
+    config.limits.max_recursion = 200;
     let mut session = Session::with_config(config);
     let outcomes = session.eval_entry(text);
     let src = SourceFile {

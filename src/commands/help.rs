@@ -333,6 +333,24 @@ pub fn overview() -> Markup {
 
 /// `:help NAME` as outcomes: the page, or an error with a suggestion.
 pub fn topic(session: &Session, name: &str) -> Vec<Outcome> {
+    if let Some(f) = session.evaluator.functions().get(name) {
+        // The signature, then the comment lines written above the
+        // definition.
+        let mut m = Markup::new();
+        m.push(Style::Function, f.def.signature());
+        m.push(Style::Dim, "  (defined in the workspace)");
+        if f.def.doc.is_empty() {
+            m.plain("\n");
+            m.push(
+                Style::Dim,
+                "  no description: write # lines directly above the definition",
+            );
+        }
+        for line in &f.def.doc {
+            m.plain(format!("\n  {line}"));
+        }
+        return vec![Outcome::Text(m)];
+    }
     if let Some(m) = help_text(name) {
         return vec![Outcome::Text(m)];
     }

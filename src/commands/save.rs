@@ -27,7 +27,13 @@ pub fn save(session: &Session, path: &str) -> Vec<Outcome> {
             ":save needs a file name, as in :save work.la",
         ))];
     }
-    let (script, skipped) = workspace_script(session.evaluator.vars());
+    let (mut script, skipped) = workspace_script(session.evaluator.vars());
+    let functions = session.evaluator.functions();
+    if !functions.is_empty() {
+        // The definitions as written (with their comment lines), after the
+        // values: a function reads the workspace only when it is called.
+        script.push_str(&super::workspace::functions_script(functions));
+    }
     let file = super::expand_home(path);
     if let Err(e) = std::fs::write(&file, script) {
         let reason = super::workspace::io_reason(&e);
@@ -43,11 +49,16 @@ pub fn save(session: &Session, path: &str) -> Vec<Outcome> {
         ))));
     }
     let count = session.evaluator.vars().len() - skipped.len();
+    let functions = match functions.len() {
+        0 => String::new(),
+        1 => " and 1 function".to_string(),
+        n => format!(" and {n} functions"),
+    };
     let mut m = Markup::new();
     m.push(
         Style::Dim,
         format!(
-            "saved {count} variable{} to {path}",
+            "saved {count} variable{}{functions} to {path}",
             if count == 1 { "" } else { "s" }
         ),
     );

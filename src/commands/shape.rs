@@ -27,7 +27,7 @@ pub fn shape(session: &Session, rest: &str) -> Vec<Outcome> {
     let expr = match &stmt.kind {
         StmtKind::Expr(e) => e,
         StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => value,
-        StmtKind::Dim(_) => return super::error(":shape takes an expression, not a dim"),
+        _ => return super::error(":shape takes one expression, not a block or a definition"),
     };
     let mut ev = session.shape_only_copy();
     ev.set_source(std::rc::Rc::from(rest));

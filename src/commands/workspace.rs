@@ -37,17 +37,27 @@ fn shape_and_dtype(v: &Value) -> (String, String) {
 /// `:vars`: one aligned row per variable, sorted by name, then the total.
 pub fn table(session: &Session) -> Markup {
     let vars = session.evaluator.vars();
+    let funcs = session.evaluator.functions();
     let mut m = Markup::new();
-    if vars.is_empty() {
+    if vars.is_empty() && funcs.is_empty() {
         m.push(Style::Dim, "the workspace is empty");
         return m;
     }
+    // Functions list with their signature where arrays have a shape.
     let rows: Vec<[String; 4]> = vars
         .iter()
         .map(|(name, v)| {
             let (shape, dtype) = shape_and_dtype(v);
             [name.clone(), shape, dtype, bytes_text(memory(v) as f64)]
         })
+        .chain(funcs.iter().map(|(name, f)| {
+            [
+                name.clone(),
+                f.def.signature(),
+                "function".to_string(),
+                String::new(),
+            ]
+        }))
         .collect();
     let header = ["name", "shape", "dtype", "memory"];
     let width = |i: usize| {
@@ -78,22 +88,42 @@ pub fn table(session: &Session) -> Markup {
         let (name, rest) = text.split_at(widths[0]);
         m.push(Style::Name, name.trim_end());
         m.plain(format!(
-            "{}{rest}",
-            " ".repeat(widths[0] - r[0].chars().count())
+            "{}{}",
+            " ".repeat(widths[0] - r[0].chars().count()),
+            rest.trim_end()
         ));
     }
     let total: usize = vars.values().map(|v| memory(v)).sum();
     let count = vars.len();
     m.plain("\n");
+    let functions = match funcs.len() {
+        0 => String::new(),
+        1 => " and 1 function".to_string(),
+        n => format!(" and {n} functions"),
+    };
     m.push(
         Style::Dim,
         format!(
-            "{count} variable{}, {}",
+            "{count} variable{}{functions}, {}",
             if count == 1 { "" } else { "s" },
             bytes_text(total as f64)
         ),
     );
     m
+}
+
+/// The definitions of the workspace's functions as a script, each as it
+/// was written (with the comment lines above it), for `:save`.
+pub(super) fn functions_script(
+    funcs: &std::collections::BTreeMap<String, Rc<crate::eval::UserFunction>>,
+) -> String {
+    let mut out = String::new();
+    for f in funcs.values() {
+        out.push('\n');
+        out.push_str(f.def.text.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// `:clear` empties the workspace; `:clear A B` removes those names, and
@@ -105,7 +135,7 @@ pub fn clear(session: &mut Session, names: &str) -> Vec<Outcome> {
     }
     let names: Vec<&str> = names.split_whitespace().collect();
     for n in &names {
-        if session.evaluator.get(n).is_none() {
+        if session.evaluator.get(n).is_none() && !session.evaluator.functions().contains_key(*n) {
             let mut d = Diagnostic::error(
                 ErrorKind::Name,
                 format!("`{n}` is not in the workspace; nothing was cleared"),
@@ -118,6 +148,7 @@ pub fn clear(session: &mut Session, names: &str) -> Vec<Outcome> {
     }
     for n in names {
         session.evaluator.remove(n);
+        session.evaluator.remove_function(n);
     }
     Vec::new()
 }
@@ -143,7 +174,8 @@ pub fn load(session: &mut Session, path: &str) -> Vec<Outcome> {
         }
     };
     let before = session.evaluator.vars().clone();
-    let outcomes = session.eval_source(&text);
+    let funcs_before = session.evaluator.functions().clone();
+    let outcomes = session.eval_named(&text, path);
     let src = SourceFile {
         name: path,
         text: &text,
@@ -164,6 +196,14 @@ pub fn load(session: &mut Session, path: &str) -> Vec<Outcome> {
         .iter()
         .filter(|(n, v)| before.get(*n).is_none_or(|old| !Rc::ptr_eq(old, v)))
         .map(|(n, _)| n.as_str())
+        .chain(
+            session
+                .evaluator
+                .functions()
+                .iter()
+                .filter(|(n, f)| funcs_before.get(*n).is_none_or(|old| !Rc::ptr_eq(old, f)))
+                .map(|(n, _)| n.as_str()),
+        )
         .collect();
     let mut m = Markup::new();
     m.push(
@@ -261,5 +301,57 @@ mod tests {
             panic!()
         };
         assert_eq!(done.to_plain(), format!("loaded {p}: a"));
+    }
+
+    fn texts(out: &[Outcome]) -> String {
+        out.iter()
+            .map(|o| match o {
+                Outcome::Text(m) => m.to_plain(),
+                other => format!("{other:?}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn functions_are_listed_documented_saved_and_loaded() {
+        let mut s = Session::new();
+        let script = "W = [1.0, 2.0]\n\n# The logistic function.\n# Maps any number into (0, 1).\nsigmoid(z) = 1 / (1 + exp(-z))\n\nfunction affine(x, scale=2)\n  return scale * x + W\nend\n";
+        let out = s.eval_source(script);
+        assert!(out.iter().all(|o| o.error_kind().is_none()), "{out:?}");
+        assert_eq!(
+            table(&s).to_plain(),
+            "name     shape               dtype     memory\n\
+             W        2                   float64     16 B\n\
+             affine   affine(x, scale=2)  function\n\
+             sigmoid  sigmoid(z)          function\n\
+             1 variable and 2 functions, 16 B"
+        );
+        assert_eq!(
+            texts(&crate::commands::run(&mut s, ":help sigmoid")),
+            "sigmoid(z)  (defined in the workspace)\n  The logistic function.\n  Maps any number into (0, 1)."
+        );
+        let path = std::env::temp_dir().join(format!("tensorcalc-fns-{}.la", std::process::id()));
+        let p = path.display().to_string();
+        let saved = texts(&crate::commands::run(&mut s, &format!(":save {p}")));
+        assert_eq!(saved, format!("saved 1 variable and 2 functions to {p}"));
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains("# The logistic function.\n# Maps any number into (0, 1).\nsigmoid(z) = 1 / (1 + exp(-z))"), "{written}");
+        let mut fresh = Session::new();
+        let loaded = texts(&load(&mut fresh, &p));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(loaded, format!("loaded {p}: W, affine, sigmoid"));
+        let call = fresh.eval_source("affine(sigmoid(0))");
+        let Outcome::Value { value, .. } = &call[0] else {
+            panic!("{call:?}")
+        };
+        assert_eq!(value.describe(), "2 float64");
+        assert_eq!(
+            fresh.evaluator.functions()["sigmoid"].def.doc,
+            ["The logistic function.", "Maps any number into (0, 1)."]
+        );
+        // :clear removes a function like a variable.
+        clear(&mut fresh, "sigmoid");
+        assert!(!fresh.evaluator.functions().contains_key("sigmoid"));
     }
 }

@@ -50,11 +50,14 @@ pub enum Reads {
 }
 
 /// What a built-in may touch besides its arguments: the random state, the
-/// stopwatch and the warning sink. Nothing else of the evaluator.
+/// stopwatch, the warning sink and the display sink. Nothing else of the
+/// evaluator.
 pub struct Ctx<'a> {
     pub rng: &'a mut Rng,
     pub timer: &'a mut std::time::Instant,
     pub warnings: &'a mut Vec<Diagnostic>,
+    /// Values to display now (`disp`), wherever the call is.
+    pub displayed: &'a mut Vec<Value>,
 }
 
 /// Upper bound for `max_args` meaning "any number".

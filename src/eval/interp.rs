@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::builtins;
 use super::call::{Args, Ctx, EResult, Reads};
 use super::errors::{
     Operand, atom, binary_error, cast_error_text, generic_error, needs_values, ragged_error,
 };
-use crate::diagnostic::{Diagnostic, ErrorKind, Rewrite};
+use crate::diagnostic::{Diagnostic, ErrorKind, Origin, Rewrite};
 use crate::kernel::Exec;
 use crate::ops::broadcast::{broadcast_dims, known, stretched_both};
 use crate::ops::construct::Rng;
@@ -50,6 +51,22 @@ pub struct Evaluator {
     pub limits: Limits,
     /// How many symbolic sizes `dim` has declared (their order in products).
     dims_declared: u32,
+    /// The user-defined functions of the workspace, and the calls running
+    /// now with their locals (`functions.rs`).
+    funcs: BTreeMap<String, Rc<UserFunction>>,
+    frames: Vec<Frame>,
+    /// What statements inside blocks and `disp` displayed, in order, with
+    /// the warnings raised before each (the session drains it).
+    pub shown: Vec<Shown>,
+    /// Statements and loop iterations run since the entry began (the step
+    /// budget), and the warnings already shown in it (a loop repeats them).
+    steps: u64,
+    warnings_checked: usize,
+    seen_warnings: std::collections::HashSet<(String, Option<Span>)>,
+    /// The name the current source is reported under, and that source as
+    /// functions defined in it keep it.
+    source_name: Rc<str>,
+    origin: Option<Arc<Origin>>,
 }
 
 /// What to do when broadcasting stretches both operands along a length they
@@ -65,11 +82,18 @@ pub enum BroadcastMode {
 /// In shape-only mode, results up to this many elements are computed.
 const SMALL: usize = 64;
 
+mod control;
+mod functions;
 mod indexing;
 mod memory;
 mod symbolic;
 
 pub(crate) use symbolic::has_symbols;
+
+use control::Flow;
+pub use control::Shown;
+use functions::Frame;
+pub use functions::UserFunction;
 
 /// What a statement produced: a value to show, under a name for assignments.
 pub struct Produced {
@@ -102,6 +126,14 @@ impl Evaluator {
             exec,
             limits,
             dims_declared: 0,
+            funcs: BTreeMap::new(),
+            frames: Vec::new(),
+            shown: Vec::new(),
+            steps: 0,
+            warnings_checked: 0,
+            seen_warnings: Default::default(),
+            source_name: Rc::from("<input>"),
+            origin: None,
         }
     }
 
@@ -123,10 +155,30 @@ impl Evaluator {
 
     pub fn clear(&mut self) {
         self.vars.clear();
+        self.funcs.clear();
     }
 
     pub fn set_source(&mut self, source: Rc<str>) {
         self.source = source;
+        self.origin = None;
+    }
+
+    /// The name the next sources are reported under (`lesson.la`), kept by
+    /// the functions they define.
+    pub fn set_source_name(&mut self, name: &str) {
+        self.source_name = Rc::from(name);
+        self.origin = None;
+    }
+
+    pub fn source_name(&self) -> Rc<str> {
+        self.source_name.clone()
+    }
+
+    /// Starts a new entry: the step budget and the shown warnings start
+    /// over.
+    pub fn begin_entry(&mut self) {
+        self.steps = 0;
+        self.seen_warnings.clear();
     }
 
     fn text(&self, span: Span) -> &str {
@@ -138,6 +190,27 @@ impl Evaluator {
     /// operation's candidate fixes are kept only if they make the whole
     /// statement work, checked with the rules alone.
     pub fn exec(&mut self, stmt: &Stmt) -> EResult<Produced> {
+        let nothing = || Produced {
+            name: None,
+            value: Rc::new(Value::Nothing),
+        };
+        // The session takes the warnings after each statement.
+        self.warnings_checked = 0;
+        match &stmt.kind {
+            StmtKind::Expr(_) | StmtKind::Assign { .. } | StmtKind::Unpack { .. } => {
+                self.exec_simple(stmt)
+            }
+            // A top-level block displays its statements as it runs them.
+            _ => match self.exec_flow(stmt, true)? {
+                Flow::Next(p) if !stmt.is_block() => Ok(p),
+                _ => Ok(nothing()),
+            },
+        }
+    }
+
+    /// Runs an expression, assignment or unpacking statement, with the
+    /// failing operation's fixes checked against the whole statement.
+    fn exec_simple(&mut self, stmt: &Stmt) -> EResult<Produced> {
         match self.exec_statement(stmt) {
             Err(mut d) if d.rewrites.is_some() => {
                 let fixes: Vec<(String, u8)> = d
@@ -162,7 +235,7 @@ impl Evaluator {
         let value = match &stmt.kind {
             StmtKind::Expr(e) => e.span,
             StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => value.span,
-            StmtKind::Dim(_) => return None,
+            _ => return None,
         };
         let (r, src) = (rewrite.span, &*self.source);
         if r.start < value.start || r.end > value.end {
@@ -179,6 +252,11 @@ impl Evaluator {
             return None;
         };
         let mut ev = self.shape_only_copy();
+        if let Some(frame) = self.frames.last() {
+            for (n, v) in &frame.locals {
+                ev.vars.insert(n.clone(), Rc::new(v.shape_only()));
+            }
+        }
         ev.set_source(Rc::from(fixed.as_str()));
         let produced = ev.exec_statement(first).ok()?;
         let shape = match &*produced.value {
@@ -199,6 +277,7 @@ impl Evaluator {
         for (n, v) in &self.vars {
             ev.vars.insert(n.clone(), Rc::new(checker_value(v)));
         }
+        ev.funcs = self.funcs.clone();
         ev
     }
 
@@ -215,6 +294,7 @@ impl Evaluator {
                 value,
             } => {
                 check_assignable(name, *name_span)?;
+                self.check_store(name, *name_span)?;
                 let v = self.eval(value)?;
                 if matches!(*v, Value::Nothing) {
                     return Err(Diagnostic::error(
@@ -223,7 +303,7 @@ impl Evaluator {
                     )
                     .primary(value.span, "gives nothing"));
                 }
-                self.vars.insert(name.clone(), v.clone());
+                self.store(name, v.clone());
                 Ok(Produced {
                     name: Some(name.clone()),
                     value: v,
@@ -239,11 +319,12 @@ impl Evaluator {
             StmtKind::Unpack { names, value } => {
                 for (n, s) in names {
                     check_assignable(n, *s)?;
+                    self.check_store(n, *s)?;
                 }
                 let v = self.eval(value)?;
                 if matches!(*v, Value::Unknown) {
                     for (n, _) in names {
-                        self.vars.insert(n.clone(), v.clone());
+                        self.store(n, v.clone());
                     }
                     return Ok(Produced {
                         name: None,
@@ -273,13 +354,14 @@ impl Evaluator {
                     .secondary(value.span, format!("{} results", parts.len())));
                 }
                 for ((n, _), (_, p)) in names.iter().zip(parts) {
-                    self.vars.insert(n.clone(), Rc::new(p.clone()));
+                    self.store(n, Rc::new(p.clone()));
                 }
                 Ok(Produced {
                     name: None,
                     value: v,
                 })
             }
+            _ => self.exec(stmt),
         }
     }
 
@@ -867,7 +949,7 @@ impl Evaluator {
     }
 
     fn lookup(&self, name: &str, span: Span) -> EResult<Rc<Value>> {
-        if let Some(v) = self.vars.get(name) {
+        if let Some(v) = self.read_var(name) {
             return Ok(v.clone());
         }
         let constant = match name {
@@ -883,6 +965,14 @@ impl Evaluator {
     }
 
     fn unknown_name(&self, name: &str, span: Span) -> Diagnostic {
+        if let Some(f) = self.funcs.get(name) {
+            return Diagnostic::error(
+                ErrorKind::Name,
+                format!("`{name}` is a function, not a value"),
+            )
+            .primary(span, "function")
+            .help(format!("call it: {}", f.def.signature()));
+        }
         if builtins::find(name).is_some() {
             return Diagnostic::error(
                 ErrorKind::Name,
@@ -903,6 +993,9 @@ impl Evaluator {
         }
         // A value is expected here, so only values are suggested.
         let mut candidates: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+        if let Some(frame) = self.frames.last() {
+            candidates.extend(frame.locals.keys().map(String::as_str));
+        }
         candidates.extend(CONSTANTS);
         let mut d = Diagnostic::error(ErrorKind::Name, format!("unknown name `{name}`"))
             .primary(span, "not defined");
@@ -968,16 +1061,23 @@ impl Evaluator {
         args: &[Arg],
         span: Span,
     ) -> EResult<Rc<Value>> {
+        if let Some(f) = self.funcs.get(name) {
+            let f = f.clone();
+            return self.call_user(&f, name_span, args, span);
+        }
         let Some(builtin) = builtins::find(name) else {
             let mut d = Diagnostic::error(ErrorKind::Name, format!("unknown function `{name}`"))
-                .primary(name_span, "not a built-in function");
-            if let Some(best) = closest(name, builtins::names()) {
-                d = d.help(format!(
-                    "did you mean `{best}`? {}",
-                    builtins::find(best).expect("found").signature
-                ));
+                .primary(name_span, "not a function");
+            let mut names: Vec<&str> = builtins::names().collect();
+            names.extend(self.funcs.keys().map(String::as_str));
+            if let Some(best) = closest(name, names.into_iter()) {
+                let signature = match self.funcs.get(best) {
+                    Some(f) => f.def.signature(),
+                    None => builtins::find(best).expect("found").signature.to_string(),
+                };
+                d = d.help(format!("did you mean `{best}`? {signature}"));
             }
-            if self.vars.contains_key(name) {
+            if self.read_var(name).is_some() {
                 d = d.note(format!("`{name}` is a variable; index it with {name}[...]"));
             }
             return Err(d);
@@ -1080,12 +1180,17 @@ impl Evaluator {
         {
             return Ok(Rc::new(predicted.shaped()));
         }
+        let mut displayed = Vec::new();
         let mut cx = Ctx {
             rng: &mut self.rng,
             timer: &mut self.timer,
             warnings: &mut self.warnings,
+            displayed: &mut displayed,
         };
         let result = (builtin.run)(&mut cx, &call);
+        for v in displayed {
+            self.show(None, Rc::new(v));
+        }
         verify(builtin.name, &predicted, &result, span)?;
         result.map(Rc::new)
     }

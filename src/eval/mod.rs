@@ -8,4 +8,4 @@ pub mod shadow;
 
 pub use call::{Args, Builtin, Ctx, EResult};
 pub use errors::atom;
-pub use interp::{BroadcastMode, CONSTANTS, Evaluator, Produced, closest};
+pub use interp::{BroadcastMode, CONSTANTS, Evaluator, Produced, Shown, UserFunction, closest};

@@ -52,6 +52,7 @@ impl Shadow {
         self.ev.set_source(source.clone());
         let named = self.ev.exec(stmt);
         self.ev.warnings.clear();
+        self.ev.shown.clear();
         let result = match (result, named) {
             (Err(d), Err(named))
                 if d.kind == ErrorKind::Shape && named.kind == ErrorKind::Shape =>

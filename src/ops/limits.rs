@@ -10,6 +10,9 @@ use crate::value::DType;
 /// Default cap on the bytes of one array: 4 GiB.
 pub const DEFAULT_MAX_BYTES: usize = 4 << 30;
 
+/// Default for the deepest nesting of function calls (Python's default).
+pub const DEFAULT_MAX_RECURSION: usize = 1000;
+
 /// The workspace budget's default share of physical memory, in percent:
 /// what is left is for the system, the program and the statement's own
 /// temporaries, so the kernel's out-of-memory killer never meets a session.
@@ -40,6 +43,11 @@ pub struct Limits {
     pub max_workspace: usize,
     pub max_depth: usize,
     pub max_parse_steps: usize,
+    /// Deepest nesting of user-function calls (`--max-recursion`).
+    pub max_recursion: usize,
+    /// Statements and loop iterations one entry may run (`--max-steps`;
+    /// unlimited by default, set by the fuzzer and tests).
+    pub max_steps: u64,
 }
 
 impl Default for Limits {
@@ -49,6 +57,8 @@ impl Default for Limits {
             max_workspace: default_workspace(),
             max_depth: MAX_NESTING,
             max_parse_steps: PARSER_CALL_LIMIT,
+            max_recursion: DEFAULT_MAX_RECURSION,
+            max_steps: u64::MAX,
         }
     }
 }

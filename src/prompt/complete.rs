@@ -60,6 +60,7 @@ fn complete_command(ctx: &Context, before: &str, lead: usize) -> Completion {
                 ":format" => ["short", "long", "sci", "rat"].map(String::from).to_vec(),
                 ":help" => builtins::names()
                     .map(String::from)
+                    .chain(ctx.funcs.iter().map(|(n, _)| n.clone()))
                     .chain(COMMANDS.iter().map(|c| c.name.to_string()))
                     .chain(CONSTANTS.iter().map(|c| c.to_string()))
                     .collect(),
@@ -92,6 +93,7 @@ fn complete_code(ctx: &Context, before: &str, code_start: usize) -> Completion {
     }
     choices.extend(ctx.vars.iter().map(|(n, _)| (n.clone(), n.clone())));
     choices.extend(builtins::names().map(|n| (n.to_string(), format!("{n}("))));
+    choices.extend(ctx.funcs.iter().map(|(n, _)| (n.clone(), format!("{n}("))));
     choices.extend(CONSTANTS.iter().map(|c| (c.to_string(), c.to_string())));
     choose(code_start + last.start, word, choices.into_iter())
 }

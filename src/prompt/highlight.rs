@@ -58,12 +58,17 @@ fn command_prefix(line: &str) -> Option<(usize, bool)> {
     Some((end, line[lead..end] == *":time"))
 }
 
+/// The block keywords, highlighted like constants.
+const KEYWORDS: [&str; 11] = [
+    "function", "end", "if", "elseif", "else", "for", "in", "while", "break", "continue", "return",
+];
+
 fn ident_style(ctx: &Context, name: &str, next: Option<&str>) -> Style {
-    if next == Some("(") && builtins::find(name).is_some() {
+    if next == Some("(") && (builtins::find(name).is_some() || ctx.function(name).is_some()) {
         Style::Function
     } else if ctx.is_var(name) {
         Style::Name
-    } else if CONSTANTS.contains(&name) {
+    } else if CONSTANTS.contains(&name) || KEYWORDS.contains(&name) {
         Style::Keyword
     } else {
         Style::Plain

@@ -10,7 +10,10 @@ pub use crate::syntax::lex::{Tok, Token, tokens};
 pub use complete::{Candidate, Completion, complete};
 pub use highlight::highlight;
 
-use crate::eval::{Evaluator, builtins};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::eval::{Evaluator, UserFunction, builtins};
 use crate::kernel::{Exec, Isa};
 use crate::ops::limits::Limits;
 use crate::session::Session;
@@ -28,7 +31,17 @@ pub struct Context {
     pub values: Vec<(String, Value)>,
     /// The session's limits, for the size errors a hint may show.
     pub limits: Limits,
+    /// User-defined functions: name and signature, sorted by name.
+    pub funcs: Vec<(String, String)>,
+    /// The same functions, so a hint can check a line that calls them.
+    pub functions: BTreeMap<String, Rc<UserFunction>>,
 }
+
+/// Statements and iterations a hint may run.
+const HINT_STEPS: u64 = 20_000;
+
+/// The words that open a block, closed by `end`.
+const BLOCK_OPENERS: [&str; 4] = ["function", "if", "for", "while"];
 
 impl Context {
     pub fn of(session: &Session) -> Context {
@@ -47,6 +60,13 @@ impl Context {
                 .map(|(n, v)| (n.clone(), (**v).clone()))
                 .collect(),
             limits: session.config().limits,
+            funcs: session
+                .evaluator
+                .functions()
+                .iter()
+                .map(|(n, f)| (n.clone(), f.def.signature()))
+                .collect(),
+            functions: session.evaluator.functions().clone(),
         }
     }
 
@@ -65,6 +85,8 @@ impl Context {
                 })
                 .collect(),
             limits: Limits::default(),
+            funcs: Vec::new(),
+            functions: BTreeMap::new(),
         }
     }
 
@@ -74,11 +96,16 @@ impl Context {
     fn line_shape(&self, line: &str) -> Option<String> {
         let program = crate::syntax::parse(line, &self.limits.parse_limits()).ok()?;
         let last = program.statements.last()?;
-        let mut ev = Evaluator::with_config(Exec::new(1, Isa::Portable), self.limits);
+        // A hint is drawn on every key: a loop or a recursion it follows
+        // for real stops early, and then there is no hint.
+        let mut limits = self.limits;
+        limits.max_steps = limits.max_steps.min(HINT_STEPS);
+        let mut ev = Evaluator::with_config(Exec::new(1, Isa::Portable), limits);
         ev.shape_only = true;
         for (n, v) in &self.values {
             ev.set(n, v.clone());
         }
+        ev.set_functions(self.functions.clone());
         ev.set_source(std::rc::Rc::from(line));
         for stmt in &program.statements[..program.statements.len() - 1] {
             ev.exec(stmt).ok()?;
@@ -88,6 +115,12 @@ impl Context {
                 Value::Nothing | Value::Unknown => return None,
                 v => v.describe(),
             },
+            Err(d)
+                if d.kind == crate::diagnostic::ErrorKind::Limit
+                    && d.message.contains("--max-steps") =>
+            {
+                return None;
+            }
             Err(d) => d.in_few_words(),
         })
     }
@@ -102,23 +135,44 @@ impl Context {
     fn is_var(&self, name: &str) -> bool {
         self.describe(name).is_some()
     }
+
+    /// A user-defined function's signature.
+    pub fn function(&self, name: &str) -> Option<&str> {
+        self.funcs
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .map(|i| self.funcs[i].1.as_str())
+    }
+
+    /// The signature of a user-defined or built-in function.
+    fn signature(&self, name: &str) -> Option<String> {
+        self.function(name)
+            .map(String::from)
+            .or_else(|| builtins::find(name).map(|b| b.signature.to_string()))
+    }
 }
 
-/// Whether `text` still has a bracket open (outside strings and comments),
-/// so Enter should continue the entry on a new line.
+/// Whether `text` still has a bracket or a block open (outside strings and
+/// comments), so Enter should continue the entry on a new line.
 pub fn is_incomplete(text: &str) -> bool {
     if crate::commands::is_command(text) {
         return false;
     }
     let mut depth = 0i64;
+    let mut blocks = 0i64;
     for t in tokens(text) {
         match t.tok {
             Tok::Open => depth += 1,
             Tok::Close => depth -= 1,
+            Tok::Ident => match &text[t.start..t.end] {
+                w if BLOCK_OPENERS.contains(&w) => blocks += 1,
+                "end" => blocks -= 1,
+                _ => {}
+            },
             _ => {}
         }
     }
-    depth > 0
+    depth > 0 || blocks > 0
 }
 
 /// The function whose argument list is open at the end of `toks`: its name,
@@ -171,13 +225,13 @@ pub fn hint(ctx: &Context, line: &str, pos: usize) -> Option<String> {
     {
         let word = &line[last.start..last.end];
         if !ctx.is_var(word)
-            && let Some(b) = builtins::find(word)
+            && let Some(sig) = ctx.signature(word)
         {
-            return Some(format!("  # {}", b.signature));
+            return Some(format!("  # {sig}"));
         }
     }
     if let Some(callee) = open_call(line, &toks) {
-        return builtins::find(callee).map(|b| format!("  # {}", b.signature));
+        return ctx.signature(callee).map(|sig| format!("  # {sig}"));
     }
     if is_incomplete(line) || line.ends_with(char::is_whitespace) {
         return None;
@@ -208,6 +262,13 @@ mod tests {
         assert!(!is_incomplete("s = \"[\" # ("));
         assert!(!is_incomplete(":help ["));
         assert!(!is_incomplete("A = [1]]"));
+        // Blocks continue until their `end`, and one-line blocks are done.
+        assert!(is_incomplete("for i in arange(3)"));
+        assert!(is_incomplete("function f(x)\n  if x > 0"));
+        assert!(!is_incomplete("function f(x)\n  if x > 0\n x\n end\nend"));
+        assert!(!is_incomplete("while true end"));
+        assert!(!is_incomplete("f(x) = x + 1"));
+        assert!(!is_incomplete("endpoint = 3; iffy = 2 # for"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use unicode_width::UnicodeWidthChar;
 
 use super::{Markup, Style};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Origin, Severity};
 
 /// The text a diagnostic points into, and the name to report it under.
 pub struct SourceFile<'a> {
@@ -51,6 +51,74 @@ fn width(s: &str) -> usize {
 }
 
 pub fn render_diagnostic(d: &Diagnostic, src: &SourceFile) -> Markup {
+    let mut m = render_one(d, &source_for(d.origin().map(|o| &**o), src));
+    render_trace(&mut m, d, src);
+    m
+}
+
+/// The source a diagnostic or a call points into: its own origin, unless
+/// that is the text being reported (then the caller's name and line offset).
+fn source_for<'a>(origin: Option<&'a Origin>, src: &SourceFile<'a>) -> SourceFile<'a> {
+    match origin {
+        Some(o) if o.text != src.text => SourceFile {
+            name: &o.name,
+            text: &o.text,
+            first_line: 0,
+        },
+        _ => SourceFile {
+            name: src.name,
+            text: src.text,
+            first_line: src.first_line,
+        },
+    }
+}
+
+/// Below the error, each call that led to it, innermost first, with its
+/// line underlined; a call repeated many times in a row (deep recursion) is
+/// shown once with the count.
+fn render_trace(m: &mut Markup, d: &Diagnostic, src: &SourceFile) {
+    let mut i = 0;
+    let trace = d.trace();
+    while i < trace.len() {
+        let frame = &trace[i];
+        let mut same = 1;
+        while i + same < trace.len() {
+            let next = &trace[i + same];
+            if next.span != frame.span || next.call != frame.call || next.origin != frame.origin {
+                break;
+            }
+            same += 1;
+        }
+        let file = source_for(frame.origin.as_deref(), src);
+        let (line, col) = line_col(file.text, frame.span.start);
+        m.plain("\n");
+        m.push(Style::Note, "in ");
+        m.plain(format!(
+            "{} called at {}:{}:{}",
+            frame.call,
+            file.name,
+            line + file.first_line,
+            col
+        ));
+        if !frame.args.is_empty() {
+            m.plain(format!(" with {}", frame.args));
+        }
+        if same > 1 {
+            m.plain(format!(
+                " (and {} more times from the same place)",
+                same - 1
+            ));
+        }
+        let mark = Diagnostic::error(d.kind, "").primary(frame.span, "");
+        let pad = " ".repeat((line + file.first_line).to_string().len());
+        m.plain("\n");
+        m.push(Style::Gutter, format!("{pad} │"));
+        render_line(m, &mark, &file, line, &pad);
+        i += same;
+    }
+}
+
+fn render_one(d: &Diagnostic, src: &SourceFile) -> Markup {
     let mut m = Markup::new();
     let (word, style) = match d.severity {
         Severity::Error => ("error", Style::Error),

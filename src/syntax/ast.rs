@@ -3,6 +3,7 @@
 //! diagnostic can underline the operator and each operand separately.
 
 use std::fmt;
+use std::rc::Rc;
 
 /// A half-open byte range `start..end` into the source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -117,13 +118,13 @@ impl UnOp {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ExprKind {
     Int(i64),
     Float(f64),
@@ -161,7 +162,7 @@ pub enum ExprKind {
     Paren(Box<Expr>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum IndexItem {
     Expr(Expr),
     Slice {
@@ -182,7 +183,7 @@ impl IndexItem {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Arg {
     /// `Some` for a keyword argument `name=value`.
     pub keyword: Option<(String, Span)>,
@@ -202,6 +203,31 @@ pub enum StmtKind {
         names: Vec<(String, Span)>,
         value: Expr,
     },
+    /// `f(x) = ...` or `function f(x) ... end`. Shared, so the workspace
+    /// keeps the parsed definition after the program that made it is gone
+    /// (a call never parses again).
+    Function(Rc<FunctionDef>),
+    /// `if c ... elseif c ... else ... end`: the conditions in order, each
+    /// with its body, then the `else` body.
+    If {
+        branches: Vec<(Expr, Vec<Stmt>)>,
+        otherwise: Option<Vec<Stmt>>,
+    },
+    /// `for var in iter ... end`.
+    For {
+        var: String,
+        var_span: Span,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
+    /// `while cond ... end`.
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+    },
+    Break,
+    Continue,
+    Return(Option<Expr>),
     /// `dim n, d = 64`: symbolic sizes, each with a value or not.
     Dim(Vec<DimItem>),
 }
@@ -212,6 +238,60 @@ pub struct DimItem {
     pub name: String,
     pub name_span: Span,
     pub value: Option<Expr>,
+}
+
+/// A user-defined function, as parsed.
+#[derive(Debug)]
+pub struct FunctionDef {
+    pub name: String,
+    pub name_span: Span,
+    pub params: Vec<Param>,
+    pub body: FunctionBody,
+    /// The `#` comment lines directly above the definition, without `#`.
+    pub doc: Vec<String>,
+    /// The definition as written (with its comment lines), for `:save`.
+    pub text: String,
+    /// Where `text` starts in the source it was parsed from.
+    pub text_start: usize,
+    /// The whole definition, `function` to `end`.
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum FunctionBody {
+    /// `f(x) = expr`.
+    Expr(Expr),
+    /// `function f(x) ... end`.
+    Block(Vec<Stmt>),
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub name: String,
+    pub span: Span,
+    pub default: Option<Expr>,
+}
+
+impl FunctionDef {
+    /// `softmax(z, axis=-1)` as written.
+    pub fn signature(&self) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| match &p.default {
+                Some(d) => format!("{}={}", p.name, self.text_of(d.span).unwrap_or("...")),
+                None => p.name.clone(),
+            })
+            .collect();
+        format!("{}({})", self.name, params.join(", "))
+    }
+
+    /// The source of `span` (a part of the definition).
+    pub fn text_of(&self, span: Span) -> Option<&str> {
+        let start = span.start.checked_sub(self.text_start)?;
+        let end = span.end.checked_sub(self.text_start)?;
+        self.text.get(start..end)
+    }
 }
 
 #[derive(Debug)]
@@ -269,6 +349,79 @@ impl Drop for Expr {
         self.take_children(&mut pending);
         while let Some(mut e) = pending.pop() {
             e.take_children(&mut pending);
+        }
+    }
+}
+
+impl Stmt {
+    /// Every expression of the statement at any block depth, in source
+    /// order (default values and one-line bodies of definitions included).
+    pub fn exprs<'a>(&'a self, out: &mut Vec<&'a Expr>) {
+        let block = |body: &'a [Stmt], out: &mut Vec<&'a Expr>| {
+            for s in body {
+                s.exprs(out);
+            }
+        };
+        match &self.kind {
+            StmtKind::Expr(e) => out.push(e),
+            StmtKind::Assign { index, value, .. } => {
+                for item in index.iter().flatten() {
+                    item.exprs(out);
+                }
+                out.push(value);
+            }
+            StmtKind::Unpack { value, .. } => out.push(value),
+            StmtKind::Function(def) => {
+                out.extend(def.params.iter().filter_map(|p| p.default.as_ref()));
+                match &def.body {
+                    FunctionBody::Expr(e) => out.push(e),
+                    FunctionBody::Block(body) => block(body, out),
+                }
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (cond, body) in branches {
+                    out.push(cond);
+                    block(body, out);
+                }
+                if let Some(body) = otherwise {
+                    block(body, out);
+                }
+            }
+            StmtKind::For { iter, body, .. } => {
+                out.push(iter);
+                block(body, out);
+            }
+            StmtKind::While { cond, body } => {
+                out.push(cond);
+                block(body, out);
+            }
+            StmtKind::Return(e) => out.extend(e.iter()),
+            StmtKind::Dim(items) => out.extend(items.iter().filter_map(|i| i.value.as_ref())),
+            StmtKind::Break | StmtKind::Continue => {}
+        }
+    }
+
+    /// Whether this is a block (`if`, `for`, `while`) whose statements
+    /// display on their own.
+    pub fn is_block(&self) -> bool {
+        matches!(
+            self.kind,
+            StmtKind::If { .. } | StmtKind::For { .. } | StmtKind::While { .. }
+        )
+    }
+}
+
+impl IndexItem {
+    fn exprs<'a>(&'a self, out: &mut Vec<&'a Expr>) {
+        match self {
+            IndexItem::Expr(e) => out.push(e),
+            IndexItem::Slice {
+                start, stop, step, ..
+            } => out.extend([start, stop, step].into_iter().flatten()),
+            IndexItem::Ellipsis(_) => {}
         }
     }
 }

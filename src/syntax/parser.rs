@@ -5,6 +5,7 @@
 //!   < `^ **` (right-associative) < postfix `'`, `[...]`.
 //! Calls `f(...)` are primaries, so `shape(A)[0]` indexes the call's result.
 
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use pest::Parser;
@@ -112,28 +113,52 @@ pub fn parse(source: &str, limits: &ParseLimits) -> PResult<Program> {
     let program = pairs
         .next()
         .expect("the program rule always yields one pair");
-    let mut statements = Vec::new();
-    for pair in program.into_inner() {
+    let statements = build_statements(program.into_inner(), source, Place::TOP)?;
+    Ok(Program { statements })
+}
+
+/// Where a statement stands, for the checks the grammar leaves to the
+/// builder: `break` outside a loop, `return` outside a function, a
+/// definition inside a block.
+#[derive(Clone, Copy)]
+struct Place {
+    in_loop: bool,
+    in_function: bool,
+    top: bool,
+}
+
+impl Place {
+    const TOP: Place = Place {
+        in_loop: false,
+        in_function: false,
+        top: true,
+    };
+}
+
+/// The statements of a program or a block body. A `;` only silences the
+/// statement directly before it; separators that follow a newline belong to
+/// no statement. Newlines produce no pairs, so marking the most recent
+/// statement is right: `a\n;` is still "a followed by ;".
+fn build_statements(pairs: Pairs<Rule>, source: &str, place: Place) -> PResult<Vec<Stmt>> {
+    let mut statements: Vec<Stmt> = Vec::new();
+    for pair in pairs {
         match pair.as_rule() {
             Rule::semicolon => {
                 if let Some(last) = statements.last_mut() {
-                    let last: &mut Stmt = last;
                     last.silent = true;
                 }
             }
             Rule::EOI => {}
             _ => {
-                let stmt = build_statement(pair)?;
-                check_depth(&stmt)?;
+                let stmt = build_statement(pair, source, place)?;
+                if place.top {
+                    check_depth(&stmt)?;
+                }
                 statements.push(stmt);
             }
         }
     }
-    // A `;` only silences the statement directly before it; separators that
-    // follow a newline belong to no statement. The loop above marks the most
-    // recent statement, which is right because newlines produce no pairs and
-    // `a\n;` is still "a followed by ;".
-    Ok(Program { statements })
+    Ok(statements)
 }
 
 /// Refuses input whose nesting would make the recursive parser or evaluator
@@ -180,6 +205,35 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
                     }
                 }
                 b']' | b')' => depth = depth.saturating_sub(1),
+                // Blocks nest like brackets: `if`, `for`, `while` and
+                // `function` open one, `end` closes it.
+                b'a'..=b'z' | b'A'..=b'Z' | b'_'
+                    if i == 0
+                        || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') =>
+                {
+                    let len = bytes[i..]
+                        .iter()
+                        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                        .unwrap_or(bytes.len() - i);
+                    match &source[i..i + len] {
+                        "if" | "for" | "while" | "function" => {
+                            depth += 1;
+                            if depth > max_nesting {
+                                return Err(Diagnostic::error(
+                                    ErrorKind::Limit,
+                                    format!("brackets and blocks nested more than {max_nesting} deep (--max-depth)"),
+                                )
+                                .primary(Span::new(i, i + len), format!("level {depth}"))
+                                .help("move the inner part into a function"));
+                            }
+                        }
+                        "end" => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    prev_significant = bytes[i + len - 1];
+                    i += len;
+                    continue;
+                }
                 // A new statement starts its own operator count.
                 b';' | b'\n' if depth == 0 => {
                     chain = 0;
@@ -229,15 +283,16 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
 /// Refuses a statement whose expression tree is deeper than the evaluator's
 /// recursion allows. Walks with an explicit stack, so it cannot overflow.
 fn check_depth(stmt: &Stmt) -> PResult<()> {
-    let mut stack: Vec<(&Expr, usize)> = match &stmt.kind {
-        StmtKind::Expr(e) => vec![(e, 1)],
-        StmtKind::Assign { value, .. } | StmtKind::Unpack { value, .. } => vec![(value, 1)],
-        StmtKind::Dim(items) => items
-            .iter()
-            .filter_map(|i| i.value.as_ref())
-            .map(|e| (e, 1))
-            .collect(),
-    };
+    let mut roots = Vec::new();
+    stmt.exprs(&mut roots);
+    for root in roots {
+        check_expr_depth(root)?;
+    }
+    Ok(())
+}
+
+fn check_expr_depth(root: &Expr) -> PResult<()> {
+    let mut stack: Vec<(&Expr, usize)> = vec![(root, 1)];
     while let Some((e, d)) = stack.pop() {
         if d > MAX_EXPR_DEPTH {
             return Err(Diagnostic::error(
@@ -310,26 +365,11 @@ fn is_operator_position(prev: u8) -> bool {
     )
 }
 
-fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
+fn build_statement(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Stmt> {
     let span = span_of(&pair);
     let kind = match pair.as_rule() {
         Rule::expr => StmtKind::Expr(build_expr(pair)?),
-        Rule::assign => {
-            let mut inner = pair.into_inner();
-            let name = inner.next().unwrap();
-            let mut next = inner.next().unwrap();
-            let mut index = None;
-            if next.as_rule() == Rule::index {
-                index = Some(build_index_items(next)?);
-                next = inner.next().unwrap();
-            }
-            StmtKind::Assign {
-                name: name.as_str().to_string(),
-                name_span: span_of(&name),
-                index,
-                value: build_expr(next)?,
-            }
-        }
+        Rule::assign => build_assign(pair)?,
         Rule::unpack => {
             let mut names = Vec::new();
             let mut value = None;
@@ -357,6 +397,110 @@ fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
             }
             StmtKind::Dim(items)
         }
+        Rule::short_function | Rule::function_block => {
+            if !place.top {
+                let what = if place.in_function {
+                    "a function cannot be defined inside another function"
+                } else {
+                    "a function cannot be defined inside a block"
+                };
+                return Err(syntax_error(span, what, "define it at the top level")
+                    .help("define the function before the block, then call it inside"));
+            }
+            StmtKind::Function(Rc::new(build_function(pair, source)?))
+        }
+        Rule::if_block => {
+            let mut branches = Vec::new();
+            let mut otherwise = None;
+            let mut inner = pair.into_inner();
+            inner.next(); // `if`
+            let cond = build_expr(inner.next().expect("if has a condition"))?;
+            let body = build_body(inner.next().expect("if has a body"), source, place)?;
+            branches.push((cond, body));
+            for clause in inner {
+                match clause.as_rule() {
+                    Rule::elseif_clause => {
+                        let mut c = clause.into_inner();
+                        c.next(); // `elseif`
+                        let cond = build_expr(c.next().expect("elseif has a condition"))?;
+                        let body = build_body(c.next().expect("elseif has a body"), source, place)?;
+                        branches.push((cond, body));
+                    }
+                    Rule::else_clause => {
+                        let body = clause.into_inner().nth(1).expect("else has a body");
+                        otherwise = Some(build_body(body, source, place)?);
+                    }
+                    _ => {} // `end`
+                }
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            }
+        }
+        Rule::for_block => {
+            let mut inner = pair.into_inner();
+            inner.next(); // `for`
+            let var = inner.next().expect("for has a variable");
+            inner.next(); // `in`
+            let iter = build_expr(inner.next().expect("for has a value"))?;
+            let body = build_body(
+                inner.next().expect("for has a body"),
+                source,
+                Place {
+                    in_loop: true,
+                    top: false,
+                    ..place
+                },
+            )?;
+            StmtKind::For {
+                var: var.as_str().to_string(),
+                var_span: span_of(&var),
+                iter,
+                body,
+            }
+        }
+        Rule::while_block => {
+            let mut inner = pair.into_inner();
+            inner.next(); // `while`
+            let cond = build_expr(inner.next().expect("while has a condition"))?;
+            let body = build_body(
+                inner.next().expect("while has a body"),
+                source,
+                Place {
+                    in_loop: true,
+                    top: false,
+                    ..place
+                },
+            )?;
+            StmtKind::While { cond, body }
+        }
+        Rule::break_stmt | Rule::continue_stmt => {
+            let word = pair.as_str();
+            if !place.in_loop {
+                return Err(syntax_error(
+                    span,
+                    format!("`{word}` outside a loop"),
+                    format!("`{word}` belongs inside `for` or `while`"),
+                ));
+            }
+            if pair.as_rule() == Rule::break_stmt {
+                StmtKind::Break
+            } else {
+                StmtKind::Continue
+            }
+        }
+        Rule::return_stmt => {
+            if !place.in_function {
+                return Err(syntax_error(
+                    span,
+                    "`return` outside a function",
+                    "`return` belongs inside `function ... end`",
+                ));
+            }
+            let value = pair.into_inner().nth(1).map(build_expr).transpose()?;
+            StmtKind::Return(value)
+        }
         rule => unreachable!("statement rule {rule:?}"),
     };
     Ok(Stmt {
@@ -364,6 +508,187 @@ fn build_statement(pair: Pair<Rule>) -> PResult<Stmt> {
         span,
         silent: false,
     })
+}
+
+/// The statements of a block. Blocks inside a block stay inside it: only
+/// the top level may define functions.
+fn build_body(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Vec<Stmt>> {
+    debug_assert_eq!(pair.as_rule(), Rule::body);
+    build_statements(
+        pair.into_inner(),
+        source,
+        Place {
+            top: false,
+            ..place
+        },
+    )
+}
+
+/// `x = v`, `A[i] = v`, and the compound forms: `x op= v` is read as
+/// `x = x op v` (`A[i] op= v` as `A[i] = A[i] op v`), so it displays,
+/// fails and changes the workspace exactly as the long form does.
+fn build_assign(pair: Pair<Rule>) -> PResult<StmtKind> {
+    let mut inner = pair.into_inner();
+    let name = inner.next().unwrap();
+    let name_span = span_of(&name);
+    let mut next = inner.next().unwrap();
+    let mut index = None;
+    let mut target_span = name_span;
+    if next.as_rule() == Rule::index {
+        target_span = name_span.to(span_of(&next));
+        index = Some(build_index_items(next)?);
+        next = inner.next().unwrap();
+    }
+    let op_pair = next;
+    let value = build_expr(inner.next().unwrap())?;
+    let op = match op_pair.as_str() {
+        "+=" => BinOp::Add,
+        "-=" => BinOp::Sub,
+        "*=" => BinOp::Mul,
+        "/=" => BinOp::Div,
+        "@=" => BinOp::MatMul,
+        _ => {
+            return Ok(StmtKind::Assign {
+                name: name.as_str().to_string(),
+                name_span,
+                index,
+                value,
+            });
+        }
+    };
+    let op_span = span_of(&op_pair);
+    let op_span = Span::new(op_span.start, op_span.end - 1);
+    let target_name = Expr {
+        kind: ExprKind::Name(name.as_str().to_string()),
+        span: name_span,
+    };
+    let target = match &index {
+        None => target_name,
+        Some(items) => Expr {
+            span: target_span,
+            kind: ExprKind::Index {
+                target: Box::new(target_name),
+                items: items.clone(),
+            },
+        },
+    };
+    let value = Expr {
+        span: target.span.to(value.span),
+        kind: ExprKind::Binary {
+            op,
+            op_span,
+            lhs: Box::new(target),
+            rhs: Box::new(value),
+        },
+    };
+    Ok(StmtKind::Assign {
+        name: name.as_str().to_string(),
+        name_span,
+        index,
+        value,
+    })
+}
+
+/// A definition, one-line or block, with the comment lines right above it.
+fn build_function(pair: Pair<Rule>, source: &str) -> PResult<FunctionDef> {
+    let span = span_of(&pair);
+    let short = pair.as_rule() == Rule::short_function;
+    let mut inner = pair.into_inner();
+    if !short {
+        inner.next(); // `function`
+    }
+    let name = inner.next().expect("a definition has a name");
+    let params_pair = inner.next().expect("a definition has parameters");
+    let mut params: Vec<Param> = Vec::new();
+    for p in params_pair.into_inner() {
+        let mut parts = p.into_inner();
+        let ident = parts.next().expect("a parameter has a name");
+        let pname = ident.as_str().to_string();
+        let pspan = span_of(&ident);
+        if let Some(first) = params.iter().find(|q| q.name == pname) {
+            return Err(syntax_error(
+                pspan,
+                format!("parameter `{pname}` appears twice"),
+                "again here",
+            )
+            .secondary(first.span, "first here"));
+        }
+        let default = parts.next().map(build_expr).transpose()?;
+        if default.is_none()
+            && let Some(d) = params.iter().find(|q| q.default.is_some())
+        {
+            return Err(syntax_error(
+                pspan,
+                "a parameter without a default cannot follow one with a default",
+                "no default",
+            )
+            .secondary(d.span, "has a default")
+            .help("put the parameters with defaults last: f(x, a=1)"));
+        }
+        params.push(Param {
+            name: pname,
+            span: pspan,
+            default,
+        });
+    }
+    let body_pair = inner.next().expect("a definition has a body");
+    let body = if short {
+        FunctionBody::Expr(build_expr(body_pair)?)
+    } else {
+        FunctionBody::Block(build_body(
+            body_pair,
+            source,
+            Place {
+                in_loop: false,
+                in_function: true,
+                top: false,
+            },
+        )?)
+    };
+    let (doc, text_start) = doc_comments(source, span.start);
+    Ok(FunctionDef {
+        name: name.as_str().to_string(),
+        name_span: span_of(&name),
+        params,
+        body,
+        doc,
+        text: source[text_start..span.end].to_string(),
+        text_start,
+        span,
+    })
+}
+
+/// The `#` lines directly above `start` (the line `start` is on must hold
+/// nothing before it), without their `#` and one following space; and where
+/// the first of them begins.
+fn doc_comments(source: &str, start: usize) -> (Vec<String>, usize) {
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    if !source[line_start..start].trim().is_empty() {
+        return (Vec::new(), start);
+    }
+    let mut doc = Vec::new();
+    let mut first = line_start;
+    let mut end = line_start;
+    while end > 0 {
+        let prev_start = source[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = source[prev_start..end - 1].trim();
+        match line.strip_prefix('#') {
+            Some(text) if !line.starts_with("#!") => {
+                doc.push(
+                    text.strip_prefix(' ')
+                        .unwrap_or(text)
+                        .trim_end()
+                        .to_string(),
+                );
+                first = prev_start;
+                end = prev_start;
+            }
+            _ => break,
+        }
+    }
+    doc.reverse();
+    let first = if doc.is_empty() { start } else { first };
+    (doc, first)
 }
 
 fn build_expr(pair: Pair<Rule>) -> PResult<Expr> {
@@ -603,6 +928,9 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>, max_steps: usize) -> 
     if let Some(d) = lexical_error(source, pos) {
         return d;
     }
+    if let Some(d) = keyword_error(source, pos) {
+        return d;
+    }
     let found = if at_eof {
         None
     } else {
@@ -629,6 +957,18 @@ fn pest_error(source: &str, err: pest::error::Error<Rule>, max_steps: usize) -> 
     };
     let at_end = found.is_none() || found == Some('\n');
     let open = unclosed_bracket(source);
+    if open.is_none()
+        && found.is_none()
+        && let Some((word, at)) = unclosed_block(source)
+    {
+        return Diagnostic::error(ErrorKind::Syntax, "unexpected end of input")
+            .primary(Span::new(pos, end), "expected `end`")
+            .secondary(
+                Span::new(at, at + word.len()),
+                format!("this `{word}` has no `end`"),
+            )
+            .help("close the block with `end`");
+    }
     let expected = match open {
         Some((ch, _)) if at_end => format!("`{}`", if ch == '[' { ']' } else { ')' }),
         _ => expected,
@@ -716,6 +1056,72 @@ fn lexical_error(source: &str, pos: usize) -> Option<Diagnostic> {
     None
 }
 
+/// The block keywords.
+const KEYWORDS: [&str; 11] = [
+    "function", "end", "if", "elseif", "else", "for", "in", "while", "break", "continue", "return",
+];
+
+/// A keyword where the grammar did not expect it: assigned as a name, or
+/// an `end` (`else`, `elseif`) with no block to close.
+fn keyword_error(source: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = &source[pos..];
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let word = &rest[..len];
+    if !KEYWORDS.contains(&word) {
+        return None;
+    }
+    let span = Span::new(pos, pos + len);
+    let after = rest[len..].trim_start();
+    if after.starts_with('=') && !after.starts_with("==") || after.starts_with(',') {
+        return Some(
+            Diagnostic::error(
+                ErrorKind::Syntax,
+                format!("`{word}` is a keyword, not a name"),
+            )
+            .primary(span, "keyword")
+            .help(format!("pick another name, e.g. {word}_")),
+        );
+    }
+    if matches!(word, "end" | "else" | "elseif") && unclosed_block(&source[..pos]).is_none() {
+        return Some(
+            Diagnostic::error(ErrorKind::Syntax, format!("`{word}` without an open block"))
+                .primary(span, "nothing to close here")
+                .note("blocks start with `function`, `if`, `for` or `while` and close with `end`"),
+        );
+    }
+    Some(
+        Diagnostic::error(ErrorKind::Syntax, format!("unexpected `{word}`"))
+            .primary(span, "a keyword cannot stand here"),
+    )
+}
+
+/// The innermost block still open at the end of `text`: its keyword and
+/// where it is.
+fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
+    let mut stack = Vec::new();
+    for t in super::lex::Lexer::new(text) {
+        if t.tok != Tok::Ident {
+            continue;
+        }
+        match &text[t.start..t.end] {
+            "end" => {
+                stack.pop();
+            }
+            w => {
+                if let Some(k) = ["function", "if", "for", "while"]
+                    .into_iter()
+                    .find(|k| *k == w)
+                {
+                    stack.push((k, t.start));
+                }
+            }
+        }
+    }
+    stack.pop()
+}
+
 /// The innermost bracket still open at the end of `text`, if any.
 fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
     let mut stack = Vec::new();
@@ -768,11 +1174,20 @@ fn describe_expected(rules: &[Rule]) -> String {
             Rule::EOI | Rule::semicolon => "the end of the statement",
             Rule::slice | Rule::ellipsis | Rule::colon => "an index",
             Rule::kwarg => "an argument",
+            Rule::kw_end => "`end`",
+            Rule::kw_else | Rule::kw_elseif => "`else`, `elseif`",
+            Rule::kw_in => "`in`",
+            Rule::params => "`(`",
+            Rule::param => "a parameter",
+            Rule::assign_op => "`=`",
             _ => "something else",
         };
         if !words.contains(&word) {
             words.push(word);
         }
+    }
+    if words.len() > 1 {
+        words.retain(|w| *w != "something else");
     }
     if words.contains(&"an index") {
         return "an index: a number, a slice like 1:3, `...`, an index array or a mask".to_string();
@@ -890,5 +1305,63 @@ mod tests {
         assert_eq!(d.labels[0].text, "expected a number, a name or `[`");
         let d = parse("x = [1, 2").unwrap_err();
         assert!(d.help.iter().any(|h| h.contains("`]`")), "{d:?}");
+    }
+
+    #[test]
+    fn compound_assignment_reads_as_the_long_form() {
+        let p = parse("A[0, 1] += 2").unwrap();
+        let StmtKind::Assign { value, index, .. } = &p.statements[0].kind else {
+            panic!()
+        };
+        assert!(index.is_some());
+        let ExprKind::Binary {
+            op, op_span, lhs, ..
+        } = &value.kind
+        else {
+            panic!()
+        };
+        assert_eq!(*op, BinOp::Add);
+        assert_eq!(*op_span, Span::new(8, 9));
+        assert_eq!(lhs.span, Span::new(0, 7));
+    }
+
+    #[test]
+    fn keywords_are_not_names_but_may_start_them() {
+        assert!(parse("end = 1").is_err());
+        assert!(parse("endpoint = 1; iffy = 2; format = 3; input = 4").is_ok());
+        let p = parse("if x > 0; y = 1; elseif x < 0; y = 2; else; y = 3; end").unwrap();
+        let StmtKind::If {
+            branches,
+            otherwise,
+        } = &p.statements[0].kind
+        else {
+            panic!()
+        };
+        assert_eq!(branches.len(), 2);
+        assert_eq!(otherwise.as_ref().map(Vec::len), Some(1));
+        assert!(branches[0].1[0].silent);
+    }
+
+    #[test]
+    fn blocks_count_towards_the_nesting_limit() {
+        let deep = format!(
+            "{}{}",
+            "if true\n".repeat(MAX_NESTING + 1),
+            "end\n".repeat(MAX_NESTING + 1)
+        );
+        assert_eq!(parse(&deep).unwrap_err().kind, ErrorKind::Limit);
+        let ok = format!("{}{}", "if true\n".repeat(50), "end\n".repeat(50));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn doc_comments_are_the_lines_directly_above() {
+        let p = parse("# not this\n\n# one\n#  two\nf(x) = x").unwrap();
+        let StmtKind::Function(def) = &p.statements[0].kind else {
+            panic!()
+        };
+        assert_eq!(def.doc, ["one", " two"]);
+        assert_eq!(def.text, "# one\n#  two\nf(x) = x");
+        assert_eq!(def.signature(), "f(x)");
     }
 }

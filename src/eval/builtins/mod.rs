@@ -24,6 +24,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         reductions::TABLE,
         product::TABLE,
         linalg::TABLE,
+        output::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -303,6 +304,7 @@ mod construction;
 mod intro;
 pub(super) mod linalg;
 mod math;
+mod output;
 mod product;
 mod reductions;
 mod shaping;

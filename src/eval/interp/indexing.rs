@@ -17,9 +17,10 @@ impl Evaluator {
         items: &[IndexItem],
         value: &Expr,
     ) -> EResult<Produced> {
-        let Some(current) = self.vars.get(name).cloned() else {
+        let Some(current) = self.read_var(name).cloned() else {
             return Err(self.unknown_name(name, name_span));
         };
+        self.check_store(name, name_span)?;
         if matches!(&*current, Value::Shaped(_) | Value::Unknown) {
             let vals = self.index_values(items)?;
             let metas = self.item_metas(&vals)?;
@@ -83,8 +84,32 @@ impl Evaluator {
         let Value::Array(va) = &*v else {
             return Err(store_error(&v, value.span));
         };
-        let mut updated = target.clone();
-        scatter(&mut updated, &sel, va).map_err(|e| {
+        let target_dtype = target.dtype();
+        // Scatter into the stored array itself when nothing else holds it,
+        // so `A[i] = x` in a loop costs the selection, not a copy of `A`.
+        // `scatter` checks everything before it writes, so a failure leaves
+        // the array as it was either way.
+        drop(current);
+        let mut slot = self
+            .scope_mut()
+            .remove(name)
+            .expect("read from this scope above");
+        let done = match Rc::get_mut(&mut slot) {
+            Some(Value::Array(a)) => scatter(a, &sel, va),
+            _ => {
+                let Value::Array(t) = &*slot else {
+                    unreachable!("an array, checked above")
+                };
+                let mut updated = t.clone();
+                let done = scatter(&mut updated, &sel, va);
+                if done.is_ok() {
+                    slot = Rc::new(Value::Array(updated));
+                }
+                done
+            }
+        };
+        self.store(name, slot.clone());
+        done.map_err(|e| {
             let target_span = name_span.to(items.last().map_or(name_span, |i| i.span()));
             match e {
                 AssignError::Shape {
@@ -94,19 +119,18 @@ impl Evaluator {
                 AssignError::Cast(c) => {
                     // Decided by the values (an imaginary part, NaN, a
                     // number out of range), as for every cast.
-                    let (msg, help) = cast_error_text(&c, target.dtype().name());
+                    let (msg, help) = cast_error_text(&c, target_dtype.name());
                     Diagnostic::error(ErrorKind::Domain, msg)
-                        .secondary(target_span, format!("{} array", target.dtype()))
+                        .secondary(target_span, format!("{target_dtype} array"))
                         .primary(value.span, va.dtype().name())
                         .help(format!(
                             "{help}; or convert the array first: {name} = {}({name})",
-                            promote(target.dtype(), false, va.dtype(), false)
+                            promote(target_dtype, false, va.dtype(), false)
                         ))
                 }
             }
         })?;
-        let stored = Rc::new(Value::Array(updated));
-        self.vars.insert(name.to_string(), stored.clone());
+        let stored = slot;
         Ok(Produced {
             name: Some(name.to_string()),
             value: stored,
@@ -146,7 +170,7 @@ impl Evaluator {
             Some(t) => Rc::new(Value::Shaped(t)),
             None => current,
         };
-        self.vars.insert(name.to_string(), stored.clone());
+        self.store(name, stored.clone());
         Ok(Produced {
             name: Some(name.to_string()),
             value: stored,
