@@ -41,7 +41,8 @@ options:
   --color WHEN            auto (default), always or never; NO_COLOR is respected
   --format F              short (default), long, sci or rat
   --precision N           decimals shown for floats
-  --max-memory BYTES      largest array allowed (default 4G; suffixes K, M, G)
+  --max-memory BYTES      largest array, and all variables together (default 4G per array
+                          and 70% of physical memory in all; suffixes K, M, G)
   --max-input BYTES       largest script (file, stdin or -e) accepted (default 8M)
   --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
   --max-parse-steps N     parser work allowed per input (default 500000000)
@@ -195,6 +196,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
                         "--max-memory takes a size like 512M or 8G, not `{v}`"
                     ))
                 })?;
+                // One array and the whole workspace alike.
+                o.config.limits.max_workspace = o.config.limits.max_bytes;
             }
             "--threads" => {
                 let v = value("--threads")?;
@@ -257,6 +260,9 @@ fn parse_args(args: Vec<String>) -> Result<Command, Usage> {
 }
 
 fn main() -> ExitCode {
+    // Before any thread starts: the prompt waits for these on a thread.
+    #[cfg(unix)]
+    repl::signals::block();
     // Deeply nested input recurses in the parser and evaluator; a large
     // stack (reserved, not committed) keeps the nesting limits far from it.
     let worker = std::thread::Builder::new()
@@ -330,6 +336,9 @@ fn run() -> Result<ExitCode> {
         }
         inputs.push(Input::Stdin);
     }
+    install_script_interrupt(&session);
+    #[cfg(unix)]
+    repl::signals::default_action();
     let mut runner = Runner {
         session,
         json: options.json,
@@ -401,6 +410,38 @@ fn read_capped(path: &str, cap: usize) -> std::io::Result<Vec<u8>> {
         .take(cap as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// In a script, Ctrl-C (SIGINT) asks the running computation to stop (the
+/// kernels poll the session's cancel token); the script then ends with
+/// status 130 after one line naming the statement. A second press leaves
+/// at once, in case a computation does not stop.
+fn install_script_interrupt(session: &Session) {
+    let cancel = session.cancel_token();
+    let pressed = std::sync::atomic::AtomicBool::new(false);
+    let _ = ctrlc::set_handler(move || {
+        if pressed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        cancel.request();
+    });
+}
+
+/// `tensorcalc: interrupted at NAME:LINE: STATEMENT`, the statement's line
+/// as written.
+fn interrupted_line(name: &str, text: &str, d: &Diagnostic) -> String {
+    let at = d
+        .labels
+        .iter()
+        .find(|l| l.primary)
+        .map_or(0, |l| l.span.start.min(text.len()));
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[..at].matches('\n').count() + 1;
+    format!(
+        "tensorcalc: interrupted at {name}:{line}: {}",
+        text[start..end].trim()
+    )
 }
 
 struct Runner {
@@ -478,6 +519,13 @@ impl Runner {
                     }
                 }
                 Outcome::Text(_) | Outcome::Quit => {}
+                // Ctrl-C: one line naming the statement, then exit 130.
+                Outcome::Diagnostic(d) if d.kind == ErrorKind::Interrupted => {
+                    out.flush()?;
+                    self.emit_err(&interrupted_line(name, text, d))?;
+                    self.worst = 130;
+                    stop = true;
+                }
                 Outcome::Diagnostic(_) => {
                     out.flush()?;
                     self.emit_err(&paint(&self.session.render(o, &src), self.err_color))?;

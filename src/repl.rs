@@ -6,9 +6,11 @@
 //! blocks, so the prompt comes back with the workspace as it was.
 
 mod helper;
+#[cfg(unix)]
+pub mod signals;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -43,6 +45,8 @@ struct Interrupts {
 const PRESSES_TO_LEAVE: u32 = 3;
 
 pub fn run(session: &mut Session, out_color: bool, err_color: bool) -> Result<ExitCode> {
+    #[cfg(unix)]
+    signals::leave_on_term_or_hup();
     println!(
         "tensorcalc {}: type :help for help, Tab to complete, Ctrl-D to leave",
         env!("CARGO_PKG_VERSION")
@@ -229,11 +233,14 @@ impl History {
             return History { path: Some(path) };
         }
         if let Err(e) = editor.load_history(&path) {
+            // The file is left as it is (it may be someone's data): this
+            // session keeps its history in memory only.
             warn(&format!(
-                "cannot read the history {}: {}",
+                "cannot read the history {}: {}; this session's history is not saved",
                 path.display(),
                 reason(&e)
             ));
+            return History { path: None };
         }
         History { path: Some(path) }
     }
@@ -247,7 +254,7 @@ impl History {
             }
             _ => Ok(()),
         }
-        .and_then(|()| editor.append_history(path));
+        .and_then(|()| save_atomically(editor, path));
         if let Err(e) = result {
             warn(&format!(
                 "cannot save the history to {}: {}",
@@ -257,6 +264,26 @@ impl History {
             self.path = None;
         }
     }
+}
+
+/// Writes the whole history to a temporary file beside `path`, then renames
+/// it over `path`: a write that fails midway (disk full, a signal) leaves
+/// the old file as it was. (Entries other sessions appended meanwhile are
+/// replaced by this session's list, which holds what it loaded.)
+fn save_atomically(editor: &mut LineEditor, path: &Path) -> rustyline::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(name);
+    // Nothing new (a repeated entry) writes nothing, so there is nothing
+    // to rename.
+    let written = editor.save_history(&tmp).and_then(|()| match tmp.exists() {
+        true => std::fs::rename(&tmp, path).map_err(ReadlineError::from),
+        false => Ok(()),
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 fn reason(e: &ReadlineError) -> String {

@@ -373,6 +373,89 @@ fn history_problems_are_one_line_warnings() {
 }
 
 #[test]
+fn a_binary_history_file_is_a_warning_and_is_left_alone() {
+    let dir = temp_dir("binary-history");
+    let history = dir.join("history");
+    let junk: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    std::fs::write(&history, &junk).unwrap();
+    let mut p = Prompt::start(&dir, &[]);
+    // The prompt started (Prompt::start waited for it); it still computes.
+    assert!(p.enter("x = 20 + 1; x * 2").trim_end().ends_with("42"));
+    let screen = plain(&p.raw);
+    assert!(
+        screen.contains("tensorcalc: cannot read the history"),
+        "{screen}"
+    );
+    p.send("\x04");
+    assert!(p.finish().ends_with(", 0))"));
+    assert_eq!(
+        std::fs::read(&history).unwrap(),
+        junk,
+        "the file is untouched"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_history_is_replaced_whole_and_a_failed_write_leaves_the_old_file() {
+    let dir = temp_dir("atomic-history");
+    let history = dir.join("history");
+    let mut p = Prompt::start(&dir, &[]);
+    p.enter("first = 1");
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(saved.contains("first = 1"), "{saved}");
+    // The next write's temporary file cannot be made (a directory holds
+    // its name): the old history must survive as it was.
+    let pid = p.session.get_process().pid();
+    let tmp = dir.join(format!("history.{pid}.tmp"));
+    std::fs::create_dir(&tmp).unwrap();
+    let out = p.enter("second = 2");
+    assert!(out.contains("cannot save the history"), "{out}");
+    assert_eq!(std::fs::read_to_string(&history).unwrap(), saved);
+    p.send("\x04");
+    p.finish();
+    // No temporary file is left behind by a write that worked.
+    std::fs::remove_dir(&tmp).unwrap();
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Sends `signal` to the prompt after an entry; returns the exit status
+/// and the saved history.
+fn leave_by(signal: i32, name: &str) -> (String, String) {
+    let dir = temp_dir(name);
+    let mut p = Prompt::start(&dir, &[]);
+    p.enter("kept = 6 * 7");
+    p.send("half typ");
+    let pid = p.session.get_process().pid();
+    // SAFETY: kill only sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid.as_raw(), signal) }, 0);
+    let status = p.finish();
+    let history = std::fs::read_to_string(dir.join("history")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (status, history)
+}
+
+#[test]
+fn sigterm_at_the_prompt_keeps_the_history_and_exits_143() {
+    let (status, history) = leave_by(libc::SIGTERM, "sigterm");
+    assert!(status.ends_with(", 143))"), "{status}");
+    assert!(history.contains("kept = 6 * 7"), "{history}");
+}
+
+#[test]
+fn sighup_at_the_prompt_keeps_the_history_and_exits_129() {
+    let (status, history) = leave_by(libc::SIGHUP, "sighup");
+    assert!(status.ends_with(", 129))"), "{status}");
+    assert!(history.contains("kept = 6 * 7"), "{history}");
+}
+
+#[test]
 fn blocks_continue_on_the_next_line_and_ctrl_c_stops_a_loop() {
     let dir = temp_dir("blocks");
     let mut p = Prompt::start(&dir, &[]);

@@ -85,6 +85,7 @@ const SMALL: usize = 64;
 mod control;
 mod functions;
 mod indexing;
+mod memory;
 mod symbolic;
 
 pub(crate) use symbolic::has_symbols;
@@ -1038,7 +1039,7 @@ impl Evaluator {
             other => generic_error("array literal", other).primary(span, "here"),
         })?;
         let predicted = Kind::Array(predicted);
-        fits(&predicted, &self.limits)
+        self.admit(&predicted)
             .map_err(|e| generic_error("array literal", e).primary(span, "too large"))?;
         let refs: Vec<&Value> = values.iter().map(|v| &**v).collect();
         if !self.computes(&refs, &predicted) {
@@ -1177,7 +1178,7 @@ impl Evaluator {
             }
             Err(d) => return Err(d),
         };
-        fits(&predicted, &self.limits).map_err(|e| call.op_err(e))?;
+        self.admit(&predicted).map_err(|e| call.op_err(e))?;
         let shaped = unknown
             .clone()
             .any(|v| matches!(**v, Value::Shaped(_) | Value::Sizes(_)));
@@ -1204,7 +1205,8 @@ impl Evaluator {
     /// Refuses a predicted result larger than the limits allow, before
     /// anything is allocated.
     fn check_fits(&self, predicted: &Kind, op: &str, span: Span) -> EResult<()> {
-        fits(predicted, &self.limits).map_err(|e| generic_error(op, e).primary(span, "too large"))
+        self.admit(predicted)
+            .map_err(|e| generic_error(op, e).primary(span, "too large"))
     }
 }
 

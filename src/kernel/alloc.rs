@@ -13,6 +13,38 @@ pub fn with_capacity<T>(n: usize) -> Vec<T> {
     v
 }
 
+/// Whether the system grants `bytes` bytes now: the buffer is reserved
+/// (fallibly, so a refusal is an answer and not an abort) and freed at once.
+/// A buffer this large is mapped, not touched, so asking costs two system
+/// calls and no page faults. Evaluation asks before every large result, so
+/// an address-space limit or an impossible request becomes an error.
+pub fn grantable(bytes: usize) -> bool {
+    let mut probe: Vec<u8> = Vec::new();
+    probe.try_reserve_exact(bytes).is_ok()
+}
+
+/// The machine's physical memory in bytes, if the system says.
+#[cfg(target_os = "linux")]
+pub fn physical_memory() -> Option<usize> {
+    // SAFETY: sysconf only reads system configuration; both names are
+    // valid on every Unix libc supports, and a failure is -1 (checked).
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    if pages <= 0 || page <= 0 {
+        return None;
+    }
+    (pages as usize).checked_mul(page as usize)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn physical_memory() -> Option<usize> {
+    None
+}
+
 /// `n` copies of `T::default()`, written after the advice.
 pub fn filled<T: Clone + Default>(n: usize) -> Vec<T> {
     let mut v = with_capacity(n);

@@ -58,6 +58,18 @@ pub enum OpError {
         max_bytes: usize,
         arg: Option<usize>,
     },
+    /// A new array the system refused to grant (an address-space limit,
+    /// or more than the machine holds).
+    OutOfMemory { shape: Vec<usize>, dtype: DType },
+    /// A new array that would take the workspace past its budget
+    /// (`--max-memory`): what it holds, and its largest variables.
+    Budget {
+        shape: Vec<usize>,
+        dtype: DType,
+        held: usize,
+        budget: usize,
+        largest: Vec<(String, usize)>,
+    },
     /// A reduction that refuses its operand (a shape error).
     Reduce {
         err: ReduceError,

@@ -13,12 +13,34 @@ pub const DEFAULT_MAX_BYTES: usize = 4 << 30;
 /// Default for the deepest nesting of function calls (Python's default).
 pub const DEFAULT_MAX_RECURSION: usize = 1000;
 
-/// A session's limits: the bytes of one array (`--max-memory`), the deepest
-/// nesting the parser accepts (`--max-depth`) and the parser's steps per
-/// input (`--max-parse-steps`).
+/// The workspace budget's default share of physical memory, in percent:
+/// what is left is for the system, the program and the statement's own
+/// temporaries, so the kernel's out-of-memory killer never meets a session.
+pub const WORKSPACE_SHARE: usize = 70;
+
+/// Results smaller than this are not weighed against the workspace budget
+/// (nor asked of the system first): they cannot change the answer much,
+/// and the sum over the workspace is then not taken on every small step.
+pub const WEIGH_FROM: usize = 1 << 20;
+
+/// The default workspace budget: `WORKSPACE_SHARE` percent of physical
+/// memory, or no budget beyond the per-array cap when the system is silent.
+pub fn default_workspace() -> usize {
+    match crate::kernel::alloc::physical_memory() {
+        Some(m) => m / 100 * WORKSPACE_SHARE,
+        None => usize::MAX,
+    }
+}
+
+/// A session's limits: the bytes of one array (`--max-memory`), the bytes
+/// of every variable together plus the result being made (`--max-memory`
+/// too; by default a share of physical memory), the deepest nesting the
+/// parser accepts (`--max-depth`) and the parser's steps per input
+/// (`--max-parse-steps`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub max_bytes: usize,
+    pub max_workspace: usize,
     pub max_depth: usize,
     pub max_parse_steps: usize,
     /// Deepest nesting of user-function calls (`--max-recursion`).
@@ -35,6 +57,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_bytes: DEFAULT_MAX_BYTES,
+            max_workspace: default_workspace(),
             max_depth: MAX_NESTING,
             max_parse_steps: PARSER_CALL_LIMIT,
             max_recursion: DEFAULT_MAX_RECURSION,
@@ -86,6 +109,49 @@ pub fn check_meta(m: &crate::value::Meta, limits: &Limits) -> OpResult<()> {
     }
 }
 
+/// The bytes of an array of `shape` and `dtype` (saturating: too many to
+/// count is as good as too many).
+pub fn bytes_of(shape: &[usize], dtype: DType) -> usize {
+    shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .and_then(|n| n.checked_mul(dtype.size()))
+        .unwrap_or(usize::MAX)
+}
+
+/// Checks that the workspace, holding `held` bytes, may take a new array of
+/// `shape` and `dtype` under its budget, and that the system grants its
+/// bytes now (a refusal is an error, never an abort). `largest` names the
+/// biggest variables for the error; it is asked only on refusal.
+pub fn check_budget(
+    shape: &[usize],
+    dtype: DType,
+    held: usize,
+    limits: &Limits,
+    largest: impl FnOnce() -> Vec<(String, usize)>,
+) -> OpResult<()> {
+    let bytes = bytes_of(shape, dtype);
+    if bytes < WEIGH_FROM {
+        return Ok(());
+    }
+    if held.saturating_add(bytes) > limits.max_workspace {
+        return Err(OpError::Budget {
+            shape: shape.to_vec(),
+            dtype,
+            held,
+            budget: limits.max_workspace,
+            largest: largest(),
+        });
+    }
+    if !crate::kernel::alloc::grantable(bytes) {
+        return Err(OpError::OutOfMemory {
+            shape: shape.to_vec(),
+            dtype,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +165,45 @@ mod tests {
         assert!(check_alloc(&[8], DType::Float64, &small).is_ok());
         assert!(check_alloc(&[9], DType::Float64, &small).is_err());
         assert!(check_alloc(&[9], DType::Float64, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn the_budget_counts_what_the_workspace_holds() {
+        let limits = Limits {
+            max_workspace: 10 << 20,
+            ..Limits::default()
+        };
+        let mib = [1 << 17]; // 1 MiB of float64
+        let none = Vec::new;
+        assert!(check_budget(&mib, DType::Float64, 9 << 20, &limits, none).is_ok());
+        let refused = check_budget(&mib, DType::Float64, (9 << 20) + 1, &limits, || {
+            vec![("A".to_string(), 9 << 20)]
+        });
+        match refused {
+            Err(OpError::Budget { held, largest, .. }) => {
+                assert_eq!(held, (9 << 20) + 1);
+                assert_eq!(largest[0].0, "A");
+            }
+            other => panic!("expected a budget error, got {other:?}"),
+        }
+        // Small results are never weighed.
+        assert!(check_budget(&[8], DType::Float64, usize::MAX, &limits, none).is_ok());
+    }
+
+    #[test]
+    fn a_request_no_system_grants_is_an_error_not_an_abort() {
+        let limits = Limits {
+            max_workspace: usize::MAX,
+            ..Limits::default()
+        };
+        // 2^60 bytes: more than any address space maps.
+        let huge = [1usize << 57];
+        assert_eq!(
+            check_budget(&huge, DType::Float64, 0, &limits, Vec::new),
+            Err(OpError::OutOfMemory {
+                shape: huge.to_vec(),
+                dtype: DType::Float64
+            })
+        );
     }
 }

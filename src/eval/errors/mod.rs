@@ -377,6 +377,37 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
                 ),
             )
         }
+        OpError::OutOfMemory { shape, dtype } => Diagnostic::error(
+            ErrorKind::Limit,
+            format!(
+                "{op}: not enough memory for a {} {dtype} array ({})",
+                shape_text(&shape),
+                crate::value::bytes_text(crate::ops::limits::bytes_of(&shape, dtype) as f64)
+            ),
+        )
+        .note("the system refused the allocation; the workspace is kept")
+        .help("free memory with :clear NAME (:vars lists the variables and their sizes)"),
+        OpError::Budget { shape, dtype, held, budget, largest } => {
+            let need = crate::ops::limits::bytes_of(&shape, dtype) as f64;
+            let mut d = Diagnostic::error(
+                ErrorKind::Limit,
+                format!(
+                    "{op}: a {} {dtype} array ({}) does not fit the workspace budget: the variables hold {} of {} (--max-memory)",
+                    shape_text(&shape),
+                    crate::value::bytes_text(need),
+                    crate::value::bytes_text(held as f64),
+                    crate::value::bytes_text(budget as f64)
+                ),
+            );
+            if !largest.is_empty() {
+                let names: Vec<String> = largest
+                    .iter()
+                    .map(|(n, b)| format!("{n} ({})", crate::value::bytes_text(*b as f64)))
+                    .collect();
+                d = d.note(format!("largest variables: {}", names.join(", ")));
+            }
+            d.help("free memory with :clear NAME (:vars lists the variables and their sizes), or raise --max-memory")
+        }
         OpError::Reduce { err, .. } => reduce::diagnostic(op, &err),
         OpError::Product { err, .. } => products::diagnostic(op, &err),
         OpError::Interrupted => Diagnostic::error(ErrorKind::Interrupted, "interrupted"),

@@ -1,0 +1,284 @@
+//! Memory: every large result is checked before it is allocated, against
+//! the per-array cap, the workspace budget (`--max-memory`) and the system
+//! itself. These spawn the binary, some of them under a small address-space
+//! limit (`setrlimit(RLIMIT_AS)` in the child), and check that each trap is
+//! an error with exit status 1, never an abort, and that the workspace
+//! survives it.
+#![cfg(target_os = "linux")]
+
+use std::os::unix::process::CommandExt;
+
+use std::process::{Command, Output, Stdio};
+use tensorcalc::ops::limits::Limits;
+use tensorcalc::session::{Config, Outcome, Session};
+
+/// The address space the child may map: far more than the program needs,
+/// far less than a 100000×100000 float64 array (74.5 GiB) or the 4 GiB
+/// per-array cap, so only the system's refusal can stop these statements.
+const ADDRESS_SPACE: u64 = 1 << 30;
+
+fn tc() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tensorcalc"));
+    for v in [
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "TERM",
+        "COLORTERM",
+        "COLUMNS",
+    ] {
+        c.env_remove(v);
+    }
+    // One thread: each kernel thread would reserve its own stack.
+    c.env("TENSORCALC_THREADS", "1");
+    c.stdin(Stdio::null());
+    c
+}
+
+/// The binary under an address-space limit of `bytes`.
+fn limited(bytes: u64) -> Command {
+    let mut c = tc();
+    // SAFETY: the closure runs in the forked child before exec and calls
+    // only setrlimit, which is async-signal-safe; it allocates nothing.
+    unsafe {
+        c.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Every statement the issue names as a trap, with the default limits.
+const TRAPS: [&str; 6] = [
+    "x = randn(100000, 1); y = randn(100000); x - y",
+    "ones(100000, 1) + ones(1, 100000)",
+    "ones(100000, 1) * ones(1, 100000)",
+    "matmul(ones(100000, 1), ones(1, 100000))",
+    "A = ones(10, 10); i = zeros(100000, 1, dtype=\"int64\"); j = zeros(1, 100000, dtype=\"int64\"); A[i, j]",
+    "A = ones(10, 10); i = zeros(100000, 1, dtype=\"int64\"); j = zeros(1, 100000, dtype=\"int64\"); A[i, j] = 1",
+];
+
+#[test]
+fn every_trap_is_an_error_under_the_default_limits() {
+    for trap in TRAPS {
+        let o = tc()
+            .args(["--broadcast", "allow", "-e", trap, "-e", "2 + 2"])
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{trap}: {err}");
+        assert!(err.contains("100000×100000"), "{trap}: {err}");
+        assert!(err.contains("--max-memory"), "{trap}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("allocation"),
+            "{trap}: {err}"
+        );
+        // The script stops at the error.
+        assert!(!stdout(&o).contains('4'), "{trap}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn every_trap_is_refused_by_the_budget_below_the_array_cap() {
+    // 2500×2500 float64 is 47.7 MiB: under the cap of one array (64M),
+    // but the budget is 64M in all, and the workspace already holds 38 MiB.
+    for trap in [
+        "ones(2500, 1) + ones(1, 2500)",
+        "ones(2500, 1) * ones(1, 2500)",
+        "matmul(ones(2500, 1), ones(1, 2500))",
+        "i = zeros(2500, 1, dtype=\"int64\"); j = zeros(1, 2500, dtype=\"int64\"); big[i, j]",
+    ] {
+        let program = format!("big = ones(5000, 1000); {trap}");
+        let o = tc()
+            .args([
+                "--broadcast",
+                "allow",
+                "--max-memory",
+                "64M",
+                "-e",
+                &program,
+            ])
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{trap}: {err}");
+        assert!(
+            err.contains("does not fit the workspace budget: the variables hold 38."),
+            "{trap}: {err}"
+        );
+        assert!(
+            err.contains("largest variables: big (38.1 MiB)"),
+            "{trap}: {err}"
+        );
+        assert!(err.contains(":clear NAME"), "{trap}: {err}");
+    }
+}
+
+/// A session with a budget of 64 MiB in all (and per array).
+fn budgeted() -> Session {
+    Session::with_config(Config {
+        limits: Limits {
+            max_bytes: 64 << 20,
+            max_workspace: 64 << 20,
+            ..Limits::default()
+        },
+        ..Config::default()
+    })
+}
+
+/// The messages of the errors among `outcomes`.
+fn errors(outcomes: &[Outcome]) -> Vec<String> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Diagnostic(d) if o.error_kind().is_some() => Some(d.message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn clearing_a_variable_makes_room_again() {
+    let mut s = budgeted();
+    let refused = errors(&s.eval_entry("a = ones(3000, 2000); b = ones(3000, 2000)"));
+    // The second array (45.8 MiB) does not fit beside the first.
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("the variables hold 45.8 MiB of 64.0 MiB"),
+        "{refused:?}"
+    );
+    assert!(errors(&s.eval_entry(":clear a")).is_empty());
+    // ...and fits once the first is gone.
+    assert!(errors(&s.eval_entry("b = ones(3000, 2000)")).is_empty());
+    assert!(errors(&s.eval_entry("b[0, 0]")).is_empty());
+}
+
+#[test]
+fn the_budget_error_names_the_largest_variables_first() {
+    let mut s = budgeted();
+    s.eval_entry("small = ones(10, 10); big = ones(3000, 1000); mid = ones(1000, 1000)");
+    let o = s.eval_entry("more = ones(5000, 1000)");
+    assert_eq!(errors(&o).len(), 1, "{o:?}");
+    // The note is part of the diagnostic; its debug form holds every note.
+    let notes = format!("{o:?}");
+    assert!(
+        notes.contains("largest variables: big (22.9 MiB), mid (7.6 MiB), small (800 B)"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn replacing_a_variable_counts_its_old_value_until_the_new_one_is_made() {
+    // NumPy alike: `a = ones(...)` makes the new array before the old one
+    // is let go, so both must fit at once.
+    let o = tc()
+        .args([
+            "--max-memory",
+            "64M",
+            "-e",
+            "a = ones(3000, 2000); a = ones(3000, 2000)",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("workspace budget"), "{}", stderr(&o));
+}
+
+#[test]
+fn shared_values_are_counted_once() {
+    let o = tc()
+        .args([
+            "--max-memory",
+            "64M",
+            "-e",
+            "a = ones(3000, 2000); b = a; c = a; d = ones(1000, 1000); size(d)",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn under_an_address_space_limit_each_trap_is_an_error_and_exit_1() {
+    for trap in TRAPS {
+        let o = limited(ADDRESS_SPACE)
+            .args([
+                "--broadcast",
+                "allow",
+                "--max-memory",
+                "1T",
+                "-e",
+                trap,
+                "-e",
+                "2 + 2",
+            ])
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{trap}: {err}");
+        assert!(
+            err.contains("not enough memory for a 100000×100000"),
+            "{trap}: {err}"
+        );
+        assert!(!err.contains("memory allocation of"), "{trap}: {err}");
+    }
+}
+
+#[test]
+fn under_an_address_space_limit_the_message_names_the_array_and_its_size() {
+    let o = limited(ADDRESS_SPACE)
+        .args(["--max-memory", "1T", "-e", "a = zeros(8000, 8000)"])
+        .output()
+        .unwrap();
+    // 488 MiB does not fit beside the program in 1 GiB of address space.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("zeros: not enough memory for a 8000×8000 float64 array (488.3 MiB)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn after_a_refused_allocation_the_workspace_is_intact() {
+    // Through stdin with --keep-going, as a prompt session would go on.
+    let mut child = limited(ADDRESS_SPACE)
+        .args([
+            "--keep-going",
+            "--broadcast",
+            "allow",
+            "--max-memory",
+            "1T",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"keep = [1, 2, 3];\nx = randn(100000, 1); y = randn(100000);\nz = x - y\nsum(keep) + size(x)\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(stderr(&o).contains("not enough memory"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("100006"), "{}", stdout(&o));
+}
