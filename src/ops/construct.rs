@@ -989,13 +989,13 @@ mod tests {
         // The rule predicts; the memory limit is checked on its prediction.
         assert!(matches!(
             check_meta(
-                &crate::ops::random::random_rule(&[1 << 40, 1 << 40]).unwrap(),
+                &crate::ops::random::random_rule(&known(&[1 << 40, 1 << 40])).unwrap(),
                 &Limits::default()
             ),
             Err(OpError::Limit { .. })
         ));
         assert_eq!(
-            refusal(crate::ops::random::random_rule(&[0, usize::MAX, 2])).0,
+            refusal(crate::ops::random::random_rule(&known(&[0, usize::MAX, 2]))).0,
             ConstructError::TooLarge {
                 shape: vec![0, usize::MAX, 2],
                 dtype: DType::Float64
