@@ -222,7 +222,12 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             "nan == nan".into(),
             Json(r#"{"shape":[],"dtype":"bool","data":false}"#),
         ),
-        ("nan_sort_missing", "sort([nan, 1])".into(), Error),
+        // NumPy's order: NaN sorts last.
+        (
+            "nan_sorts_last",
+            "sort([nan, 1])".into(),
+            Json(r#"{"shape":[2],"dtype":"float64","data":[1.0,"nan"]}"#),
+        ),
         ("zeros_1e6_1e6", "zeros(1e6, 1e6)".into(), Error),
         // Results made large by broadcasting, an outer-product matmul, and
         // broadcast index arrays (whose offset table is as large as an int64

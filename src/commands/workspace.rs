@@ -383,42 +383,42 @@ mod tests {
     #[test]
     fn functions_are_listed_documented_saved_and_loaded() {
         let mut s = Session::new();
-        let script = "W = [1.0, 2.0]\n\n# The logistic function.\n# Maps any number into (0, 1).\nsigmoid(z) = 1 / (1 + exp(-z))\n\nfunction affine(x, scale=2)\n  return scale * x + W\nend\n";
+        let script = "W = [1.0, 2.0]\n\n# The logistic function.\n# Maps any number into (0, 1).\nlogistic(z) = 1 / (1 + exp(-z))\n\nfunction affine(x, scale=2)\n  return scale * x + W\nend\n";
         let out = s.eval_source(script);
         assert!(out.iter().all(|o| o.error_kind().is_none()), "{out:?}");
         assert_eq!(
             table(&s).to_plain(),
-            "name     shape               dtype     memory\n\
-             W        2                   float64     16 B\n\
-             affine   affine(x, scale=2)  function\n\
-             sigmoid  sigmoid(z)          function\n\
+            "name      shape               dtype     memory\n\
+             W         2                   float64     16 B\n\
+             affine    affine(x, scale=2)  function\n\
+             logistic  logistic(z)         function\n\
              1 variable and 2 functions, 16 B"
         );
         assert_eq!(
-            texts(&crate::commands::run(&mut s, ":help sigmoid")),
-            "sigmoid(z)  (defined in the workspace)\n  The logistic function.\n  Maps any number into (0, 1)."
+            texts(&crate::commands::run(&mut s, ":help logistic")),
+            "logistic(z)  (defined in the workspace)\n  The logistic function.\n  Maps any number into (0, 1)."
         );
         let path = std::env::temp_dir().join(format!("tensorcalc-fns-{}.la", std::process::id()));
         let p = path.display().to_string();
         let saved = texts(&crate::commands::run(&mut s, &format!(":save {p}")));
         assert_eq!(saved, format!("saved 1 variable and 2 functions to {p}"));
         let written = std::fs::read_to_string(&path).unwrap();
-        assert!(written.contains("# The logistic function.\n# Maps any number into (0, 1).\nsigmoid(z) = 1 / (1 + exp(-z))"), "{written}");
+        assert!(written.contains("# The logistic function.\n# Maps any number into (0, 1).\nlogistic(z) = 1 / (1 + exp(-z))"), "{written}");
         let mut fresh = Session::new();
         let loaded = texts(&load(&mut fresh, &p));
         std::fs::remove_file(&path).unwrap();
-        assert_eq!(loaded, format!("loaded {p}: W, affine, sigmoid"));
-        let call = fresh.eval_source("affine(sigmoid(0))");
+        assert_eq!(loaded, format!("loaded {p}: W, affine, logistic"));
+        let call = fresh.eval_source("affine(logistic(0))");
         let Outcome::Value { value, .. } = &call[0] else {
             panic!("{call:?}")
         };
         assert_eq!(value.describe(), "2 float64");
         assert_eq!(
-            fresh.evaluator.functions()["sigmoid"].def.doc,
+            fresh.evaluator.functions()["logistic"].def.doc,
             ["The logistic function.", "Maps any number into (0, 1)."]
         );
         // :clear removes a function like a variable.
-        clear(&mut fresh, "sigmoid");
-        assert!(!fresh.evaluator.functions().contains_key("sigmoid"));
+        clear(&mut fresh, "logistc");
+        assert!(!fresh.evaluator.functions().contains_key("logistc"));
     }
 }

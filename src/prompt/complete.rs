@@ -196,7 +196,14 @@ mod tests {
         assert_eq!(shown("x = wei"), (4, vec!["weights".to_string()]));
         assert_eq!(
             shown("w"),
-            (0, vec!["weights".to_string(), "width".to_string()])
+            (
+                0,
+                vec![
+                    "weights".to_string(),
+                    "where(".to_string(),
+                    "width".to_string()
+                ]
+            )
         );
         assert_eq!(shown("lins"), (0, vec!["linspace(".to_string()]));
         assert_eq!(
