@@ -111,17 +111,8 @@ pub fn plot_rule(args: &[Meta]) -> OpResult<Option<usize>> {
     for (k, y) in ys.iter().enumerate() {
         let arg = first + k;
         operand(y, arg, Wanted::VectorOrMatrix)?;
-        if let Some(x) = x
-            && x.shape[0].clash(&y.shape[0])
-        {
-            return Err(fail(
-                PlotError::Lengths {
-                    x: x.shape.clone(),
-                    y: y.shape.clone(),
-                    x_arg: 0,
-                },
-                arg,
-            ));
+        if let Some(x) = x {
+            same_length(x, y, arg)?;
         }
         let here = match y.shape.get(1) {
             None => Some(1),
@@ -148,16 +139,22 @@ pub fn scatter_rule(args: &[Meta]) -> OpResult<()> {
     for (i, m) in args.iter().enumerate() {
         operand(m, i, Wanted::Vector)?;
     }
-    if let [x, y] = args
-        && x.shape[0].clash(&y.shape[0])
-    {
+    if let [x, y] = args {
+        same_length(x, y, 1)?;
+    }
+    Ok(())
+}
+
+/// x (argument 0) and the series y (argument `arg`) have one point each.
+fn same_length(x: &Meta, y: &Meta, arg: usize) -> OpResult<()> {
+    if x.shape[0].clash(&y.shape[0]) {
         return Err(fail(
             PlotError::Lengths {
                 x: x.shape.clone(),
                 y: y.shape.clone(),
                 x_arg: 0,
             },
-            1,
+            arg,
         ));
     }
     Ok(())

@@ -166,6 +166,19 @@ pub struct Axis {
     pub labels: Vec<String>,
 }
 
+impl Axis {
+    /// The widest tick label in characters (1 when there are none), which
+    /// sets the margin beside the frame.
+    pub fn widest(&self) -> usize {
+        widest(&self.labels)
+    }
+}
+
+/// The widest of some labels in characters, at least 1.
+pub fn widest(labels: &[String]) -> usize {
+    labels.iter().map(|l| l.chars().count()).max().unwrap_or(1)
+}
+
 /// A round step (1, 2 or 5 times a power of ten) near `span / target`,
 /// as (multiplier, power of ten).
 fn nice_step(span: f64, target: usize, integer: bool) -> (f64, i32) {
@@ -265,12 +278,7 @@ fn x_axis(lo: f64, hi: f64, cols: usize, integer: bool, widen: bool, opts: &Form
     let mut target = (cols / 12).clamp(2, 10);
     loop {
         let a = axis(lo, hi, target, integer, widen, opts);
-        let widest = a
-            .labels
-            .iter()
-            .map(|l| l.chars().count())
-            .max()
-            .unwrap_or(1);
+        let widest = a.widest();
         let room = cols / a.ticks.len().max(1);
         if (widest + 2 <= room && a.ticks.len() >= 2) || target <= 2 {
             return a;
@@ -297,12 +305,7 @@ fn framed(
     x_cells: &dyn Fn(f64) -> usize,
     mut row: impl FnMut(usize, &mut Markup),
 ) {
-    let lw = y
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(1);
+    let lw = y.widest();
     let mut tick_rows = vec![None; rows];
     for (t, l) in y.ticks.iter().zip(&y.labels) {
         // Row 0 is the top.
@@ -437,12 +440,7 @@ fn series_plot(
     let rows = height.saturating_sub(extra).max(2);
     let (xlo, xhi, ylo, yhi) = bounds(series).unwrap_or((0.0, 1.0, 0.0, 1.0));
     let y = y_axis(ylo, yhi, rows, integer_y, opts);
-    let lw = y
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(1);
+    let lw = y.widest();
     let cols = width.saturating_sub(lw + 3).max(4);
     let x = x_axis(xlo, xhi, cols, integer_x, false, opts);
     let mut canvas = Canvas::new(cols, rows);
@@ -535,12 +533,7 @@ fn hist_plot(
     let y = axis(0.0, top.max(1.0), (rows / 4).clamp(2, 8), true, true, opts);
     let (lo, hi) = (edges[0], edges[edges.len() - 1]);
     let x = x_axis(lo, hi, cols, false, false, opts);
-    let lw = y
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(1);
+    let lw = y.widest();
     title_line(out, p, lw + 2, cols);
     ylabel_line(out, p, width);
     let eighths: Vec<usize> = shown

@@ -5,7 +5,7 @@
 //! down block by block; small ones are enlarged to whole cells. A colour
 //! bar beside it shows the range.
 
-use super::plot::{Lines, note_line, title_line, xlabel_line, ylabel_line};
+use super::plot::{Lines, note_line, title_line, widest, xlabel_line, ylabel_line};
 use super::value::{FormatOptions, number_texts};
 use super::{Markup, Rgb, Style};
 use crate::value::Picture;
@@ -137,11 +137,7 @@ pub fn heatmap(
         };
         number_texts(&[round(hi), round(mid), round(lo)], opts)
     };
-    let bw = bar_labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(1);
+    let bw = widest(&bar_labels);
     let lw = (m - 1).to_string().len();
     // label, space, frame, cells, frame, two spaces, bar frame and 2 cells, space, label
     let max_cols = width.saturating_sub(lw + 2 + 1 + 2 + 4 + 1 + bw).max(2);
