@@ -38,7 +38,11 @@ pub enum ArraysError {
     /// `where=` on max/min without `initial=`.
     WhereNeedsInitial { kind: Reduce },
     /// `dtype=` this reduction cannot accumulate in.
-    ReduceDType { kind: Reduce, dtype: DType },
+    ReduceDType {
+        kind: Reduce,
+        dtype: DType,
+        from: DType,
+    },
     /// `where(cond, x)`: x without y.
     WhereArity,
     /// searchsorted's sorted array with other than one axis.
@@ -159,12 +163,18 @@ pub fn take_rule(x: &Meta, indices: &Meta, axis: Option<i64>) -> OpResult<Meta> 
     Ok(Meta::with_dims(shape, x.dtype))
 }
 
-pub fn take(a: &Array, indices: &Array, axis: Option<i64>) -> OpResult<Array> {
-    let m = take_rule(&Meta::of(a), &Meta::of(indices), axis)?;
-    let (src, k) = match axis {
+/// The array take reads from and the axis it reads along: the flattened
+/// array's only axis without one.
+fn along_axis(a: &Array, axis: Option<i64>) -> OpResult<(Array, usize)> {
+    Ok(match axis {
         None => (flat_array(a), 0),
         Some(k) => (a.clone(), axis_at(2, k, a.ndim())?),
-    };
+    })
+}
+
+pub fn take(a: &Array, indices: &Array, axis: Option<i64>) -> OpResult<Array> {
+    let m = take_rule(&Meta::of(a), &Meta::of(indices), axis)?;
+    let (src, k) = along_axis(a, axis)?;
     let len = src.shape()[k];
     let picks = indices_of(indices)
         .iter()
@@ -214,10 +224,7 @@ pub fn take_along_rule(x: &Meta, indices: &Meta, axis: Option<i64>) -> OpResult<
 
 pub fn take_along(a: &Array, indices: &Array, axis: Option<i64>) -> OpResult<Array> {
     let m = take_along_rule(&Meta::of(a), &Meta::of(indices), axis)?;
-    let (src, k) = match axis {
-        None => (flat_array(a), 0),
-        Some(k) => (a.clone(), axis_at(2, k, a.ndim())?),
-    };
+    let (src, k) = along_axis(a, axis)?;
     let out = m.concrete().expect("concrete operands");
     let idx = indices_of(indices);
     let idx = view_as(&idx, &out);
@@ -235,7 +242,7 @@ pub fn take_along(a: &Array, indices: &Array, axis: Option<i64>) -> OpResult<Arr
             .zip(&picks)
             .map(|((mut ix, _), &p)| {
                 ix[k] = p;
-                xv[ix].clone()
+                xv[ix]
             })
             .collect();
         ArrayD::from_shape_vec(IxDyn(&out), v).expect("len")
@@ -694,8 +701,18 @@ fn lanes_meta(x: &Meta, p: &ReduceExtras) -> OpResult<Meta> {
 pub fn reduce_extras_rule(kind: Reduce, x: &Meta, p: &ReduceExtras) -> OpResult<Meta> {
     let mut x = x.clone();
     if let Some(dt) = p.dtype {
-        if !dtype_ok(kind, dt) {
-            return Err(fail(0, ArraysError::ReduceDType { kind, dtype: dt }));
+        // Complex numbers into a real accumulator would lose their
+        // imaginary parts (NumPy warns and drops them).
+        let drops = x.dtype == DType::Complex128 && dt != DType::Complex128;
+        if !dtype_ok(kind, dt) || drops {
+            return Err(fail(
+                0,
+                ArraysError::ReduceDType {
+                    kind,
+                    dtype: dt,
+                    from: x.dtype,
+                },
+            ));
         }
         x = x.retyped(dt);
     }

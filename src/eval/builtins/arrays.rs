@@ -240,11 +240,13 @@ fn accumulate_dtype(a: &Args) -> EResult<Option<DType>> {
         return Ok(None);
     }
     let dt = a.kw_dtype(DType::Float64)?;
-    if dt == DType::Bool {
+    let drops = a.meta(0)?.dtype == DType::Complex128 && dt != DType::Complex128;
+    if dt == DType::Bool || drops {
         return Err(a.op_err(crate::ops::OpError::Arrays {
             err: ar::ArraysError::ReduceDType {
                 kind: Reduce::Sum,
                 dtype: dt,
+                from: a.meta(0)?.dtype,
             },
             arg: None,
         }));

@@ -71,7 +71,8 @@ struct ReduceArgs {
 
 fn reduce_args(a: &Args) -> EResult<ReduceArgs> {
     Ok(ReduceArgs {
-        axis: a.axis(1)?,
+        // One axis (a list of one too); several go through `arrays::extras`.
+        axis: a.axes(1)?.and_then(|v| v.first().copied()),
         keepdims: a.kw_bool("keepdims", false)?,
         ddof: a.kw_f64("ddof")?.unwrap_or(0.0),
     })

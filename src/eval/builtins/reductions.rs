@@ -9,7 +9,7 @@ pub(super) static TABLE: &[Builtin] = &[
         Reduce::Sum,
         ["dtype", "initial", "where"],
         "sum(x, axis=None, keepdims=false, dtype=None, initial=None, where=true)",
-        "Sum of the elements, over all of them or along axis. Integer sums that overflow are an error.",
+        "Sum of the elements, over all of them, along axis, or along several (axis=[0, 2]); initial= is added, where= leaves elements out, dtype= accumulates in that dtype. Integer sums that overflow are an error.",
         "sum([[1, 2], [4, 3]])"
     ),
     reduction!(

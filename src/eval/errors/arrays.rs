@@ -71,16 +71,27 @@ pub(super) fn diagnostic(op: &str, err: &ArraysError) -> Diagnostic {
             ),
             Some(format!("{}(x, where=mask, initial=0)", kind.name())),
         ),
-        E::ReduceDType { kind, dtype } => (
-            ErrorKind::Type,
-            format!("{} cannot accumulate in dtype {dtype}", kind.name()),
-            Some(match kind {
-                crate::ops::reduce::Reduce::Sum | crate::ops::reduce::Reduce::Prod => {
-                    "dtype= takes \"int64\", \"float32\", \"float64\" or \"complex128\"".into()
-                }
-                _ => "dtype= takes \"float32\", \"float64\" or \"complex128\"".into(),
-            }),
-        ),
+        E::ReduceDType { kind, dtype, from } => {
+            let lost = *from == crate::value::DType::Complex128
+                && *dtype != crate::value::DType::Complex128;
+            (
+                ErrorKind::Type,
+                if lost {
+                    format!(
+                        "complex values cannot accumulate in {dtype}: the imaginary parts would be lost"
+                    )
+                } else {
+                    format!("cannot accumulate in dtype {dtype}")
+                },
+                Some(match kind {
+                    _ if lost => "take real(x) first, or dtype=\"complex128\"".into(),
+                    crate::ops::reduce::Reduce::Sum | crate::ops::reduce::Reduce::Prod => {
+                        "dtype= takes \"int64\", \"float32\", \"float64\" or \"complex128\"".into()
+                    }
+                    _ => "dtype= takes \"float32\", \"float64\" or \"complex128\"".into(),
+                }),
+            )
+        }
         E::WhereArity => (
             ErrorKind::Type,
             "give both x and y, or neither".into(),

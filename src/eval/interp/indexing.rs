@@ -347,7 +347,13 @@ impl Evaluator {
                     index: k,
                 },
             )
-            .primary(span, format!("{} results", parts.len()))),
+            .primary(
+                span,
+                match parts.len() {
+                    1 => "1 result".to_string(),
+                    n => format!("{n} results"),
+                },
+            )),
         }
     }
 
