@@ -23,6 +23,8 @@ pub enum ArraysError {
     Unequal { len: usize, sections: usize },
     /// A number of sections that is not positive.
     Sections { sections: i64 },
+    /// More parts than one result may hold (`MAX_PARTS`).
+    TooManyParts { sections: i64, max: usize },
     /// A negative pad width.
     NegativePad { value: i64 },
     /// pad_width (or constant_values) that does not broadcast to ndim×2.
@@ -323,10 +325,22 @@ fn clamp(v: i64, len: usize) -> usize {
     (if v < 0 { (v + l).max(0) } else { v.min(l) }) as usize
 }
 
+/// The most parts split may make: each is a value of its own, so a
+/// number of sections is bounded before the list of parts is made (empty
+/// parts beyond the axis's length cost no elements but still memory).
+pub const MAX_PARTS: usize = 1 << 20;
+
 /// The lengths of the parts, for an axis of `len` (`None`: not known).
 fn part_lengths(cuts: &Cuts, len: &Dim, equal: bool) -> OpResult<Vec<Dim>> {
     match cuts {
         Cuts::Sections(n) if *n <= 0 => Err(fail(1, ArraysError::Sections { sections: *n })),
+        Cuts::Sections(n) if *n as u64 > MAX_PARTS as u64 => Err(fail(
+            1,
+            ArraysError::TooManyParts {
+                sections: *n,
+                max: MAX_PARTS,
+            },
+        )),
         Cuts::Sections(n) => {
             let n = *n as usize;
             match len.value() {

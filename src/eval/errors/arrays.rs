@@ -21,6 +21,11 @@ pub(super) fn diagnostic(op: &str, err: &ArraysError) -> Diagnostic {
             format!("the number of sections must be at least 1, got {sections}"),
             None,
         ),
+        E::TooManyParts { sections, max } => (
+            ErrorKind::Limit,
+            format!("{sections} sections are more than the {max} parts one split may make"),
+            None,
+        ),
         E::NegativePad { value } => (
             ErrorKind::Domain,
             format!("pad widths must not be negative, got {value}"),
