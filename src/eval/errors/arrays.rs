@@ -62,16 +62,15 @@ pub(super) fn diagnostic(op: &str, err: &ArraysError) -> Diagnostic {
             format!("axis {axis} is given twice"),
             None,
         ),
-        E::OneAxisOnly { kind } => (
+        E::OneAxisOnly { .. } => (
             ErrorKind::Type,
-            format!("{} takes one axis, not several", kind.name()),
+            "takes one axis, not several".to_string(),
             Some("reshape the axes into one first, or leave axis out for the flat index".into()),
         ),
         E::WhereNeedsInitial { kind } => (
             ErrorKind::Type,
             format!(
-                "{} with where= needs initial=: a lane with nothing selected has no {}",
-                kind.name(),
+                "where= needs initial=: a lane with nothing selected has no {}",
                 kind.name()
             ),
             Some(format!("{}(x, where=mask, initial=0)", kind.name())),
