@@ -1850,6 +1850,267 @@ def gen_random():
         add("random", f"random/error/{cid}", prog, f)
 
 
+# ------------------------------------------------------------ arrays
+
+
+def gen_arrays():
+    """The array functions that cut, index and grow arrays (meshgrid, split,
+    array_split, take, take_along_axis, nonzero, where(cond), searchsorted,
+    pad), None in an index, and the reduction extras (several axes, dtype=,
+    initial=, where=) over dtypes and shapes (area "arrays"). Regenerate only
+    this area with `python -c 'import gen_corpus as g; g.gen_arrays();
+    g.write_areas()'` from scripts/. Results that are tuples are unpacked
+    and one part shown: `a, b = split(x, 2); b`."""
+
+    def names(n):
+        return ", ".join(f"r{i}" for i in range(n))
+
+    def parts(cid, program, f, n, pick):
+        """A case per shown part of an n-part result (unpacked; one part
+        alone is picked as a tuple's, `nonzero(x)[0]`)."""
+        for i in pick:
+            prog = f"{program}[0]" if n == 1 else f"{names(n)} = {program}; r{i}"
+            add("arrays", f"{cid}/part{i}", prog, lambda f=f, i=i: f()[i])
+
+    for dt in DTYPES:
+        for sa, sb in [((3,), (2,)), ((2, 2), (3,)), ((0,), (2,))]:
+            a, b = make(sa, dt), make(sb, dt)
+            for ix in ("xy", "ij"):
+                cid = f"arrays/meshgrid/{dt}/{dims(sa)}-{dims(sb)}/{ix}"
+                prog = f'meshgrid({lit(a)}, {lit(b)}, indexing="{ix}")'
+                parts(cid, prog, lambda a=a, b=b, ix=ix: np.meshgrid(a, b, indexing=ix), 2, [0, 1])
+        a, b, c = make((2,), dt), make((3,), dt), make((4,), "float64")
+        prog = f"meshgrid({lit(a)}, {lit(b)}, {lit(c)})"
+        parts(f"arrays/meshgrid/{dt}/three", prog, lambda a=a, b=b, c=c: np.meshgrid(a, b, c), 3, [0, 2])
+
+    for dt in DTYPES:
+        for shape, axis in [((6,), 0), ((4, 3), 0), ((4, 3), 1), ((2, 6, 2), -2)]:
+            x = make(shape, dt)
+            n = shape[axis]
+            for cuts in [2, 3, [1, 3], [-2], [0, 10], [3, 1]]:
+                for fname, npf in (("split", np.split), ("array_split", np.array_split)):
+                    try:
+                        count = len(npf(x, cuts, axis=axis))
+                    except Exception:  # noqa: BLE001 - an unequal split is a case too
+                        add("arrays", f"arrays/{fname}/{dt}/{dims(shape)}/axis{axis}/{cuts}".replace(" ", ""),
+                            f"{fname}({lit(x)}, {cuts}, axis={axis})",
+                            lambda x=x, cuts=cuts, npf=npf, axis=axis: npf(x, cuts, axis=axis))
+                        continue
+                    cid = f"arrays/{fname}/{dt}/{dims(shape)}/axis{axis}/{cuts}".replace(" ", "")
+                    prog = f"{fname}({lit(x)}, {cuts}, axis={axis})"
+                    parts(cid, prog, lambda x=x, cuts=cuts, npf=npf, axis=axis: npf(x, cuts, axis=axis),
+                          count, sorted({0, count - 1}))
+            del n
+
+    for dt in DTYPES:
+        x = make((3, 4), dt)
+        for idx, axis in [([0, 5, -1], None), ([[2, 0], [1, 1]], None), ([3, 0], 1), ([[1], [0]], 0), (2, 1),
+                          ([], None), ([0, 12], None)]:
+            ax = "" if axis is None else f", axis={axis}"
+            cid = f"arrays/take/{dt}/{idx}/axis{axis}".replace(" ", "")
+            ilit = "zeros(0, dtype=\"int64\")" if idx == [] else str(idx)
+            add("arrays", cid, f"take({lit(x)}, {ilit}{ax})",
+                lambda x=x, idx=idx, axis=axis: np.take(x, np.array(idx, dtype=np.int64), axis=axis))
+        y = make((3, 4), dt)
+        if dt != "complex128":
+            add("arrays", f"arrays/take_along_axis/{dt}/argsort1",
+                f"a = {lit(y)}; take_along_axis(a, argsort(a, axis=1), axis=1)",
+                lambda y=y: np.take_along_axis(y, np.argsort(y, axis=1, kind="stable"), axis=1))
+            add("arrays", f"arrays/take_along_axis/{dt}/argmax0",
+                f"a = {lit(y)}; take_along_axis(a, argmax(a, axis=0, keepdims=true), axis=0)",
+                lambda y=y: np.take_along_axis(y, np.argmax(y, axis=0, keepdims=True), axis=0))
+        ind = np.array([[0, 3], [1, -1], [2, 2]])
+        add("arrays", f"arrays/take_along_axis/{dt}/explicit",
+            f"take_along_axis({lit(y)}, {lit(ind)}, axis=-1)",
+            lambda y=y, ind=ind: np.take_along_axis(y, ind, axis=-1))
+        ind = np.array([[0, 1, 2, 0]])
+        add("arrays", f"arrays/take_along_axis/{dt}/broadcast",
+            f"take_along_axis({lit(y)}, {lit(ind)}, axis=0)",
+            lambda y=y, ind=ind: np.take_along_axis(y, ind, axis=0))
+        add("arrays", f"arrays/take_along_axis/{dt}/ndim",
+            f"take_along_axis({lit(y)}, [0, 1], axis=1)",
+            lambda y=y: np.take_along_axis(y, np.array([0, 1]), axis=1))
+
+    for dt in DTYPES:
+        for shape in [(5,), (2, 3), (2, 2, 3), (0, 2)]:
+            x = make(shape, dt)
+            nd = len(shape)
+            parts(f"arrays/nonzero/{dt}/{dims(shape)}", f"nonzero({lit(x)})", lambda x=x: np.nonzero(x),
+                  nd, sorted({0, nd - 1}))
+            parts(f"arrays/where1/{dt}/{dims(shape)}", f"where({lit(x)})", lambda x=x: np.where(x),
+                  nd, [nd - 1])
+    add("arrays", "arrays/nonzero/0d", "nonzero(5)", lambda: np.nonzero(np.int64(5)))
+
+    for dt in DTYPES:
+        a = np.sort(make((7,), dt)) if dt != "complex128" else make((7,), dt)
+        for v in [make((), dt), make((4,), dt), make((2, 3), dt)]:
+            for side in ("left", "right"):
+                cid = f"arrays/searchsorted/{dt}/{dims(v.shape)}/{side}"
+
+                def compute(a=a, v=v, side=side):
+                    complex_order(a, v)
+                    return np.asarray(np.searchsorted(a, v, side=side)).astype(np.int64)
+                add("arrays", cid, f'searchsorted({lit(a)}, {lit(v)}, side="{side}")', compute)
+    a = np.array([1.0, 2.0, 2.0, 3.0, np.nan])
+    for v in [np.array([2.0, np.nan, -np.inf, np.inf, 2.5])]:
+        for side in ("left", "right"):
+            add("arrays", f"arrays/searchsorted/nan/{side}", f'searchsorted({lit(a)}, {lit(v)}, side="{side}")',
+                lambda a=a, v=v, side=side: np.searchsorted(a, v, side=side).astype(np.int64))
+    add("arrays", "arrays/searchsorted/mixed", "searchsorted([1, 3, 5], [2.5, 3.0, true])",
+        lambda: np.searchsorted([1, 3, 5], [2.5, 3.0, True]).astype(np.int64))
+    add("arrays", "arrays/searchsorted/2d", "searchsorted([[1, 2], [3, 4]], 2)",
+        lambda: np.searchsorted(np.array([[1, 2], [3, 4]]), 2))
+
+    modes = ["constant", "edge", "reflect", "symmetric", "wrap"]
+    for dt in DTYPES:
+        for shape in [(3,), (2, 3), (1, 2, 2)]:
+            x = make(shape, dt)
+            nd = len(shape)
+            for width in [1, [2, 1], [[1, 0]] * nd, 5, 0]:
+                for mode in modes:
+                    wid = str(width).replace(" ", "")
+                    cid = f"arrays/pad/{dt}/{dims(shape)}/{wid}/{mode}"
+                    add("arrays", cid, f'pad({lit(x)}, {width}, mode="{mode}")',
+                        lambda x=x, width=width, mode=mode: np.pad(x, width, mode=mode))
+        x = make((2, 2), dt)
+        cv = make((), dt)
+        add("arrays", f"arrays/pad/{dt}/constant_values", f"pad({lit(x)}, [1, 2], constant_values={lit(cv)})",
+            lambda x=x, cv=cv: np.pad(x, [1, 2], constant_values=cv))
+    x = np.arange(6).reshape(2, 3)
+    add("arrays", "arrays/pad/constant_values_per_axis",
+        "pad(reshape(arange(6), [2, 3]), [[1, 1], [2, 1]], constant_values=[[7, 8], [-1, -2]])",
+        lambda: np.pad(np.arange(6).reshape(2, 3), [[1, 1], [2, 1]], constant_values=[[7, 8], [-1, -2]]))
+    for cid, prog, f in [
+        ("negative", "pad([1, 2], -1)", lambda: np.pad([1, 2], -1)),
+        ("bad-shape", "pad([1, 2], [1, 2, 3])", lambda: np.pad([1, 2], [1, 2, 3])),
+        ("empty-edge", 'pad(zeros(0), 2, mode="edge")', lambda: np.pad(np.zeros(0), 2, mode="edge")),
+        ("empty-constant", "pad(zeros(0), 2)", lambda: np.pad(np.zeros(0), 2)),
+    ]:
+        add("arrays", f"arrays/pad/error/{cid}", prog, f)
+
+    for dt in DTYPES:
+        x = make((3, 2), dt)
+        add("arrays", f"arrays/newaxis/{dt}/mid", f"x = {lit(x)}; x[:, None]", lambda x=x: x[:, None])
+        add("arrays", f"arrays/newaxis/{dt}/front", f"x = {lit(x)}; x[None]", lambda x=x: x[None])
+        add("arrays", f"arrays/newaxis/{dt}/both", f"x = {lit(x)}; x[None, 1, None, ::-1]",
+            lambda x=x: x[None, 1, None, ::-1])
+        add("arrays", f"arrays/newaxis/{dt}/ellipsis", f"x = {lit(x)}; x[..., None]", lambda x=x: x[..., None])
+        add("arrays", f"arrays/newaxis/{dt}/advanced", f"x = {lit(x)}; x[[0, 2], None]",
+            lambda x=x: x[[0, 2], None])
+        add("arrays", f"arrays/newaxis/{dt}/split-advanced", f"x = {lit(x)}; x[[0, 2], None, [1, 0]]",
+            lambda x=x: x[[0, 2], None, [1, 0]])
+
+    for dt in DTYPES:
+        x = make((2, 3, 4), dt)
+        for name in ("sum", "prod", "mean", "max", "min", "std", "var", "all", "any"):
+            if dt == "complex128" and name in ("max", "min"):
+                continue
+            npf = {"all": np.all, "any": np.any}.get(name) or getattr(np, name)
+            for axis in [[0, 2], [-1, 0], [0, 1, 2], []]:
+                for keep in (False, True):
+                    cid = f"arrays/reduce-axes/{name}/{dt}/{axis}/keep{keep}".replace(" ", "")
+                    prog = f"{name}({lit(x)}, axis={axis}, keepdims={str(keep).lower()})"
+                    if axis == []:
+                        prog = f'{name}({lit(x)}, axis=zeros(0, dtype="int64"), keepdims={str(keep).lower()})'
+
+                    def compute(x=x, axis=axis, keep=keep, npf=npf, name=name):
+                        r = npf(x, axis=tuple(axis), keepdims=keep)
+                        if name in ("sum", "prod") and x.dtype == np.bool_:
+                            r = np.asarray(r).astype(np.int64)
+                        if name in ("mean", "std", "var") and x.dtype == np.bool_:
+                            r = np.asarray(npf(x.astype(np.float64), axis=tuple(axis), keepdims=keep))
+                        check_i64(np.asarray(r).ravel().tolist()) if np.asarray(r).dtype == np.int64 else None
+                        return r
+                    add("arrays", cid, prog, compute)
+            add("arrays", f"arrays/reduce-axes/{name}/{dt}/none", f"{name}({lit(x)}, axis=None)",
+                lambda x=x, npf=npf, name=name: np.asarray(
+                    npf(x.astype(np.float64) if (name in ("mean", "std", "var") and x.dtype == np.bool_) else x,
+                        axis=None)).astype(np.int64 if (name in ("sum", "prod") and x.dtype == np.bool_) else
+                                           (x.dtype if name in ("sum", "prod", "max", "min") else None) or
+                                           np.asarray(npf(x, axis=None)).dtype))
+    for dt in DTYPES:
+        x = make((3, 4), dt)
+        for name in ("sum", "prod", "max", "min"):
+            if dt == "complex128" and name in ("max", "min"):
+                continue
+            npf = getattr(np, name)
+            for init in [2, -1.5]:
+                for axis in [None, 0, [0, 1]]:
+                    ax = "" if axis is None else f", axis={axis}"
+                    cid = f"arrays/initial/{name}/{dt}/{init}/axis{axis}".replace(" ", "")
+
+                    def compute(x=x, init=init, axis=axis, npf=npf, name=name):
+                        ax = tuple(axis) if isinstance(axis, list) else axis
+                        y = x.astype(np.int64) if (x.dtype == np.bool_ and name in ("sum", "prod")) else x
+                        return np.asarray(npf(y, axis=ax, initial=init))
+                    add("arrays", cid, f"{name}({lit(x)}{ax}, initial={init})", compute)
+            mask = make((3, 4), "bool")
+            for axis in [None, 1]:
+                ax = "" if axis is None else f", axis={axis}"
+                cid = f"arrays/where/{name}/{dt}/axis{axis}"
+                init = ", initial=0" if name in ("max", "min") else ""
+
+                def compute(x=x, mask=mask, axis=axis, npf=npf, name=name):
+                    y = x.astype(np.int64) if (x.dtype == np.bool_ and name in ("sum", "prod")) else x
+                    kw = {"initial": 0} if name in ("max", "min") else {}
+                    return np.asarray(npf(y, axis=axis, where=mask, **kw))
+                add("arrays", cid, f"{name}({lit(x)}{ax}, where={lit(mask)}{init})", compute)
+        add("arrays", f"arrays/initial/max-empty/{dt}", f'max(zeros(0, 3, dtype="{dt}"), axis=0, initial=1)',
+            lambda dt=dt: np.max(np.zeros((0, 3), dtype=dt), axis=0, initial=1)) if dt != "complex128" else None
+    add("arrays", "arrays/where/max-no-initial", "max([1, 2], where=[true, false])",
+        lambda: np.max([1, 2], where=[True, False]))
+    for dt in DTYPES:
+        x = make((2, 3), dt)
+        for name in ("sum", "prod", "mean", "cumsum", "cumprod"):
+            for to in ("int64", "float32", "float64", "complex128"):
+                if name == "mean" and to == "int64":
+                    continue
+                if dt == "complex128" and to != "complex128":
+                    continue
+                cid = f"arrays/dtype/{name}/{dt}-{to}"
+                add("arrays", cid, f'{name}({lit(x)}, dtype="{to}")',
+                    lambda x=x, name=name, to=to: np.asarray(getattr(np, name)(x, dtype=to)))
+            cid = f"arrays/dtype/{name}/{dt}-float32/axis0"
+            if dt != "complex128":
+                add("arrays", cid, f'{name}({lit(x)}, axis=0, dtype="float32")',
+                    lambda x=x, name=name: np.asarray(getattr(np, name)(x, axis=0, dtype="float32")))
+
+    for dt in DTYPES:
+        for shape in [(2, 3), (3,)]:
+            v = make(shape[-1:], dt)
+            add("arrays", f"arrays/full/{dt}/{dims(shape)}", f"full({list(shape)}, {lit(v)})",
+                lambda shape=shape, v=v: np.full(shape, v))
+    add("arrays", "arrays/full/column", "full([2, 3], [[1], [2]])", lambda: np.full((2, 3), [[1], [2]]))
+    add("arrays", "arrays/full/mismatch", "full([2, 3], [1, 2])", lambda: np.full((2, 3), [1, 2]))
+    for sh in [(2, 3, 4), (5,)]:
+        for ax in [0, -1]:
+            add("arrays", f"arrays/size/{dims(sh)}/{ax}", f"size(zeros({', '.join(map(str, sh))}), {ax})",
+                lambda sh=sh, ax=ax: np.int64(np.size(np.zeros(sh), ax)))
+    add("arrays", "arrays/size/bad-axis", "size(zeros(2, 3), 2)", lambda: np.size(np.zeros((2, 3)), 2))
+
+    r = np.random
+    for stext, sval in [("0", 0), ("1", 1), ("42", 42)]:
+        for gid, prog, f in [
+            ("bool", 'randint(0, 2, size=1000, dtype="bool")', lambda: r.randint(0, 2, size=1000, dtype=bool)),
+            ("bool-one", 'randint(1, 2, size=10, dtype="bool")', lambda: r.randint(1, 2, size=10, dtype=bool)),
+            ("int32", 'randint(-5, 100, size=1000, dtype="int32")',
+             lambda: r.randint(-5, 100, size=1000, dtype=np.int32).astype(np.int64)),
+            ("int32-wide", 'randint(-2147483648, 2147483647, size=1000, dtype="int32")',
+             lambda: r.randint(-2**31, 2**31 - 1, size=1000, dtype=np.int32).astype(np.int64)),
+            ("bool-then-rand", 'randint(0, 2, size=5, dtype="bool"); rand(3)',
+             lambda: (r.randint(0, 2, size=5, dtype=bool), r.rand(3))[1]),
+        ]:
+            def compute(sval=sval, f=f):
+                r.seed(sval)
+                return f()
+            add("arrays", f"arrays/randint-dtype/{gid}/seed{stext}", f"seed({stext}); {prog}", compute)
+            CASES["arrays"][-1]["rtol"] = 0
+    add("arrays", "arrays/randint-dtype/bool-range", 'randint(0, 3, dtype="bool")',
+        lambda: r.randint(0, 3, dtype=bool))
+    add("arrays", "arrays/randint-dtype/int32-range", 'randint(0, 2147483649, dtype="int32")',
+        lambda: r.randint(0, 2**31 + 1, dtype=np.int32))
+
+
 def write_areas():
     """Writes the areas computed so far, leaving other files alone."""
     for area, recs in CASES.items():
@@ -1921,6 +2182,7 @@ def main():
     gen_linalg()
     gen_everyday()
     gen_random()
+    gen_arrays()
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.jsonl"):
         old.unlink()

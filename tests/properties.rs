@@ -227,6 +227,12 @@ fn expr() -> impl Strategy<Value = String> {
             ", axes=1",
             ", num=3",
             ", ddof=1",
+            ", axis=None",
+            ", axis=[0, -1]",
+            ", initial=1",
+            ", where=true",
+            ", mode=\"wrap\"",
+            ", indexing=\"ij\"",
         ]);
         prop_oneof![
             (inner.clone(), ops, inner.clone()).prop_map(|(a, o, b)| format!("({a} {o} {b})")),
@@ -256,6 +262,9 @@ fn expr() -> impl Strategy<Value = String> {
                     "0, 0, 0",
                     "5",
                     "1:3:0",
+                    "None",
+                    ":, None",
+                    "None, ..., None",
                 ])
             )
                 .prop_map(|(a, i)| format!("({a})[{i}]")),
@@ -527,5 +536,48 @@ fn sum_over_all_axes_is_sum_of_flatten() {
         }
         let stepwise = eval(&mut s, &e);
         prop_assert!(same(&whole, &stepwise, 1e-12).is_ok(), "{e}: {:?}", same(&whole, &stepwise, 1e-12));
+    });
+}
+
+#[test]
+fn split_pieces_concatenate_back() {
+    proptest!(config(500), |(shape in prop::collection::vec(0usize..5, 1..4), ka in kind(), va in vals(),
+                             axis_pick in 0usize..3, cut in 0usize..6)| {
+        let axis = axis_pick % shape.len();
+        let mut s = Session::new();
+        s.eval_source(&format!("A = {}", literal(&shape, ka, &va)));
+        let a = eval(&mut s, "A");
+        let back = eval(&mut s, &format!(
+            "p, q = array_split(A, 2, axis={axis}); r, t = split(A, [{cut}], axis={axis}); \
+             concatenate(concatenate(p, q, axis={axis}), r, t, axis={axis})[{}]",
+            (0..shape.len()).map(|k| if k == axis { format!(":{}", shape[k]) } else { ":".into() })
+                .collect::<Vec<_>>().join(", ")
+        ));
+        prop_assert!(same(&a, &back, 0.0).is_ok(), "{:?}", same(&a, &back, 0.0));
+    });
+}
+
+#[test]
+fn pad_then_slice_is_identity_and_take_all_is_flatten() {
+    proptest!(config(500), |(shape in prop::collection::vec(1usize..4, 1..4), ka in kind(), va in vals(),
+                             mode in prop::sample::select(vec!["constant", "edge", "reflect", "symmetric", "wrap"]),
+                             w in 0usize..5)| {
+        let mut s = Session::new();
+        s.eval_source(&format!("A = {}", literal(&shape, ka, &va)));
+        let a = eval(&mut s, "A");
+        let inner = (0..shape.len()).map(|_| format!("{w}:{w}+{}", "{}")).collect::<Vec<_>>();
+        let inner: Vec<String> = inner.iter().zip(&shape).map(|(t, n)| t.replace("{}", &n.to_string())).collect();
+        let back = eval(&mut s, &format!("pad(A, {w}, mode=\"{mode}\")[{}]", inner.join(", ")));
+        prop_assert!(same(&a, &back, 0.0).is_ok(), "{mode}: {:?}", same(&a, &back, 0.0));
+        let flat = eval(&mut s, "flatten(A)");
+        let taken = eval(&mut s, "take(A, arange(size(A)))");
+        prop_assert!(same(&flat, &taken, 0.0).is_ok());
+        // Several axes at once is the same as one after another.
+        let all = eval(&mut s, &format!("sum(A, axis=arange({}))", shape.len()));
+        let whole = eval(&mut s, "sum(A)");
+        prop_assert!(same(&all, &whole, 1e-12).is_ok(), "{:?}", same(&all, &whole, 1e-12));
+        // None adds an axis of 1 without moving any element.
+        let lifted = eval(&mut s, "reshape(A[None, ..., None], shape(A))");
+        prop_assert!(same(&a, &lifted, 0.0).is_ok());
     });
 }

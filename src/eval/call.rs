@@ -11,6 +11,7 @@ use super::errors::{blamed_arg, generic_error, needs_values};
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::kernel::Exec;
 use crate::ops::OpError;
+use crate::ops::arrays::ArraysError;
 use crate::ops::limits::Limits;
 use crate::ops::random::Rng;
 use crate::syntax::Span;
@@ -154,6 +155,12 @@ impl Args {
                 .kw("axis")
                 .map(|k| k.1)
                 .or_else(|| (self.len() > 1).then(|| self.span(1))),
+            // An axis the rule blames that was given as `axis=`.
+            OpError::Axis { arg: Some(i), .. }
+            | OpError::Arrays {
+                err: ArraysError::DuplicateAxis { .. } | ArraysError::OneAxisOnly { .. },
+                arg: Some(i),
+            } if *i >= self.len() => self.kw("axis").map(|k| k.1),
             _ => None,
         };
         let span = axis_span.unwrap_or_else(|| at.map_or(self.call_span, |i| self.span(i)));
@@ -319,38 +326,18 @@ impl Args {
         }
     }
 
-    /// `shape_from` where sizes may be symbolic: `zeros(n, 1)`,
-    /// `randn([n, d])`, `zeros(shape(x))` of a shape-only `x`.
-    pub fn dims_from(&self, start: usize, end: usize) -> EResult<Vec<Dim>> {
-        let symbolic = (start..end).any(|i| matches!(&*self.pos[i].0, Value::Sizes(_)));
-        if !symbolic {
-            return Ok(self
-                .shape_from(start, end)?
-                .into_iter()
-                .map(Dim::Known)
-                .collect());
-        }
+    /// Sizes from argument `start` to `end` when one of them is symbolic:
+    /// numbers, symbolic sizes, or one list of them, with `None` for a `-1`
+    /// to infer; `None` when no size is
+    /// symbolic. dims_from and reshape_request both read sizes through it;
+    /// only reshape (`infer`) takes a separate `-1`.
+    fn symbolic_sizes(
+        &self,
+        start: usize,
+        end: usize,
+        infer: bool,
+    ) -> EResult<Option<Vec<Option<Dim>>>> {
         if end == start + 1
-            && let Value::Sizes(s) = &*self.pos[start].0
-            && s.vector
-        {
-            if let Some(at) = s.infer {
-                return Err(self.error(
-                    ErrorKind::Domain,
-                    Some(start),
-                    format!("sizes must be whole numbers ≥ 0, got -1 (position {at})"),
-                    "got -1",
-                ));
-            }
-            return Ok(s.dims.clone());
-        }
-        (start..end).map(|i| self.dim(i)).collect()
-    }
-
-    /// reshape's requested lengths from argument `start` on, `None` for the
-    /// `-1` to infer: numbers, symbolic sizes, or one list of them.
-    pub fn reshape_request(&self, start: usize) -> EResult<Option<Vec<Option<Dim>>>> {
-        if self.len() == start + 1
             && let Value::Sizes(s) = &*self.pos[start].0
             && s.vector
         {
@@ -359,19 +346,48 @@ impl Args {
                 .collect();
             return Ok(Some(dims));
         }
-        if !(start..self.len()).any(|i| matches!(&*self.pos[i].0, Value::Sizes(_))) {
+        if !(start..end).any(|i| matches!(&*self.pos[i].0, Value::Sizes(_))) {
             return Ok(None);
         }
-        (start..self.len())
+        (start..end)
             .map(|i| match &*self.pos[i].0 {
                 Value::Sizes(s) if !s.vector => Ok(Some(s.dims[0].clone())),
-                _ => match self.int(i)? {
-                    -1 => Ok(None),
-                    _ => self.size(i).map(|n| Some(Dim::Known(n))),
-                },
+                _ if infer && self.int(i)? == -1 => Ok(None),
+                _ => self.size(i).map(|n| Some(Dim::Known(n))),
             })
             .collect::<EResult<Vec<_>>>()
             .map(Some)
+    }
+
+    /// `shape_from` where sizes may be symbolic: `zeros(n, 1)`,
+    /// `randn([n, d])`, `zeros(shape(x))` of a shape-only `x`.
+    pub fn dims_from(&self, start: usize, end: usize) -> EResult<Vec<Dim>> {
+        let Some(dims) = self.symbolic_sizes(start, end, false)? else {
+            return Ok(self
+                .shape_from(start, end)?
+                .into_iter()
+                .map(Dim::Known)
+                .collect());
+        };
+        (dims.into_iter().enumerate())
+            .map(|(at, d)| match d {
+                Some(d) => Ok(d),
+                // A -1 is reshape's alone: as a size it is negative (only a
+                // list holds one here; separate sizes were read as sizes).
+                None => Err(self.error(
+                    ErrorKind::Domain,
+                    Some(start),
+                    format!("sizes must be whole numbers ≥ 0, got -1 (position {at})"),
+                    "got -1",
+                )),
+            })
+            .collect()
+    }
+
+    /// reshape's requested lengths from argument `start` on, `None` for the
+    /// `-1` to infer: numbers, symbolic sizes, or one list of them.
+    pub fn reshape_request(&self, start: usize) -> EResult<Option<Vec<Option<Dim>>>> {
+        self.symbolic_sizes(start, self.len(), true)
     }
 
     /// The numbers of sizes a rule accepted, for a kernel: `run` is only
@@ -513,8 +529,12 @@ impl Args {
         }
     }
 
-    /// The `axis` argument: keyword `axis=`, or positional argument `i`.
+    /// The `axis` argument: keyword `axis=`, or positional argument `i`;
+    /// `None` (absent, or the value `None`) means every axis.
     pub fn axis(&self, i: usize) -> EResult<Option<i64>> {
+        if matches!(self.opt(i, "axis"), Some((Value::Nothing, _))) {
+            return Ok(None);
+        }
         if let Some(v) = self.kw_int("axis")? {
             return Ok(Some(v));
         }
@@ -522,6 +542,31 @@ impl Args {
             return self.int(i).map(Some);
         }
         Ok(None)
+    }
+
+    /// `axis` where leaving it out means `default` and only `axis=None`
+    /// means every axis (sort's `axis=-1`).
+    pub fn axis_or(&self, i: usize, default: i64) -> EResult<Option<i64>> {
+        match self.opt(i, "axis") {
+            None => Ok(Some(default)),
+            Some(_) => self.axis(i),
+        }
+    }
+
+    /// The axes of a reduction: one (`axis=0`), several (`axis=[0, 2]`), or
+    /// every axis (`None`: absent or `axis=None`).
+    pub fn axes(&self, i: usize) -> EResult<Option<Vec<i64>>> {
+        if let Some((Value::Array(x), span)) = self.opt(i, "axis")
+            && x.ndim() == 1
+        {
+            return match x.to_i64_array() {
+                Ok(v) if matches!(x.dtype(), DType::Int64) || x.is_empty() => {
+                    Ok(Some(v.iter().copied().collect()))
+                }
+                _ => Err(self.kw_error(span, "axis", "a whole number or a list of them")),
+            };
+        }
+        Ok(self.axis(i)?.map(|k| vec![k]))
     }
 }
 

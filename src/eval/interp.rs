@@ -24,7 +24,8 @@ use crate::syntax::{Arg, BinOp, Expr, ExprKind, IndexItem, Span, Stmt, StmtKind}
 use crate::value::{Array, C64, DType, Dim, Kind, Meta, Value, promote, shape_text};
 
 /// Names that always mean the same value unless the workspace defines them.
-pub const CONSTANTS: [&str; 6] = ["pi", "e", "inf", "nan", "true", "false"];
+/// `None` is Python's: "no value", for `axis=None` and `x[:, None]`.
+pub const CONSTANTS: [&str; 7] = ["pi", "e", "inf", "nan", "true", "false", "None"];
 
 /// Names that cannot be assigned.
 const RESERVED: [&str; 2] = ["true", "false"];
@@ -410,6 +411,10 @@ impl Evaluator {
                 let metas = self.item_metas(&vals)?;
                 if matches!(*v, Value::Unknown) {
                     return Ok(v);
+                }
+                // Several results index like a Python tuple: nonzero(x)[0].
+                if let Value::Tuple(parts) = &*v {
+                    return self.tuple_part(parts, &vals, items);
                 }
                 let m = self.meta_of(&v, target.span)?;
                 let Some(metas) = metas else {
@@ -964,6 +969,7 @@ impl Evaluator {
             "nan" => Array::scalar_f64(f64::NAN),
             "true" => Array::scalar_bool(true),
             "false" => Array::scalar_bool(false),
+            "None" => return Ok(Rc::new(Value::Nothing)),
             _ => return Err(self.unknown_name(name, span)),
         };
         Ok(arr(constant))

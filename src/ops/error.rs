@@ -113,6 +113,11 @@ pub enum OpError {
         err: super::random::RandomError,
         arg: Option<usize>,
     },
+    /// An array function's refusal (`arrays::ArraysError`).
+    Arrays {
+        err: super::arrays::ArraysError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

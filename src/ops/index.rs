@@ -22,6 +22,8 @@ pub enum IndexSpec {
     Ellipsis,
     IntArray(ArrayD<i64>),
     Mask(ArrayD<bool>),
+    /// `None` (NumPy's newaxis): a new axis of length 1 here.
+    NewAxis,
 }
 
 /// An error together with the position of the index item that caused it.
@@ -62,6 +64,7 @@ pub enum IndexMeta {
     Ellipsis,
     IntArray(Vec<Dim>),
     Mask(Vec<Dim>),
+    NewAxis,
 }
 
 impl IndexSpec {
@@ -77,6 +80,7 @@ impl IndexSpec {
             IndexSpec::Ellipsis => IndexMeta::Ellipsis,
             IndexSpec::IntArray(a) => IndexMeta::IntArray(known(a.shape())),
             IndexSpec::Mask(m) => IndexMeta::Mask(known(m.shape())),
+            IndexSpec::NewAxis => IndexMeta::NewAxis,
         }
     }
 }
@@ -108,12 +112,13 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
         ));
     }
     let has_advanced = has_advanced(items);
-    // Per source axis: the result axes it gives (`None` = part of the
-    // advanced block).
+    // Per source axis, and per new axis in its place: the result axes it
+    // gives (`None` = part of the advanced block).
     let mut per_axis: Vec<Option<Vec<Dim>>> = Vec::with_capacity(ndim);
     let mut block: Vec<Dim> = Vec::new();
+    // The source axis the next item indexes.
+    let mut axis = 0;
     for (pos, item) in items.iter().enumerate() {
-        let axis = per_axis.len();
         let at = |e: OpError| (Some(pos), e);
         let join = |block: &mut Vec<Dim>, s: &[Dim]| -> Result<(), ItemError> {
             *block = broadcast_dims(block, s).map_err(|_| {
@@ -128,11 +133,16 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
             Ok(())
         };
         match item {
+            IndexMeta::NewAxis => {
+                per_axis.push(Some(vec![Dim::Known(1)]));
+                continue;
+            }
             IndexMeta::Ellipsis => {
                 for _ in 0..ndim - consumed {
-                    let ax = per_axis.len();
-                    per_axis.push(Some(vec![shape[ax].clone()]));
+                    per_axis.push(Some(vec![shape[axis].clone()]));
+                    axis += 1;
                 }
+                continue;
             }
             IndexMeta::Int(i) => {
                 if let Some(len) = shape[axis].value() {
@@ -177,14 +187,18 @@ pub fn index_rule(shape: &[Dim], items: &[IndexMeta]) -> Result<Vec<Dim>, ItemEr
                     join(&mut block, &[Dim::Unknown])?;
                     per_axis.push(None);
                 }
+                axis += m.len();
+                continue;
             }
         }
+        axis += 1;
     }
-    while per_axis.len() < ndim {
-        let ax = per_axis.len();
-        per_axis.push(Some(vec![shape[ax].clone()]));
+    for rest in shape.iter().skip(axis) {
+        per_axis.push(Some(vec![rest.clone()]));
     }
-    let adv_axes: Vec<usize> = (0..ndim).filter(|&k| per_axis[k].is_none()).collect();
+    let adv_axes: Vec<usize> = (0..per_axis.len())
+        .filter(|&k| per_axis[k].is_none())
+        .collect();
     let adjacent = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
     let mut out = Vec::new();
     let mut placed = false;
@@ -210,7 +224,7 @@ fn consumed(items: &[IndexMeta]) -> usize {
     items
         .iter()
         .map(|it| match it {
-            IndexMeta::Ellipsis => 0,
+            IndexMeta::Ellipsis | IndexMeta::NewAxis => 0,
             IndexMeta::Mask(m) => m.len().max(1),
             _ => 1,
         })
@@ -271,12 +285,15 @@ pub struct Selection {
     pub offsets: Vec<usize>,
 }
 
-/// Per-axis index after expanding `...` and masks.
+/// Per-axis index after expanding `...` and masks, with the offsets each
+/// position adds (the source axis's stride already applied).
 enum AxisIndex {
     Fixed(usize),
     Range(Vec<usize>),
     /// Indexed by an array (or an int alongside arrays).
     Advanced,
+    /// `None`: a result axis of length 1 that reads no source axis.
+    New,
 }
 
 /// Python's slice rule: clamp, then walk with `step`.
@@ -321,18 +338,33 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
     let consumed = consumed(&metas);
     let has_advanced = has_advanced(&metas);
 
-    // Expand into one entry per source axis.
+    // Row-major strides of the source.
+    let mut strides = vec![1usize; ndim];
+    for k in (0..ndim.saturating_sub(1)).rev() {
+        strides[k] = strides[k + 1] * shape[k + 1];
+    }
+    let range = |r: Vec<usize>, axis: usize| {
+        AxisIndex::Range(r.iter().map(|&i| i * strides[axis]).collect())
+    };
+
+    // Expand into one entry per source axis (and per new axis).
     let mut per_axis: Vec<AxisIndex> = Vec::with_capacity(ndim);
     let mut advanced: Vec<(usize, ArrayD<i64>)> = Vec::new(); // (axis, indices)
+    // The source axis the next item indexes.
+    let mut axis = 0;
     for (pos, item) in items.iter().enumerate() {
-        let axis = per_axis.len();
         let at = |e: OpError| (Some(pos), e);
         match item {
+            IndexSpec::NewAxis => {
+                per_axis.push(AxisIndex::New);
+                continue;
+            }
             IndexSpec::Ellipsis => {
                 for _ in 0..ndim - consumed {
-                    let ax = per_axis.len();
-                    per_axis.push(AxisIndex::Range((0..shape[ax]).collect()));
+                    per_axis.push(range((0..shape[axis]).collect(), axis));
+                    axis += 1;
                 }
+                continue;
             }
             IndexSpec::Int(i) => {
                 let i = normalize(*i, shape[axis], axis).map_err(at)?;
@@ -340,12 +372,13 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
                     advanced.push((axis, ArrayD::from_elem(IxDyn(&[]), i as i64)));
                     per_axis.push(AxisIndex::Advanced);
                 } else {
-                    per_axis.push(AxisIndex::Fixed(i));
+                    per_axis.push(AxisIndex::Fixed(i * strides[axis]));
                 }
             }
             IndexSpec::Slice { start, stop, step } => {
-                per_axis.push(AxisIndex::Range(
+                per_axis.push(range(
                     slice_indices(shape[axis], *start, *stop, *step).map_err(at)?,
+                    axis,
                 ));
             }
             IndexSpec::IntArray(idx) => {
@@ -369,24 +402,18 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
                 }
                 for c in coords {
                     let n = c.len();
-                    advanced.push((
-                        per_axis.len(),
-                        ArrayD::from_shape_vec(IxDyn(&[n]), c).expect("1-D"),
-                    ));
+                    advanced.push((axis, ArrayD::from_shape_vec(IxDyn(&[n]), c).expect("1-D")));
                     per_axis.push(AxisIndex::Advanced);
+                    axis += 1;
                 }
+                continue;
             }
         }
+        axis += 1;
     }
-    while per_axis.len() < ndim {
-        let ax = per_axis.len();
-        per_axis.push(AxisIndex::Range((0..shape[ax]).collect()));
-    }
-
-    // Row-major strides of the source.
-    let mut strides = vec![1usize; ndim];
-    for k in (0..ndim.saturating_sub(1)).rev() {
-        strides[k] = strides[k + 1] * shape[k + 1];
+    while axis < ndim {
+        per_axis.push(range((0..shape[axis]).collect(), axis));
+        axis += 1;
     }
 
     // Advanced indices broadcast together into one block of result axes.
@@ -407,7 +434,7 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
         }
         offs
     };
-    let adv_axes: Vec<usize> = (0..ndim)
+    let adv_axes: Vec<usize> = (0..per_axis.len())
         .filter(|&k| matches!(per_axis[k], AxisIndex::Advanced))
         .collect();
     let adjacent = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
@@ -426,12 +453,16 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
         place_block(&mut dims, &mut out_shape);
         block_placed = true;
     }
-    for (axis, entry) in per_axis.iter().enumerate() {
+    for entry in &per_axis {
         match entry {
-            AxisIndex::Fixed(i) => base += i * strides[axis],
+            AxisIndex::Fixed(offset) => base += offset,
             AxisIndex::Range(r) => {
-                dims.push(r.iter().map(|&i| i * strides[axis]).collect());
+                dims.push(r.clone());
                 out_shape.push(r.len());
+            }
+            AxisIndex::New => {
+                dims.push(vec![0]);
+                out_shape.push(1);
             }
             AxisIndex::Advanced => {
                 if !block_placed {

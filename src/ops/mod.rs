@@ -2,6 +2,7 @@
 //! carrying both shapes, and its kernel. Shape rules never touch values.
 
 pub mod arith;
+pub mod arrays;
 pub mod broadcast;
 pub mod cancel;
 pub mod cmath;

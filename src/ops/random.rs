@@ -38,6 +38,12 @@ pub enum RandomError {
     SeedShape { shape: Vec<Dim> },
     /// `randint` with an empty range (`low >= high`).
     EmptyRange { low: i64, high: i64 },
+    /// `randint` bounds outside the range of its `dtype=`.
+    BoundOutOfRange {
+        low: i64,
+        high: i64,
+        dtype: &'static str,
+    },
     /// A parameter that must be real (a complex one).
     ComplexParam,
     /// A parameter that must be whole numbers (randint's bounds).
@@ -475,6 +481,35 @@ fn int_bound(i: usize, a: &Array, shape: &[usize]) -> OpResult<Vec<i64>> {
     Ok(v.iter().copied().collect())
 }
 
+/// randint's `dtype=`: the range the bounds must lie in, and how NumPy's
+/// legacy generator draws for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntKind {
+    Int64,
+    /// Drawn as NumPy draws int32 (the same 32-bit masked draws as int64
+    /// for such ranges), given as int64: there is no int32 dtype here.
+    Int32,
+    /// One bit of a 32-bit word per value, the word reused for 32 values.
+    Bool,
+}
+
+impl IntKind {
+    pub const NAMES: [&'static str; 3] = ["int64", "int32", "bool"];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// The bounds `[low, high)` may span.
+    fn span(self) -> (i128, i128) {
+        match self {
+            IntKind::Int64 => (i64::MIN as i128, i64::MAX as i128 + 1),
+            IntKind::Int32 => (i32::MIN as i128, i32::MAX as i128 + 1),
+            IntKind::Bool => (0, 2),
+        }
+    }
+}
+
 /// `numpy.random.randint(low, high, size)`: int64 on [low, high) (on
 /// [0, low) without `high`), by legacy masked rejection sampling.
 pub fn randint(
@@ -482,6 +517,19 @@ pub fn randint(
     low: &Array,
     high: Option<&Array>,
     size: Option<&[usize]>,
+    limits: &Limits,
+) -> OpResult<Array> {
+    randint_as(rng, low, high, size, IntKind::Int64, limits)
+}
+
+/// randint with `dtype=`: bounds outside the dtype's range are refused as
+/// NumPy refuses them, and bool draws follow NumPy's bit buffer.
+pub fn randint_as(
+    rng: &mut Rng,
+    low: &Array,
+    high: Option<&Array>,
+    size: Option<&[usize]>,
+    kind: IntKind,
     limits: &Limits,
 ) -> OpResult<Array> {
     let zero = Array::scalar_int(0);
@@ -504,7 +552,33 @@ pub fn randint(
             high: hi[k],
         }));
     }
+    let (min, end) = kind.span();
+    if let Some(k) = (0..lo.len()).find(|&k| (lo[k] as i128) < min || hi[k] as i128 > end) {
+        return Err(fail(RandomError::BoundOutOfRange {
+            low: lo[k],
+            high: hi[k],
+            dtype: kind.name(),
+        }));
+    }
     let mut k = 0;
+    if kind == IntKind::Bool {
+        let (mut buf, mut left) = (0u32, 0);
+        return Ok(Array::Bool(filled_by(&shape, || {
+            let (off, range) = (lo[k] == 1, hi[k] - 1 - lo[k]);
+            k += 1;
+            if range == 0 {
+                return off;
+            }
+            if left == 0 {
+                buf = rng.next_u32();
+                left = 31;
+            } else {
+                buf >>= 1;
+                left -= 1;
+            }
+            buf & 1 != 0
+        })));
+    }
     Ok(Array::Int(filled_by(&shape, || {
         let range = (hi[k] as i128 - 1 - lo[k] as i128) as u64;
         let x = rng.bounded(lo[k] as u64, range) as i64;

@@ -330,7 +330,7 @@ mod tests {
         );
         assert_eq!(
             hint(&ctx(), "B = sum([1, 2], ", 16).as_deref(),
-            Some("  # sum(x, axis=none, keepdims=false)")
+            Some("  # sum(x, axis=None, keepdims=false, dtype=None, initial=None, where=true)")
         );
         assert_eq!(hint(&ctx(), "(1 + ", 5), None);
     }

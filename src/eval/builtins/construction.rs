@@ -8,15 +8,9 @@ use crate::ops::construct::Bound;
 /// number), and the dtype (the value's unless `dtype=` says otherwise).
 fn full_args(a: &Args) -> EResult<(Vec<Dim>, Meta, DType)> {
     let shape = a.dims_from(0, 1)?;
+    // An array fill value broadcasts to the shape, as NumPy's does
+    // (full_rule refuses one that does not).
     let v = a.meta(1)?;
-    if !v.is_scalar() {
-        return Err(a.error(
-            ErrorKind::Type,
-            Some(1),
-            "the fill value must be a single number",
-            crate::value::shape_text(&v.shape),
-        ));
-    }
     let dtype = a.kw_dtype(v.dtype)?;
     Ok((shape, v, dtype))
 }

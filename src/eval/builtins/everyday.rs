@@ -177,7 +177,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "shape",
         "flip",
-        "flip(x, axis=none)",
+        "flip(x, axis=None)",
         1,
         2,
         ["axis"],
@@ -221,7 +221,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "shape",
         "roll",
-        "roll(x, shift, axis=none)",
+        "roll(x, shift, axis=None)",
         2,
         3,
         ["axis"],
@@ -296,7 +296,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "shape",
         "repeat",
-        "repeat(x, repeats, axis=none)",
+        "repeat(x, repeats, axis=None)",
         2,
         3,
         ["axis"],
@@ -323,26 +323,26 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "reductions",
         "cumsum",
-        "cumsum(x, axis=none)",
+        "cumsum(x, axis=None, dtype=None)",
         1,
         2,
-        ["axis"],
+        ["axis", "dtype"],
         "Running sums along axis (of the flattened array without one); bools count as integers; an integer overflow is an error.",
         "cumsum([[1, 2], [3, 4]], axis=0)",
-        rule: |a| predicted(a, ev::cumulative_rule(&a.meta(0)?, opt_axis(a, 1)?)),
-        run: |_, a| done(a, ev::cumulative(a.array(0)?, opt_axis(a, 1)?, false))
+        rule: |a| predicted(a, ev::cumulative_rule(&super::arrays::accumulated_meta(a)?, opt_axis(a, 1)?)),
+        run: |_, a| done(a, ev::cumulative(&super::arrays::accumulated(a)?, opt_axis(a, 1)?, false))
     ),
     builtin!(
         "reductions",
         "cumprod",
-        "cumprod(x, axis=none)",
+        "cumprod(x, axis=None, dtype=None)",
         1,
         2,
-        ["axis"],
+        ["axis", "dtype"],
         "Running products along axis (of the flattened array without one).",
         "cumprod([1, 2, 3, 4])",
-        rule: |a| predicted(a, ev::cumulative_rule(&a.meta(0)?, opt_axis(a, 1)?)),
-        run: |_, a| done(a, ev::cumulative(a.array(0)?, opt_axis(a, 1)?, true))
+        rule: |a| predicted(a, ev::cumulative_rule(&super::arrays::accumulated_meta(a)?, opt_axis(a, 1)?)),
+        run: |_, a| done(a, ev::cumulative(&super::arrays::accumulated(a)?, opt_axis(a, 1)?, true))
     ),
     builtin!(
         "reductions",
@@ -373,8 +373,8 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis"],
         "The elements in ascending order along axis; nan sorts last, complex numbers by real then imaginary part. The sort is stable.",
         "sort([3, 1, 2])",
-        rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, Some(a.axis(1)?.unwrap_or(-1)), false)),
-        run: |_, a| done(a, ev::sort(a.array(0)?, Some(a.axis(1)?.unwrap_or(-1)), false))
+        rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, a.axis_or(1, -1)?, false)),
+        run: |_, a| done(a, ev::sort(a.array(0)?, a.axis_or(1, -1)?, false))
     ),
     builtin!(
         "shape",
@@ -385,13 +385,13 @@ pub(super) static TABLE: &[Builtin] = &[
         ["axis"],
         "The indices that sort x along axis (a stable sort: ties keep their order, as NumPy's kind=\"stable\").",
         "argsort([3, 1, 2])",
-        rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, Some(a.axis(1)?.unwrap_or(-1)), true)),
-        run: |_, a| done(a, ev::sort(a.array(0)?, Some(a.axis(1)?.unwrap_or(-1)), true))
+        rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, a.axis_or(1, -1)?, true)),
+        run: |_, a| done(a, ev::sort(a.array(0)?, a.axis_or(1, -1)?, true))
     ),
     builtin!(
         "reductions",
         "count_nonzero",
-        "count_nonzero(x, axis=none)",
+        "count_nonzero(x, axis=None)",
         1,
         2,
         ["axis"],
@@ -403,14 +403,24 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "shape",
         "where",
-        "where(cond, x, y)",
-        3,
+        "where(cond, x, y) or where(cond)",
+        1,
         3,
         [],
-        "x where cond is true, else y, element by element with broadcasting (for the positions of the true elements use argwhere).",
+        "x where cond is true, else y, element by element with broadcasting. With cond alone, the indices of the true elements, one vector per axis, as nonzero(cond).",
         "where([true, false, true], [1, 2, 3], 0)",
-        rule: |a| predicted(a, ev::where_rule(&a.meta(0)?, &a.meta(1)?, &a.meta(2)?)),
-        run: |_, a| done(a, ev::where3(a.array(0)?, a.array(1)?, a.array(2)?, &a.limits))
+        rule: |a| match a.len() {
+            1 => super::arrays::nonzero_kind(a),
+            2 => Err(a.op_err(crate::ops::OpError::Arrays {
+                err: crate::ops::arrays::ArraysError::WhereArity,
+                arg: Some(1),
+            })),
+            _ => predicted(a, ev::where_rule(&a.meta(0)?, &a.meta(1)?, &a.meta(2)?)),
+        },
+        run: |_, a| match a.len() {
+            1 => super::arrays::nonzero_value(a),
+            _ => done(a, ev::where3(a.array(0)?, a.array(1)?, a.array(2)?, &a.limits)),
+        }
     ),
     builtin!(
         "shape",

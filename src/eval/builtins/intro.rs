@@ -16,6 +16,17 @@ fn known_int(n: Option<usize>) -> Value {
     }
 }
 
+/// size's axis: the length it names, or `None` for every element.
+fn size_of(a: &Args) -> EResult<Option<Dim>> {
+    let m = a.meta(0)?;
+    match a.axis(1)? {
+        None => Ok(None),
+        Some(k) => crate::ops::shape::normalize_axis(k, m.ndim())
+            .map(|k| Some(m.shape[k].clone()))
+            .map_err(|e| a.op_err(e)),
+    }
+}
+
 fn no_length(a: &Args) -> crate::diagnostic::Diagnostic {
     a.error(ErrorKind::Type, Some(0), "a scalar has no length", "scalar")
         .help("size(x) counts elements of any array")
@@ -64,19 +75,26 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "introspection",
         "size",
-        "size(x)",
+        "size(x, axis=None)",
         1,
-        1,
-        [],
-        "The number of elements.",
-        "size(ones(2, 3))",
+        2,
+        ["axis"],
+        "The number of elements, or the length of one axis (size(A, 0) is the number of rows).",
+        "size(ones(2, 3), 1)",
         reads: Reads::Metadata,
-        rule: int_result,
+        rule: |a| {
+            size_of(a)?;
+            int_result(a)
+        },
         run: |_, a| {
             let m = a.meta(0)?;
-            Ok(match Dim::product(&m.shape) {
-                Dim::Sym(s) if m.elements().is_none() => Value::Sizes(Sizes::one(Dim::Sym(s))),
-                _ => known_int(m.elements()),
+            let (n, len) = match size_of(a)? {
+                Some(d) => (d.value(), d),
+                None => (m.elements(), Dim::product(&m.shape)),
+            };
+            Ok(match len {
+                Dim::Sym(s) if n.is_none() => Value::Sizes(Sizes::one(Dim::Sym(s))),
+                _ => known_int(n),
             })
         }
     ),

@@ -30,6 +30,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         npmath::TABLE,
         io::TABLE,
         random::TABLE,
+        arrays::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -70,7 +71,8 @@ struct ReduceArgs {
 
 fn reduce_args(a: &Args) -> EResult<ReduceArgs> {
     Ok(ReduceArgs {
-        axis: a.axis(1)?,
+        // One axis (a list of one too); several go through `arrays::extras`.
+        axis: a.axes(1)?.and_then(|v| v.first().copied()),
         keepdims: a.kw_bool("keepdims", false)?,
         ddof: a.kw_f64("ddof")?.unwrap_or(0.0),
     })
@@ -78,12 +80,19 @@ fn reduce_args(a: &Args) -> EResult<ReduceArgs> {
 
 fn reduction(a: &Args, kind: Reduce) -> EResult<Value> {
     let x = a.array(0)?;
+    // Several axes, dtype=, initial=, where= (`arrays.rs`).
+    if let Some(e) = arrays::extras(a)? {
+        return arrays::extras_run(a, kind, &e, a.kw_f64("ddof")?.unwrap_or(0.0));
+    }
     let p = reduce_args(a)?;
     done(a, reduce(kind, x, p.axis, p.keepdims, p.ddof, &a.exec))
 }
 
 fn reduction_rule(a: &Args, kind: Reduce) -> EResult<Kind> {
     let x = a.meta(0)?;
+    if let Some(e) = arrays::extras(a)? {
+        return arrays::extras_rule(a, kind, &e);
+    }
     let p = reduce_args(a)?;
     predicted(a, reduce_rule(kind, &x, p.axis, p.keepdims))
 }
@@ -256,11 +265,27 @@ macro_rules! elementwise {
 }
 
 macro_rules! reduction {
+    // With the extras NumPy gives this reduction (`dtype=`, `initial=`,
+    // `where=`; see `arrays.rs`) and the signature that lists them.
+    ($name:literal, $kind:expr, [$($kw:literal),*], $sig:expr, $summary:literal, $example:literal) => {
+        builtin!(
+            "reductions",
+            $name,
+            $sig,
+            1,
+            2,
+            ["axis", "keepdims" $(, $kw)*],
+            $summary,
+            $example,
+            rule: |a| reduction_rule(a, $kind),
+            run: |_, a| reduction(a, $kind)
+        )
+    };
     ($name:literal, $kind:expr, $summary:literal, $example:literal) => {
         builtin!(
             "reductions",
             $name,
-            concat!($name, "(x, axis=none, keepdims=false)"),
+            concat!($name, "(x, axis=None, keepdims=false)"),
             1,
             2,
             ["axis", "keepdims"],
@@ -290,6 +315,7 @@ macro_rules! cast_fn {
 }
 
 // After the macros, so the tables can use them.
+mod arrays;
 mod construction;
 mod everyday;
 mod intro;

@@ -31,10 +31,10 @@ fn tolerances(a: &Args) -> EResult<(f64, f64, bool)> {
 
 /// The axis of softmax and its family: -1 unless given (logsumexp: all).
 fn soft_axis(a: &Args, kind: Soft) -> EResult<Option<i64>> {
-    match a.axis(1)? {
-        Some(k) => Ok(Some(k)),
-        None if kind == Soft::LogSumExp => Ok(None),
-        None => Ok(Some(-1)),
+    // `axis=None` is every axis; left out, softmax's default is the last.
+    match kind {
+        Soft::LogSumExp => a.axis(1),
+        _ => a.axis_or(1, -1),
     }
 }
 
@@ -278,7 +278,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "deep learning",
         "logsumexp",
-        "logsumexp(x, axis=none, keepdims=false)",
+        "logsumexp(x, axis=None, keepdims=false)",
         1,
         2,
         ["axis", "keepdims"],

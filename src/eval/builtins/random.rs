@@ -13,7 +13,7 @@ use crate::syntax::Span;
 /// its metadata, for the rules.
 fn opt_meta(a: &Args, i: usize, name: &str) -> EResult<Option<Meta>> {
     match a.opt(i, name) {
-        None => Ok(None),
+        None | Some((Value::Nothing, _)) => Ok(None),
         Some((Value::Shaped(m), _)) => Ok(Some(m.clone())),
         Some((Value::Array(x), _)) => Ok(Some(Meta::of(x))),
         Some((_, span)) => Err(a.kw_error(span, name, "an array or a number")),
@@ -23,7 +23,7 @@ fn opt_meta(a: &Args, i: usize, name: &str) -> EResult<Option<Meta>> {
 /// The same argument's values, for `run`.
 fn opt_array<'a>(a: &'a Args, i: usize, name: &str) -> EResult<Option<&'a Array>> {
     match a.opt(i, name) {
-        None => Ok(None),
+        None | Some((Value::Nothing, _)) => Ok(None),
         Some((Value::Array(x), _)) => Ok(Some(x)),
         Some((Value::Shaped(m), span)) => Err(super::super::errors::needs_values(m, span)),
         Some((_, span)) => Err(a.kw_error(span, name, "an array or a number")),
@@ -32,7 +32,10 @@ fn opt_array<'a>(a: &'a Args, i: usize, name: &str) -> EResult<Option<&'a Array>
 
 /// `size=`: a size or a vector of sizes (NumPy's int or tuple).
 fn size_arg(a: &Args, i: usize) -> EResult<Option<Vec<usize>>> {
-    let Some((v, span)) = a.opt(i, "size") else {
+    let Some((v, span)) = a
+        .opt(i, "size")
+        .filter(|(v, _)| !matches!(v, Value::Nothing))
+    else {
         return Ok(None);
     };
     let bad = |span: Span| {
@@ -61,12 +64,28 @@ fn size_arg(a: &Args, i: usize) -> EResult<Option<Vec<usize>>> {
     Ok(Some(out))
 }
 
-/// The rule of uniform and normal: parameters 0 and 1 (with defaults) and
-/// size 2.
+/// The arguments of uniform and normal, read one way for the rule and the
+/// run: parameters 0 and 1 (positional or by name, `read` gives their
+/// metadata or their values) and size 2.
+type TwoParams<T> = (Option<T>, Option<T>, Option<Vec<usize>>);
+
+fn two_param_args<'a, T>(
+    a: &'a Args,
+    names: [&str; 2],
+    read: impl Fn(&'a Args, usize, &str) -> EResult<Option<T>>,
+) -> EResult<TwoParams<T>> {
+    Ok((
+        read(a, 0, names[0])?,
+        read(a, 1, names[1])?,
+        size_arg(a, 2)?,
+    ))
+}
+
+/// The rule of uniform and normal (defaults 0 and 1, float64).
 fn two_param_rule(a: &Args, names: [&str; 2]) -> EResult<Kind> {
-    let p0 = opt_meta(a, 0, names[0])?.unwrap_or_else(|| Meta::scalar(DType::Float64));
-    let p1 = opt_meta(a, 1, names[1])?.unwrap_or_else(|| Meta::scalar(DType::Float64));
-    let size = size_arg(a, 2)?;
+    let (p0, p1, size) = two_param_args(a, names, opt_meta)?;
+    let scalar = || Meta::scalar(DType::Float64);
+    let (p0, p1) = (p0.unwrap_or_else(scalar), p1.unwrap_or_else(scalar));
     let r = rnd::param_rule(&[(0, &p0), (1, &p1)], size.as_deref(), DType::Float64);
     predicted_at(a, r, 3, 2)
 }
@@ -76,13 +95,45 @@ type TwoParam =
 
 fn two_param(cx: &mut Ctx, a: &Args, names: [&str; 2], f: TwoParam) -> EResult<Value> {
     let (zero, one) = (Array::scalar_f64(0.0), Array::scalar_f64(1.0));
-    let p0 = opt_array(a, 0, names[0])?.unwrap_or(&zero);
-    let p1 = opt_array(a, 1, names[1])?.unwrap_or(&one);
-    let size = size_arg(a, 2)?;
+    let (p0, p1, size) = two_param_args(a, names, opt_array)?;
+    let (p0, p1) = (p0.unwrap_or(&zero), p1.unwrap_or(&one));
     drawn(a, f(cx.rng, p0, p1, size.as_deref(), &a.limits), 3, 2)
 }
 
+/// A table entry of a two-parameter distribution (uniform, normal).
+macro_rules! two_param_fn {
+    ($name:literal, [$k0:literal, $k1:literal], $sig:literal, $f:expr, $summary:literal, $example:literal) => {
+        builtin!(
+            "random",
+            $name,
+            $sig,
+            0,
+            3,
+            [$k0, $k1, "size"],
+            $summary,
+            $example,
+            reads: Reads::World,
+            rule: |a| two_param_rule(a, [$k0, $k1]),
+            run: |cx, a| two_param(cx, a, [$k0, $k1], $f)
+        )
+    };
+}
+
+/// randint's `dtype=`.
+fn int_kind(a: &Args) -> EResult<rnd::IntKind> {
+    let name = a.opt_choice(MANY, "dtype", "int64", &rnd::IntKind::NAMES)?;
+    Ok(match name.as_str() {
+        "bool" => rnd::IntKind::Bool,
+        "int32" => rnd::IntKind::Int32,
+        _ => rnd::IntKind::Int64,
+    })
+}
+
 fn randint_rule(a: &Args) -> EResult<Kind> {
+    let dtype = match int_kind(a)? {
+        rnd::IntKind::Bool => DType::Bool,
+        _ => DType::Int64,
+    };
     let low = a.meta(0)?;
     let high = opt_meta(a, 1, "high")?;
     let size = size_arg(a, 2)?;
@@ -90,12 +141,7 @@ fn randint_rule(a: &Args) -> EResult<Kind> {
     if let Some(h) = &high {
         params.push((1, h));
     }
-    predicted_at(
-        a,
-        rnd::param_rule(&params, size.as_deref(), DType::Int64),
-        3,
-        2,
-    )
+    predicted_at(a, rnd::param_rule(&params, size.as_deref(), dtype), 3, 2)
 }
 
 fn choice_args(a: &Args) -> EResult<(Option<Vec<usize>>, bool)> {
@@ -203,50 +249,41 @@ pub(super) const TABLE: &[Builtin] = &[
     builtin!(
         "random",
         "randint",
-        "randint(low, high=none, size=none)",
+        "randint(low, high=None, size=None, dtype=\"int64\")",
         1,
         3,
-        ["high", "size"],
-        "Random int64 values from low to high - 1 (from 0 to low - 1 without high), NumPy's legacy randint. low and high may be arrays that broadcast; size is a size or a vector of sizes.",
+        ["high", "size", "dtype"],
+        "Random int64 values from low to high - 1 (from 0 to low - 1 without high), NumPy's legacy randint. low and high may be arrays that broadcast; size is a size or a vector of sizes. dtype=\"bool\" gives bools drawn as NumPy draws them; dtype=\"int32\" NumPy's int32 numbers, as int64.",
         "seed(0); randint(1, 7, size=10)",
         reads: Reads::World,
         rule: randint_rule,
         run: |cx, a| {
             let high = opt_array(a, 1, "high")?;
             let size = size_arg(a, 2)?;
-            drawn(a, rnd::randint(cx.rng, a.array(0)?, high, size.as_deref(), &a.limits), 3, 2)
+            let kind = int_kind(a)?;
+            drawn(a, rnd::randint_as(cx.rng, a.array(0)?, high, size.as_deref(), kind, &a.limits), 3, 2)
         }
     ),
-    builtin!(
-        "random",
+    two_param_fn!(
         "uniform",
-        "uniform(low=0, high=1, size=none)",
-        0,
-        3,
-        ["low", "high", "size"],
+        ["low", "high"],
+        "uniform(low=0, high=1, size=None)",
+        rnd::uniform,
         "Uniform random float64 values in [low, high): low + (high - low) * u, as NumPy's uniform. low and high may be arrays that broadcast.",
-        "seed(0); uniform(-1, 1, size=3)",
-        reads: Reads::World,
-        rule: |a| two_param_rule(a, ["low", "high"]),
-        run: |cx, a| two_param(cx, a, ["low", "high"], rnd::uniform)
+        "seed(0); uniform(-1, 1, size=3)"
     ),
-    builtin!(
-        "random",
+    two_param_fn!(
         "normal",
-        "normal(loc=0, scale=1, size=none)",
-        0,
-        3,
-        ["loc", "scale", "size"],
+        ["loc", "scale"],
+        "normal(loc=0, scale=1, size=None)",
+        rnd::normal,
         "Normal random float64 values with mean loc and standard deviation scale: loc + scale * randn, as NumPy's normal. loc and scale may be arrays that broadcast.",
-        "seed(0); normal(10, 2, size=[2, 2])",
-        reads: Reads::World,
-        rule: |a| two_param_rule(a, ["loc", "scale"]),
-        run: |cx, a| two_param(cx, a, ["loc", "scale"], rnd::normal)
+        "seed(0); normal(10, 2, size=[2, 2])"
     ),
     builtin!(
         "random",
         "choice",
-        "choice(a, size=none, replace=true, p=none)",
+        "choice(a, size=None, replace=true, p=None)",
         1,
         4,
         ["size", "replace", "p"],

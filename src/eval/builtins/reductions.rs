@@ -7,30 +7,40 @@ pub(super) static TABLE: &[Builtin] = &[
     reduction!(
         "sum",
         Reduce::Sum,
-        "Sum of the elements, over all of them or along axis. Integer sums that overflow are an error.",
+        ["dtype", "initial", "where"],
+        "sum(x, axis=None, keepdims=false, dtype=None, initial=None, where=true)",
+        "Sum of the elements, over all of them, along axis, or along several (axis=[0, 2]); initial= is added, where= leaves elements out, dtype= accumulates in that dtype. Integer sums that overflow are an error.",
         "sum([[1, 2], [4, 3]])"
     ),
     reduction!(
         "prod",
         Reduce::Prod,
+        ["dtype", "initial", "where"],
+        "prod(x, axis=None, keepdims=false, dtype=None, initial=None, where=true)",
         "Product of the elements, over all of them or along axis.",
         "prod([1, 2, 3, 4])"
     ),
     reduction!(
         "mean",
         Reduce::Mean,
+        ["dtype"],
+        "mean(x, axis=None, keepdims=false, dtype=None)",
         "Arithmetic mean, over all elements or along axis.",
         "mean([[1, 2], [3, 4]], axis=0)"
     ),
     reduction!(
         "min",
         Reduce::Min,
+        ["initial", "where"],
+        "min(x, axis=None, keepdims=false, initial=None, where=true)",
         "Smallest element, over all or along axis; nan if any element is nan.",
         "min([3, 1, 2])"
     ),
     reduction!(
         "max",
         Reduce::Max,
+        ["initial", "where"],
+        "max(x, axis=None, keepdims=false, initial=None, where=true)",
         "Largest element, over all or along axis; nan if any element is nan.",
         "max([[1, 5], [7, 2]], axis=1)"
     ),
@@ -49,10 +59,10 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "reductions",
         "std",
-        "std(x, axis=none, keepdims=false, ddof=0)",
+        "std(x, axis=None, keepdims=false, ddof=0, dtype=None)",
         1,
         2,
-        ["axis", "keepdims", "ddof"],
+        ["axis", "keepdims", "ddof", "dtype"],
         "Standard deviation; ddof=1 gives the sample (unbiased-variance) version.",
         "std([1, 2, 3, 4])",
         rule: |a| reduction_rule(a, Reduce::Std),
@@ -61,10 +71,10 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "reductions",
         "var",
-        "var(x, axis=none, keepdims=false, ddof=0)",
+        "var(x, axis=None, keepdims=false, ddof=0, dtype=None)",
         1,
         2,
-        ["axis", "keepdims", "ddof"],
+        ["axis", "keepdims", "ddof", "dtype"],
         "Variance: the mean squared distance from the mean; ddof=1 divides by n-1.",
         "var([1, 2, 3, 4])",
         rule: |a| reduction_rule(a, Reduce::Var),

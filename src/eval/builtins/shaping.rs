@@ -82,7 +82,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "shape",
         "squeeze",
-        "squeeze(x, axis=none)",
+        "squeeze(x, axis=None)",
         1,
         2,
         ["axis"],

@@ -2,6 +2,7 @@
 //! source text of each operand, so it can underline them with their shapes,
 //! show the rule that was broken, and offer fixes that it has checked.
 
+mod arrays;
 mod construct;
 mod plot;
 pub use plot::transpose_help;
@@ -417,6 +418,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Plot { err, .. } => plot::diagnostic(op, &err),
         OpError::Everyday { err, .. } => everyday::diagnostic(op, &err),
         OpError::Random { err, .. } => random::diagnostic(op, &err),
+        OpError::Arrays { err, .. } => arrays::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -445,7 +447,8 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::ShapeFn { arg, .. }
         | OpError::Plot { arg, .. }
         | OpError::Everyday { arg, .. }
-        | OpError::Random { arg, .. } => *arg,
+        | OpError::Random { arg, .. }
+        | OpError::Arrays { arg, .. } => *arg,
         _ => None,
     }
 }

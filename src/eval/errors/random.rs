@@ -34,6 +34,18 @@ fn words(err: &RandomError) -> (ErrorKind, String, Option<String>) {
             ),
             None,
         ),
+        E::BoundOutOfRange { low, high, dtype } => (
+            Domain,
+            format!("the range [{low}, {high}) does not fit dtype {dtype}"),
+            Some(format!(
+                "{dtype} holds {}",
+                match *dtype {
+                    "bool" => "0 and 1: randint(0, 2, dtype=\"bool\")",
+                    "int32" => "-2147483648 to 2147483647",
+                    _ => "-9223372036854775808 to 9223372036854775807",
+                }
+            )),
+        ),
         E::EmptyRange { low, high } => (
             Domain,
             format!("low >= high: the range [{low}, {high}) is empty"),

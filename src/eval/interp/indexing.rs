@@ -231,6 +231,8 @@ impl Evaluator {
                     }
                 }
                 ItemValue::Value(v, span) => match &**v {
+                    // `x[:, None]`: NumPy's newaxis.
+                    Value::Nothing => IndexMeta::NewAxis,
                     Value::Array(Array::Int(x)) if x.ndim() == 0 => {
                         IndexMeta::Int(*x.iter().next().expect("0-d"))
                     }
@@ -290,6 +292,7 @@ impl Evaluator {
                     step: scalar(c)?,
                 }),
                 ItemValue::Value(v, _) => match &**v {
+                    Value::Nothing => Some(IndexSpec::NewAxis),
                     Value::Array(Array::Bool(m)) if m.ndim() > 0 => {
                         Some(IndexSpec::Mask(m.clone()))
                     }
@@ -304,6 +307,54 @@ impl Evaluator {
                 },
             })
             .collect()
+    }
+
+    /// Part `k` of several results (`nonzero(x)[0]`, `split(x, 2)[-1]`):
+    /// one whole number, negative from the end, as a Python tuple takes it.
+    pub(super) fn tuple_part(
+        &self,
+        parts: &[(String, Value)],
+        vals: &[ItemValue],
+        items: &[IndexItem],
+    ) -> EResult<Rc<Value>> {
+        let span = items.first().map_or(Span::default(), |f| {
+            f.span().to(items.last().expect("one").span())
+        });
+        let k = match vals {
+            [ItemValue::Value(v, _)] => match &**v {
+                Value::Array(Array::Int(x)) if x.ndim() == 0 => x.iter().next().copied(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(k) = k else {
+            return Err(Diagnostic::error(
+                ErrorKind::Type,
+                format!("{} results are picked by one whole number", parts.len()),
+            )
+            .primary(span, "not one whole number")
+            .help("r[0] is the first result; or unpack them: a, b = ..."));
+        };
+        let len = parts.len() as i64;
+        let at = if k < 0 { k + len } else { k };
+        match parts.get(usize::try_from(at).unwrap_or(usize::MAX)) {
+            Some((_, p)) => Ok(Rc::new(p.clone())),
+            None => Err(generic_error(
+                "index",
+                crate::ops::OpError::Index {
+                    axis: 0,
+                    len: parts.len(),
+                    index: k,
+                },
+            )
+            .primary(
+                span,
+                match parts.len() {
+                    1 => "1 result".to_string(),
+                    n => format!("{n} results"),
+                },
+            )),
+        }
     }
 
     pub(super) fn index_type_error(&self, v: &Value, span: Span) -> Diagnostic {
