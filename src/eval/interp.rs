@@ -304,9 +304,9 @@ impl Evaluator {
             } => {
                 check_assignable(name, *name_span)?;
                 self.check_store(name, *name_span)?;
-                let v = match self.update_in_place(name, value)? {
-                    Some(v) => v,
-                    None => self.eval(value)?,
+                let (v, stored) = match self.update_in_place(name, value)? {
+                    Some(done) => done,
+                    None => (self.eval(value)?, false),
                 };
                 if matches!(*v, Value::Nothing) {
                     return Err(Diagnostic::error(
@@ -315,7 +315,9 @@ impl Evaluator {
                     )
                     .primary(value.span, "gives nothing"));
                 }
-                self.store(name, v.clone());
+                if !stored {
+                    self.store(name, v.clone());
+                }
                 Ok(Produced {
                     name: self.shows(stmt).then(|| name.clone()),
                     value: v,

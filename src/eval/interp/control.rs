@@ -155,17 +155,19 @@ impl Evaluator {
 
     /// Runs statements in order until one breaks, continues or returns.
     pub(super) fn exec_block(&mut self, body: &[Stmt], display: bool) -> EResult<Flow> {
-        let mut last = nothing();
+        // `nothing()` allocates, so an iteration's block makes it only
+        // when it has no statement.
+        let mut last = None;
         for stmt in body {
             self.tick(stmt.span)?;
             let flow = self.exec_flow(stmt, display)?;
             self.dedupe_warnings();
             match flow {
-                Flow::Next(p) => last = p,
+                Flow::Next(p) => last = Some(p),
                 other => return Ok(other),
             }
         }
-        Ok(Flow::Next(last))
+        Ok(Flow::Next(last.unwrap_or_else(nothing)))
     }
 
     /// A condition: one bool or number (a one-element array too).

@@ -73,12 +73,13 @@ impl Evaluator {
     /// it, so a running sum allocates nothing. `Ok(None)` when `x` is not
     /// such a scalar (then nothing has been evaluated); otherwise the value
     /// to store, evaluated in the order and with the errors of the plain
-    /// path (`x` is a name, so reading it first or after `y` is the same).
+    /// path (`x` is a name, so reading it first or after `y` is the same),
+    /// and whether `x` already holds it.
     pub(super) fn update_in_place(
         &mut self,
         name: &str,
         value: &Expr,
-    ) -> EResult<Option<Rc<Value>>> {
+    ) -> EResult<Option<(Rc<Value>, bool)>> {
         let ExprKind::Binary {
             op,
             op_span,
@@ -114,12 +115,12 @@ impl Evaluator {
                 && let Some(Value::Array(a)) = Rc::get_mut(slot)
                 && out.store(a)
             {
-                return Ok(Some(slot.clone()));
+                return Ok(Some((slot.clone(), true)));
             }
-            return Ok(Some(Rc::new(Value::Array(out.array()))));
+            return Ok(Some((Rc::new(Value::Array(out.array())), false)));
         }
         let l = self.lookup(name, lhs.span)?;
         self.binary_reusing(*op, *op_span, (l, lhs.span), (r, rhs.span))
-            .map(Some)
+            .map(|v| Some((v, false)))
     }
 }
