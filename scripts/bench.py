@@ -125,6 +125,69 @@ def peak_rss(cmd, env=None):
     return ru.ru_maxrss / 1024
 
 
+# Loops and statements: the interpreter's own cost per statement. On a
+# loaded machine a process's wall time says more about the scheduler than
+# about the process, so each side is measured by the CPU time (user + system,
+# from wait4) of a fresh process running the loop, minus that of the same
+# process running it zero times (start-up, `import numpy`, the set-up), and
+# the rounds alternate. (label, tensorcalc script, Python script), with {n}
+# for the trip count.
+LOOPS = [
+    ("scalar loop 10^6 (vs CPython)", 10**6,
+     "s = 0;\nfor i in arange(1, {n} + 1)\n  s = s + i;\nend\n",
+     "s = 0\nfor i in range(1, {n} + 1):\n    s = s + i\n"),
+    ("8x8 matmul loop 10^5", 10**5,
+     "A = rand(8, 8); B = rand(8, 8);\nfor k in arange({n})\n  C = A @ B;\nend\n",
+     "import numpy as np\nA = np.random.rand(8, 8); B = np.random.rand(8, 8)\n"
+     "for k in range({n}):\n    C = A @ B\n"),
+    ("64x64 matmul loop 10^4", 10**4,
+     "A = rand(64, 64); B = rand(64, 64);\nfor k in arange({n})\n  C = A @ B;\nend\n",
+     "import numpy as np\nA = np.random.rand(64, 64); B = np.random.rand(64, 64)\n"
+     "for k in range({n}):\n    C = A @ B\n"),
+    # The same 10 000 statements in both languages, parsing included.
+    ("10 000 statements, same script", 10**4,
+     "A = rand(8, 8); B = rand(8, 8);\n{stmts}",
+     "import numpy as np\nA = np.random.rand(8, 8); B = np.random.rand(8, 8)\n{stmts}"),
+]
+
+
+def cpu(cmd, env):
+    """CPU seconds (user + system) of one child process."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, cmd
+    return ru.ru_utime + ru.ru_stime
+
+
+def loop_cases(binary, rounds):
+    """The loops above, tensorcalc and Python alternating in every round;
+    median and minimum of each side."""
+    # Single-threaded on both sides: these are per-statement costs.
+    env = dict(os.environ, TENSORCALC_THREADS="1")
+    np_env = dict(NP_ENV, OPENBLAS_NUM_THREADS="1")
+    with tempfile.TemporaryDirectory() as d:
+        for label, n, tc_src, py_src in LOOPS:
+            files = {}
+            for k in (n, 0):
+                for side, src, ext in (("tc", tc_src, "la"), ("py", py_src, "py")):
+                    stmts = ("C = A @ B;\n" if side == "tc" else "C = A @ B\n") * k
+                    path = os.path.join(d, f"{side}{k}.{ext}")
+                    with open(path, "w") as f:
+                        f.write(src.format(n=k, stmts=stmts))
+                    files[side, k] = path
+            tc, npt = [], []
+            for _ in range(rounds):
+                tc.append(cpu([binary, files["tc", n]], env) - cpu([binary, files["tc", 0]], env))
+                npt.append(cpu([PY, files["py", n]], np_env) - cpu([PY, files["py", 0]], np_env))
+            report(label, tc, npt)
+
+
+def report(label, tc, npt):
+    a, b = statistics.median(tc), statistics.median(npt)
+    print(f"| {label:34} | {fmt_t(a)} | {fmt_t(b)} | {b / a:6.2f}× | "
+          f"min {fmt_t(min(tc)).strip()} vs {fmt_t(min(npt)).strip()}: {min(npt) / min(tc):.2f}×", flush=True)
+
+
 def plot_cases(binary, rounds):
     """Pictures of 10^7 points: the whole process drawing one (stdout to a
     pipe, 80x24) minus the same process without the picture, alternated;
@@ -172,6 +235,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="skip n=2048 and the 4096 memory case")
     ap.add_argument("--only", default="", help="run cases whose label contains this text")
     ap.add_argument("--plot", action="store_true", help="only the pictures of 10^7 points")
+    ap.add_argument("--loops", action="store_true", help="only the loops and the 10 000 statements")
     args = ap.parse_args()
     PY = sys.executable
     info = subprocess.run(
@@ -185,6 +249,9 @@ def main():
     print(f"| {'-' * 34} | {'-' * 13} | {'-' * 13} | {'-' * 7} |")
     if args.plot:
         plot_cases(args.bin, args.rounds)
+        return
+    if args.loops:
+        loop_cases(args.bin, args.rounds)
         return
     for c in cases(args.quick):
         if args.only and args.only not in c["label"]:
@@ -207,6 +274,7 @@ def main():
         tcw = wall([args.bin, script], rounds=args.rounds)
         npw = wall([PY, "-c", pyloop], env=NP_ENV, rounds=args.rounds)
         print(f"| {'10 000 statements (whole process)':34} | {fmt_t(tcw)} | {fmt_t(npw)} | {npw / tcw:6.2f}× |")
+        loop_cases(args.bin, args.rounds)
         tcs = wall([args.bin, "-e", "1+1"], rounds=max(args.rounds, 9))
         nps = wall([PY, "-c", "import numpy"], env=NP_ENV, rounds=max(args.rounds, 9))
         print(f"| {'start-up (-e 1+1 / import numpy)':34} | {fmt_t(tcs)} | {fmt_t(nps)} | {nps / tcs:6.2f}× |")

@@ -159,7 +159,8 @@ impl Session {
                 Ok(produced) => {
                     let shows = !stmt.silent && !matches!(*produced.value, Value::Nothing);
                     if produced.name.is_none() && shows {
-                        self.evaluator.set("ans", (*produced.value).clone());
+                        self.evaluator
+                            .store_workspace("ans", produced.value.clone());
                     }
                     if shows {
                         out.push(Outcome::Value {

@@ -84,6 +84,7 @@ pub enum BroadcastMode {
 const SMALL: usize = 64;
 
 mod control;
+mod fast;
 mod functions;
 mod indexing;
 mod memory;
@@ -96,7 +97,9 @@ pub use control::Shown;
 use functions::Frame;
 pub use functions::UserFunction;
 
-/// What a statement produced: a value to show, under a name for assignments.
+/// What a statement produced: a value to show, under a name for
+/// assignments. A statement that cannot display (silenced by `;`, or in a
+/// function's body) keeps no name: nothing would show it.
 pub struct Produced {
     pub name: Option<String>,
     pub value: Rc<Value>,
@@ -282,6 +285,12 @@ impl Evaluator {
         ev
     }
 
+    /// Whether what `stmt` produces can be displayed: not silenced, and
+    /// not in a function's body.
+    fn shows(&self, stmt: &Stmt) -> bool {
+        !stmt.silent && self.frames.is_empty()
+    }
+
     fn exec_statement(&mut self, stmt: &Stmt) -> EResult<Produced> {
         match &stmt.kind {
             StmtKind::Expr(e) => Ok(Produced {
@@ -296,7 +305,10 @@ impl Evaluator {
             } => {
                 check_assignable(name, *name_span)?;
                 self.check_store(name, *name_span)?;
-                let v = self.eval(value)?;
+                let (v, stored) = match self.update_in_place(name, value)? {
+                    Some(done) => done,
+                    None => (self.eval(value)?, false),
+                };
                 if matches!(*v, Value::Nothing) {
                     return Err(Diagnostic::error(
                         ErrorKind::Type,
@@ -304,9 +316,11 @@ impl Evaluator {
                     )
                     .primary(value.span, "gives nothing"));
                 }
-                self.store(name, v.clone());
+                if !stored {
+                    self.store(name, v.clone());
+                }
                 Ok(Produced {
-                    name: Some(name.clone()),
+                    name: self.shows(stmt).then(|| name.clone()),
                     value: v,
                 })
             }
@@ -500,6 +514,22 @@ impl Evaluator {
     /// `a + b - c ...` is a left-leaning tree as deep as it is long; walk its
     /// left spine with a loop so only right operands recurse.
     fn eval_binary_chain(&mut self, e: &Expr) -> EResult<Rc<Value>> {
+        // One operator (`s + i`), the common case, keeps no spine.
+        if let ExprKind::Binary {
+            op,
+            op_span,
+            lhs,
+            rhs,
+        } = &e.kind
+            && !matches!(lhs.kind, ExprKind::Binary { .. })
+        {
+            if let Some(v) = self.eval_fused(e)? {
+                return Ok(v);
+            }
+            let l = self.eval(lhs)?;
+            let r = self.eval(rhs)?;
+            return self.binary_reusing(*op, *op_span, (l, lhs.span), (r, rhs.span));
+        }
         let mut spine = Vec::new();
         let mut cur = e;
         let mut acc = loop {
@@ -688,6 +718,9 @@ impl Evaluator {
         rhs: (Rc<Value>, Span),
     ) -> EResult<Rc<Value>> {
         let (mut l, mut r) = (lhs.0, rhs.0);
+        if let Some(v) = self.scalar_binary(op, &mut l, &mut r) {
+            return Ok(v);
+        }
         let mut predicted = None;
         if matches!((&*l, &*r), (Value::Array(_), Value::Array(_))) {
             // The in-place kernels skip `binary`, so the rule runs here.
@@ -726,6 +759,10 @@ impl Evaluator {
         lhs: (&Rc<Value>, Span),
         rhs: (&Rc<Value>, Span),
     ) -> EResult<Rc<Value>> {
+        let (mut l, mut r) = (lhs.0.clone(), rhs.0.clone());
+        if let Some(v) = self.scalar_binary(op, &mut l, &mut r) {
+            return Ok(v);
+        }
         self.binary_with(op, op_span, lhs, rhs, None)
     }
 

@@ -473,7 +473,7 @@ fn complex_div(p: C64, q: C64) -> C64 {
     super::cmath::div(p, q)
 }
 
-fn int_floor_div(x: i64, y: i64) -> Option<i64> {
+pub(super) fn int_floor_div(x: i64, y: i64) -> Option<i64> {
     let q = x.checked_div(y)?;
     if (x % y != 0) && ((x < 0) != (y < 0)) {
         Some(q - 1)
@@ -482,7 +482,7 @@ fn int_floor_div(x: i64, y: i64) -> Option<i64> {
     }
 }
 
-fn int_mod(x: i64, y: i64) -> i64 {
+pub(super) fn int_mod(x: i64, y: i64) -> i64 {
     // i64::MIN % -1 overflows in Rust; mathematically it is 0.
     let r = x.checked_rem(y).unwrap_or(0);
     if r != 0 && ((r < 0) != (y < 0)) {
@@ -493,7 +493,7 @@ fn int_mod(x: i64, y: i64) -> i64 {
 }
 
 /// Python's float floor division, which NumPy follows.
-fn float_floor_div(a: f64, b: f64) -> f64 {
+pub(super) fn float_floor_div(a: f64, b: f64) -> f64 {
     if b == 0.0 {
         return a / b;
     }
@@ -510,7 +510,7 @@ fn float_floor_div(a: f64, b: f64) -> f64 {
 }
 
 /// Python's float modulo: the result takes the divisor's sign.
-fn float_mod(a: f64, b: f64) -> f64 {
+pub(super) fn float_mod(a: f64, b: f64) -> f64 {
     if b == 0.0 {
         return f64::NAN;
     }
@@ -585,7 +585,7 @@ fn modulo(a: &Array, b: &Array, dt: DType) -> OpResult<Array> {
     }
 }
 
-fn int_pow(base: i64, exp: i64) -> Option<i64> {
+pub(super) fn int_pow(base: i64, exp: i64) -> Option<i64> {
     match base {
         0 => Some(if exp == 0 { 1 } else { 0 }),
         1 => Some(1),

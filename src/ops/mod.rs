@@ -19,6 +19,7 @@ pub mod plot;
 pub mod products;
 pub mod random;
 pub mod reduce;
+pub mod scalar;
 pub mod shape;
 
 pub use error::{OpError, OpResult};

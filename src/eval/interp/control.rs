@@ -7,10 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::Axis;
-
 use super::*;
-use crate::map_array;
 
 /// In the checker's mode, a loop runs at most this many iterations for
 /// real (its values known); then it is taken as done and what its body
@@ -124,8 +121,9 @@ impl Evaluator {
                 let produced = self.exec_simple(stmt)?;
                 if display && !stmt.silent && !matches!(*produced.value, Value::Nothing) {
                     if produced.name.is_none() {
-                        self.vars
-                            .insert("ans".to_string(), Rc::new((*produced.value).clone()));
+                        // `ans` shares the value: nothing can change it in
+                        // place while another name holds it.
+                        self.store_workspace("ans", produced.value.clone());
                     }
                     self.show(produced.name.clone(), produced.value.clone());
                 }
@@ -157,17 +155,19 @@ impl Evaluator {
 
     /// Runs statements in order until one breaks, continues or returns.
     pub(super) fn exec_block(&mut self, body: &[Stmt], display: bool) -> EResult<Flow> {
-        let mut last = nothing();
+        // `nothing()` allocates, so an iteration's block makes it only
+        // when it has no statement.
+        let mut last = None;
         for stmt in body {
             self.tick(stmt.span)?;
             let flow = self.exec_flow(stmt, display)?;
             self.dedupe_warnings();
             match flow {
-                Flow::Next(p) => last = p,
+                Flow::Next(p) => last = Some(p),
                 other => return Ok(other),
             }
         }
-        Ok(Flow::Next(last))
+        Ok(Flow::Next(last.unwrap_or_else(nothing)))
     }
 
     /// A condition: one bool or number (a one-element array too).
@@ -328,9 +328,8 @@ impl Evaluator {
                         self.give_up_loop(before.as_ref().expect("kept in shape-only mode"));
                         break;
                     }
-                    let row = map_array!(a, x => x.index_axis(Axis(0), k).to_owned());
                     let step = self.tick(iter.span).and_then(|()| {
-                        self.store(var, Rc::new(Value::Array(row)));
+                        self.bind_row(var, a, k);
                         self.exec_block(body, display)
                     });
                     match step {

@@ -125,7 +125,12 @@ impl Evaluator {
 
     /// Assigns in the current scope (checked by `check_store`).
     pub(super) fn store(&mut self, name: &str, v: Rc<Value>) {
-        self.scope_mut().insert(name.to_string(), v);
+        store_in(self.scope_mut(), name, v);
+    }
+
+    /// Assigns a workspace variable, whatever scope is running (`ans`).
+    pub fn store_workspace(&mut self, name: &str, v: Rc<Value>) {
+        store_in(&mut self.vars, name, v);
     }
 
     /// `f(x) = ...` or `function f(x) ... end`: adds the function to the
@@ -375,5 +380,16 @@ impl Evaluator {
             origin: self.frames.last().map(|fr| fr.func.origin.clone()),
         });
         d
+    }
+}
+
+/// Assigns `name` in `scope`; a name already there keeps its key, so a
+/// loop's assignments allocate no new name each time.
+fn store_in(scope: &mut BTreeMap<String, Rc<Value>>, name: &str, v: Rc<Value>) {
+    match scope.get_mut(name) {
+        Some(slot) => *slot = v,
+        None => {
+            scope.insert(name.to_string(), v);
+        }
     }
 }
