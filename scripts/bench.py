@@ -148,7 +148,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--calls", type=int, default=5, help="timed calls per process (3 for the slowest cases)")
     ap.add_argument("--quick", action="store_true", help="skip n=2048 and the 4096 memory case")
-    ap.add_argument("--only", default="", help="run cases whose label contains this text")
+    ap.add_argument("--only", default="", help="run cases whose label contains one of these comma-separated texts")
     ap.add_argument("--plot", action="store_true", help="only the pictures of 10^7 points")
     args = ap.parse_args()
     PY = sys.executable
@@ -157,7 +157,7 @@ def main():
         plot_cases(args.bin, args.rounds)
         return
     for c in cases(args.quick):
-        if args.only and args.only not in c["label"]:
+        if args.only and not any(o in c["label"] for o in args.only.split(",")):
             continue
         calls = min(args.calls, 3) if c.get("heavy") else args.calls
         a, b, loads = alternate(args.rounds, lambda: run_tc(args.bin, c, calls), lambda: run_np(c, calls))

@@ -56,7 +56,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--calls", type=int, default=5, help="timed calls per process (2 at n = 2048)")
     ap.add_argument("--sizes", default="128,512,2048")
-    ap.add_argument("--only", default="", help="run cases whose label contains this text")
+    ap.add_argument("--only", default="", help="run cases whose label contains one of these comma-separated texts")
     args = ap.parse_args()
     preamble(args.rounds, args.calls)
     for n in map(int, args.sizes.split(",")):
@@ -65,7 +65,7 @@ def main():
         for op in TC_OPS:
             for t in [1, 2]:
                 label = f"{op} n={n} t={t}"
-                if args.only and args.only not in label:
+                if args.only and not any(o in label for o in args.only.split(",")):
                     continue
                 if big:
                     tc_warm, np_warm = small(TC_OPS[op]), small(NP_OPS[op])
