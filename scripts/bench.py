@@ -1,22 +1,19 @@
-"""The body of scripts/bench: each case runs in tensorcalc (a fresh process
-that times only the kernel with tic()/toc()) and in NumPy (a fresh process,
-same sizes, timed with perf_counter), alternately, for several rounds; the
-table shows medians and the ratio numpy_time / tensorcalc_time (> 1 means
-tensorcalc is faster)."""
+"""The body of scripts/bench: each case runs in tensorcalc and in NumPy, a
+fresh process on each side per round, alternately for several rounds, with
+several timed calls per process after an untimed one (benchlib.py says how).
+The table shows the median and minimum of both sides, their ratios
+numpy_time / tensorcalc_time (> 1 means tensorcalc is faster), the spread
+between processes and the load average."""
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-# OpenBLAS workarounds that may be set on this machine slow a current NumPy:
-# drop them for the NumPy side only.
-NP_ENV = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+from benchlib import NP_ENV, alternate, fmt_t, np_times, preamble, row, tc_times
 
 DT = {"float32": "float32", "float64": "float64", "complex128": "complex128", "int64": "int64"}
 
@@ -44,9 +41,10 @@ def np_make(dtype, name, shape):
     return f"{name} = rng.random({s})"
 
 
-def case(label, setup, expr, threads=1, reps=1, group="kernel"):
-    """setup: list of (dtype, name, shape); expr: the same text in both."""
-    return dict(label=label, setup=setup, expr=expr, threads=threads, reps=reps, group=group)
+def case(label, setup, expr, threads=1, reps=1, group="kernel", heavy=False):
+    """setup: list of (dtype, name, shape); expr: the same text in both;
+    heavy: a call takes seconds on one side, so fewer calls per process."""
+    return dict(label=label, setup=setup, expr=expr, threads=threads, reps=reps, group=group, heavy=heavy)
 
 
 def cases(quick):
@@ -58,7 +56,8 @@ def cases(quick):
                 continue  # NumPy's int64 product takes ~20 s at 2048
             for t in [1, 2]:
                 reps = 2000 if n == 8 else (50 if n == 64 else 1)
-                out.append(case(f"matmul {dt} n={n} t={t}", [(dt, "A", (n, n)), (dt, "B", (n, n))], "A @ B", t, reps))
+                heavy = n >= 2048 or (dt == "int64" and n >= 1024)
+                out.append(case(f"matmul {dt} n={n} t={t}", [(dt, "A", (n, n)), (dt, "B", (n, n))], "A @ B", t, reps, heavy=heavy))
     for t in [1, 2]:
         out.append(case(f"A' @ B f64 1024 t={t}", [("float64", "A", (1024, 1024)), ("float64", "B", (1024, 1024))], "A' @ B", t))
         out.append(case(f"A @ B f64 1024 (same run) t={t}", [("float64", "A", (1024, 1024)), ("float64", "B", (1024, 1024))], "A @ B", t))
@@ -78,34 +77,16 @@ def numpy_expr(expr):
     return expr.replace("A' @ B", "A.T @ B").replace("sum(A)", "np.sum(A)")
 
 
-def run_tc(binary, c):
-    prog = " ".join(tc_make(*s) for s in c["setup"])
-    body = "; ".join([f"R = {c['expr']}"] * c["reps"])
-    # One untimed product first, as NumPy's side does: the first call pays
-    # for one-time set-up (thread pool, packing buffers, page faults).
-    prog += f" R = {c['expr']}; tic(); {body}; t = toc(); t"
-    env = dict(os.environ, TENSORCALC_THREADS=str(c["threads"]))
-    r = subprocess.run([binary, "--json", "-e", prog], capture_output=True, text=True, env=env, check=True)
-    return json.loads(r.stdout.strip().splitlines()[-1])["data"] / c["reps"]
+def run_tc(binary, c, calls):
+    setup = " ".join(tc_make(*s) for s in c["setup"])
+    stmt = f"R = {c['expr']}"
+    return tc_times(binary, setup, stmt, stmt, calls, c["reps"], c["threads"])
 
 
-def run_np(c):
-    lines = [
-        "import time, numpy as np",
-        "from threadpoolctl import threadpool_limits",
-        "rng = np.random.default_rng(0)",
-    ]
-    lines += [np_make(*s) for s in c["setup"]]
-    lines += [
-        f"with threadpool_limits({c['threads']}):",
-        f"    R = {numpy_expr(c['expr'])}",  # untimed warm-up, as in run_tc
-        "    t0 = time.perf_counter()",
-        f"    for _ in range({c['reps']}):",
-        f"        R = {numpy_expr(c['expr'])}",
-        "    print((time.perf_counter() - t0) / %d)" % c["reps"],
-    ]
-    r = subprocess.run([PY, "-c", "\n".join(lines)], capture_output=True, text=True, env=NP_ENV, check=True)
-    return float(r.stdout.strip())
+def run_np(c, calls):
+    setup = "rng = np.random.default_rng(0)\n" + "\n".join(np_make(*s) for s in c["setup"])
+    stmt = f"R = {numpy_expr(c['expr'])}"
+    return np_times(setup, stmt, stmt, calls, c["reps"], c["threads"])
 
 
 def wall(cmd, env=None, rounds=5):
@@ -223,30 +204,19 @@ def plot_cases(binary, rounds):
         print(f"| {label:34} | {fmt_t(med)} | {fmt_t(np_med)} | {np_med / med:6.2f}× | min {fmt_t(min(full) - min(base)).strip()} vs {fmt_t(np_min).strip()}", flush=True)
 
 
-def fmt_t(t):
-    return f"{t * 1e3:10.3f} ms" if t >= 1e-4 else f"{t * 1e6:10.2f} µs"
-
-
 def main():
     global PY
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--calls", type=int, default=5, help="timed calls per process (3 for the slowest cases)")
     ap.add_argument("--quick", action="store_true", help="skip n=2048 and the 4096 memory case")
-    ap.add_argument("--only", default="", help="run cases whose label contains this text")
+    ap.add_argument("--only", default="", help="run cases whose label contains one of these comma-separated texts")
     ap.add_argument("--plot", action="store_true", help="only the pictures of 10^7 points")
     ap.add_argument("--loops", action="store_true", help="only the loops and the 10 000 statements")
     args = ap.parse_args()
     PY = sys.executable
-    info = subprocess.run(
-        [PY, "-c", "import numpy, threadpoolctl, json; print(numpy.__version__); "
-         "print(json.dumps([(i['internal_api'], i.get('architecture'), i.get('version')) for i in threadpoolctl.threadpool_info()]))"],
-        capture_output=True, text=True, env=NP_ENV, check=True).stdout.split("\n")
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-    print(f"CPU: {cpu}, {os.cpu_count()} cores; NumPy {info[0]}; BLAS: {info[1]}")
-    print(f"rounds: {args.rounds} (median); ratio = NumPy time / tensorcalc time, > 1 means tensorcalc is faster\n")
-    print(f"| {'case':34} | {'tensorcalc':>13} | {'NumPy':>13} | {'ratio':>7} |")
-    print(f"| {'-' * 34} | {'-' * 13} | {'-' * 13} | {'-' * 7} |")
+    preamble(args.rounds, args.calls)
     if args.plot:
         plot_cases(args.bin, args.rounds)
         return
@@ -254,16 +224,18 @@ def main():
         loop_cases(args.bin, args.rounds)
         return
     for c in cases(args.quick):
-        if args.only and args.only not in c["label"]:
+        if args.only and not any(o in c["label"] for o in args.only.split(",")):
             continue
-        tc, npt = [], []
-        for _ in range(args.rounds):
-            tc.append(run_tc(args.bin, c))
-            npt.append(run_np(c))
-        a, b = statistics.median(tc), statistics.median(npt)
-        print(f"| {c['label']:34} | {fmt_t(a)} | {fmt_t(b)} | {b / a:6.2f}× |", flush=True)
+        calls = min(args.calls, 3) if c.get("heavy") else args.calls
+        a, b, loads = alternate(args.rounds, lambda: run_tc(args.bin, c, calls), lambda: run_np(c, calls))
+        print(row(c["label"], a, b, loads), flush=True)
     if args.only:
         return
+    # Whole processes from here on (medians of `rounds` runs), in a table
+    # of their own.
+    print(f"\nwhole processes, medians of {args.rounds} runs\n")
+    print(f"| {'case':34} | {'tensorcalc':>12} | {'NumPy':>12} | {'ratio':>7} |")
+    print(f"| {'-' * 34} | {'-' * 12} | {'-' * 12} | {'-' * 7} |")
     # A script of 10 000 statements `C = A @ B;` on 8×8, whole process, and
     # the same loop in Python (whole process, including `import numpy`).
     with tempfile.TemporaryDirectory() as d:

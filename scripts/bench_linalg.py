@@ -1,91 +1,82 @@
-"""inv, solve, svd and eigh at n = 512: tensorcalc (faer) against NumPy
-(LAPACK on OpenBLAS), alternately in the same run, at 1 and 2 threads.
+"""solve, inv, det, cholesky, eigh and svd at n = 128, 512 and 2048:
+tensorcalc (faer) against NumPy (LAPACK on OpenBLAS), alternately in the
+same run, at 1 and 2 threads, several calls per process (benchlib.py says
+how). At n = 2048 a call takes seconds, so fewer calls are timed and the
+untimed first call is made at n = 256 (it pays for the thread pool and the
+code's first run; the buffers of a 2048 call are fresh on both sides).
 
-Each measurement is a fresh process that builds the inputs, runs the
-operation once untimed (the first call pays for one-time set-up), then times
-REPS calls: tensorcalc with its built-in tic()/toc(), NumPy with
-perf_counter under threadpool_limits. The table shows the median over the
-rounds and the ratio NumPy time / tensorcalc time (> 1: tensorcalc faster).
-
-Usage: scripts/bench --linalg [--rounds N] (or run this file with a Python
-that has numpy and threadpoolctl, passing --bin).
+Usage: scripts/bench --linalg [--rounds N] [--calls N] [--sizes 128,512]
+[--only TEXT] (or run this file with a Python that has numpy and
+threadpoolctl, passing --bin).
 """
 
 import argparse
-import json
-import os
-import statistics
-import subprocess
-import sys
+import re
 
-# OpenBLAS workarounds that may be set on this machine slow a current NumPy:
-# drop them for the NumPy side only, as scripts/bench.py does.
-NP_ENV = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+from benchlib import alternate, np_times, preamble, row, tc_times
 
-N = 512
-REPS = 3
-
-TC_SETUP = f"seed(0); A = randn({N}, {N}); S = A @ A'; b = randn({N});"
 TC_OPS = {
-    "inv": "X = inv(A)",
     "solve": "X = solve(A, b)",
-    "svd": "U, s, Vh = svd(A)",
+    "inv": "X = inv(A)",
+    "det": "d = det(A)",
+    "cholesky": "L = cholesky(S)",
     "eigh": "w, V = eigh(S)",
+    "svd": "U, s, Vh = svd(A)",
 }
-NP_SETUP = f"rng = np.random.default_rng(0); A = rng.standard_normal(({N}, {N})); S = A @ A.T; b = rng.standard_normal({N})"
 NP_OPS = {
-    "inv": "X = np.linalg.inv(A)",
     "solve": "X = np.linalg.solve(A, b)",
-    "svd": "U, s, Vh = np.linalg.svd(A)",
+    "inv": "X = np.linalg.inv(A)",
+    "det": "d = np.linalg.det(A)",
+    "cholesky": "L = np.linalg.cholesky(S)",
     "eigh": "w, V = np.linalg.eigh(S)",
+    "svd": "U, s, Vh = np.linalg.svd(A)",
 }
 
 
-def run_tc(binary, op, threads):
-    body = "; ".join([TC_OPS[op]] * REPS)
-    prog = f"{TC_SETUP} {TC_OPS[op]}; tic(); {body}; t = toc(); t"
-    env = dict(os.environ, TENSORCALC_THREADS=str(threads))
-    r = subprocess.run([binary, "--json", "-e", prog], capture_output=True, text=True, env=env, check=True)
-    return json.loads(r.stdout.strip().splitlines()[-1])["data"] / REPS
+def tc_setup(n):
+    # S = A A' + n I: symmetric positive definite and well conditioned.
+    return f"seed(0); A = randn({n}, {n}); S = A @ A' + {n} * eye({n}); b = randn({n});"
 
 
-def run_np(op, threads):
-    prog = "\n".join([
-        "import time, numpy as np",
-        "from threadpoolctl import threadpool_limits",
-        NP_SETUP,
-        f"with threadpool_limits({threads}):",
-        f"    {NP_OPS[op]}",
-        "    t0 = time.perf_counter()",
-        f"    for _ in range({REPS}):",
-        f"        {NP_OPS[op]}",
-        f"    print((time.perf_counter() - t0) / {REPS})",
-    ])
-    r = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, env=NP_ENV, check=True)
-    return float(r.stdout.strip())
+def np_setup(n):
+    return (f"rng = np.random.default_rng(0); A = rng.standard_normal(({n}, {n})); "
+            f"S = A @ A.T + {n} * np.eye({n}); b = rng.standard_normal({n})")
+
+
+def small(stmt, w=256):
+    """`stmt` on the leading w×w block (and w entries of b): the untimed
+    first call at n = 2048."""
+    stmt = re.sub(r"\(([AS])\b", rf"(\1[:{w}, :{w}]", stmt)
+    return re.sub(r", b\)", f", b[:{w}])", stmt)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--calls", type=int, default=5, help="timed calls per process (2 at n = 2048)")
+    ap.add_argument("--sizes", default="128,512,2048")
+    ap.add_argument("--only", default="", help="run cases whose label contains one of these comma-separated texts")
     args = ap.parse_args()
-    blas = subprocess.run(
-        [sys.executable, "-c", "import numpy, threadpoolctl; print(numpy.__version__, "
-         "[(i['internal_api'], i.get('architecture'), i.get('version')) for i in threadpoolctl.threadpool_info()])"],
-        capture_output=True, text=True, env=NP_ENV, check=True).stdout.strip()
-    print(f"n = {N}; NumPy {blas}; {REPS} calls per process, median of {args.rounds} rounds")
-    print("ratio = NumPy time / tensorcalc time, > 1 means tensorcalc is faster\n")
-    print(f"| {'case':15} | {'tensorcalc':>11} | {'NumPy':>11} | {'ratio':>6} |")
-    print(f"| {'-' * 15} | {'-' * 11} | {'-' * 11} | {'-' * 6} |")
-    for op in TC_OPS:
-        for t in [1, 2]:
-            tc, npt = [], []
-            for _ in range(args.rounds):  # alternately, so load changes hit both alike
-                tc.append(run_tc(args.bin, op, t))
-                npt.append(run_np(op, t))
-            a, b = statistics.median(tc), statistics.median(npt)
-            print(f"| {op + f' n={N} t={t}':15} | {a * 1e3:8.2f} ms | {b * 1e3:8.2f} ms | {b / a:5.2f}× |", flush=True)
+    preamble(args.rounds, args.calls)
+    for n in map(int, args.sizes.split(",")):
+        big = n >= 2048
+        calls = min(args.calls, 2) if big else args.calls
+        for op in TC_OPS:
+            for t in [1, 2]:
+                label = f"{op} n={n} t={t}"
+                if args.only and not any(o in label for o in args.only.split(",")):
+                    continue
+                if big:
+                    tc_warm, np_warm = small(TC_OPS[op]), small(NP_OPS[op])
+                else:
+                    tc_warm, np_warm = TC_OPS[op], NP_OPS[op]
+                a, b, loads = alternate(
+                    args.rounds,
+                    lambda: tc_times(args.bin, tc_setup(n), tc_warm, TC_OPS[op], calls, 1, t),
+                    lambda: np_times(np_setup(n), np_warm, NP_OPS[op], calls, 1, t),
+                )
+                print(row(label, a, b, loads), flush=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@
 //! computed in float64 too and rounded back, so results are at least as
 //! accurate as NumPy's float32 LAPACK calls.
 
-use ndarray::{Array1, Array2, ArrayD, ArrayView2, Axis, IxDyn};
+use ndarray::{
+    Array1, Array2, ArrayBase, ArrayD, ArrayView2, ArrayViewD, Axis, CowArray, Data, IxDyn,
+};
 
 use super::broadcast::broadcast_dims;
 use super::error::{OpError, OpResult};
@@ -130,18 +132,25 @@ impl From<LinalgError> for OpError {
 // ------------------------------------------------------------------ plumbing
 
 /// An input widened to one of the two working types; `narrow` remembers a
-/// float32 input so results can be rounded back.
-enum Work {
-    Real(ArrayD<f64>, bool),
-    Complex(ArrayD<C64>),
+/// float32 input so results can be rounded back. A float64 or complex128
+/// input is borrowed, not copied: the factorizations copy it once into
+/// their own layout anyway.
+enum Work<'a> {
+    Real(CowArray<'a, f64, IxDyn>, bool),
+    Complex(CowArray<'a, C64, IxDyn>),
 }
 
-fn work(a: &Array) -> Work {
+fn work(a: &Array) -> Work<'_> {
     match a {
-        Array::C128(x) => Work::Complex(x.clone()),
-        Array::F32(x) => Work::Real(x.mapv(f64::from), true),
+        Array::F64(x) => Work::Real(x.view().into(), false),
+        Array::C128(x) => Work::Complex(x.view().into()),
+        Array::F32(x) => Work::Real(x.mapv(f64::from).into(), true),
         other => Work::Real(
-            other.widen(DType::Float64).to_f64_array().expect("widened"),
+            other
+                .widen(DType::Float64)
+                .to_f64_array()
+                .expect("widened")
+                .into(),
             false,
         ),
     }
@@ -265,18 +274,20 @@ fn pair_dtype(a: DType, b: DType) -> DType {
     }
 }
 
-/// The matrices of a stack, in row-major batch order, as owned 2-D arrays.
-fn matrices<T: Clone>(a: &ArrayD<T>) -> Vec<Array2<T>> {
-    let nd = a.ndim();
-    let (m, n) = (a.shape()[nd - 2], a.shape()[nd - 1]);
-    let count: usize = a.shape()[..nd - 2].iter().product();
-    let flat: Vec<T> = a.iter().cloned().collect();
-    (0..count)
-        .map(|b| {
-            Array2::from_shape_vec((m, n), flat[b * m * n..(b + 1) * m * n].to_vec())
-                .expect("m×n elements")
-        })
-        .collect()
+/// The matrices of a stack, in row-major batch order, as views (no copy).
+fn matrices<'a, T, S: Data<Elem = T>>(a: &'a ArrayBase<S, IxDyn>) -> Vec<ArrayView2<'a, T>> {
+    fn walk<'a, T>(v: ArrayViewD<'a, T>, out: &mut Vec<ArrayView2<'a, T>>) {
+        if v.ndim() == 2 {
+            out.push(v.into_dimensionality().expect("2-D"));
+        } else {
+            for sub in v.into_outer_iter() {
+                walk(sub, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(a.view(), &mut out);
+    out
 }
 
 /// Re-stacks per-matrix results of one shape into `shape` (the batch
@@ -406,7 +417,7 @@ pub fn inv(a: &Array, warnings: &mut Vec<Warning>, exec: &Exec) -> OpResult<Arra
         let mut parts = Vec::new();
         for (b, m) in matrices(&x).iter().enumerate() {
             if n == 0 {
-                parts.push(m.clone());
+                parts.push(m.to_owned());
                 continue;
             }
             let lu = Lu::new(exec, m.view());
@@ -473,8 +484,8 @@ pub fn solve_checked(
     let narrow = res.dtype == DType::Float32;
     if res.dtype == DType::Complex128 {
         solve_in(
-            &a.to_c64_array(),
-            &b.to_c64_array(),
+            a.to_c64_array().view(),
+            b.to_c64_array().view(),
             &shape,
             vector,
             narrow,
@@ -485,14 +496,14 @@ pub fn solve_checked(
         let (Work::Real(x, _), Work::Real(y, _)) = (work(a), work(b)) else {
             unreachable!("real inputs")
         };
-        solve_in(&x, &y, &shape, vector, narrow, warnings, exec)
+        solve_in(x.view(), y.view(), &shape, vector, narrow, warnings, exec)
     }
 }
 
 /// Solves each system of the broadcast stack; `shape` is the result's.
 fn solve_in<T: Field>(
-    a: &ArrayD<T>,
-    b: &ArrayD<T>,
+    a: ArrayViewD<T>,
+    b: ArrayViewD<T>,
     shape: &[usize],
     vector: bool,
     narrow: bool,
@@ -503,24 +514,22 @@ fn solve_in<T: Field>(
     let n = a.shape().last().copied().unwrap_or(0);
     let batch = &shape[..shape.len() - if vector { 1 } else { 2 }];
     let a_full: Vec<usize> = batch.iter().copied().chain([n, n]).collect();
+    // Views: broadcasting repeats a matrix without copying it.
     let a = a
         .broadcast(IxDyn(&a_full))
-        .expect("the rule checked the batch shape")
-        .to_owned();
+        .expect("the rule checked the batch shape");
     let b = if vector {
         b.broadcast(IxDyn(shape))
             .expect("the rule checked the batch shape")
-            .to_owned()
             .insert_axis(Axis(batch.len() + 1))
     } else {
         b.broadcast(IxDyn(shape))
             .expect("the rule checked the batch shape")
-            .to_owned()
     };
     let mut parts = Vec::new();
     for (i, (m, rhs)) in matrices(&a).iter().zip(matrices(&b)).enumerate() {
         if n == 0 {
-            parts.push(rhs);
+            parts.push(rhs.to_owned());
             continue;
         }
         let lu = Lu::new(exec, m.view());
@@ -528,12 +537,9 @@ fn solve_in<T: Field>(
         if lu.zero_pivots() > 0 {
             return Err(singular(singular_rank(m.view(), exec), n, &index));
         }
-        check_near_singular(
-            k::norm1(m.view()) * lu.inverse_norm1_estimate(),
-            &index,
-            warnings,
-        );
-        parts.push(lu.solve(rhs.view()));
+        let (x, estimate) = lu.solve_with_estimate(rhs.view());
+        check_near_singular(k::norm1(m.view()) * estimate, &index, warnings);
+        parts.push(x);
     }
     Ok(out(stack(shape, &parts), narrow))
 }
@@ -1005,7 +1011,7 @@ pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>, exec: &Exec) -> OpResult<
         let (Work::Real(x, _), Work::Real(y, _)) = (work(a), work(b)) else {
             unreachable!("real inputs")
         };
-        lstsq_in(x, y, vector, rcond, narrow, exec)
+        lstsq_in(x.into_owned(), y.into_owned(), vector, rcond, narrow, exec)
     }
 }
 
