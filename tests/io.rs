@@ -404,3 +404,70 @@ fn errors_name_the_file_and_the_reason() {
         errors(&out)
     );
 }
+
+#[test]
+fn an_archive_of_one_array_loads_as_that_array() {
+    let dir = scratch("one");
+    let p = dir.join("one.npz").display().to_string();
+    let mut s = Session::new();
+    let out = run(
+        &mut s,
+        &format!("savez(\"{p}\", W=[[1.5, 2], [3, 4]])\nx = load(\"{p}\")\ny = x + 1"),
+    );
+    assert!(errors(&out).is_empty(), "{:?}", errors(&out));
+    assert_eq!(var(&s, "x").describe(), "2×2 float64");
+    assert_eq!(var(&s, "y").describe(), "2×2 float64");
+    let out = run(&mut s, &format!("w = load(\"{p}\", \"W\")"));
+    assert!(errors(&out).is_empty(), "{:?}", errors(&out));
+    assert_eq!(var(&s, "w"), var(&s, "x"));
+}
+
+#[test]
+fn the_workspace_refuses_keywords_and_constants_as_names_with_the_reason() {
+    let dir = scratch("keywords");
+    let path = dir.join("work.npz");
+    let one = Array::F64(ndarray::ArrayD::from_elem(ndarray::IxDyn(&[2]), 1.0));
+    let names = ["end", "for", "function", "true", "ok"];
+    let arrays: Vec<(String, &Array)> = names.iter().map(|n| (n.to_string(), &one)).collect();
+    npz::write(&arrays, false, std::fs::File::create(&path).unwrap()).unwrap();
+    let p = path.display().to_string();
+    let mut s = Session::new();
+    let out = run(&mut s, &format!(":load {p}"));
+    let warnings: Vec<_> = out
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Diagnostic(d) if d.message.contains("not loaded") => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    for (d, name) in warnings.iter().zip(&names) {
+        assert!(
+            d.message.starts_with(&format!("`{name}` in {p} is a ")),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.help[0].contains(&format!("load(\"{p}\", \"{name}\")")),
+            "{:?}",
+            d.help
+        );
+    }
+    assert!(
+        warnings[0]
+            .message
+            .contains("is a keyword of the language, not a name")
+    );
+    assert!(warnings[3].message.contains("is a constant"));
+    let vars = s.evaluator.vars();
+    assert!(vars.contains_key("ok"));
+    assert!(
+        !["end", "for", "function"]
+            .iter()
+            .any(|n| vars.contains_key(*n))
+    );
+    // The help's way in works.
+    let out = run(&mut s, &format!("e_ = load(\"{p}\", \"end\")"));
+    assert!(errors(&out).is_empty(), "{:?}", errors(&out));
+    assert_eq!(var(&s, "e_"), var(&s, "ok"));
+}

@@ -261,10 +261,14 @@ fn load_npz(session: &mut Session, path: &str, file: &std::path::Path) -> Vec<Ou
     let mut out = Vec::new();
     let mut count = 0;
     for (name, loaded) in arrays {
-        if !valid_name(&name) {
-            out.push(Outcome::Diagnostic(Diagnostic::warning(format!(
-                "`{name}` in {path} is not a valid variable name here; it was not loaded"
-            ))));
+        if let Some(why) = not_a_name(&name) {
+            out.push(Outcome::Diagnostic(
+                Diagnostic::warning(format!("`{name}` in {path} {why}; it was not loaded")).help(
+                    format!(
+                        "read it under a name of your choice: x = load(\"{path}\", \"{name}\")"
+                    ),
+                ),
+            ));
             continue;
         }
         if let Some(from) = loaded.widened_from {
@@ -288,15 +292,23 @@ fn load_npz(session: &mut Session, path: &str, file: &std::path::Path) -> Vec<Ou
     out
 }
 
-/// A name a statement could assign: an identifier that is not `true` or
-/// `false`.
-fn valid_name(name: &str) -> bool {
+/// Why a statement could not assign `name`, if it could not: a keyword
+/// (`end`, `for`...), `true` or `false`, or not an identifier at all.
+fn not_a_name(name: &str) -> Option<&'static str> {
     let mut chars = name.chars();
-    chars
+    let identifier = chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !matches!(name, "true" | "false")
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !identifier {
+        Some("is not a valid variable name here")
+    } else if crate::syntax::KEYWORDS.contains(&name) {
+        Some("is a keyword of the language, not a name")
+    } else if matches!(name, "true" | "false") {
+        Some("is a constant and cannot be assigned")
+    } else {
+        None
+    }
 }
 
 /// An I/O error in plain words, without the `(os error 2)` tail.

@@ -1,7 +1,8 @@
 //! NumPy's `.npy` format: the header (magic, version, a Python dict of
 //! `descr`, `fortran_order`, `shape`) and the raw elements. The dict is
 //! parsed by `ndarray-npy`, and its element readers and writers decode and
-//! encode the data; the checks before any allocation are ours: the header's
+//! encode the data, except that an array stored in our dtype and byte order
+//! is read straight into its buffer (`raw`); the checks before any allocation are ours: the header's
 //! length and nesting, the dtype, the shape's size against the limit, and
 //! the data's length against what the file or archive entry holds.
 //! Dtypes other than ours are widened without loss (int8..uint32 to int64,
@@ -18,6 +19,7 @@ use num_complex::Complex;
 use py_literal::Value as PyValue;
 
 use super::{Fault, IoError, Loaded};
+use crate::kernel::alloc::{self, Plain};
 use crate::ops::limits::Limits;
 use crate::value::{Array, C64, DType};
 
@@ -329,7 +331,12 @@ pub fn read_data<R: Read>(r: &mut R, h: &Header) -> Result<Loaded, Fault> {
     let n = h.elements();
     let descr = h.descriptor();
     let mut limited = r.by_ref().take(stored);
+    let native = h.big_endian == cfg!(target_endian = "big");
     let array = match h.stored {
+        Stored::I64 if native => Array::Int(shaped(h, raw(&mut limited, n)?)),
+        Stored::F32 if native => Array::F32(shaped(h, raw(&mut limited, n)?)),
+        Stored::F64 if native => Array::F64(shaped(h, raw(&mut limited, n)?)),
+        Stored::C128 if native => Array::C128(shaped(h, raw(&mut limited, n)?)),
         Stored::Bool => Array::Bool(shaped(h, elems::<bool, _>(&mut limited, &descr, n)?)),
         Stored::I64 => Array::Int(shaped(h, elems::<i64, _>(&mut limited, &descr, n)?)),
         Stored::F32 => Array::F32(shaped(h, elems::<f32, _>(&mut limited, &descr, n)?)),
@@ -379,6 +386,29 @@ impl Header {
     fn descriptor_as(&self, code: &str) -> PyValue {
         PyValue::String(format!("{}{code}", if self.big_endian { '>' } else { '<' }))
     }
+}
+
+/// `n` elements stored in our own type and byte order: the bytes are read
+/// straight into the array's buffer (one read of the file for the whole
+/// array, into memory faulted in by that read, 2 MiB at a time).
+fn raw<T: Plain, R: Read>(r: &mut R, n: usize) -> Result<Vec<T>, Fault> {
+    let mut v = alloc::zeroed::<T>(n).ok_or_else(|| {
+        Fault::Os(
+            io::ErrorKind::OutOfMemory,
+            "the system refused the memory".into(),
+        )
+    })?;
+    r.read_exact(alloc::bytes_mut(&mut v))
+        .map_err(|e| match e.kind() {
+            // How much was there is not known here: an archive entry
+            // that declared more than it holds.
+            io::ErrorKind::UnexpectedEof => Fault::Truncated {
+                expected: 0,
+                found: 0,
+            },
+            _ => Fault::os(&e),
+        })?;
+    Ok(v)
 }
 
 fn elems<T: ReadableElement, R: Read>(r: R, descr: &PyValue, n: usize) -> Result<Vec<T>, Fault> {

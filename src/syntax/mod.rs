@@ -8,5 +8,6 @@ mod parser;
 
 pub use ast::*;
 pub use parser::{
-    MAX_NESTING, MAX_NESTING_CEILING, MAX_OPERATOR_CHAIN, PARSER_CALL_LIMIT, ParseLimits, parse,
+    KEYWORDS, MAX_NESTING, MAX_NESTING_CEILING, MAX_OPERATOR_CHAIN, PARSER_CALL_LIMIT, ParseLimits,
+    parse,
 };

@@ -1056,8 +1056,8 @@ fn lexical_error(source: &str, pos: usize) -> Option<Diagnostic> {
     None
 }
 
-/// The block keywords.
-const KEYWORDS: [&str; 11] = [
+/// The block keywords: never names (nor the names of loaded arrays).
+pub const KEYWORDS: [&str; 11] = [
     "function", "end", "if", "elseif", "else", "for", "in", "while", "break", "continue", "return",
 ];
 

@@ -91,8 +91,11 @@ fn load(cx: &mut Ctx, a: &Args) -> EResult<Value> {
     for (n, l) in &arrays {
         widened(cx, a, Some(n), l);
     }
-    if only.is_some() {
-        let (_, l) = arrays.into_iter().next().expect("one array asked for");
+    // One array asked for, or an archive of one: the array itself. A tuple
+    // of one could not be unpacked (`X, = ...` is no statement) nor used as
+    // a number, so `x = load("one.npz")` would hold nothing usable.
+    if only.is_some() || arrays.len() == 1 {
+        let (_, l) = arrays.into_iter().next().expect("one array");
         return Ok(Value::Array(l.array));
     }
     Ok(Value::Tuple(
@@ -284,7 +287,7 @@ pub(super) static TABLE: &[Builtin] = &[
         1,
         2,
         [],
-        "Reads a NumPy .npy file as its array, or an .npz archive as a tuple of its arrays in the archive's order (X, y = load(\"data.npz\")); load(\"data.npz\", \"X\") reads one. Dtypes other than ours widen without loss (int8..uint32 to int64, float16 to float32, complex64 to complex128) with a note. Sizes in the header are checked against --max-memory before reading. In --check the result is unknown.",
+        "Reads a NumPy .npy file as its array, or an .npz archive as a tuple of its arrays in the archive's order (X, y = load(\"data.npz\")), an archive of one array as that array; load(\"data.npz\", \"X\") reads one by name. Dtypes other than ours widen without loss (int8..uint32 to int64, float16 to float32, complex64 to complex128) with a note. Sizes in the header are checked against --max-memory before reading. In --check the result is unknown.",
         "save(\"example.npy\", [1.5, 2]); load(\"example.npy\")",
         reads: Reads::World,
         rule: reader_rule,
