@@ -201,6 +201,12 @@ fn leaf() -> impl Strategy<Value = String> {
             "eye(3)",
             "arange(6)",
             "\"ij->ji\"",
+            // einsum's ellipsis and einops patterns, well-formed or not
+            "\"...ij->...ji\"",
+            "\"a b -> b a\"",
+            "\"(a b) c -> a (b c)\"",
+            "\"... -> (...)\"",
+            "\"a (b -> 1 a\"",
         ])
         .prop_map(str::to_string),
     ]
@@ -227,6 +233,12 @@ fn expr() -> impl Strategy<Value = String> {
             ", axes=1",
             ", num=3",
             ", ddof=1",
+            ", method=\"nearest\"",
+            ", bins=3",
+            ", weights=[1, 2, 3]",
+            ", returned=true",
+            ", a=2",
+            ", c=3",
         ]);
         prop_oneof![
             (inner.clone(), ops, inner.clone()).prop_map(|(a, o, b)| format!("({a} {o} {b})")),

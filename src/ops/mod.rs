@@ -6,6 +6,7 @@ pub mod broadcast;
 pub mod cancel;
 pub mod cmath;
 pub mod construct;
+pub mod einops;
 pub mod elementwise;
 pub mod error;
 pub mod everyday;
@@ -19,5 +20,6 @@ pub mod products;
 pub mod random;
 pub mod reduce;
 pub mod shape;
+pub mod stats;
 
 pub use error::{OpError, OpResult};

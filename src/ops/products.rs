@@ -1781,9 +1781,10 @@ mod tests {
         // A batched matrix product whose batch axes broadcast (1 against 3).
         let r = einsum("...ij,...jk->...ik", &[arange(&[1, 2, 2]), arange(&[3, 2, 2])]).unwrap();
         assert_eq!(r.shape(), [3, 2, 2]);
-        // Implicit output: the broadcast axes first, then the lone letters.
+        // Implicit output: the broadcast axes first, then the lone letters
+        // (NumPy: np.einsum('i...', a) is a.T).
         let r = einsum("i...", &[arange(&[2, 3])]).unwrap();
-        assert_eq!(r, ints(&[3], vec![0, 1, 2]).clone());
+        assert_eq!(r, ints(&[3, 2], vec![0, 3, 1, 4, 2, 5]));
         let r = einsum("...i", &[arange(&[2, 3])]).unwrap();
         assert_eq!(r, arange(&[2, 3]));
         // `...` over no axes is allowed.

@@ -10,6 +10,8 @@ mod products;
 mod random;
 mod reduce;
 mod shape;
+mod stats;
+pub mod einops;
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
 mod operators;
@@ -417,6 +419,8 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Plot { err, .. } => plot::diagnostic(op, &err),
         OpError::Everyday { err, .. } => everyday::diagnostic(op, &err),
         OpError::Random { err, .. } => random::diagnostic(op, &err),
+        OpError::Stats { err, .. } => stats::diagnostic(op, &err),
+        OpError::Einops { err, .. } => einops::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -445,7 +449,9 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::ShapeFn { arg, .. }
         | OpError::Plot { arg, .. }
         | OpError::Everyday { arg, .. }
-        | OpError::Random { arg, .. } => *arg,
+        | OpError::Random { arg, .. }
+        | OpError::Stats { arg, .. }
+        | OpError::Einops { arg, .. } => *arg,
         _ => None,
     }
 }
