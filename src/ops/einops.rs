@@ -58,6 +58,27 @@ pub enum EinopsError {
     Infer { at: At, names: Vec<String> },
 }
 
+impl EinopsError {
+    /// Where in the pattern the error is, if it is at one place.
+    pub fn at(&self) -> Option<At> {
+        use EinopsError as E;
+        match self {
+            E::Character { at, .. }
+            | E::Parenthesis { at }
+            | E::EllipsisTwice { at }
+            | E::EllipsisPlace { at, .. }
+            | E::Duplicate { at, .. }
+            | E::OneSide { at, .. }
+            | E::Anonymous { at, .. }
+            | E::NewAxisLength { at, .. }
+            | E::Product { at, .. }
+            | E::Divide { at, .. }
+            | E::Infer { at, .. } => Some(*at),
+            E::Arrow | E::UnusedLength { .. } | E::Rank { .. } => None,
+        }
+    }
+}
+
 fn fail<T>(err: EinopsError) -> OpResult<T> {
     Err(OpError::Einops { err, arg: Some(1) })
 }

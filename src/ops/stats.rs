@@ -351,6 +351,14 @@ pub fn average_rule(a: &Meta, axis: Option<i64>, w: Option<&Meta>) -> OpResult<M
             }
         }
     }
+    // A lane of no weights sums to zero whatever the values: a shape fact.
+    let empty_lane = match ax {
+        None => a.shape.contains(&Dim::Known(0)),
+        Some(k) => a.shape[k] == Dim::Known(0),
+    };
+    if w.is_some() && empty_lane {
+        return Err(fail(2, StatsError::WeightsZero));
+    }
     let shape = reduced(&a.shape, ax, false, Dim::Known(1));
     Ok(Meta::with_dims(shape, mean_dtype(a.dtype, w.map(|w| w.dtype))))
 }

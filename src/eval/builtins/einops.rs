@@ -56,7 +56,7 @@ fn pattern_error(a: &Args, e: OpError) -> crate::diagnostic::Diagnostic {
     let OpError::Einops { err, .. } = &e else {
         return a.op_err(e);
     };
-    let place = super::super::errors::einops::at(err);
+    let place = err.at();
     let label = super::super::errors::einops::label(err);
     let mut d = a.op_err(e.clone());
     let pattern = a.string(1).unwrap_or("");

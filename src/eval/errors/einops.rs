@@ -23,25 +23,6 @@ pub fn label(err: &EinopsError) -> String {
     }
 }
 
-/// Where in the pattern `err` is, if it is at one place.
-pub fn at(err: &EinopsError) -> Option<(usize, usize)> {
-    use EinopsError as E;
-    match err {
-        E::Character { at, .. }
-        | E::Parenthesis { at }
-        | E::EllipsisTwice { at }
-        | E::EllipsisPlace { at, .. }
-        | E::Duplicate { at, .. }
-        | E::OneSide { at, .. }
-        | E::Anonymous { at, .. }
-        | E::NewAxisLength { at, .. }
-        | E::Product { at, .. }
-        | E::Divide { at, .. }
-        | E::Infer { at, .. } => Some(*at),
-        E::Arrow | E::UnusedLength { .. } | E::Rank { .. } => None,
-    }
-}
-
 /// The diagnostic for `err` raised by the built-in `op`.
 pub(super) fn diagnostic(op: &str, err: &EinopsError) -> Diagnostic {
     use EinopsError as E;
