@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let ndim = usize::from(data[0] % 5).min(data.len() - 1);
-    let dims: Vec<usize> = data[1..1 + ndim].iter().map(|b| usize::from(b % 6)).collect();
+    let dims: Vec<usize> = data[1..1 + ndim]
+        .iter()
+        .map(|b| usize::from(b % 6))
+        .collect();
     let text = String::from_utf8_lossy(&data[1 + ndim..]).into_owned();
     let (pattern, rest) = text.split_once('|').unwrap_or((&text, ""));
     let lengths: Vec<(String, Dim)> = rest
@@ -37,7 +40,9 @@ fuzz_target!(|data: &[u8]| {
     ];
     let known = Meta::new(&dims, DType::Int64);
     let symbolic = Meta::with_dims(
-        (0..dims.len()).map(|i| Dim::symbol(&format!("s{i}"), None)).collect(),
+        (0..dims.len())
+            .map(|i| Dim::symbol(&format!("s{i}"), None))
+            .collect(),
         DType::Float64,
     );
     for op in ops {
@@ -53,9 +58,22 @@ fuzz_target!(|data: &[u8]| {
                     ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&dims), (0..n as i64).collect())
                         .expect("n elements"),
                 );
-                match apply(op, &x, pattern, &lengths, &Limits::default(), &Exec::from_env()) {
-                    Ok(r) => assert!(m.admits(&r), "{pattern:?} on {dims:?}: rule {m:?}, kernel {:?}", r.shape()),
-                    Err(e) => panic!("{pattern:?} on {dims:?}: the rule accepted, the kernel refused: {e:?}"),
+                match apply(
+                    op,
+                    &x,
+                    pattern,
+                    &lengths,
+                    &Limits::default(),
+                    &Exec::from_env(),
+                ) {
+                    Ok(r) => assert!(
+                        m.admits(&r),
+                        "{pattern:?} on {dims:?}: rule {m:?}, kernel {:?}",
+                        r.shape()
+                    ),
+                    Err(e) => panic!(
+                        "{pattern:?} on {dims:?}: the rule accepted, the kernel refused: {e:?}"
+                    ),
                 }
             }
             Err(OpError::Einops { err, .. }) => {

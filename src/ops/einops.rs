@@ -49,7 +49,11 @@ pub enum EinopsError {
     /// A length keyword whose name the pattern does not have.
     UnusedLength { name: String },
     /// The array has another number of axes than the left side.
-    Rank { expected: usize, got: usize, ellipsis: bool },
+    Rank {
+        expected: usize,
+        got: usize,
+        ellipsis: bool,
+    },
     /// A group whose known lengths do not multiply to its axis' length.
     Product { at: At, len: Dim, product: Dim },
     /// A group with one unknown length whose known ones do not divide.
@@ -123,7 +127,9 @@ fn parse_side(text: &str, base: usize, anon: &mut usize) -> OpResult<Vec<Group>>
         }
         if c == b'(' {
             if open.is_some() {
-                return fail(EinopsError::Parenthesis { at: (base + i, base + i + 1) });
+                return fail(EinopsError::Parenthesis {
+                    at: (base + i, base + i + 1),
+                });
             }
             open = Some(Group {
                 items: vec![],
@@ -135,7 +141,9 @@ fn parse_side(text: &str, base: usize, anon: &mut usize) -> OpResult<Vec<Group>>
         }
         if c == b')' {
             let Some(mut g) = open.take() else {
-                return fail(EinopsError::Parenthesis { at: (base + i, base + i + 1) });
+                return fail(EinopsError::Parenthesis {
+                    at: (base + i, base + i + 1),
+                });
             };
             g.at.1 = base + i + 1;
             groups.push(g);
@@ -146,7 +154,9 @@ fn parse_side(text: &str, base: usize, anon: &mut usize) -> OpResult<Vec<Group>>
             i += 3;
             ellipses += 1;
             if ellipses > 1 {
-                return fail(EinopsError::EllipsisTwice { at: (base + start, base + i) });
+                return fail(EinopsError::EllipsisTwice {
+                    at: (base + start, base + i),
+                });
             }
             Name::Ellipsis
         } else if c.is_ascii_digit() {
@@ -226,10 +236,12 @@ fn name_text(n: &Name) -> String {
 /// The elementary axes of a side after `...` is replaced by `k` names
 /// (`…0`, `…1`, ..., which no pattern can write).
 fn expand(groups: &[Group], k: usize) -> Vec<Group> {
-    let dots = |at: At| (0..k).map(move |j| Item {
-        name: Name::Id(format!("…{j}")),
-        at,
-    });
+    let dots = |at: At| {
+        (0..k).map(move |j| Item {
+            name: Name::Id(format!("…{j}")),
+            at,
+        })
+    };
     let mut out = Vec::new();
     for g in groups {
         if !g.paren && g.items.len() == 1 && g.items[0].name == Name::Ellipsis {
@@ -282,10 +294,16 @@ pub fn plan(op: Op, pattern: &str, shape: &[Dim], lengths: &[(String, Dim)]) -> 
     let right = parse_side(rhs, lhs.len() + 2, &mut anon)?;
     let (le, re) = (has_ellipsis(&left), has_ellipsis(&right));
     if let Some((at, true)) = le {
-        return fail(EinopsError::EllipsisPlace { at, left_group: true });
+        return fail(EinopsError::EllipsisPlace {
+            at,
+            left_group: true,
+        });
     }
     if let (None, Some((at, _))) = (le, re) {
-        return fail(EinopsError::EllipsisPlace { at, left_group: false });
+        return fail(EinopsError::EllipsisPlace {
+            at,
+            left_group: false,
+        });
     }
     // Rank: the ellipsis takes the axes the other groups leave.
     let named = left.len() - usize::from(le.is_some());
@@ -320,7 +338,10 @@ pub fn plan(op: Op, pattern: &str, shape: &[Dim], lengths: &[(String, Dim)]) -> 
         let on_right = on(&rnames, &it.name).is_some();
         match &it.name {
             Name::Anon(len, _) if !matches!(op, Op::Reduce(_)) => {
-                return fail(EinopsError::Anonymous { at: it.at, len: *len });
+                return fail(EinopsError::Anonymous {
+                    at: it.at,
+                    len: *len,
+                });
             }
             Name::Id(_) if !on_right && !matches!(op, Op::Reduce(_)) => {
                 return fail(EinopsError::OneSide {
@@ -336,7 +357,10 @@ pub fn plan(op: Op, pattern: &str, shape: &[Dim], lengths: &[(String, Dim)]) -> 
     for it in &rnames {
         match &it.name {
             Name::Anon(len, _) if op != Op::Repeat => {
-                return fail(EinopsError::Anonymous { at: it.at, len: *len });
+                return fail(EinopsError::Anonymous {
+                    at: it.at,
+                    len: *len,
+                });
             }
             Name::Id(n) if on(&lnames, &it.name).is_none() => {
                 if op != Op::Repeat {
@@ -357,7 +381,10 @@ pub fn plan(op: Op, pattern: &str, shape: &[Dim], lengths: &[(String, Dim)]) -> 
         }
     }
     for (n, _) in lengths {
-        let used = lnames.iter().chain(&rnames).any(|it| it.name == Name::Id(n.clone()));
+        let used = lnames
+            .iter()
+            .chain(&rnames)
+            .any(|it| it.name == Name::Id(n.clone()));
         if !used {
             return fail(EinopsError::UnusedLength { name: n.clone() });
         }
@@ -430,7 +457,9 @@ pub fn plan(op: Op, pattern: &str, shape: &[Dim], lengths: &[(String, Dim)]) -> 
     let mut next = 0;
     for g in &right {
         let n = g.items.len();
-        out_shape.push(Dim::product(right_plan[next..next + n].iter().map(|(_, d)| d)));
+        out_shape.push(Dim::product(
+            right_plan[next..next + n].iter().map(|(_, d)| d),
+        ));
         next += n;
     }
     Ok(Plan {
@@ -450,11 +479,12 @@ pub fn rule(op: Op, x: &Meta, pattern: &str, lengths: &[(String, Dim)]) -> OpRes
         Op::Reduce(kind) => {
             let (kept, reduced) = p.split();
             let m = Meta::with_dims(vec![kept, reduced], x.dtype);
-            reduce_rule(kind, &m, Some(1), false).map_err(|e| match e {
-                OpError::Reduce { err, .. } => OpError::Reduce { err, arg: Some(0) },
-                other => other,
-            })?
-            .dtype
+            reduce_rule(kind, &m, Some(1), false)
+                .map_err(|e| match e {
+                    OpError::Reduce { err, .. } => OpError::Reduce { err, arg: Some(0) },
+                    other => other,
+                })?
+                .dtype
         }
         _ => x.dtype,
     };
@@ -464,7 +494,12 @@ pub fn rule(op: Op, x: &Meta, pattern: &str, lengths: &[(String, Dim)]) -> OpRes
 impl Plan {
     /// The lengths of all kept axes multiplied, and of all reduced ones.
     fn split(&self) -> (Dim, Dim) {
-        let kept = Dim::product(self.right.iter().filter(|(q, _)| q.is_some()).map(|(_, d)| d));
+        let kept = Dim::product(
+            self.right
+                .iter()
+                .filter(|(q, _)| q.is_some())
+                .map(|(_, d)| d),
+        );
         let reduced = Dim::product(self.reduced.iter().map(|&i| &self.left_sizes[i]));
         (kept, reduced)
     }
@@ -499,7 +534,7 @@ pub fn apply(
     let kept: Vec<usize> = p.right.iter().filter_map(|(q, _)| *q).collect();
     let perm: Vec<usize> = kept.iter().chain(&p.reduced).copied().collect();
     let moved = crate::map_array!(&elems, v => v.clone().permuted_axes(IxDyn(&perm)));
-    let moved = reshape(&moved, &moved.shape().to_vec());
+    let moved = reshape(&moved, moved.shape());
     let result = match op {
         Op::Reduce(kind) if !p.reduced.is_empty() => {
             let (kept, reduced) = p.split();
@@ -523,7 +558,11 @@ pub fn apply(
                     None => 1,
                 })
                 .collect();
-            let full: Vec<usize> = p.right.iter().map(|(_, d)| d.value().expect("known")).collect();
+            let full: Vec<usize> = p
+                .right
+                .iter()
+                .map(|(_, d)| d.value().expect("known"))
+                .collect();
             let with_ones = reshape(&moved, &ones);
             crate::map_array!(&with_ones, v => v
                 .broadcast(IxDyn(&full))
@@ -531,11 +570,13 @@ pub fn apply(
                 .to_owned())
         }
     };
-    Ok(if result.dtype() == DType::Bool || result.dtype() == out.dtype {
-        reshape(&result, &out_shape)
-    } else {
-        reshape(&result.widen(out.dtype), &out_shape)
-    })
+    Ok(
+        if result.dtype() == DType::Bool || result.dtype() == out.dtype {
+            reshape(&result, &out_shape)
+        } else {
+            reshape(&result.widen(out.dtype), &out_shape)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -552,7 +593,10 @@ mod tests {
     }
 
     fn run(op: Op, x: &Array, pattern: &str, lengths: &[(&str, usize)]) -> OpResult<Array> {
-        let l: Vec<(String, Dim)> = lengths.iter().map(|(k, v)| (k.to_string(), Dim::Known(*v))).collect();
+        let l: Vec<(String, Dim)> = lengths
+            .iter()
+            .map(|(k, v)| (k.to_string(), Dim::Known(*v)))
+            .collect();
         apply(op, x, pattern, &l, &Limits::default(), &Exec::from_env())
     }
 
@@ -570,7 +614,10 @@ mod tests {
         let r = run(Op::Rearrange, &x, "b c (h w) -> b h w c", &[("h", 2)]).unwrap();
         assert_eq!(r.shape(), [2, 2, 2, 3]);
         let Array::Int(v) = &r else { panic!() };
-        assert_eq!(v.iter().take(6).copied().collect::<Vec<_>>(), [0, 4, 8, 1, 5, 9]);
+        assert_eq!(
+            v.iter().take(6).copied().collect::<Vec<_>>(),
+            [0, 4, 8, 1, 5, 9]
+        );
         let r = run(Op::Rearrange, &x, "b ... -> b (...)", &[]).unwrap();
         assert_eq!(r.shape(), [2, 12]);
         let r = run(Op::Rearrange, &x, "b c w -> b 1 (w c)", &[]).unwrap();
@@ -581,7 +628,10 @@ mod tests {
     fn reduce_and_repeat() {
         let x = arange(&[2, 3]);
         let r = run(Op::Reduce(Reduce::Sum), &x, "h w -> h", &[]).unwrap();
-        assert_eq!(r, Array::Int(ArrayD::from_shape_vec(IxDyn(&[2]), vec![3, 12]).unwrap()));
+        assert_eq!(
+            r,
+            Array::Int(ArrayD::from_shape_vec(IxDyn(&[2]), vec![3, 12]).unwrap())
+        );
         let r = run(Op::Reduce(Reduce::Max), &x, "h w -> w 1", &[]).unwrap();
         assert_eq!(r.shape(), [3, 1]);
         let r = run(Op::Repeat, &x, "h w -> h w c", &[("c", 2)]).unwrap();
@@ -605,13 +655,29 @@ mod tests {
             }
         );
         let e = err(run(Op::Rearrange, &x, "b c (h w) -> b h c", &[("h", 5)]));
-        assert!(matches!(e, EinopsError::OneSide { left: true, .. }), "{e:?}");
+        assert!(
+            matches!(e, EinopsError::OneSide { left: true, .. }),
+            "{e:?}"
+        );
         let e = err(run(Op::Rearrange, &x, "b c h w -> b c", &[]));
-        assert!(matches!(e, EinopsError::Rank { expected: 4, got: 3, .. }));
+        assert!(matches!(
+            e,
+            EinopsError::Rank {
+                expected: 4,
+                got: 3,
+                ..
+            }
+        ));
         let e = err(run(Op::Rearrange, &x, "b c (h w -> b", &[]));
         assert_eq!(e, EinopsError::Parenthesis { at: (4, 5) });
         let e = err(run(Op::Repeat, &x, "b c h -> b c h k", &[]));
-        assert_eq!(e, EinopsError::NewAxisLength { at: (15, 16), name: "k".into() });
+        assert_eq!(
+            e,
+            EinopsError::NewAxisLength {
+                at: (15, 16),
+                name: "k".into()
+            }
+        );
     }
 
     #[test]
@@ -623,10 +689,22 @@ mod tests {
         let r = rule(Op::Rearrange, &m, "n h w -> n (h w)", &[]).unwrap();
         assert_eq!(r.shape, vec![n.clone(), Dim::mul(&h, &w)]);
         let m = Meta::with_dims(vec![Dim::mul(&h, &w)], DType::Float64);
-        let r = rule(Op::Rearrange, &m, "(h w) -> w h", &[("h".into(), h.clone())]).unwrap();
+        let r = rule(
+            Op::Rearrange,
+            &m,
+            "(h w) -> w h",
+            &[("h".into(), h.clone())],
+        )
+        .unwrap();
         assert_eq!(r.shape, vec![w, h]);
         let m = Meta::with_dims(vec![n], DType::Float64);
-        let r = rule(Op::Rearrange, &m, "(a b) -> a b", &[("a".into(), Dim::Known(4))]).unwrap();
+        let r = rule(
+            Op::Rearrange,
+            &m,
+            "(a b) -> a b",
+            &[("a".into(), Dim::Known(4))],
+        )
+        .unwrap();
         assert_eq!(r.shape[0], Dim::Known(4));
         assert_eq!(r.shape[1], Dim::Unknown);
         let _ = dims(&[1]);

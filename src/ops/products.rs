@@ -884,7 +884,11 @@ fn parse_spec(spec: &str, operands: &[Meta]) -> OpResult<Spec> {
         .iter()
         .zip(&ranks)
         .map(|(t, &rank)| {
-            let extra = if t.ellipsis { rank - t.letters.len() } else { 0 };
+            let extra = if t.ellipsis {
+                rank - t.letters.len()
+            } else {
+                0
+            };
             let (head, tail) = t.letters.split_at(t.split);
             head.iter()
                 .copied()
@@ -908,9 +912,7 @@ fn parse_spec(spec: &str, operands: &[Meta]) -> OpResult<Spec> {
                 .collect();
             explicit_output(letters, &inputs)?
         }
-        None => (0..width as u8)
-            .chain(implicit_output(&inputs))
-            .collect(),
+        None => (0..width as u8).chain(implicit_output(&inputs)).collect(),
     };
     Ok(Spec { inputs, output })
 }
@@ -1779,7 +1781,11 @@ mod tests {
             ints(&[2, 3, 2], vec![0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11])
         );
         // A batched matrix product whose batch axes broadcast (1 against 3).
-        let r = einsum("...ij,...jk->...ik", &[arange(&[1, 2, 2]), arange(&[3, 2, 2])]).unwrap();
+        let r = einsum(
+            "...ij,...jk->...ik",
+            &[arange(&[1, 2, 2]), arange(&[3, 2, 2])],
+        )
+        .unwrap();
         assert_eq!(r.shape(), [3, 2, 2]);
         // Implicit output: the broadcast axes first, then the lone letters
         // (NumPy: np.einsum('i...', a) is a.T).
@@ -1792,7 +1798,14 @@ mod tests {
         assert_eq!(r, Array::scalar_int(5));
         let (err, arg) = refusal(einsum("...ij", &[arange(&[3])]));
         assert_eq!(arg, Some(1));
-        assert!(matches!(err, ProductError::EinsumRank { named: 2, ellipsis: true, .. }));
+        assert!(matches!(
+            err,
+            ProductError::EinsumRank {
+                named: 2,
+                ellipsis: true,
+                ..
+            }
+        ));
     }
 
     #[test]

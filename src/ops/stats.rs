@@ -24,10 +24,7 @@ pub enum StatsError {
     /// `average`'s weights of another shape than the data.
     WeightsShape { data: Vec<Dim>, weights: Vec<Dim> },
     /// 1-D weights of another length than the axis, or without an axis.
-    WeightsAxis {
-        len: Dim,
-        axis_len: Option<Dim>,
-    },
+    WeightsAxis { len: Dim, axis_len: Option<Dim> },
     /// Weights that sum to zero along a lane.
     WeightsZero,
     /// cov and corrcoef take one or two axes.
@@ -59,11 +56,13 @@ fn fail(arg: usize, err: StatsError) -> OpError {
 fn resolve(axis: Option<i64>, ndim: usize) -> OpResult<Option<usize>> {
     match axis {
         None => Ok(None),
-        Some(k) => normalize_axis(k, ndim).map(Some).map_err(|_| OpError::Axis {
-            axis: k,
-            ndim,
-            arg: None,
-        }),
+        Some(k) => normalize_axis(k, ndim)
+            .map(Some)
+            .map_err(|_| OpError::Axis {
+                axis: k,
+                ndim,
+                arg: None,
+            }),
     }
 }
 
@@ -170,9 +169,8 @@ pub fn quantile_rule(x: &Meta, p: &Quantile) -> OpResult<Meta> {
     }
     let mut shape = p.q.map_or(vec![], |q| q.shape.clone());
     shape.extend(reduced(&x.shape, ax, p.keepdims, Dim::Known(1)));
-    let q_keeps_f32 = p
-        .q
-        .is_none_or(|q| q.is_scalar() || q.dtype == DType::Float32);
+    let q_keeps_f32 =
+        p.q.is_none_or(|q| q.is_scalar() || q.dtype == DType::Float32);
     let dtype = if p.q.is_some() && p.method.picks() {
         x.dtype
     } else if x.dtype == DType::Float32 && q_keeps_f32 {
@@ -198,14 +196,22 @@ fn lerp(a: f64, b: f64, t: f64, p: Precision) -> f64 {
     if p == Precision::F32 {
         let (a, b, t) = (a as f32, b as f32, t as f32);
         let d = b - a;
-        return f64::from(if t >= 0.5 { b - d * (1.0 - t) } else { a + d * t });
+        return f64::from(if t >= 0.5 {
+            b - d * (1.0 - t)
+        } else {
+            a + d * t
+        });
     }
     let d = if p == Precision::F32Diff {
         f64::from(b as f32 - a as f32)
     } else {
         b - a
     };
-    if t >= 0.5 { b - d * (1.0 - t) } else { a + d * t }
+    if t >= 0.5 {
+        b - d * (1.0 - t)
+    } else {
+        a + d * t
+    }
 }
 
 /// The q-th quantile of a sorted lane without NaN, by `method`.
@@ -360,7 +366,10 @@ pub fn average_rule(a: &Meta, axis: Option<i64>, w: Option<&Meta>) -> OpResult<M
         return Err(fail(2, StatsError::WeightsZero));
     }
     let shape = reduced(&a.shape, ax, false, Dim::Known(1));
-    Ok(Meta::with_dims(shape, mean_dtype(a.dtype, w.map(|w| w.dtype))))
+    Ok(Meta::with_dims(
+        shape,
+        mean_dtype(a.dtype, w.map(|w| w.dtype)),
+    ))
 }
 
 /// `average`: the mean, or sum(a·w)/sum(w) along the axis; also returns
@@ -493,7 +502,8 @@ pub fn corrcoef(m: &Array, rowvar: bool) -> OpResult<Array> {
     let c = cov(m, rowvar, None, false)?.to_c64_array();
     if c.ndim() == 0 {
         let v = c[IxDyn(&[])];
-        let r = v / v;
+        // NumPy's c / c: 1, or nan for a zero or nan variance.
+        let r = super::cmath::div(v, v);
         return Ok(if m.dtype() == DType::Complex128 {
             Array::scalar_c64(r)
         } else {
@@ -589,14 +599,21 @@ pub fn nan_reduce(
         .iter()
         .map(|l| l.iter().filter(|&&m| !m).count())
         .collect::<Vec<_>>();
-    let empty = counts.iter().any(|&c| c == 0);
+    let empty = counts.contains(&0);
     let shape = meta.concrete().expect("known");
     match kind {
-        NanReduce::NanSum => Ok((reduce(Reduce::Sum, &zeroed, axis, keepdims, 0.0, exec)?, false)),
+        NanReduce::NanSum => Ok((
+            reduce(Reduce::Sum, &zeroed, axis, keepdims, 0.0, exec)?,
+            false,
+        )),
         NanReduce::NanMean | NanReduce::NanStd => {
             let tot = reduce(Reduce::Sum, &zeroed, axis, keepdims, 0.0, exec)?.to_c64_array();
             let cnt = shaped(&shape, counts.iter().map(|&c| c as f64).collect());
-            let avg = tot.iter().zip(cnt.iter()).map(|(t, c)| t / c).collect::<Vec<C64>>();
+            let avg = tot
+                .iter()
+                .zip(cnt.iter())
+                .map(|(t, c)| t / c)
+                .collect::<Vec<C64>>();
             if kind == NanReduce::NanMean {
                 return Ok((finish_c(x.dtype(), &shape, avg), empty));
             }
@@ -609,28 +626,52 @@ pub fn nan_reduce(
                 .map(|(d, &m)| if m { 0.0 } else { d.norm_sqr() })
                 .collect::<Vec<f64>>();
             let sq = Array::F64(shaped(x.shape(), sq));
-            let ss = reduce(Reduce::Sum, &sq, axis, keepdims, 0.0, exec)?.to_f64_array().expect("real");
+            let ss = reduce(Reduce::Sum, &sq, axis, keepdims, 0.0, exec)?
+                .to_f64_array()
+                .expect("real");
             let var = ss
                 .iter()
                 .zip(cnt.iter())
                 .map(|(s, c)| {
                     let dof = c - ddof;
-                    if dof <= 0.0 { f64::NAN } else { (s / dof).sqrt() }
+                    if dof <= 0.0 {
+                        f64::NAN
+                    } else {
+                        (s / dof).sqrt()
+                    }
                 })
                 .collect::<Vec<f64>>();
-            let dt = if x.dtype() == DType::Float32 { DType::Float32 } else { DType::Float64 };
+            let dt = if x.dtype() == DType::Float32 {
+                DType::Float32
+            } else {
+                DType::Float64
+            };
             let bad = counts.iter().any(|&c| c as f64 - ddof <= 0.0);
             Ok((as_dtype(shaped(&shape, var), dt), bad))
         }
         NanReduce::NanMax | NanReduce::NanMin => {
-            let data = reals(if kind == NanReduce::NanMax { "nanmax" } else { "nanmin" }, x)?;
+            let data = reals(
+                if kind == NanReduce::NanMax {
+                    "nanmax"
+                } else {
+                    "nanmin"
+                },
+                x,
+            )?;
             let vals = lanes(&data, ax)
                 .iter()
                 .map(|l| {
-                    l.iter().filter(|v| !v.is_nan()).copied().reduce(|a, b| {
-                        if kind == NanReduce::NanMax { a.max(b) } else { a.min(b) }
-                    })
-                    .unwrap_or(f64::NAN)
+                    l.iter()
+                        .filter(|v| !v.is_nan())
+                        .copied()
+                        .reduce(|a, b| {
+                            if kind == NanReduce::NanMax {
+                                a.max(b)
+                            } else {
+                                a.min(b)
+                            }
+                        })
+                        .unwrap_or(f64::NAN)
                 })
                 .collect::<Vec<f64>>();
             if lanes(&data, ax).iter().any(|l| l.is_empty()) {
@@ -680,11 +721,12 @@ pub fn histogram_rule(x: &Meta, bins: &Bins) -> OpResult<(Meta, Meta)> {
         Bins::Count(n) if *n < 1 => Err(fail(1, StatsError::HistBins { bins: *n })),
         Bins::Count(n) => {
             let n = *n as usize;
-            let dt = if x.dtype == DType::Float32 { DType::Float32 } else { DType::Float64 };
-            Ok((
-                Meta::new(&[n], DType::Int64),
-                Meta::new(&[n + 1], dt),
-            ))
+            let dt = if x.dtype == DType::Float32 {
+                DType::Float32
+            } else {
+                DType::Float64
+            };
+            Ok((Meta::new(&[n], DType::Int64), Meta::new(&[n + 1], dt)))
         }
         Bins::Edges(e) => {
             if e.ndim() != 1 || e.dtype == DType::Complex128 {
@@ -704,8 +746,14 @@ pub fn data_range(values: &[f64]) -> (f64, f64) {
     }
     let (lo, hi) = values
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
-    if lo == hi { (lo - 0.5, hi + 0.5) } else { (lo, hi) }
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    if lo == hi {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        (lo, hi)
+    }
 }
 
 /// numpy.linspace's edges of `bins` equal bins: lo + i·step, the last
@@ -789,7 +837,11 @@ pub fn histogram(
         BinsValue::Edges(e) => {
             histogram_rule(&Meta::of(x), &Bins::Edges(&Meta::of(e)))?;
             let ev: Vec<f64> = reals("histogram", e)?.iter().copied().collect();
-            if ev.is_empty() || ev.windows(2).any(|w| !(w[0] <= w[1])) {
+            if ev.is_empty()
+                || ev
+                    .windows(2)
+                    .any(|w| w[1] < w[0] || w[0].is_nan() || w[1].is_nan())
+            {
                 return Err(fail(1, StatsError::HistEdges));
             }
             let last = ev.len() - 1;
@@ -845,7 +897,11 @@ pub fn bincount_rule(x: &Meta, weights: Option<&Meta>) -> OpResult<Meta> {
             ));
         }
     }
-    let dtype = if weights.is_some() { DType::Float64 } else { DType::Int64 };
+    let dtype = if weights.is_some() {
+        DType::Float64
+    } else {
+        DType::Int64
+    };
     Ok(Meta::with_dims(vec![Dim::Unknown], dtype))
 }
 

@@ -20,9 +20,10 @@ fn lengths(a: &Args) -> EResult<Vec<(String, Dim)>> {
         .filter(|k| k.0 != "reduction")
         .map(|(name, _, v, span)| match &**v {
             Value::Sizes(s) if !s.vector => Ok((name.clone(), s.dims[0].clone())),
-            Value::Array(Array::Int(x)) if x.ndim() == 0 && x.iter().all(|&n| n >= 1) => {
-                Ok((name.clone(), Dim::Known(*x.iter().next().expect("0-d") as usize)))
-            }
+            Value::Array(Array::Int(x)) if x.ndim() == 0 && x.iter().all(|&n| n >= 1) => Ok((
+                name.clone(),
+                Dim::Known(*x.iter().next().expect("0-d") as usize),
+            )),
             _ => Err(a.kw_error(*span, name, "a length (a whole number ≥ 1)")),
         })
         .collect()
@@ -87,7 +88,14 @@ pub(super) fn rule(a: &Args, name: &str) -> EResult<Kind> {
 /// The einops form of `name`, run.
 pub(super) fn run(a: &Args, name: &str) -> EResult<Value> {
     let op = op_of(a, name)?;
-    let r = eo::apply(op, a.array(0)?, a.string(1)?, &lengths(a)?, &a.limits, &a.exec);
+    let r = eo::apply(
+        op,
+        a.array(0)?,
+        a.string(1)?,
+        &lengths(a)?,
+        &a.limits,
+        &a.exec,
+    );
     r.map(Value::Array).map_err(|e| pattern_error(a, e))
 }
 

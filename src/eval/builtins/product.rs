@@ -222,7 +222,12 @@ fn einsum_form(a: &Args) -> EResult<(String, Vec<usize>)> {
                 format!("this is {}", a.value(i).describe()),
             )
         };
-        if x.ndim() > 1 || matches!(x.dtype(), DType::Float32 | DType::Float64 | DType::Complex128) {
+        if x.ndim() > 1
+            || matches!(
+                x.dtype(),
+                DType::Float32 | DType::Float64 | DType::Complex128
+            )
+        {
             return Err(bad());
         }
         let v = x.to_i64_array().map_err(|_| bad())?;
@@ -257,7 +262,10 @@ fn einsum_blame(e: crate::ops::OpError, ops: &[usize]) -> crate::ops::OpError {
                 0 => 0,
                 j => ops.get(j - 1).copied().unwrap_or(j),
             };
-            crate::ops::OpError::Product { err, arg: Some(arg) }
+            crate::ops::OpError::Product {
+                err,
+                arg: Some(arg),
+            }
         }
         other => other,
     }

@@ -57,7 +57,10 @@ fn weights_array(a: &Args) -> EResult<Option<&Array>> {
 }
 
 fn average_rule(a: &Args) -> EResult<Kind> {
-    let m = predicted(a, st::average_rule(&a.meta(0)?, a.axis(1)?, weights_meta(a)?.as_ref()))?;
+    let m = predicted(
+        a,
+        st::average_rule(&a.meta(0)?, a.axis(1)?, weights_meta(a)?.as_ref()),
+    )?;
     if !a.opt_bool(3, "returned", false)? {
         return Ok(m);
     }
@@ -96,8 +99,8 @@ fn nan_rule(a: &Args, kind: NanReduce) -> EResult<Kind> {
 /// nanmean nan, nanstd nan (also when ddof leaves no degrees of freedom).
 fn nan_run(cx: &mut Ctx, a: &Args, kind: NanReduce) -> EResult<Value> {
     let (axis, keep, ddof) = nan_args(a)?;
-    let (r, warn) = st::nan_reduce(kind, a.array(0)?, axis, keep, ddof, &a.exec)
-        .map_err(|e| a.op_err(e))?;
+    let (r, warn) =
+        st::nan_reduce(kind, a.array(0)?, axis, keep, ddof, &a.exec).map_err(|e| a.op_err(e))?;
     if warn {
         let what = match kind {
             NanReduce::NanMax | NanReduce::NanMin => "all-nan slice encountered: its result is nan",
@@ -117,7 +120,9 @@ fn nan_run(cx: &mut Ctx, a: &Args, kind: NanReduce) -> EResult<Value> {
 fn hist_bins(a: &Args) -> EResult<Option<Bins<'static>>> {
     match a.opt(1, "bins") {
         None => Ok(Some(Bins::Count(10))),
-        Some((Value::Array(x), _)) if x.is_scalar() => Ok(Some(Bins::Count(a.opt_int(1, "bins")?.unwrap_or(10)))),
+        Some((Value::Array(x), _)) if x.is_scalar() => {
+            Ok(Some(Bins::Count(a.opt_int(1, "bins")?.unwrap_or(10))))
+        }
         Some((Value::Array(_) | Value::Shaped(_), _)) => Ok(None),
         Some((_, span)) => Err(a.kw_error(span, "bins", "a number of bins or an array of edges")),
     }
@@ -127,7 +132,10 @@ fn hist_range(a: &Args) -> EResult<Option<(f64, f64)>> {
     match a.opt(2, "range") {
         None => Ok(None),
         Some((Value::Array(x), span)) => {
-            let v = x.to_f64_array().ok().filter(|v| v.len() == 2 && x.ndim() == 1);
+            let v = x
+                .to_f64_array()
+                .ok()
+                .filter(|v| v.len() == 2 && x.ndim() == 1);
             match v {
                 Some(v) => Ok(Some((v[0], v[1]))),
                 None => Err(a.kw_error(span, "range", "two numbers [low, high]")),
@@ -151,7 +159,14 @@ fn histogram_rule(a: &Args) -> EResult<Kind> {
         let unknown = |dt| Kind::from(Meta::with_dims(vec![Dim::Unknown], dt));
         return Ok(Kind::Tuple(vec![
             ("counts".into(), unknown(DType::Int64)),
-            ("edges".into(), unknown(if x.dtype == DType::Float32 { DType::Float32 } else { DType::Float64 })),
+            (
+                "edges".into(),
+                unknown(if x.dtype == DType::Float32 {
+                    DType::Float32
+                } else {
+                    DType::Float64
+                }),
+            ),
         ]));
     }
     let edges_meta;
@@ -167,7 +182,10 @@ fn histogram_rule(a: &Args) -> EResult<Kind> {
         }
     };
     let (c, e) = st::histogram_rule(&x, &bins).map_err(|e| a.op_err(e))?;
-    Ok(Kind::Tuple(vec![("counts".into(), c.into()), ("edges".into(), e.into())]))
+    Ok(Kind::Tuple(vec![
+        ("counts".into(), c.into()),
+        ("edges".into(), e.into()),
+    ]))
 }
 
 fn histogram_run(a: &Args) -> EResult<Value> {

@@ -47,12 +47,16 @@ pub(super) fn diagnostic(op: &str, err: &EinopsError) -> Diagnostic {
             "'...' may stand once on each side".into(),
             "name the other axes".into(),
         ),
-        E::EllipsisPlace { left_group: true, .. } => (
+        E::EllipsisPlace {
+            left_group: true, ..
+        } => (
             ErrorKind::Domain,
             "'...' cannot be inside parentheses on the left".into(),
             "put '...' on its own on the left; '(...)' is allowed on the right".into(),
         ),
-        E::EllipsisPlace { left_group: false, .. } => (
+        E::EllipsisPlace {
+            left_group: false, ..
+        } => (
             ErrorKind::Domain,
             "'...' on the right needs '...' on the left".into(),
             "add '...' on the left for the axes it stands for".into(),

@@ -5,13 +5,13 @@
 mod construct;
 mod plot;
 pub use plot::transpose_help;
+pub mod einops;
 mod everyday;
 mod products;
 mod random;
 mod reduce;
 mod shape;
 mod stats;
-pub mod einops;
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
 mod operators;

@@ -17,7 +17,11 @@ pub(super) fn diagnostic(op: &str, err: &StatsError) -> Diagnostic {
             ErrorKind::Domain,
             format!(
                 "{} {} is outside [0, {}]",
-                if *scale == 100.0 { "percentile" } else { "quantile" },
+                if *scale == 100.0 {
+                    "percentile"
+                } else {
+                    "quantile"
+                },
                 crate::value::float_repr(*q),
                 scale
             ),
