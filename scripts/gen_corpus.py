@@ -2118,6 +2118,170 @@ def write_areas():
         (OUT / f"{area}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+
+# ------------------------------------------------------------ statistics and einops
+
+def own_rng(seed, area):
+    """Runs a generator with its own random stream, so adding it leaves
+    every other area's operands (and output) unchanged, and so it can run
+    alone (`gen_corpus.py stats einops` needs neither SciPy nor the rest)."""
+
+    def wrap(gen):
+        def run():
+            global RNG
+            saved, RNG = RNG, random.Random(seed)
+            try:
+                gen()
+            finally:
+                RNG = saved
+
+        run.area = area
+        return run
+
+    return wrap
+
+
+@own_rng(20261202, "stats")
+def gen_stats():
+    """Issue 14 part C: median, percentile, quantile, average, cov,
+    corrcoef, ptp, the nan-reductions, histogram, bincount (area "stats")."""
+    real = ["int64", "float32", "float64"]
+    for dt in real:
+        for shape in [(5,), (4,), (2, 3), (3, 4), (2, 3, 2)]:
+            a = make(shape, dt)
+            pre = f"a = {lit(a)}; "
+            tag = f"{dt}/{dims(shape)}"
+            add("stats", f"stats/median/{tag}", pre + "median(a)", lambda a=a: np.median(a))
+            add("stats", f"stats/median0/{tag}", pre + "median(a, axis=0)", lambda a=a: np.median(a, axis=0))
+            add("stats", f"stats/median-1k/{tag}", pre + "median(a, axis=-1, keepdims=true)",
+                lambda a=a: np.median(a, axis=-1, keepdims=True))
+            add("stats", f"stats/percentile/{tag}", pre + "percentile(a, 30)", lambda a=a: np.percentile(a, 30))
+            add("stats", f"stats/percentile-q/{tag}", pre + "percentile(a, [0, 25, 62.5, 100], axis=0)",
+                lambda a=a: np.percentile(a, [0, 25, 62.5, 100], axis=0))
+            for m in ["linear", "lower", "higher", "nearest", "midpoint"]:
+                add("stats", f"stats/quantile-{m}/{tag}", pre + f'quantile(a, [0.1, 0.5, 0.75], method="{m}")',
+                    lambda a=a, m=m: np.quantile(a, [0.1, 0.5, 0.75], method=m))
+                add("stats", f"stats/quantile-{m}-s/{tag}", pre + f'quantile(a, 0.3, axis=-1, method="{m}")',
+                    lambda a=a, m=m: np.quantile(a, 0.3, axis=-1, method=m))
+            add("stats", f"stats/ptp/{tag}", pre + "ptp(a)", lambda a=a: np.ptp(a))
+            add("stats", f"stats/ptp0/{tag}", pre + "ptp(a, axis=0)", lambda a=a: np.ptp(a, axis=0))
+            add("stats", f"stats/average/{tag}", pre + "average(a)", lambda a=a: np.average(a))
+            w = make(shape, "int64") + 5
+            add("stats", f"stats/average-w/{tag}", pre + f"average(a, weights={lit(w)})",
+                lambda a=a, w=w: np.average(a, weights=w))
+            w1 = make((shape[0],), dt)
+            w1[0] = 2  # never a zero sum of weights
+            add("stats", f"stats/average-w1/{tag}", pre + f"m, s = average(a, axis=0, weights={lit(w1)}, returned=true); m",
+                lambda a=a, w1=w1: np.average(a, axis=0, weights=w1, returned=True)[0])
+            add("stats", f"stats/average-sw/{tag}", pre + f"m, s = average(a, axis=0, weights={lit(w1)}, returned=true); s",
+                lambda a=a, w1=w1: np.average(a, axis=0, weights=w1, returned=True)[1])
+            add("stats", f"stats/hist/{tag}", pre + "c, e = histogram(a); c", lambda a=a: np.histogram(a)[0])
+            add("stats", f"stats/hist-e/{tag}", pre + "c, e = histogram(a, 4); e", lambda a=a: np.histogram(a, 4)[1])
+            add("stats", f"stats/hist-range/{tag}", pre + "c, e = histogram(a, bins=3, range=[-1, 2]); c",
+                lambda a=a: np.histogram(a, bins=3, range=(-1, 2))[0])
+            add("stats", f"stats/hist-edges/{tag}", pre + "c, e = histogram(a, [-2, 0, 0.5, 3]); c",
+                lambda a=a: np.histogram(a, [-2, 0, 0.5, 3])[0])
+        for shape in [(3, 4), (2, 5), (4,)]:
+            a = make(shape, dt)
+            pre = f"a = {lit(a)}; "
+            tag = f"{dt}/{dims(shape)}"
+            add("stats", f"stats/cov/{tag}", pre + "cov(a)", lambda a=a: np.cov(a))
+            add("stats", f"stats/cov-T/{tag}", pre + "cov(a, rowvar=false)", lambda a=a: np.cov(a, rowvar=False))
+            add("stats", f"stats/cov-bias/{tag}", pre + "cov(a, bias=true)", lambda a=a: np.cov(a, bias=True))
+            add("stats", f"stats/cov-ddof/{tag}", pre + "cov(a, ddof=0)", lambda a=a: np.cov(a, ddof=0))
+            add("stats", f"stats/corrcoef/{tag}", pre + "corrcoef(a)", lambda a=a: np.corrcoef(a))
+    for dt in ["float64", "float32"]:
+        for k in range(4):
+            a = make((2, 4), dt, special=True)
+            a[k % 2, :] = np.nan if k == 3 else a[k % 2, :]
+            pre = f"a = {lit(a)}; "
+            tag = f"{dt}/special{k}"
+            for name in ["nansum", "nanmean", "nanmax", "nanmin", "nanstd"]:
+                f = getattr(np, name)
+                add("stats", f"stats/{name}/{tag}", pre + f"{name}(a)", lambda a=a, f=f: f(a))
+                add("stats", f"stats/{name}1/{tag}", pre + f"{name}(a, axis=1)", lambda a=a, f=f: f(a, axis=1))
+            add("stats", f"stats/nanstd-ddof/{tag}", pre + "nanstd(a, axis=0, ddof=1)",
+                lambda a=a: np.nanstd(a, axis=0, ddof=1))
+            add("stats", f"stats/median-nan/{tag}", pre + "median(a, axis=1)", lambda a=a: np.median(a, axis=1))
+    for dt in ["int64", "bool", "complex128"]:
+        a = make((2, 3), dt)
+        pre = f"a = {lit(a)}; "
+        for name in ["nansum", "nanmean", "nanstd"]:
+            f = getattr(np, name)
+            add("stats", f"stats/{name}/{dt}", pre + f"{name}(a, axis=0)", lambda a=a, f=f: f(a, axis=0))
+    for shape, mx in [((6,), 4), ((9,), 2), ((3,), 7)]:
+        x = np.array([RNG.randint(0, mx) for _ in range(shape[0])], dtype=np.int64)
+        w = make(shape, "float64")
+        tag = f"{dims(shape)}-{mx}"
+        add("stats", f"stats/bincount/{tag}", f"bincount({lit(x)})", lambda x=x: np.bincount(x))
+        add("stats", f"stats/bincount-w/{tag}", f"bincount({lit(x)}, weights={lit(w)})",
+            lambda x=x, w=w: np.bincount(x, weights=w))
+        add("stats", f"stats/bincount-min/{tag}", f"bincount({lit(x)}, minlength=8)",
+            lambda x=x: np.bincount(x, minlength=8))
+    add("stats", "stats/bincount/negative", "bincount([1, -1])", lambda: np.bincount(np.array([1, -1])))
+    add("stats", "stats/percentile/out-of-range", "percentile([1, 2], 101)", lambda: np.percentile([1, 2], 101))
+    add("stats", "stats/average/zero-weights", "average([1, 2], weights=[1, -1])",
+        lambda: np.average([1, 2], weights=[1, -1]))
+    add("stats", "stats/hist/nan", "c, e = histogram([1, nan]); c", lambda: np.histogram([1, np.nan])[0])
+
+
+@own_rng(20261203, "einops")
+def gen_einops():
+    """einops' rearrange, reduce and repeat, compared with the einops
+    package itself (area "einops")."""
+    import einops
+
+    cases = [
+        ("rearrange", (2, 3, 4), "b c (h w) -> b h w c", {"h": 2}, None),
+        ("rearrange", (2, 3, 4), "b c w -> b (c w)", {}, None),
+        ("rearrange", (2, 3, 4), "b c w -> (b c) w", {}, None),
+        ("rearrange", (2, 3, 4), "b c w -> w b c", {}, None),
+        ("rearrange", (2, 3, 4), "b ... -> b (...)", {}, None),
+        ("rearrange", (2, 3, 4), "... w -> w ...", {}, None),
+        ("rearrange", (2, 3, 4), "b c (h w) -> (b h) (w c)", {"w": 2}, None),
+        ("rearrange", (2, 3, 4), "b c w -> b 1 c w 1", {}, None),
+        ("rearrange", (2, 1, 4), "b 1 w -> b w", {}, None),
+        ("rearrange", (2, 1, 4), "b () w -> w b", {}, None),
+        ("rearrange", (6, 4), "(a b) c -> a (b c)", {"a": 3}, None),
+        ("rearrange", (6, 4), "(a b) c -> b a c", {"a": 3, "b": 2}, None),
+        ("rearrange", (2, 3, 5), "b c (h w) -> b h w c", {"h": 2}, None),
+        ("rearrange", (2, 3), "a b -> a", {}, None),
+        ("rearrange", (2, 3), "a b c -> a b c", {}, None),
+        ("rearrange", (6,), "(a b) -> a b", {}, None),
+        ("reduce", (2, 3, 4), "b c w -> b c", {}, "sum"),
+        ("reduce", (2, 3, 4), "b c w -> b", {}, "max"),
+        ("reduce", (2, 3, 4), "b c w -> c", {}, "min"),
+        ("reduce", (2, 3, 4), "b c w -> b c", {}, "prod"),
+        ("reduce", (2, 3, 4), "b c (h w) -> b h c", {"h": 2}, "sum"),
+        ("reduce", (2, 3, 4), "b ... -> b", {}, "sum"),
+        ("reduce", (2, 3, 4), "b c w -> b c 1", {}, "max"),
+        ("reduce", (2, 3, 4), "b c w -> ", {}, "sum"),
+        ("reduce", (2, 3, 4), "b c w -> b c w", {}, "sum"),
+        ("repeat", (2, 3), "h w -> h w c", {"c": 3}, None),
+        ("repeat", (2, 3), "h w -> (h 2) w", {}, None),
+        ("repeat", (2, 3), "h w -> (r h) w", {"r": 2}, None),
+        ("repeat", (2, 3), "h w -> h (w r)", {"r": 2}, None),
+        ("repeat", (2, 3), "h w -> c h w", {"c": 2}, None),
+        ("repeat", (2, 3), "h w -> h w c", {}, None),
+        ("repeat", (2, 3), "... w -> ... w c", {"c": 2}, None),
+    ]
+    for k, (fn, shape, pat, lengths, red) in enumerate(cases):
+        for dt in ["int64", "float64", "float32", "bool"]:
+            if fn == "reduce" and dt == "bool":
+                continue
+            a = make(shape, dt)
+            kw = "".join(f", {n}={v}" for n, v in lengths.items())
+            red_arg = f', "{red}"' if red else ""
+            prog = f'a = {lit(a)}; {fn}(a, "{pat}"{red_arg}{kw})'
+            f = getattr(einops, fn)
+            args = (red,) if red else ()
+            add("einops", f"einops/{fn}/{k}/{dt}/{dims(shape)}", prog,
+                lambda a=a, f=f, pat=pat, args=args, lengths=lengths: f(a, pat, *args, **lengths))
+    for dt in ["float64", "float32"]:
+        a = make((2, 3, 4), dt)
+        add("einops", f"einops/reduce/mean/{dt}", f'a = {lit(a)}; reduce(a, "b c w -> b w", "mean")',
+            lambda a=a: einops.reduce(a, "b c w -> b w", "mean"))
+
 # ------------------------------------------------------------ main
 
 
@@ -2167,6 +2331,16 @@ def gen_everyday():
 
 
 def main():
+    # `gen_corpus.py AREA...` rewrites only those areas' files (the others
+    # stay as committed, whatever NumPy version runs this).
+    only = set(sys.argv[1:])
+    alone = [gen_stats, gen_einops]
+    if only and only <= {g.area for g in alone}:
+        for g in alone:
+            if g.area in only:
+                g()
+        write(only)
+        return
     gen_binops()
     gen_matmul()
     gen_unary()
@@ -2183,12 +2357,21 @@ def main():
     gen_everyday()
     gen_random()
     gen_arrays()
+    for g in alone:
+        g()
+    write(only)
+
+
+def write(only):
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.jsonl"):
-        old.unlink()
+        if not only or old.stem in only:
+            old.unlink()
     total = 0
     seen = set()
     for area, recs in CASES.items():
+        if only and area not in only:
+            continue
         for r in recs:
             if r["id"] in seen:
                 sys.exit(f"duplicate id {r['id']}")

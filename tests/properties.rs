@@ -201,6 +201,12 @@ fn leaf() -> impl Strategy<Value = String> {
             "eye(3)",
             "arange(6)",
             "\"ij->ji\"",
+            // einsum's ellipsis and einops patterns, well-formed or not
+            "\"...ij->...ji\"",
+            "\"a b -> b a\"",
+            "\"(a b) c -> a (b c)\"",
+            "\"... -> (...)\"",
+            "\"a (b -> 1 a\"",
         ])
         .prop_map(str::to_string),
     ]
@@ -233,6 +239,12 @@ fn expr() -> impl Strategy<Value = String> {
             ", where=true",
             ", mode=\"wrap\"",
             ", indexing=\"ij\"",
+            ", method=\"nearest\"",
+            ", bins=3",
+            ", weights=[1, 2, 3]",
+            ", returned=true",
+            ", a=2",
+            ", c=3",
         ]);
         prop_oneof![
             (inner.clone(), ops, inner.clone()).prop_map(|(a, o, b)| format!("({a} {o} {b})")),

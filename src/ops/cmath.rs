@@ -3,7 +3,8 @@
 //! Smith's method as NumPy's loop does it, `sqrt`, `sign`, and the
 //! hyperbolic and circular functions after FreeBSD's msun (`s_csinh.c`,
 //! `s_ccosh.c`, `s_ctanh.c`), whose `tanh` is Kahan's formulation: it stays
-//! accurate next to a pole (`tanh(pi/2 j)` is 1.633e16j, not nan+inf j).
+//! accurate next to a pole (`tanh(pi/2 j)` is 1.633e16j, not nan+inf j);
+//! the inverse functions' special values follow Annex G's tables.
 
 // `y - y` is how msun turns an infinity or a NaN into a NaN (and a finite
 // y into a zero) without a branch; the formulas are kept as written there.
@@ -246,6 +247,95 @@ pub fn tan(z: C64) -> C64 {
     C64::new(w.im, -w.re)
 }
 
+/// C99 `casinh` for a non-finite part (Annex G's table, first quadrant,
+/// then odd in x and conjugate-symmetric in y); finite values go to the
+/// library's formula.
+pub fn asinh(z: C64) -> C64 {
+    if z.re.is_finite() && z.im.is_finite() {
+        return z.asinh();
+    }
+    let (x, y) = (z.re.abs(), z.im.abs());
+    let nan = f64::NAN;
+    let w = if x.is_nan() {
+        // (NaN, +0) keeps the zero; (NaN, inf) is (inf, NaN).
+        if y.is_infinite() {
+            C64::new(f64::INFINITY, nan)
+        } else if y == 0.0 {
+            C64::new(nan, 0.0)
+        } else {
+            C64::new(nan, nan)
+        }
+    } else if y.is_nan() {
+        if x.is_infinite() {
+            C64::new(f64::INFINITY, nan)
+        } else {
+            C64::new(nan, nan)
+        }
+    } else if x.is_infinite() && y.is_infinite() {
+        C64::new(f64::INFINITY, std::f64::consts::FRAC_PI_4)
+    } else if x.is_infinite() {
+        C64::new(f64::INFINITY, 0.0)
+    } else {
+        C64::new(f64::INFINITY, std::f64::consts::FRAC_PI_2)
+    };
+    C64::new(w.re.copysign(z.re), w.im.copysign(z.im))
+}
+
+/// C99 `catanh` for a non-finite part, as `asinh`.
+pub fn atanh(z: C64) -> C64 {
+    if z.re.is_finite() && z.im.is_finite() {
+        return z.atanh();
+    }
+    let (x, y) = (z.re.abs(), z.im.abs());
+    let nan = f64::NAN;
+    let half_pi = std::f64::consts::FRAC_PI_2;
+    let w = if x.is_nan() {
+        if y.is_infinite() {
+            C64::new(0.0, half_pi)
+        } else {
+            C64::new(nan, nan)
+        }
+    } else if y.is_nan() {
+        if x.is_infinite() {
+            C64::new(0.0, nan)
+        } else {
+            C64::new(nan, nan)
+        }
+    } else {
+        // An infinite part, the other finite or infinite.
+        C64::new(0.0, half_pi)
+    };
+    C64::new(w.re.copysign(z.re), w.im.copysign(z.im))
+}
+
+/// `asin z = -i asinh(i z)`.
+pub fn asin(z: C64) -> C64 {
+    if z.re.is_finite() && z.im.is_finite() {
+        return z.asin();
+    }
+    let w = asinh(times_i(z));
+    C64::new(w.im, -w.re)
+}
+
+/// `acos z = pi/2 - asin z` gives Annex G's `cacos` for every non-finite
+/// case (the signed zeros it would lose are all at finite points).
+pub fn acos(z: C64) -> C64 {
+    if z.re.is_finite() && z.im.is_finite() {
+        return z.acos();
+    }
+    let w = asin(z);
+    C64::new(std::f64::consts::FRAC_PI_2 - w.re, -w.im)
+}
+
+/// `atan z = -i atanh(i z)`.
+pub fn atan(z: C64) -> C64 {
+    if z.re.is_finite() && z.im.is_finite() {
+        return z.atan();
+    }
+    let w = atanh(times_i(z));
+    C64::new(w.im, -w.re)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +372,15 @@ mod tests {
         assert_eq!(tanh(c(inf, 2.0)).re, 1.0);
         assert_eq!(sinh(c(inf, 0.0)), c(inf, 0.0));
         assert_eq!(cosh(c(-inf, 0.0)).re, inf);
+        let (h, q) = (std::f64::consts::FRAC_PI_2, std::f64::consts::FRAC_PI_4);
+        assert_eq!(acos(c(-inf, inf)), c(3.0 * q, -inf));
+        assert_eq!(acos(c(inf, -1.0)), c(0.0, inf));
+        assert_eq!(asin(c(-inf, -1.0)), c(-h, -inf));
+        assert_eq!(atan(c(inf, 1.5)), c(h, 0.0));
+        assert!(acos(c(nan(), inf)).im == -inf);
+    }
+
+    fn nan() -> f64 {
+        f64::NAN
     }
 }

@@ -166,9 +166,9 @@ impl Func {
                 },
                 -z.re.abs().acosh().copysign(z.im),
             ),
-            Func::Arcsin => z.asin(),
-            Func::Arccos => z.acos(),
-            Func::Arctan => z.atan(),
+            Func::Arcsin => super::cmath::asin(z),
+            Func::Arccos => super::cmath::acos(z),
+            Func::Arctan => super::cmath::atan(z),
             // C99 Annex G special values, and Kahan's tanh next to a pole.
             Func::Sinh => super::cmath::sinh(z),
             Func::Cosh => super::cmath::cosh(z),

@@ -118,6 +118,16 @@ pub enum OpError {
         err: super::arrays::ArraysError,
         arg: Option<usize>,
     },
+    /// A statistics function's refusal (`stats::StatsError`).
+    Stats {
+        err: super::stats::StatsError,
+        arg: Option<usize>,
+    },
+    /// An einops pattern's refusal (`einops::EinopsError`).
+    Einops {
+        err: super::einops::EinopsError,
+        arg: Option<usize>,
+    },
 }
 
 pub type OpResult<T> = Result<T, OpError>;

@@ -7,6 +7,7 @@ pub mod broadcast;
 pub mod cancel;
 pub mod cmath;
 pub mod construct;
+pub mod einops;
 pub mod elementwise;
 pub mod error;
 pub mod everyday;
@@ -21,5 +22,6 @@ pub mod random;
 pub mod reduce;
 pub mod scalar;
 pub mod shape;
+pub mod stats;
 
 pub use error::{OpError, OpResult};

@@ -211,7 +211,8 @@ pub enum ProductError {
     CrossBroadcast { lhs: Vec<Dim>, rhs: Vec<Dim> },
     /// `trace`: fewer than two axes.
     TraceRank { shape: Vec<Dim> },
-    /// `einsum`: the spec uses `...`.
+    /// `einsum`: the operands have axes under `...` but the explicit output
+    /// has no `...` to put them (NumPy refuses rather than sums them).
     EinsumEllipsis,
     /// `einsum`: the spec names `named` operands, `given` were passed.
     EinsumOperands { named: usize, given: usize },
@@ -227,6 +228,10 @@ pub enum ProductError {
         operand: usize,
         shape: Vec<Dim>,
         subscripts: String,
+        /// How many letters the subscripts have.
+        named: usize,
+        /// Whether they have `...` (then the operand needs at least `named`).
+        ellipsis: bool,
     },
     /// `einsum`: a subscript repeated within operand `operand` over axes of
     /// different lengths.
@@ -804,7 +809,7 @@ pub fn einsum_rule(spec: &str, operands: &[Meta]) -> OpResult<Meta> {
 
 /// The rule's result, the parsed spec and the length of every subscript.
 fn einsum_plan(spec: &str, operands: &[Meta]) -> OpResult<(Meta, Spec, BTreeMap<u8, Dim>)> {
-    let spec = parse_spec(spec, operands.len())?;
+    let spec = parse_spec(spec, operands)?;
     let mut sizes: BTreeMap<u8, Dim> = BTreeMap::new();
     for (k, (subs, m)) in spec.inputs.iter().zip(operands).enumerate() {
         for (l, d) in operand_sizes(k, subs, &m.shape)? {
@@ -838,45 +843,134 @@ fn spec_error<T>(err: ProductError) -> OpResult<T> {
     refuse(err, 0)
 }
 
-fn parse_spec(spec: &str, n_operands: usize) -> OpResult<Spec> {
-    if spec.contains('.') {
-        return spec_error(ProductError::EinsumEllipsis);
-    }
+/// Parses the spec against the operands' ranks. Each `...` stands for the
+/// axes an operand has beyond its letters; as in NumPy they broadcast
+/// right-aligned, so the `...` of every operand gets the last of `width`
+/// shared labels (bytes below `ELLIPSIS_END`, never letters).
+fn parse_spec(spec: &str, operands: &[Meta]) -> OpResult<Spec> {
+    let ranks: Vec<usize> = operands.iter().map(|m| m.shape.len()).collect();
     let (lhs, rhs) = match spec.split_once("->") {
         Some((l, r)) => (l, Some(r)),
         None => (spec, None),
     };
-    let inputs: Vec<Vec<u8>> = lhs.split(',').map(subscripts).collect::<OpResult<_>>()?;
-    if inputs.len() != n_operands {
+    let terms: Vec<Term> = lhs.split(',').map(subscripts).collect::<OpResult<_>>()?;
+    if terms.len() != ranks.len() {
         return spec_error(ProductError::EinsumOperands {
-            named: inputs.len(),
-            given: n_operands,
+            named: terms.len(),
+            given: ranks.len(),
         });
     }
+    let mut width = 0;
+    for (k, (t, &rank)) in terms.iter().zip(&ranks).enumerate() {
+        let named = t.letters.len();
+        if rank < named || (!t.ellipsis && rank != named) {
+            return refuse(
+                ProductError::EinsumRank {
+                    operand: k,
+                    shape: operands[k].shape.clone(),
+                    subscripts: t.text.clone(),
+                    named,
+                    ellipsis: t.ellipsis,
+                },
+                k + 1,
+            );
+        }
+        if t.ellipsis {
+            width = width.max(rank - named);
+        }
+    }
+    let broadcast = |extra: usize| (width - extra..width).map(|i| i as u8);
+    let inputs: Vec<Vec<u8>> = terms
+        .iter()
+        .zip(&ranks)
+        .map(|(t, &rank)| {
+            let extra = if t.ellipsis {
+                rank - t.letters.len()
+            } else {
+                0
+            };
+            let (head, tail) = t.letters.split_at(t.split);
+            head.iter()
+                .copied()
+                .chain(broadcast(extra))
+                .chain(tail.iter().copied())
+                .collect()
+        })
+        .collect();
     let output = match rhs {
-        Some(r) => explicit_output(subscripts(r)?, &inputs)?,
-        None => implicit_output(&inputs),
+        Some(r) => {
+            let t = subscripts(r)?;
+            if !t.ellipsis && width > 0 {
+                return spec_error(ProductError::EinsumEllipsis);
+            }
+            let (head, tail) = t.letters.split_at(t.split);
+            let letters = head
+                .iter()
+                .copied()
+                .chain(broadcast(if t.ellipsis { width } else { 0 }))
+                .chain(tail.iter().copied())
+                .collect();
+            explicit_output(letters, &inputs)?
+        }
+        None => (0..width as u8).chain(implicit_output(&inputs)).collect(),
     };
     Ok(Spec { inputs, output })
 }
 
-/// The letters of one term; spaces are ignored as in NumPy.
-fn subscripts(term: &str) -> OpResult<Vec<u8>> {
-    term.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| {
-            if c.is_ascii_alphabetic() {
-                Ok(c as u8)
-            } else {
-                spec_error(ProductError::EinsumSubscript { found: c })
-            }
-        })
-        .collect()
+/// Labels of the axes under `...` are the bytes below this (at most 32
+/// broadcast axes, far more than the limits allow).
+const ELLIPSIS_END: u8 = b' ';
+
+/// How a label shows in an error: a letter, or `.` for the axes under `...`.
+fn label_char(l: u8) -> char {
+    if l < ELLIPSIS_END { '.' } else { l as char }
+}
+
+/// One term of a spec: its letters, and where its `...` stands if it has one.
+struct Term {
+    text: String,
+    letters: Vec<u8>,
+    ellipsis: bool,
+    split: usize,
+}
+
+/// The letters of one term and at most one `...`; spaces are ignored as in
+/// NumPy.
+fn subscripts(term: &str) -> OpResult<Term> {
+    let text: String = term.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut letters = Vec::new();
+    let mut ellipsis = false;
+    let mut split = 0;
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("...")
+            && !ellipsis
+        {
+            ellipsis = true;
+            split = letters.len();
+            rest = after;
+            continue;
+        }
+        if !c.is_ascii_alphabetic() {
+            return spec_error(ProductError::EinsumSubscript { found: c });
+        }
+        letters.push(c as u8);
+        rest = &rest[1..];
+    }
+    if !ellipsis {
+        split = letters.len();
+    }
+    Ok(Term {
+        text,
+        letters,
+        ellipsis,
+        split,
+    })
 }
 
 fn explicit_output(output: Vec<u8>, inputs: &[Vec<u8>]) -> OpResult<Vec<u8>> {
     for (i, &l) in output.iter().enumerate() {
-        let label = l as char;
+        let label = label_char(l);
         if output[..i].contains(&l) {
             return spec_error(ProductError::EinsumOutputRepeated { label });
         }
@@ -891,7 +985,7 @@ fn explicit_output(output: Vec<u8>, inputs: &[Vec<u8>]) -> OpResult<Vec<u8>> {
 /// (so upper case sorts before lower case).
 fn implicit_output(inputs: &[Vec<u8>]) -> Vec<u8> {
     let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
-    for &l in inputs.iter().flatten() {
+    for &l in inputs.iter().flatten().filter(|&&l| l >= ELLIPSIS_END) {
         *counts.entry(l).or_default() += 1;
     }
     counts
@@ -928,14 +1022,8 @@ fn plan(spec: &Spec, sizes: &BTreeMap<u8, Dim>, operands: &[Array]) -> Plan {
 /// The size of each subscript of operand `k`; a repeated subscript needs
 /// axes of equal length (it walks their diagonal).
 fn operand_sizes(k: usize, subs: &[u8], shape: &[Dim]) -> OpResult<BTreeMap<u8, Dim>> {
+    // parse_spec has matched the number of subscripts to the rank.
     let refuse_k = |err| refuse(err, k + 1);
-    if subs.len() != shape.len() {
-        return refuse_k(ProductError::EinsumRank {
-            operand: k,
-            shape: shape.to_vec(),
-            subscripts: String::from_utf8_lossy(subs).into_owned(),
-        });
-    }
     let mut local: BTreeMap<u8, Dim> = BTreeMap::new();
     for (&l, d) in subs.iter().zip(shape) {
         match (local.get(&l), d) {
@@ -944,7 +1032,7 @@ fn operand_sizes(k: usize, subs: &[u8], shape: &[Dim]) -> OpResult<BTreeMap<u8, 
                 return refuse_k(ProductError::EinsumDiagonal {
                     operand: k,
                     shape: shape.to_vec(),
-                    label: l as char,
+                    label: label_char(l),
                     first,
                     second,
                 });
@@ -987,7 +1075,7 @@ fn merge_size(
     match (current.value(), d.value()) {
         (Some(g), Some(n)) if g != n => refuse(
             ProductError::EinsumSize {
-                label: l as char,
+                label: label_char(l),
                 earlier: g,
                 size: n,
                 operand: k,
@@ -1684,6 +1772,43 @@ mod tests {
     }
 
     #[test]
+    fn einsum_ellipsis_broadcasts_right_aligned() {
+        // NumPy: np.einsum('...ij->...ji', np.arange(12).reshape(2, 2, 3)).
+        let r = einsum("...ij->...ji", &[arange(&[2, 2, 3])]).unwrap();
+        assert_eq!(r.shape(), [2, 3, 2]);
+        assert_eq!(
+            r,
+            ints(&[2, 3, 2], vec![0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11])
+        );
+        // A batched matrix product whose batch axes broadcast (1 against 3).
+        let r = einsum(
+            "...ij,...jk->...ik",
+            &[arange(&[1, 2, 2]), arange(&[3, 2, 2])],
+        )
+        .unwrap();
+        assert_eq!(r.shape(), [3, 2, 2]);
+        // Implicit output: the broadcast axes first, then the lone letters
+        // (NumPy: np.einsum('i...', a) is a.T).
+        let r = einsum("i...", &[arange(&[2, 3])]).unwrap();
+        assert_eq!(r, ints(&[3, 2], vec![0, 3, 1, 4, 2, 5]));
+        let r = einsum("...i", &[arange(&[2, 3])]).unwrap();
+        assert_eq!(r, arange(&[2, 3]));
+        // `...` over no axes is allowed.
+        let r = einsum("...i,i", &[arange(&[3]), arange(&[3])]).unwrap();
+        assert_eq!(r, Array::scalar_int(5));
+        let (err, arg) = refusal(einsum("...ij", &[arange(&[3])]));
+        assert_eq!(arg, Some(1));
+        assert!(matches!(
+            err,
+            ProductError::EinsumRank {
+                named: 2,
+                ellipsis: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn einsum_errors() {
         let a = arange(&[2, 3]);
         let spec = |spec: &str, operands: &[Array]| {
@@ -1723,7 +1848,9 @@ mod tests {
                 EinsumRank {
                     operand: 0,
                     shape: dims(&[2, 3]),
-                    subscripts: "ijk".into()
+                    subscripts: "ijk".into(),
+                    named: 3,
+                    ellipsis: false
                 },
                 Some(1)
             )

@@ -212,7 +212,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "construction",
         "arange",
-        "arange([start,] stop[, step], dtype=none)",
+        "arange([start,] stop[, step], dtype=None)",
         1,
         3,
         ["dtype"],

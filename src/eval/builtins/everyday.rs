@@ -296,17 +296,25 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "shape",
         "repeat",
-        "repeat(x, repeats, axis=None)",
+        "repeat(x, repeats, axis=None) or repeat(x, \"pattern\", name=length, ...)",
         2,
         3,
-        ["axis"],
-        "Repeats each element repeats times (one count, or one per element) along axis, or of the flattened array.",
+        ["axis", "**"],
+        "NumPy's repeat: repeats each element repeats times (one count, or one per element) along axis, or of the flattened array. With a pattern string as second argument it is einops' repeat: repeat(x, \"h w -> h w c\", c=3) adds axis c of length 3 (see rearrange for patterns).",
         "repeat([1, 2, 3], 2)",
         rule: |a| {
+            if super::einops::is_pattern(a) {
+                return super::einops::rule(a, "repeat");
+            }
             let r = known_counts(a, 1)?;
             predicted(a, ev::repeat_rule(&a.meta(0)?, r.as_deref(), opt_axis(a, 2)?))
         },
-        run: |_, a| done(a, ev::repeat(a.array(0)?, &counts(a, 1)?, opt_axis(a, 2)?, &a.limits))
+        run: |_, a| {
+            if super::einops::is_pattern(a) {
+                return super::einops::run(a, "repeat");
+            }
+            done(a, ev::repeat(a.array(0)?, &counts(a, 1)?, opt_axis(a, 2)?, &a.limits))
+        }
     ),
     builtin!(
         "shape",

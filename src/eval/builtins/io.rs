@@ -283,7 +283,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "data in and out",
         "load",
-        "load(file, name=none)",
+        "load(file, name=None)",
         1,
         2,
         [],

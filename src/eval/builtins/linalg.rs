@@ -222,7 +222,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "lstsq",
-        "lstsq(A, b, rcond=none)",
+        "lstsq(A, b, rcond=None)",
         2,
         3,
         ["rcond"],
@@ -240,7 +240,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "matrix_rank",
-        "matrix_rank(A, tol=none, hermitian=false, rtol=none)",
+        "matrix_rank(A, tol=None, hermitian=false, rtol=None)",
         1,
         2,
         ["tol", "hermitian", "rtol"],
@@ -258,7 +258,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "norm",
-        "norm(x, ord=none, axis=none, keepdims=false)",
+        "norm(x, ord=None, axis=None, keepdims=false)",
         1,
         3,
         ["ord", "axis", "keepdims"],
@@ -279,7 +279,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "cond",
-        "cond(A, p=none)",
+        "cond(A, p=None)",
         1,
         2,
         ["p"],
@@ -297,7 +297,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "pinv",
-        "pinv(A, rcond=1e-15, hermitian=false, rtol=none)",
+        "pinv(A, rcond=1e-15, hermitian=false, rtol=None)",
         1,
         2,
         ["rcond", "hermitian", "rtol"],
@@ -460,7 +460,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "null_space",
-        "null_space(A, rcond=none)",
+        "null_space(A, rcond=None)",
         1,
         2,
         ["rcond"],
@@ -478,7 +478,7 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "linear algebra",
         "orth",
-        "orth(A, rcond=none)",
+        "orth(A, rcond=None)",
         1,
         2,
         ["rcond"],

@@ -31,6 +31,9 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         io::TABLE,
         random::TABLE,
         arrays::TABLE,
+        // statistics and einops (issue 14, part C)
+        stats::TABLE,
+        einops::TABLE,
     ]
     .into_iter()
     .flatten()
@@ -247,8 +250,13 @@ fn filled_rule(a: &Args) -> EResult<Kind> {
     predicted(a, construct::full_rule(&shape, &value, None, dtype))
 }
 
+/// An elementwise built-in `name(x)` (or `name(x, y)` with `binary`), whose
+/// rule and run are `func_rule`/`func` unless others are named (`via`).
 macro_rules! elementwise {
     ($name:literal, $f:expr, $summary:literal, $example:literal) => {
+        elementwise!(via func_rule, func; $name, $f, $summary, $example)
+    };
+    (via $rule:ident, $run:ident; $name:literal, $f:expr, $summary:literal, $example:literal) => {
         builtin!(
             "elementwise",
             $name,
@@ -258,8 +266,22 @@ macro_rules! elementwise {
             [],
             $summary,
             $example,
-            rule: |a| func_rule(a, $f),
-            run: |_, a| func(a, $f)
+            rule: |a| $rule(a, $f),
+            run: |_, a| $run(a, $f)
+        )
+    };
+    (binary via $rule:ident, $run:ident; $name:literal, $f:expr, $summary:literal, $example:literal) => {
+        builtin!(
+            "elementwise",
+            $name,
+            concat!($name, "(x, y)"),
+            2,
+            2,
+            [],
+            $summary,
+            $example,
+            rule: |a| $rule(a, $f),
+            run: |_, a| $run(a, $f)
         )
     };
 }
@@ -317,6 +339,7 @@ macro_rules! cast_fn {
 // After the macros, so the tables can use them.
 mod arrays;
 mod construction;
+mod einops;
 mod everyday;
 mod intro;
 mod io;
@@ -329,3 +352,4 @@ mod product;
 mod random;
 mod reductions;
 mod shaping;
+mod stats;

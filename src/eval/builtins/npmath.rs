@@ -50,38 +50,13 @@ fn soft_rule(a: &Args, kind: Soft) -> EResult<Kind> {
     predicted(a, ev::soft_rule(kind, &a.meta(0)?, axis, keep))
 }
 
+/// The tables' entries: `elementwise!` with this file's rule and run.
 macro_rules! math_fn {
-    ($name:literal, $f:expr, $summary:literal, $example:literal) => {
-        builtin!(
-            "elementwise",
-            $name,
-            concat!($name, "(x)"),
-            1,
-            1,
-            [],
-            $summary,
-            $example,
-            rule: |a| math_rule(a, $f),
-            run: |_, a| math(a, $f)
-        )
-    };
+    ($($t:tt)*) => { elementwise!(via math_rule, math; $($t)*) };
 }
 
 macro_rules! math2_fn {
-    ($name:literal, $f:expr, $summary:literal, $example:literal) => {
-        builtin!(
-            "elementwise",
-            $name,
-            concat!($name, "(x, y)"),
-            2,
-            2,
-            [],
-            $summary,
-            $example,
-            rule: |a| math2_rule(a, $f),
-            run: |_, a| math2(a, $f)
-        )
-    };
+    ($($t:tt)*) => { elementwise!(binary via math2_rule, math2; $($t)*) };
 }
 
 pub(super) static TABLE: &[Builtin] = &[

@@ -189,33 +189,13 @@ fn series_of(a: &Args) -> EResult<(PlotData, usize)> {
 }
 
 /// `numpy.histogram` with equal bins over the finite values' range (NaN
-/// and infinities are left out and counted, where NumPy refuses them).
+/// and infinities are left out and counted, where NumPy refuses them);
+/// the edges and counting are `ops::stats`'s, shared with `histogram`.
 pub fn histogram(values: &[f64], bins: usize) -> (Vec<f64>, Vec<u64>) {
-    let (mut lo, mut hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
-        });
-    if lo == hi {
-        lo -= 0.5;
-        hi += 0.5;
-    }
-    // numpy.linspace: start + i * step, the last edge exactly stop.
-    let step = (hi - lo) / bins as f64;
-    let mut edges: Vec<f64> = (0..=bins).map(|i| lo + i as f64 * step).collect();
-    edges[bins] = hi;
-    let mut counts = vec![0u64; bins];
-    let norm = bins as f64 / (hi - lo);
-    for &v in values {
-        // NumPy's index, then its correction against the edges.
-        let mut k = (((v - lo) * norm) as usize).min(bins - 1);
-        if v < edges[k] {
-            k -= 1;
-        } else if k != bins - 1 && v >= edges[k + 1] {
-            k += 1;
-        }
-        counts[k] += 1;
-    }
+    use crate::ops::stats::{count_equal, data_range, equal_edges};
+    let (lo, hi) = data_range(values);
+    let edges = equal_edges(lo, hi, bins);
+    let counts = count_equal(values, &edges);
     (edges, counts)
 }
 

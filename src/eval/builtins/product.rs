@@ -184,16 +184,89 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "products",
         "einsum",
-        "einsum(\"subscripts\", x, ...)",
+        "einsum(\"subscripts\", x, ...) or einsum(x, [0, 1], y, [1, 2], [0, 2])",
         2,
         MANY,
         [],
-        "Einstein summation: letters name axes; letters repeated across inputs and missing from the output are summed. \"ij,jk->ik\" is a matrix product, \"ii\" a trace, \"i,j->ij\" an outer product.",
-        "einsum(\"ij,jk->ik\", [[1, 2], [3, 4]], eye(2))",
-        rule: |a| predicted(a, products::einsum_rule(a.string(0)?, &a.metas_from(1)?)),
+        "Einstein summation: letters name axes; letters repeated across inputs and missing from the output are summed. \"ij,jk->ik\" is a matrix product, \"ii\" a trace, \"i,j->ij\" an outer product; \"...\" stands for the remaining axes, which broadcast (\"...ij,...jk->...ik\" is a batched product). NumPy's sublist form gives each operand a list of axis numbers (0 to 51) and ends with the output's list.",
+        "einsum(\"...ij->...ji\", ones(2, 2, 3))",
+        rule: |a| {
+            let (spec, ops) = einsum_form(a)?;
+            let metas = ops.iter().map(|&i| a.meta(i)).collect::<EResult<Vec<_>>>()?;
+            predicted(a, products::einsum_rule(&spec, &metas).map_err(|e| einsum_blame(e, &ops)))
+        },
         run: |_, a| {
-            let spec = a.string(0)?.to_string();
-            done(a, products::einsum(&spec, &a.arrays_from(1)?, &a.limits, &a.exec))
+            let (spec, ops) = einsum_form(a)?;
+            let arrays = ops.iter().map(|&i| a.array(i).cloned()).collect::<EResult<Vec<_>>>()?;
+            done(a, products::einsum(&spec, &arrays, &a.limits, &a.exec).map_err(|e| einsum_blame(e, &ops)))
         }
     ),
 ];
+
+/// The spec of an einsum call and the positions of its operands: the
+/// subscripts string then operands, or NumPy's sublist form (operand, list,
+/// operand, list, ..., output list), whose numbers 0-25 and 26-51 stand for
+/// the letters A-Z and a-z as in NumPy.
+fn einsum_form(a: &Args) -> EResult<(String, Vec<usize>)> {
+    if let Value::Str(s) = a.value(0) {
+        return Ok((s.clone(), (1..a.len()).collect()));
+    }
+    let pairs = a.len() / 2;
+    let sublist = |i: usize| -> EResult<String> {
+        let x = a.array(i)?;
+        let bad = || {
+            a.error(
+                ErrorKind::Type,
+                Some(i),
+                "a sublist must be a list of whole numbers from 0 to 51",
+                format!("this is {}", a.value(i).describe()),
+            )
+        };
+        if x.ndim() > 1
+            || matches!(
+                x.dtype(),
+                DType::Float32 | DType::Float64 | DType::Complex128
+            )
+        {
+            return Err(bad());
+        }
+        let v = x.to_i64_array().map_err(|_| bad())?;
+        v.iter()
+            .map(|&n| match n {
+                0..=25 => Ok((b'A' + n as u8) as char),
+                26..=51 => Ok((b'a' + (n - 26) as u8) as char),
+                _ => Err(bad()),
+            })
+            .collect()
+    };
+    let mut terms = Vec::with_capacity(pairs);
+    for k in 0..pairs {
+        terms.push(sublist(2 * k + 1)?);
+    }
+    let mut spec = terms.join(",");
+    if a.len() % 2 == 1 {
+        spec.push_str("->");
+        spec.push_str(&sublist(a.len() - 1)?);
+    }
+    Ok((spec, (0..pairs).map(|k| 2 * k).collect()))
+}
+
+/// Points an einsum error at the argument it is about: operand k is
+/// argument `ops[k]`, and the spec (argument 0) is the first sublist in the
+/// sublist form.
+fn einsum_blame(e: crate::ops::OpError, ops: &[usize]) -> crate::ops::OpError {
+    match e {
+        crate::ops::OpError::Product { err, arg: Some(j) } => {
+            let arg = match j {
+                0 if ops.first() == Some(&0) => 1,
+                0 => 0,
+                j => ops.get(j - 1).copied().unwrap_or(j),
+            };
+            crate::ops::OpError::Product {
+                err,
+                arg: Some(arg),
+            }
+        }
+        other => other,
+    }
+}

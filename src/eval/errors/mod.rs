@@ -6,11 +6,13 @@ mod arrays;
 mod construct;
 mod plot;
 pub use plot::transpose_help;
+pub mod einops;
 mod everyday;
 mod products;
 mod random;
 mod reduce;
 mod shape;
+mod stats;
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
 mod operators;
@@ -419,6 +421,8 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
         OpError::Everyday { err, .. } => everyday::diagnostic(op, &err),
         OpError::Random { err, .. } => random::diagnostic(op, &err),
         OpError::Arrays { err, .. } => arrays::diagnostic(op, &err),
+        OpError::Stats { err, .. } => stats::diagnostic(op, &err),
+        OpError::Einops { err, .. } => einops::diagnostic(op, &err),
         OpError::Broadcast { lhs, rhs, axis_from_right } => Diagnostic::error(
             ErrorKind::Shape,
             format!("{op}: shapes {} and {} do not broadcast", shape_text(&lhs), shape_text(&rhs)),
@@ -448,7 +452,9 @@ pub fn blamed_arg(err: &OpError) -> Option<usize> {
         | OpError::Plot { arg, .. }
         | OpError::Everyday { arg, .. }
         | OpError::Random { arg, .. }
-        | OpError::Arrays { arg, .. } => *arg,
+        | OpError::Arrays { arg, .. }
+        | OpError::Stats { arg, .. }
+        | OpError::Einops { arg, .. } => *arg,
         _ => None,
     }
 }

@@ -89,7 +89,9 @@ fn text(err: &ProductError) -> String {
             "the array needs at least 2 axes, got shape {}",
             shape_text(shape)
         ),
-        EinsumEllipsis => "'...' is not supported; name every axis with a letter".to_string(),
+        EinsumEllipsis => "the operands have axes under '...' but the output has no '...' \
+             to put them; add '...' to the output, or name those axes and sum them"
+            .to_string(),
         EinsumOperands { named, given } => {
             format!("the subscripts name {named} operands but {given} were given")
         }
@@ -106,10 +108,12 @@ fn text(err: &ProductError) -> String {
             operand,
             shape,
             subscripts,
+            named,
+            ellipsis,
         } => format!(
-            "operand {operand} has shape {} but subscripts '{subscripts}' name {} axes",
+            "operand {operand} has shape {} but subscripts '{subscripts}' name {}{named} axes",
             shape_text(shape),
-            subscripts.len()
+            if *ellipsis { "at least " } else { "" }
         ),
         EinsumDiagonal {
             operand,
