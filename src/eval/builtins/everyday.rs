@@ -374,7 +374,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The elements in ascending order along axis; nan sorts last, complex numbers by real then imaginary part. The sort is stable.",
         "sort([3, 1, 2])",
         rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, Some(a.axis(1)?.unwrap_or(-1)), false)),
-        run: |_, a| done(a, ev::sort(a.array(0)?, Some(a.axis(1)?.unwrap_or(-1)), false))
+        run: |_, a| done(a, ev::sort(a.array(0)?, Some(a.axis(1)?.unwrap_or(-1)), false, a.exec.cancel()))
     ),
     builtin!(
         "shape",
@@ -386,7 +386,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The indices that sort x along axis (a stable sort: ties keep their order, as NumPy's kind=\"stable\").",
         "argsort([3, 1, 2])",
         rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, Some(a.axis(1)?.unwrap_or(-1)), true)),
-        run: |_, a| done(a, ev::sort(a.array(0)?, Some(a.axis(1)?.unwrap_or(-1)), true))
+        run: |_, a| done(a, ev::sort(a.array(0)?, Some(a.axis(1)?.unwrap_or(-1)), true, a.exec.cancel()))
     ),
     builtin!(
         "reductions",
@@ -446,7 +446,7 @@ pub(super) static TABLE: &[Builtin] = &[
         },
         run: |_, a| {
             let counts = a.opt_bool(1, "return_counts", false)?;
-            let (v, c) = ev::unique(a.array(0)?);
+            let (v, c) = ev::unique(a.array(0)?, a.exec.cancel()).map_err(|e| a.op_err(e))?;
             if counts {
                 Ok(Value::Tuple(vec![("values".into(), Value::Array(v)), ("counts".into(), Value::Array(c))]))
             } else {
