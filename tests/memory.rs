@@ -319,3 +319,73 @@ fn the_budget_counts_a_kernels_temporaries() {
     // A smaller sort fits, temporaries and all.
     assert!(errors(&s.eval_entry("y = sort(x[0:100000])")).is_empty());
 }
+
+/// Resident memory of process `pid` in KiB, from /proc.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn ten_thousand_statements_keep_resident_memory_flat() {
+    // A small soak (scripts/soak.py runs 10^6): arrays replaced again and
+    // again, a user function, loops, branches, indexing; a mark every 1000
+    // statements, where the child's resident memory is read.
+    let mix = [
+        "v{a} = rand(20, 20) @ ones(20, 4);",
+        "s = sum(twice(v{a}));",
+        "for k in arange(5); acc = k * 2 + 1; end",
+        "w = v{a}[0:10, 1] + 1;",
+        "if s > 0; p = 1; else; p = 2; end",
+    ];
+    let mut script = String::from("twice(x) = 2 * x + 1\ns = 0\n");
+    for a in 0..50 {
+        script.push_str(&format!("v{a} = ones(20, 4);\n"));
+    }
+    for i in 0..10_000 {
+        if i % 1000 == 999 {
+            // 5 KiB of output: more than the pipe holds (below), so the
+            // child waits at each mark until it is read.
+            script.push_str("mark = ones(900, 1)\n");
+        } else {
+            script.push_str(&mix[i % mix.len()].replace("{a}", &(i % 50).to_string()));
+            script.push('\n');
+        }
+    }
+    // Time for the last reading before the process exits.
+    script.push_str("for k in arange(200000); end\n");
+    let path = std::env::temp_dir().join(format!("tensorcalc-soak-{}.la", std::process::id()));
+    std::fs::write(&path, &script).unwrap();
+    let mut child = tc()
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.stdout.take().unwrap();
+    use std::os::fd::AsRawFd;
+    // SAFETY: F_SETPIPE_SZ on the pipe this test owns only changes its
+    // capacity (one page, the least there is); a failure leaves it larger,
+    // and then the readings run behind the marks.
+    assert!(unsafe { libc::fcntl(out.as_raw_fd(), libc::F_SETPIPE_SZ, 4096) } >= 4096);
+    let mut readings = Vec::new();
+    use std::io::BufRead;
+    for line in std::io::BufReader::new(out).lines() {
+        if line.unwrap().starts_with("mark = ") {
+            readings.push(rss_kib(pid));
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(readings.len(), 10, "{readings:?}");
+    let (first, last) = (readings[0], readings[9]);
+    assert!(first > 0 && last > 0, "{readings:?}");
+    eprintln!("resident KiB at each mark: {readings:?}");
+    // 9000 statements after the first mark: growing by 2 MiB would be
+    // about 230 bytes kept per statement.
+    assert!(last < first + 2048, "resident memory grew: {readings:?}");
+}
