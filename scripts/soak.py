@@ -78,7 +78,7 @@ def soak_script(binary, n):
         path = f.name
     t0 = time.perf_counter()
     p = subprocess.Popen(
-        [binary, "--max-input", "1G", path],
+        [binary, "--max-input", "1G", "--max-parse-steps", "1000000000000", path],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
