@@ -34,8 +34,8 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: ":vars",
-        args: "",
-        summary: "the workspace: name, shape, dtype and memory of each variable",
+        args: "[size]",
+        summary: "the workspace: name, shape, dtype and memory of each variable (size: largest first)",
     },
     Command {
         name: ":clear",
@@ -126,7 +126,7 @@ pub fn run(session: &mut Session, entry: &str) -> Vec<Outcome> {
         ":quit" => vec![Outcome::Quit],
         ":help" if rest.is_empty() => vec![Outcome::Text(help::overview())],
         ":help" => help::topic(session, rest),
-        ":vars" => vec![Outcome::Text(workspace::table(session))],
+        ":vars" => workspace::vars(session, rest),
         ":clear" => workspace::clear(session, rest),
         ":load" => workspace::load(session, rest),
         ":save" => save::save(session, rest),

@@ -243,6 +243,26 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             Error,
         ),
         (
+            "broadcast_add_column_row",
+            "ones(100000, 1) + ones(1, 100000)".into(),
+            Error,
+        ),
+        (
+            "broadcast_mul_column_row",
+            "ones(100000, 1) * ones(1, 100000)".into(),
+            Error,
+        ),
+        (
+            "int_index_arrays_100000",
+            "A = ones(10, 10); i = zeros(100000, 1, dtype=\"int64\"); j = zeros(1, 100000, dtype=\"int64\"); A[i, j]".into(),
+            Error,
+        ),
+        (
+            "int_index_assignment_100000",
+            "A = ones(10, 10); i = zeros(100000, 1, dtype=\"int64\"); j = zeros(1, 100000, dtype=\"int64\"); A[i, j] = 1".into(),
+            Error,
+        ),
+        (
             "broadcast_index_arrays",
             "A = ones(2, 2, dtype=\"bool\"); i = reshape(arange(30000), [30000, 1]) * 0; j = reshape(arange(30000), [1, 30000]) * 0; A[i, j]".into(),
             Error,

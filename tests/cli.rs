@@ -3,55 +3,12 @@
 //! errors and broken pipes. Colour and width variables are scrubbed so the
 //! user's environment never leaks in.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-fn tc() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tensorcalc"));
-    for v in [
-        "NO_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "TERM",
-        "COLORTERM",
-        "COLUMNS",
-        "FORCE_COLOR",
-    ] {
-        c.env_remove(v);
-    }
-    c.stdin(Stdio::null());
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    tc().args(args).output().expect("spawn tensorcalc")
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = tc()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn tensorcalc");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
-}
+mod common;
+use common::cli::{run, run_stdin, stderr, stdout, tc};
 
 /// A scratch file unique to this test process and name.
 fn temp_file(name: &str, contents: &[u8]) -> PathBuf {

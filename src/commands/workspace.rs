@@ -36,8 +36,34 @@ fn shape_and_dtype(v: &Value) -> (String, String) {
     }
 }
 
-/// `:vars`: one aligned row per variable, sorted by name, then the total.
-pub fn table(session: &Session) -> Markup {
+/// How `:vars` orders its rows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Order {
+    /// By name (`:vars`).
+    Name,
+    /// Largest first, then by name (`:vars size`): what to `:clear` when the
+    /// workspace budget is reached. Functions come last.
+    Size,
+}
+
+/// `:vars` (by name) or `:vars size` (largest first); anything else is an
+/// error naming both.
+pub fn vars(session: &Session, args: &str) -> Vec<Outcome> {
+    match args {
+        "" => vec![Outcome::Text(table(session, Order::Name))],
+        "size" => vec![Outcome::Text(table(session, Order::Size))],
+        other => vec![Outcome::Diagnostic(
+            Diagnostic::error(
+                ErrorKind::Syntax,
+                format!(":vars takes no argument or `size`, not `{other}`"),
+            )
+            .help(":vars lists by name, :vars size lists the largest first"),
+        )],
+    }
+}
+
+/// `:vars`: one aligned row per variable, in `order`, then the total.
+pub fn table(session: &Session, order: Order) -> Markup {
     let vars = session.evaluator.vars();
     let funcs = session.evaluator.functions();
     let mut m = Markup::new();
@@ -45,9 +71,14 @@ pub fn table(session: &Session) -> Markup {
         m.push(Style::Dim, "the workspace is empty");
         return m;
     }
+    let mut named: Vec<(&String, &Rc<Value>)> = vars.iter().collect();
+    if order == Order::Size {
+        // Stable: equal sizes keep the order by name.
+        named.sort_by_key(|(_, v)| std::cmp::Reverse(memory(v)));
+    }
     // Functions list with their signature where arrays have a shape.
-    let rows: Vec<[String; 4]> = vars
-        .iter()
+    let rows: Vec<[String; 4]> = named
+        .into_iter()
         .map(|(name, v)| {
             let (shape, dtype) = shape_and_dtype(v);
             [name.clone(), shape, dtype, bytes_text(memory(v) as f64)]
@@ -332,7 +363,7 @@ mod tests {
     fn vars_lists_name_shape_dtype_and_memory_sorted() {
         let mut s = Session::new();
         s.eval_source("b = ones(2, 3); a = 5; c = float32([1, 2])");
-        let text = table(&s).to_plain();
+        let text = table(&s, Order::Name).to_plain();
         assert_eq!(
             text,
             "name  shape   dtype    memory\n\
@@ -341,6 +372,27 @@ mod tests {
              c     2       float32     8 B\n\
              3 variables, 64 B"
         );
+    }
+
+    #[test]
+    fn vars_size_lists_the_largest_first_and_ties_by_name() {
+        let mut s = Session::new();
+        s.eval_source("b = ones(2, 3); a = 5; c = float32([1, 2]); big = zeros(10, 10)");
+        let out = vars(&s, "size");
+        let Outcome::Text(m) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(
+            m.to_plain(),
+            "name  shape   dtype    memory\n\
+             big   10×10   float64   800 B\n\
+             b     2×3     float64    48 B\n\
+             a     scalar  int64       8 B\n\
+             c     2       float32     8 B\n\
+             4 variables, 864 B"
+        );
+        let bad = vars(&s, "sise");
+        assert_eq!(bad[0].error_kind(), Some(ErrorKind::Syntax));
     }
 
     #[test]
@@ -399,7 +451,7 @@ mod tests {
         let out = s.eval_source(script);
         assert!(out.iter().all(|o| o.error_kind().is_none()), "{out:?}");
         assert_eq!(
-            table(&s).to_plain(),
+            table(&s, Order::Name).to_plain(),
             "name      shape               dtype     memory\n\
              W         2                   float64     16 B\n\
              affine    affine(x, scale=2)  function\n\

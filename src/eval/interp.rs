@@ -445,12 +445,20 @@ impl Evaluator {
                     alt: m.alt,
                 });
                 let span = e.span;
-                self.check_fits(&predicted, "index", span)?;
-                // The selection's offset table (one usize per element) is a
-                // temporary as large as an int64 result.
+                // The per-array cap applies to the offset table too (one
+                // usize per element, as large as an int64 result).
                 if let Kind::Array(m) = &predicted {
                     self.check_fits(&Kind::Array(m.retyped(DType::Int64)), "index", span)?;
                 }
+                // The offset table, and the copies made while it is built,
+                // are temporaries beside the result: about three usize an
+                // element at their peak.
+                let scratch = match &predicted {
+                    Kind::Array(m) => m.elements().unwrap_or(0).saturating_mul(24),
+                    _ => 0,
+                };
+                self.admit_with(&predicted, scratch)
+                    .map_err(|e| generic_error("index", e).primary(span, "too large"))?;
                 let specs = match (&*v, Self::item_specs(&vals)) {
                     (Value::Array(_), Some(specs)) if self.computes(&[&v], &predicted) => specs,
                     _ => return Ok(Rc::new(predicted.shaped())),
@@ -1221,7 +1229,15 @@ impl Evaluator {
             }
             Err(d) => return Err(d),
         };
-        self.admit(&predicted).map_err(|e| call.op_err(e))?;
+        let scratch = memory::scratch_of(
+            builtin.name,
+            call.pos
+                .iter()
+                .map(|p| &*p.0)
+                .chain(call.kw.iter().map(|k| &*k.2)),
+        );
+        self.admit_with(&predicted, scratch)
+            .map_err(|e| call.op_err(e))?;
         let shaped = unknown
             .clone()
             .any(|v| matches!(**v, Value::Shaped(_) | Value::Sizes(_)));

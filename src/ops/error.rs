@@ -59,13 +59,19 @@ pub enum OpError {
         arg: Option<usize>,
     },
     /// A new array the system refused to grant (an address-space limit,
-    /// or more than the machine holds).
-    OutOfMemory { shape: Vec<usize>, dtype: DType },
+    /// or more than the machine holds), with the working memory (`scratch`
+    /// bytes) its kernel makes beside it.
+    OutOfMemory {
+        shape: Vec<usize>,
+        dtype: DType,
+        scratch: usize,
+    },
     /// A new array that would take the workspace past its budget
     /// (`--max-memory`): what it holds, and its largest variables.
     Budget {
         shape: Vec<usize>,
         dtype: DType,
+        scratch: usize,
         held: usize,
         budget: usize,
         largest: Vec<(String, usize)>,

@@ -5,6 +5,7 @@
 use ndarray::{ArrayD, Axis, IxDyn, Slice};
 
 use super::broadcast::{broadcast_dims, broadcast_shapes, view_as};
+use super::cancel::CancelToken;
 use super::error::{OpError, OpResult};
 use super::limits::{Limits, check_alloc};
 use super::shape::normalize_axis;
@@ -776,22 +777,45 @@ pub fn sort_rule(x: &Meta, axis: Option<i64>, arg: bool) -> OpResult<Meta> {
     }
 }
 
-/// Stable sort along an axis: the permutation of every lane.
-fn lane_orders(a: &Array, k: usize) -> ArrayD<i64> {
+/// How many comparisons a sort makes between looks at the cancel token:
+/// a few hundred microseconds of work.
+const CANCEL_EVERY: u32 = 1 << 16;
+
+/// Stable sort along an axis: the permutation of every lane. A sort of
+/// 10^8 elements takes many seconds and `slice::sort_by` has no way out, so
+/// the comparison looks at the cancel token now and then; once a stop is
+/// requested every comparison says "equal", the sort runs out in a cheap
+/// pass, and the permutation is thrown away.
+fn lane_orders(a: &Array, k: usize, cancel: &CancelToken) -> OpResult<ArrayD<i64>> {
     let z = a.to_c64_array();
     let mut out = ArrayD::<i64>::zeros(z.raw_dim());
+    let mut count = 0u32;
+    let mut stopped = false;
     for (lane, mut o) in z.lanes(Axis(k)).into_iter().zip(out.lanes_mut(Axis(k))) {
         let vals: Vec<C64> = lane.iter().copied().collect();
         let mut idx: Vec<usize> = (0..vals.len()).collect();
-        idx.sort_by(|&i, &j| order(vals[i], vals[j]));
+        idx.sort_by(|&i, &j| {
+            count = count.wrapping_add(1);
+            if count % CANCEL_EVERY == 0 && cancel.is_requested() {
+                stopped = true;
+            }
+            if stopped {
+                std::cmp::Ordering::Equal
+            } else {
+                order(vals[i], vals[j])
+            }
+        });
+        if stopped || cancel.is_requested() {
+            return Err(OpError::Interrupted);
+        }
         for (slot, i) in o.iter_mut().zip(idx) {
             *slot = i as i64;
         }
     }
-    out
+    Ok(out)
 }
 
-pub fn sort(a: &Array, axis: Option<i64>, arg: bool) -> OpResult<Array> {
+pub fn sort(a: &Array, axis: Option<i64>, arg: bool, cancel: &CancelToken) -> OpResult<Array> {
     sort_rule(&Meta::of(a), axis, arg)?;
     let (a, k) = match axis {
         Some(k) => (a.clone(), axis_at(1, k, a.ndim())?),
@@ -800,7 +824,7 @@ pub fn sort(a: &Array, axis: Option<i64>, arg: bool) -> OpResult<Array> {
             0,
         ),
     };
-    let perm = lane_orders(&a, k);
+    let perm = lane_orders(&a, k, cancel)?;
     if arg {
         return Ok(Array::Int(perm));
     }
@@ -900,10 +924,10 @@ pub fn unique_rule(x: &Meta) -> Meta {
 }
 
 /// unique: sorted distinct values and their counts (nan values collapse
-/// into one, as NumPy ≥ 1.21 does).
-pub fn unique(a: &Array) -> (Array, Array) {
+/// into one, as NumPy ≥ 1.21 does). Its sort stops on `cancel` as `sort` does.
+pub fn unique(a: &Array, cancel: &CancelToken) -> OpResult<(Array, Array)> {
     let flat = map_array!(a, x => ArrayD::from_shape_vec(IxDyn(&[x.len()]), x.iter().cloned().collect()).expect("len"));
-    let sorted = sort(&flat, Some(0), false).expect("1-D sorts");
+    let sorted = sort(&flat, Some(0), false, cancel)?;
     let z = sorted.to_c64_array();
     let same = |p: C64, q: C64| {
         p == q || ((p.re.is_nan() || p.im.is_nan()) && (q.re.is_nan() || q.im.is_nan()))
@@ -923,10 +947,10 @@ pub fn unique(a: &Array) -> (Array, Array) {
         ArrayD::from_shape_vec(IxDyn(&[v.len()]), v).expect("len")
     });
     let n = counts.len();
-    (
+    Ok((
         values,
         Array::Int(ArrayD::from_shape_vec(IxDyn(&[n]), counts).expect("len")),
-    )
+    ))
 }
 
 /// repeat(x, r, axis): the axis (or the flattened array) grows r-fold;

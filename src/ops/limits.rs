@@ -120,17 +120,19 @@ pub fn bytes_of(shape: &[usize], dtype: DType) -> usize {
 }
 
 /// Checks that the workspace, holding `held` bytes, may take a new array of
-/// `shape` and `dtype` under its budget, and that the system grants its
-/// bytes now (a refusal is an error, never an abort). `largest` names the
-/// biggest variables for the error; it is asked only on refusal.
+/// `shape` and `dtype` and the `scratch` bytes its kernel works in beside it
+/// under its budget, and that the system grants both at once now (a refusal
+/// is an error, never an abort). `largest` names the biggest variables for
+/// the error; it is asked only on refusal.
 pub fn check_budget(
     shape: &[usize],
     dtype: DType,
+    scratch: usize,
     held: usize,
     limits: &Limits,
     largest: impl FnOnce() -> Vec<(String, usize)>,
 ) -> OpResult<()> {
-    let bytes = bytes_of(shape, dtype);
+    let bytes = bytes_of(shape, dtype).saturating_add(scratch);
     if bytes < WEIGH_FROM {
         return Ok(());
     }
@@ -138,6 +140,7 @@ pub fn check_budget(
         return Err(OpError::Budget {
             shape: shape.to_vec(),
             dtype,
+            scratch,
             held,
             budget: limits.max_workspace,
             largest: largest(),
@@ -147,6 +150,7 @@ pub fn check_budget(
         return Err(OpError::OutOfMemory {
             shape: shape.to_vec(),
             dtype,
+            scratch,
         });
     }
     Ok(())
@@ -175,8 +179,8 @@ mod tests {
         };
         let mib = [1 << 17]; // 1 MiB of float64
         let none = Vec::new;
-        assert!(check_budget(&mib, DType::Float64, 9 << 20, &limits, none).is_ok());
-        let refused = check_budget(&mib, DType::Float64, (9 << 20) + 1, &limits, || {
+        assert!(check_budget(&mib, DType::Float64, 0, 9 << 20, &limits, none).is_ok());
+        let refused = check_budget(&mib, DType::Float64, 0, (9 << 20) + 1, &limits, || {
             vec![("A".to_string(), 9 << 20)]
         });
         match refused {
@@ -186,8 +190,14 @@ mod tests {
             }
             other => panic!("expected a budget error, got {other:?}"),
         }
+        // Working memory counts with the result: 1 MiB of result and 1 MiB
+        // of scratch do not fit beside 9 MiB in 10.
+        assert!(matches!(
+            check_budget(&mib, DType::Float64, 1 << 20, 9 << 20, &limits, none),
+            Err(OpError::Budget { scratch, .. }) if scratch == 1 << 20
+        ));
         // Small results are never weighed.
-        assert!(check_budget(&[8], DType::Float64, usize::MAX, &limits, none).is_ok());
+        assert!(check_budget(&[8], DType::Float64, 0, usize::MAX, &limits, none).is_ok());
     }
 
     #[test]
@@ -199,10 +209,11 @@ mod tests {
         // 2^60 bytes: more than any address space maps.
         let huge = [1usize << 57];
         assert_eq!(
-            check_budget(&huge, DType::Float64, 0, &limits, Vec::new),
+            check_budget(&huge, DType::Float64, 0, 0, &limits, Vec::new),
             Err(OpError::OutOfMemory {
                 shape: huge.to_vec(),
-                dtype: DType::Float64
+                dtype: DType::Float64,
+                scratch: 0
             })
         );
     }

@@ -338,6 +338,7 @@ mod tests {
     #[test]
     fn a_command_hints_its_arguments() {
         assert_eq!(hint(&ctx(), ":save", 5).as_deref(), Some(" FILE"));
-        assert_eq!(hint(&ctx(), ":vars", 5), None);
+        assert_eq!(hint(&ctx(), ":vars", 5).as_deref(), Some(" [size]"));
+        assert_eq!(hint(&ctx(), ":quit", 5), None);
     }
 }

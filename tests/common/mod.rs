@@ -1,6 +1,10 @@
 //! What several test files share: a small deterministic generator
 //! (xorshift64*), so every run checks the same cases and a failure can be
-//! replayed.
+//! replayed; spawning the binary (`cli`); the prompt in a pseudo-terminal
+//! (`pty`).
+
+pub mod cli;
+pub mod pty;
 
 pub struct Gen(pub u64);
 

@@ -382,7 +382,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The elements in ascending order along axis; nan sorts last, complex numbers by real then imaginary part. The sort is stable.",
         "sort([3, 1, 2])",
         rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, a.axis_or(1, -1)?, false)),
-        run: |_, a| done(a, ev::sort(a.array(0)?, a.axis_or(1, -1)?, false))
+        run: |_, a| done(a, ev::sort(a.array(0)?, a.axis_or(1, -1)?, false, a.exec.cancel()))
     ),
     builtin!(
         "shape",
@@ -394,7 +394,7 @@ pub(super) static TABLE: &[Builtin] = &[
         "The indices that sort x along axis (a stable sort: ties keep their order, as NumPy's kind=\"stable\").",
         "argsort([3, 1, 2])",
         rule: |a| predicted(a, ev::sort_rule(&a.meta(0)?, a.axis_or(1, -1)?, true)),
-        run: |_, a| done(a, ev::sort(a.array(0)?, a.axis_or(1, -1)?, true))
+        run: |_, a| done(a, ev::sort(a.array(0)?, a.axis_or(1, -1)?, true, a.exec.cancel()))
     ),
     builtin!(
         "reductions",
@@ -464,7 +464,7 @@ pub(super) static TABLE: &[Builtin] = &[
         },
         run: |_, a| {
             let counts = a.opt_bool(1, "return_counts", false)?;
-            let (v, c) = ev::unique(a.array(0)?);
+            let (v, c) = ev::unique(a.array(0)?, a.exec.cancel()).map_err(|e| a.op_err(e))?;
             if counts {
                 Ok(Value::Tuple(vec![("values".into(), Value::Array(v)), ("counts".into(), Value::Array(c))]))
             } else {

@@ -380,17 +380,20 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
                 ),
             )
         }
-        OpError::OutOfMemory { shape, dtype } => Diagnostic::error(
-            ErrorKind::Limit,
-            format!(
-                "{op}: not enough memory for a {} {dtype} array ({})",
-                shape_text(&shape),
-                crate::value::bytes_text(crate::ops::limits::bytes_of(&shape, dtype) as f64)
-            ),
-        )
-        .note("the system refused the allocation; the workspace is kept")
-        .help("free memory with :clear NAME (:vars lists the variables and their sizes)"),
-        OpError::Budget { shape, dtype, held, budget, largest } => {
+        OpError::OutOfMemory { shape, dtype, scratch } => {
+            let d = Diagnostic::error(
+                ErrorKind::Limit,
+                format!(
+                    "{op}: not enough memory for a {} {dtype} array ({})",
+                    shape_text(&shape),
+                    crate::value::bytes_text(crate::ops::limits::bytes_of(&shape, dtype) as f64)
+                ),
+            );
+            scratch_note(d, op, scratch)
+                .note("the system refused the allocation; the workspace is kept")
+                .help("free memory with :clear NAME (:vars size lists the variables, largest first)")
+        }
+        OpError::Budget { shape, dtype, scratch, held, budget, largest } => {
             let need = crate::ops::limits::bytes_of(&shape, dtype) as f64;
             let mut d = Diagnostic::error(
                 ErrorKind::Limit,
@@ -402,6 +405,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
                     crate::value::bytes_text(budget as f64)
                 ),
             );
+            d = scratch_note(d, op, scratch);
             if !largest.is_empty() {
                 let names: Vec<String> = largest
                     .iter()
@@ -409,7 +413,7 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
                     .collect();
                 d = d.note(format!("largest variables: {}", names.join(", ")));
             }
-            d.help("free memory with :clear NAME (:vars lists the variables and their sizes), or raise --max-memory")
+            d.help("free memory with :clear NAME (:vars size lists the variables, largest first), or raise --max-memory")
         }
         OpError::Reduce { err, .. } => reduce::diagnostic(op, &err),
         OpError::Product { err, .. } => products::diagnostic(op, &err),
@@ -437,6 +441,17 @@ pub fn generic_error(op: &str, err: OpError) -> Diagnostic {
             .note(MATMUL_RULE)
         }
     }
+}
+
+/// The working memory a kernel needs beside its result, when it counted.
+fn scratch_note(d: Diagnostic, op: &str, scratch: usize) -> Diagnostic {
+    if scratch == 0 {
+        return d;
+    }
+    d.note(format!(
+        "{op} also works in {} of temporary memory beside its result",
+        crate::value::bytes_text(scratch as f64)
+    ))
 }
 
 /// Which argument an `OpError` blames, if any.
