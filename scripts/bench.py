@@ -274,6 +274,14 @@ def main():
         t = wall([args.bin, "--check", lesson], rounds=args.rounds)
         mem = peak_rss([args.bin, "--check", lesson])
         print(f"| {'--check 10 000 lines (dim n, d, h)':34} | {fmt_t(t)} | {mem:10.1f} MiB | target < 100 ms |")
+        # Memory must not grow with a script's length: 10^5 and 10^6 lines
+        # of `x = rand(100); y = x + 1;` (the second 26 MB, so --max-input).
+        for lines in (10**5, 10**6):
+            script = os.path.join(d, f"long{lines}.la")
+            with open(script, "w") as f:
+                f.write("x = rand(100); y = x + 1;\n" * lines)
+            mem = peak_rss([args.bin, "--max-input", "100M", script])
+            print(f"| {f'script of {lines:,} lines':34} | {'':13} | {mem:10.1f} MiB | target < 200 MiB |")
     plot_cases(args.bin, args.rounds)
     if not args.quick:
         n = 4096

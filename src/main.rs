@@ -45,7 +45,8 @@ options:
                           and 70% of physical memory in all; suffixes K, M, G)
   --max-input BYTES       largest script (file, stdin or -e) accepted (default 8M)
   --max-depth N           deepest bracket nesting accepted (default 256, at most 4096)
-  --max-parse-steps N     parser work allowed per input (default 500000000)
+  --max-parse-steps N     parser work allowed per run of statements, about 64K of a
+                          script (default 500000000)
   --max-recursion N       deepest nesting of function calls (default 1000)
   --max-steps N           statements and loop iterations one input may run (default: no limit)
   --threads N             threads for large kernels (default: TENSORCALC_THREADS, else every core)
@@ -493,48 +494,65 @@ impl Runner {
         Ok(())
     }
 
-    /// Runs one source; returns whether to stop (an error without --keep-going).
+    /// Runs one source, printing each outcome as it comes; returns whether
+    /// to stop (an error without --keep-going).
     fn run_source(&mut self, name: &str, text: &str) -> Result<bool> {
-        let outcomes = self.session.eval_named(text, name);
         let src = SourceFile {
             name,
             text,
             first_line: 0,
         };
+        let (json, out_color, err_color) = (self.json, self.out_color, self.err_color);
+        let worst = &mut self.worst;
         let mut stop = false;
+        // A failed write (a closed pipe) stops the run and is returned.
+        let mut failed: Option<std::io::Error> = None;
         let mut out = std::io::stdout().lock();
-        for o in &outcomes {
-            match o {
-                Outcome::Value { .. } => {
-                    if self.json {
-                        if let Some(line) = self.session.json(o) {
+        self.session.run_named(text, name, &mut |session, o| {
+            let written = (|| -> std::io::Result<()> {
+                match &o {
+                    Outcome::Value { .. } if json => {
+                        if let Some(line) = session.json(&o) {
                             writeln!(out, "{line}")?;
                         }
-                    } else {
+                    }
+                    Outcome::Value { .. } => {
+                        writeln!(out, "{}", paint(&session.render(&o, &src), out_color))?;
+                    }
+                    Outcome::Text(_) | Outcome::Quit => {}
+                    // Ctrl-C: one line naming the statement, then exit 130.
+                    Outcome::Diagnostic(d) if d.kind == ErrorKind::Interrupted => {
+                        out.flush()?;
                         writeln!(
-                            out,
+                            std::io::stderr().lock(),
                             "{}",
-                            paint(&self.session.render(o, &src), self.out_color)
+                            interrupted_line(name, text, d)
                         )?;
+                        *worst = 130;
+                        stop = true;
+                    }
+                    Outcome::Diagnostic(_) => {
+                        out.flush()?;
+                        let shown = paint(&session.render(&o, &src), err_color);
+                        writeln!(std::io::stderr().lock(), "{shown}")?;
+                        if let Some(kind) = o.error_kind() {
+                            *worst = (*worst).max(kind.exit_code());
+                            stop = !session.keep_going;
+                        }
                     }
                 }
-                Outcome::Text(_) | Outcome::Quit => {}
-                // Ctrl-C: one line naming the statement, then exit 130.
-                Outcome::Diagnostic(d) if d.kind == ErrorKind::Interrupted => {
-                    out.flush()?;
-                    self.emit_err(&interrupted_line(name, text, d))?;
-                    self.worst = 130;
-                    stop = true;
-                }
-                Outcome::Diagnostic(_) => {
-                    out.flush()?;
-                    self.emit_err(&paint(&self.session.render(o, &src), self.err_color))?;
-                    if let Some(kind) = o.error_kind() {
-                        self.worst = self.worst.max(kind.exit_code());
-                        stop = !self.session.keep_going;
-                    }
+                Ok(())
+            })();
+            match written {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
                 }
             }
+        });
+        if let Some(e) = failed {
+            return Err(e.into());
         }
         out.flush()?;
         Ok(stop)

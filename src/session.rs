@@ -13,7 +13,7 @@ use crate::ops::limits::Limits;
 use crate::render::{
     FormatOptions, Markup, SourceFile, render_diagnostic, render_value, value_json,
 };
-use crate::syntax::parse;
+use crate::syntax::{Script, Stmt};
 use crate::value::Value;
 
 /// What one statement (or a syntax error) produced.
@@ -40,6 +40,15 @@ impl Outcome {
         }
     }
 }
+
+/// Where `Session::run_source` hands each outcome, with the session (to
+/// render it); returns whether to go on.
+pub type Sink<'a> = dyn FnMut(&Session, Outcome) -> bool + 'a;
+
+/// Most source text (bytes) whose syntax trees are kept between the syntax
+/// check of a script and its run; beyond it, runs are parsed again. A tree
+/// takes 20 to 100 times its text, so this bounds it to tens of MiB.
+pub const KEEP_PARSED_BYTES: usize = 1 << 20;
 
 /// How a session runs: its limits, and how its kernels run.
 #[derive(Clone, Debug)]
@@ -119,42 +128,132 @@ impl Session {
     /// Runs `source` reported under `name` (`lesson.la`, `<prompt>`): the
     /// functions it defines keep the name for their diagnostics.
     pub fn eval_named(&mut self, source: &str, name: &str) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        self.run_named(source, name, &mut |_, o| {
+            out.push(o);
+            true
+        });
+        out
+    }
+
+    /// `run_source` reported under `name`, as `eval_named` is.
+    pub fn run_named(&mut self, source: &str, name: &str, sink: &mut Sink<'_>) {
         let previous = self.evaluator.source_name();
         self.evaluator.set_source_name(name);
-        let out = self.eval_source(source);
+        self.run_source(source, sink);
         self.evaluator.set_source_name(&previous);
-        out
     }
 
     /// Parses and runs `source`. Statements run in order; by default the
     /// first error stops the rest. A failed statement changes nothing.
     pub fn eval_source(&mut self, source: &str) -> Vec<Outcome> {
-        let program = match parse(source, &self.evaluator.limits.parse_limits()) {
-            Ok(p) => p,
-            Err(d) => return vec![Outcome::Diagnostic(d)],
-        };
-        let source: Rc<str> = Rc::from(source);
-        self.evaluator.set_source(source.clone());
         let mut out = Vec::new();
+        self.run_source(source, &mut |_, o| {
+            out.push(o);
+            true
+        });
+        out
+    }
+
+    /// `eval_source`, handing each outcome to `sink` as soon as it is made
+    /// (a sink that returns false stops the run), so a script's output
+    /// streams and nothing of it is held.
+    ///
+    /// The whole source's syntax is checked before its first statement
+    /// runs (a syntax error anywhere is the only outcome, as in Python), a
+    /// run of whole statements at a time (`syntax::Script`): the trees of
+    /// the first `KEEP_PARSED_BYTES` of source are kept to be run, and the
+    /// rest is parsed again when its turn comes, so memory does not grow
+    /// with a script's length.
+    pub fn run_source(&mut self, source: &str, sink: &mut Sink<'_>) {
+        let limits = self.evaluator.limits.parse_limits();
+        let mut script = match Script::new(source, &limits) {
+            Ok(s) => s,
+            Err(d) => {
+                sink(self, Outcome::Diagnostic(d));
+                return;
+            }
+        };
+        let mut kept = Vec::new();
+        // Where the runs that are not kept start.
+        let mut resume = None;
+        while let Some(run) = script.next() {
+            match run {
+                Ok(_) if resume.is_some() => {}
+                Ok(statements) => {
+                    kept.push(statements);
+                    if script.position() >= KEEP_PARSED_BYTES {
+                        resume = Some(script.position());
+                    }
+                }
+                Err(d) => {
+                    sink(self, Outcome::Diagnostic(d));
+                    return;
+                }
+            }
+        }
+        let shared: Rc<str> = Rc::from(source);
+        self.evaluator.set_source(shared.clone());
         self.evaluator.exec.cancel().reset();
         self.evaluator.begin_entry();
-        for stmt in &program.statements {
+        // Each run is dropped once it has run.
+        for run in kept {
+            if !self.run_statements(&run, &shared, sink) {
+                return;
+            }
+        }
+        let Some(resume) = resume else { return };
+        for run in script.resume(resume) {
+            match run {
+                Ok(statements) => {
+                    if !self.run_statements(&statements, &shared, sink) {
+                        return;
+                    }
+                }
+                // Not reached: this text parsed a moment ago.
+                Err(d) => {
+                    sink(self, Outcome::Diagnostic(d));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Runs statements in order; false once the run is to stop (an error
+    /// without `keep_going`, or the sink said so).
+    fn run_statements(
+        &mut self,
+        statements: &[Stmt],
+        source: &Rc<str>,
+        sink: &mut Sink<'_>,
+    ) -> bool {
+        for stmt in statements {
             if self.shadow.is_none() && !self.evaluator.shape_only && gives_dim_a_value(stmt) {
                 self.shadow = Some(Shadow::of(&self.evaluator));
             }
             let result = match &mut self.shadow {
-                Some(shadow) => shadow.exec(&mut self.evaluator, stmt, &source),
+                Some(shadow) => shadow.exec(&mut self.evaluator, stmt, source),
                 None => self.evaluator.exec(stmt),
             };
             // What blocks and `disp` displayed while it ran, in order.
-            out.extend(self.evaluator.shown.drain(..).map(|s| match s {
-                Shown::Value(p) => Outcome::Value {
-                    name: p.name,
-                    value: p.value,
-                },
-                Shown::Warning(d) => Outcome::Diagnostic(d),
-            }));
-            out.extend(self.evaluator.warnings.drain(..).map(Outcome::Diagnostic));
+            let shown: Vec<Outcome> = self
+                .evaluator
+                .shown
+                .drain(..)
+                .map(|s| match s {
+                    Shown::Value(p) => Outcome::Value {
+                        name: p.name,
+                        value: p.value,
+                    },
+                    Shown::Warning(d) => Outcome::Diagnostic(d),
+                })
+                .chain(self.evaluator.warnings.drain(..).map(Outcome::Diagnostic))
+                .collect();
+            for o in shown {
+                if !sink(self, o) {
+                    return false;
+                }
+            }
             match result {
                 Ok(produced) => {
                     let shows = !stmt.silent && !matches!(*produced.value, Value::Nothing);
@@ -162,22 +261,26 @@ impl Session {
                         self.evaluator
                             .store_workspace("ans", produced.value.clone());
                     }
-                    if shows {
-                        out.push(Outcome::Value {
-                            name: produced.name,
-                            value: produced.value,
-                        });
+                    if shows
+                        && !sink(
+                            self,
+                            Outcome::Value {
+                                name: produced.name,
+                                value: produced.value,
+                            },
+                        )
+                    {
+                        return false;
                     }
                 }
                 Err(d) => {
-                    out.push(Outcome::Diagnostic(d));
-                    if !self.keep_going {
-                        break;
+                    if !sink(self, Outcome::Diagnostic(d)) || !self.keep_going {
+                        return false;
                     }
                 }
             }
         }
-        out
+        true
     }
 
     /// A scratch evaluator in the checker's mode over this workspace's
@@ -308,5 +411,70 @@ mod tests {
         assert_eq!(d.trace().len(), 3000);
         // The budget starts again with every entry.
         assert!(is_value(&s.eval_source("down(n) = n; down(1)")));
+    }
+
+    fn number(s: &Session, name: &str) -> Option<f64> {
+        match s.evaluator.get(name) {
+            Some(Value::Array(a)) => Some(a.first_c64()?.re),
+            _ => None,
+        }
+    }
+
+    /// A script longer than what is kept parsed: its tail is parsed a
+    /// second time when it runs.
+    fn long_script(last_line: &str) -> String {
+        let filler = "y = y + 1;\n".repeat(KEEP_PARSED_BYTES / 11 + 20_000);
+        format!("x = 1;\ny = 0;\nx\n{filler}{last_line}\n")
+    }
+
+    #[test]
+    fn a_syntax_error_in_the_last_line_of_a_long_script_stops_it_before_line_one() {
+        let src = long_script("z = (y");
+        let mut s = Session::new();
+        let out = s.eval_source(&src);
+        // Only the error: line 3 (`x`) did not display, nothing ran.
+        let [Outcome::Diagnostic(d)] = out.as_slice() else {
+            panic!("{:?}", &out[..out.len().min(3)])
+        };
+        assert_eq!(d.kind, ErrorKind::Syntax);
+        let at = d.location().unwrap().start;
+        assert_eq!(src[..at].matches('\n').count() + 1, src.lines().count());
+        assert_eq!(number(&s, "x"), None);
+    }
+
+    #[test]
+    fn a_long_script_runs_every_statement_once_and_its_errors_point_at_their_line() {
+        let src = long_script("z = y * 10\nq = undefined_name");
+        let statements = src.matches(';').count() as f64;
+        let mut s = Session::new();
+        let out = s.eval_source(&src);
+        assert!(
+            matches!(&out[0], Outcome::Value { name: None, .. }),
+            "{:?}",
+            out[0]
+        );
+        assert_eq!(number(&s, "y"), Some(statements - 2.0));
+        assert_eq!(number(&s, "z"), Some((statements - 2.0) * 10.0));
+        let Some(Outcome::Diagnostic(d)) = out.last() else {
+            panic!("{:?}", out.last())
+        };
+        let at = d.location().unwrap().start;
+        assert_eq!(&src[at..at + 14], "undefined_name");
+    }
+
+    #[test]
+    fn outcomes_reach_the_sink_as_they_are_made_and_it_can_stop_the_run() {
+        let mut s = Session::new();
+        let mut seen = 0;
+        s.run_source("a = 1\nb = 2\nc = 3", &mut |session, o| {
+            seen += 1;
+            // The statement that made this outcome has run, the next not.
+            assert!(matches!(o, Outcome::Value { .. }));
+            assert_eq!(number(session, "b"), None);
+            false
+        });
+        assert_eq!(seen, 1);
+        assert_eq!(number(&s, "a"), Some(1.0));
+        assert_eq!(number(&s, "b"), None);
     }
 }

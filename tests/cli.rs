@@ -443,3 +443,47 @@ fn the_broadcast_trap_warns_by_default_and_the_mode_decides() {
     let o = run(&["--broadcast", "sometimes", "-e", "1"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn values_print_as_their_statements_run() {
+    // The loop never ends, so `1` can only be read if it was printed while
+    // the script still runs. (The receive timeout only guards against a
+    // hang; nothing is timed.)
+    let f = temp_file("endless.la", b"1\nwhile true\nend\n");
+    let mut child = tc()
+        .arg(path(&f))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(out).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let first = rx.recv_timeout(std::time::Duration::from_secs(120));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(first.as_deref(), Ok("1\n"));
+}
+
+#[test]
+fn a_syntax_error_in_the_last_line_of_a_long_script_means_nothing_ran() {
+    // Longer than the part of a script whose syntax trees are kept between
+    // the syntax check and the run (1 MiB); line 3 alone would print `1`.
+    let body = "y = 2;\n".repeat(200_000);
+    let script = format!("x = 1;\ny = 0;\nx\n{body}z = [1, 2\n");
+    let lines = script.lines().count();
+    let f = temp_file("long_bad.la", script.as_bytes());
+    let o = run(&[path(&f)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("{}:{lines}:", path(&f))),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+}

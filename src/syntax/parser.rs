@@ -92,29 +92,77 @@ fn pratt() -> &'static PrattParser<Rule> {
 
 type PResult<T> = Result<T, Diagnostic>;
 
-fn span_of(pair: &Pair<Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
-}
-
 fn syntax_error(span: Span, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
     Diagnostic::error(ErrorKind::Syntax, message).primary(span, label)
 }
 
 /// Parses a whole program (a script, or one prompt entry) under `limits`.
 pub fn parse(source: &str, limits: &ParseLimits) -> PResult<Program> {
-    prescan(source, limits.max_depth.clamp(1, MAX_NESTING_CEILING))?;
+    let depth = prescan_source(source, limits)?;
+    let statements = parse_run(source, 0, source.len(), limits, depth)?;
+    Ok(Program { statements })
+}
+
+/// The checks before pest runs (nesting, operator chains), over all of
+/// `source`; returns its deepest nesting of brackets and blocks.
+pub(super) fn prescan_source(source: &str, limits: &ParseLimits) -> PResult<usize> {
+    prescan(source, limits.max_depth.clamp(1, MAX_NESTING_CEILING))
+}
+
+/// Stack that one level of nesting may take while a run is parsed (pest's
+/// recursion and the builder's), with room to spare for unoptimised builds.
+const STACK_PER_LEVEL: usize = 64 << 10;
+
+/// Parses `source[start..end]`, a run of whole top-level statements of a
+/// source that `prescan_source` has passed (nested at most `depth` deep),
+/// into statements whose spans (and diagnostics) point into all of `source`.
+///
+/// pest's own stack probe fails a parse ("stack limit reached") on a thread
+/// with too little stack left; this makes room first: if the thread has
+/// less left than `depth` levels need, the parse runs on a new segment of
+/// that size, so input within `--max-depth` parses on any thread.
+pub(super) fn parse_run(
+    source: &str,
+    start: usize,
+    end: usize,
+    limits: &ParseLimits,
+    depth: usize,
+) -> PResult<Vec<Stmt>> {
+    let needed = (depth + 2) * STACK_PER_LEVEL;
+    stacker::maybe_grow(needed, needed, || {
+        parse_run_here(source, start, end, limits)
+    })
+}
+
+fn parse_run_here(
+    source: &str,
+    start: usize,
+    end: usize,
+    limits: &ParseLimits,
+) -> PResult<Vec<Stmt>> {
+    let text = &source[start..end];
     let max_steps = limits.max_steps.max(1);
     // pest keeps its call limit in a setting of its own; it is set before
     // every parse, so each parse runs under its caller's limit.
     pest::set_call_limit(std::num::NonZeroUsize::new(max_steps));
-    let mut pairs =
-        Grammar::parse(Rule::program, source).map_err(|e| pest_error(source, e, max_steps))?;
+    let mut pairs = Grammar::parse(Rule::program, text)
+        .map_err(|e| shifted(pest_error(text, e, max_steps), start))?;
     let program = pairs
         .next()
         .expect("the program rule always yields one pair");
-    let statements = build_statements(program.into_inner(), source, Place::TOP)?;
-    Ok(Program { statements })
+    Builder {
+        source,
+        base: start,
+    }
+    .build_statements(program.into_inner(), Place::TOP)
+}
+
+/// A diagnostic about `source[base..]` made to point into `source`.
+fn shifted(mut d: Diagnostic, base: usize) -> Diagnostic {
+    for label in &mut d.labels {
+        label.span = Span::new(label.span.start + base, label.span.end + base);
+    }
+    d
 }
 
 /// Where a statement stands, for the checks the grammar leaves to the
@@ -135,36 +183,11 @@ impl Place {
     };
 }
 
-/// The statements of a program or a block body. A `;` only silences the
-/// statement directly before it; separators that follow a newline belong to
-/// no statement. Newlines produce no pairs, so marking the most recent
-/// statement is right: `a\n;` is still "a followed by ;".
-fn build_statements(pairs: Pairs<Rule>, source: &str, place: Place) -> PResult<Vec<Stmt>> {
-    let mut statements: Vec<Stmt> = Vec::new();
-    for pair in pairs {
-        match pair.as_rule() {
-            Rule::semicolon => {
-                if let Some(last) = statements.last_mut() {
-                    last.silent = true;
-                }
-            }
-            Rule::EOI => {}
-            _ => {
-                let stmt = build_statement(pair, source, place)?;
-                if place.top {
-                    check_depth(&stmt)?;
-                }
-                statements.push(stmt);
-            }
-        }
-    }
-    Ok(statements)
-}
-
 /// Refuses input whose nesting would make the recursive parser or evaluator
 /// overflow the stack, pointing at the bracket or operator that went too far.
-fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
+fn prescan(source: &str, max_nesting: usize) -> PResult<usize> {
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut chain = 0usize;
     let mut infix = 0usize;
     let mut in_string = false;
@@ -195,6 +218,7 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
                         chain += 1;
                     }
                     depth += 1;
+                    deepest = deepest.max(depth);
                     if depth > max_nesting {
                         return Err(Diagnostic::error(
                             ErrorKind::Limit,
@@ -218,6 +242,7 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
                     match &source[i..i + len] {
                         "if" | "for" | "while" | "function" => {
                             depth += 1;
+                            deepest = deepest.max(depth);
                             if depth > max_nesting {
                                 return Err(Diagnostic::error(
                                     ErrorKind::Limit,
@@ -277,7 +302,7 @@ fn prescan(source: &str, max_nesting: usize) -> PResult<()> {
         }
         i += 1;
     }
-    Ok(())
+    Ok(deepest)
 }
 
 /// Refuses a statement whose expression tree is deeper than the evaluator's
@@ -365,297 +390,563 @@ fn is_operator_position(prev: u8) -> bool {
     )
 }
 
-fn build_statement(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Stmt> {
-    let span = span_of(&pair);
-    let kind = match pair.as_rule() {
-        Rule::expr => StmtKind::Expr(build_expr(pair)?),
-        Rule::assign => build_assign(pair)?,
-        Rule::unpack => {
-            let mut names = Vec::new();
-            let mut value = None;
-            for p in pair.into_inner() {
-                match p.as_rule() {
-                    Rule::ident => names.push((p.as_str().to_string(), span_of(&p))),
-                    _ => value = Some(build_expr(p)?),
+/// Turns pest's pairs into the AST. Pairs come from a parse of
+/// `source[base..]`, so their offsets are shifted by `base` into spans of the
+/// whole source.
+struct Builder<'s> {
+    source: &'s str,
+    base: usize,
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    /// The statements of a program or a block body. A `;` only silences the
+    /// statement directly before it; separators that follow a newline belong to
+    /// no statement. Newlines produce no pairs, so marking the most recent
+    /// statement is right: `a\n;` is still "a followed by ;".
+    fn build_statements(&self, pairs: Pairs<Rule>, place: Place) -> PResult<Vec<Stmt>> {
+        let mut statements: Vec<Stmt> = Vec::new();
+        for pair in pairs {
+            match pair.as_rule() {
+                Rule::semicolon => {
+                    if let Some(last) = statements.last_mut() {
+                        last.silent = true;
+                    }
+                }
+                Rule::EOI => {}
+                _ => {
+                    let stmt = self.build_statement(pair, place)?;
+                    if place.top {
+                        check_depth(&stmt)?;
+                    }
+                    statements.push(stmt);
                 }
             }
-            StmtKind::Unpack {
-                names,
-                value: value.expect("unpack has a value"),
-            }
         }
-        Rule::dim_decl => {
-            let mut items = Vec::new();
-            for item in pair.into_inner().filter(|p| p.as_rule() == Rule::dim_item) {
-                let mut inner = item.into_inner();
-                let name = inner.next().expect("a dim item has a name");
-                items.push(DimItem {
+        Ok(statements)
+    }
+
+    fn build_statement(&self, pair: Pair<Rule>, place: Place) -> PResult<Stmt> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::expr => StmtKind::Expr(self.build_expr(pair)?),
+            Rule::assign => self.build_assign(pair)?,
+            Rule::unpack => {
+                let mut names = Vec::new();
+                let mut value = None;
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::ident => names.push((p.as_str().to_string(), self.span(&p))),
+                        _ => value = Some(self.build_expr(p)?),
+                    }
+                }
+                StmtKind::Unpack {
+                    names,
+                    value: value.expect("unpack has a value"),
+                }
+            }
+            Rule::dim_decl => {
+                let mut items = Vec::new();
+                for item in pair.into_inner().filter(|p| p.as_rule() == Rule::dim_item) {
+                    let mut inner = item.into_inner();
+                    let name = inner.next().expect("a dim item has a name");
+                    items.push(DimItem {
+                        name: name.as_str().to_string(),
+                        name_span: self.span(&name),
+                        value: inner.next().map(|p| self.build_expr(p)).transpose()?,
+                    });
+                }
+                StmtKind::Dim(items)
+            }
+            Rule::short_function | Rule::function_block => {
+                if !place.top {
+                    let what = if place.in_function {
+                        "a function cannot be defined inside another function"
+                    } else {
+                        "a function cannot be defined inside a block"
+                    };
+                    return Err(syntax_error(span, what, "define it at the top level")
+                        .help("define the function before the block, then call it inside"));
+                }
+                StmtKind::Function(Rc::new(self.build_function(pair)?))
+            }
+            Rule::if_block => {
+                let mut branches = Vec::new();
+                let mut otherwise = None;
+                let mut inner = pair.into_inner();
+                inner.next(); // `if`
+                let cond = self.build_expr(inner.next().expect("if has a condition"))?;
+                let body = self.build_body(inner.next().expect("if has a body"), place)?;
+                branches.push((cond, body));
+                for clause in inner {
+                    match clause.as_rule() {
+                        Rule::elseif_clause => {
+                            let mut c = clause.into_inner();
+                            c.next(); // `elseif`
+                            let cond =
+                                self.build_expr(c.next().expect("elseif has a condition"))?;
+                            let body =
+                                self.build_body(c.next().expect("elseif has a body"), place)?;
+                            branches.push((cond, body));
+                        }
+                        Rule::else_clause => {
+                            let body = clause.into_inner().nth(1).expect("else has a body");
+                            otherwise = Some(self.build_body(body, place)?);
+                        }
+                        _ => {} // `end`
+                    }
+                }
+                StmtKind::If {
+                    branches,
+                    otherwise,
+                }
+            }
+            Rule::for_block => {
+                let mut inner = pair.into_inner();
+                inner.next(); // `for`
+                let var = inner.next().expect("for has a variable");
+                inner.next(); // `in`
+                let iter = self.build_expr(inner.next().expect("for has a value"))?;
+                let body = self.build_body(
+                    inner.next().expect("for has a body"),
+                    Place {
+                        in_loop: true,
+                        top: false,
+                        ..place
+                    },
+                )?;
+                StmtKind::For {
+                    var: var.as_str().to_string(),
+                    var_span: self.span(&var),
+                    iter,
+                    body,
+                }
+            }
+            Rule::while_block => {
+                let mut inner = pair.into_inner();
+                inner.next(); // `while`
+                let cond = self.build_expr(inner.next().expect("while has a condition"))?;
+                let body = self.build_body(
+                    inner.next().expect("while has a body"),
+                    Place {
+                        in_loop: true,
+                        top: false,
+                        ..place
+                    },
+                )?;
+                StmtKind::While { cond, body }
+            }
+            Rule::break_stmt | Rule::continue_stmt => {
+                let word = pair.as_str();
+                if !place.in_loop {
+                    return Err(syntax_error(
+                        span,
+                        format!("`{word}` outside a loop"),
+                        format!("`{word}` belongs inside `for` or `while`"),
+                    ));
+                }
+                if pair.as_rule() == Rule::break_stmt {
+                    StmtKind::Break
+                } else {
+                    StmtKind::Continue
+                }
+            }
+            Rule::return_stmt => {
+                if !place.in_function {
+                    return Err(syntax_error(
+                        span,
+                        "`return` outside a function",
+                        "`return` belongs inside `function ... end`",
+                    ));
+                }
+                let value = pair
+                    .into_inner()
+                    .nth(1)
+                    .map(|p| self.build_expr(p))
+                    .transpose()?;
+                StmtKind::Return(value)
+            }
+            rule => unreachable!("statement rule {rule:?}"),
+        };
+        Ok(Stmt {
+            kind,
+            span,
+            silent: false,
+        })
+    }
+
+    /// The statements of a block. Blocks inside a block stay inside it: only
+    /// the top level may define functions.
+    fn build_body(&self, pair: Pair<Rule>, place: Place) -> PResult<Vec<Stmt>> {
+        debug_assert_eq!(pair.as_rule(), Rule::body);
+        self.build_statements(
+            pair.into_inner(),
+            Place {
+                top: false,
+                ..place
+            },
+        )
+    }
+
+    /// `x = v`, `A[i] = v`, and the compound forms: `x op= v` is read as
+    /// `x = x op v` (`A[i] op= v` as `A[i] = A[i] op v`), so it displays,
+    /// fails and changes the workspace exactly as the long form does.
+    fn build_assign(&self, pair: Pair<Rule>) -> PResult<StmtKind> {
+        let mut inner = pair.into_inner();
+        let name = inner.next().unwrap();
+        let name_span = self.span(&name);
+        let mut next = inner.next().unwrap();
+        let mut index = None;
+        let mut target_span = name_span;
+        if next.as_rule() == Rule::index {
+            target_span = name_span.to(self.span(&next));
+            index = Some(self.build_index_items(next)?);
+            next = inner.next().unwrap();
+        }
+        let op_pair = next;
+        let value = self.build_expr(inner.next().unwrap())?;
+        let op = match op_pair.as_str() {
+            "+=" => BinOp::Add,
+            "-=" => BinOp::Sub,
+            "*=" => BinOp::Mul,
+            "/=" => BinOp::Div,
+            "@=" => BinOp::MatMul,
+            _ => {
+                return Ok(StmtKind::Assign {
                     name: name.as_str().to_string(),
-                    name_span: span_of(&name),
-                    value: inner.next().map(build_expr).transpose()?,
+                    name_span,
+                    index,
+                    value,
                 });
             }
-            StmtKind::Dim(items)
-        }
-        Rule::short_function | Rule::function_block => {
-            if !place.top {
-                let what = if place.in_function {
-                    "a function cannot be defined inside another function"
-                } else {
-                    "a function cannot be defined inside a block"
-                };
-                return Err(syntax_error(span, what, "define it at the top level")
-                    .help("define the function before the block, then call it inside"));
-            }
-            StmtKind::Function(Rc::new(build_function(pair, source)?))
-        }
-        Rule::if_block => {
-            let mut branches = Vec::new();
-            let mut otherwise = None;
-            let mut inner = pair.into_inner();
-            inner.next(); // `if`
-            let cond = build_expr(inner.next().expect("if has a condition"))?;
-            let body = build_body(inner.next().expect("if has a body"), source, place)?;
-            branches.push((cond, body));
-            for clause in inner {
-                match clause.as_rule() {
-                    Rule::elseif_clause => {
-                        let mut c = clause.into_inner();
-                        c.next(); // `elseif`
-                        let cond = build_expr(c.next().expect("elseif has a condition"))?;
-                        let body = build_body(c.next().expect("elseif has a body"), source, place)?;
-                        branches.push((cond, body));
-                    }
-                    Rule::else_clause => {
-                        let body = clause.into_inner().nth(1).expect("else has a body");
-                        otherwise = Some(build_body(body, source, place)?);
-                    }
-                    _ => {} // `end`
-                }
-            }
-            StmtKind::If {
-                branches,
-                otherwise,
-            }
-        }
-        Rule::for_block => {
-            let mut inner = pair.into_inner();
-            inner.next(); // `for`
-            let var = inner.next().expect("for has a variable");
-            inner.next(); // `in`
-            let iter = build_expr(inner.next().expect("for has a value"))?;
-            let body = build_body(
-                inner.next().expect("for has a body"),
-                source,
-                Place {
-                    in_loop: true,
-                    top: false,
-                    ..place
+        };
+        let op_span = self.span(&op_pair);
+        let op_span = Span::new(op_span.start, op_span.end - 1);
+        let target_name = Expr {
+            kind: ExprKind::Name(name.as_str().to_string()),
+            span: name_span,
+        };
+        let target = match &index {
+            None => target_name,
+            Some(items) => Expr {
+                span: target_span,
+                kind: ExprKind::Index {
+                    target: Box::new(target_name),
+                    items: items.clone(),
                 },
-            )?;
-            StmtKind::For {
-                var: var.as_str().to_string(),
-                var_span: span_of(&var),
-                iter,
-                body,
-            }
-        }
-        Rule::while_block => {
-            let mut inner = pair.into_inner();
-            inner.next(); // `while`
-            let cond = build_expr(inner.next().expect("while has a condition"))?;
-            let body = build_body(
-                inner.next().expect("while has a body"),
-                source,
-                Place {
-                    in_loop: true,
-                    top: false,
-                    ..place
-                },
-            )?;
-            StmtKind::While { cond, body }
-        }
-        Rule::break_stmt | Rule::continue_stmt => {
-            let word = pair.as_str();
-            if !place.in_loop {
-                return Err(syntax_error(
-                    span,
-                    format!("`{word}` outside a loop"),
-                    format!("`{word}` belongs inside `for` or `while`"),
-                ));
-            }
-            if pair.as_rule() == Rule::break_stmt {
-                StmtKind::Break
-            } else {
-                StmtKind::Continue
-            }
-        }
-        Rule::return_stmt => {
-            if !place.in_function {
-                return Err(syntax_error(
-                    span,
-                    "`return` outside a function",
-                    "`return` belongs inside `function ... end`",
-                ));
-            }
-            let value = pair.into_inner().nth(1).map(build_expr).transpose()?;
-            StmtKind::Return(value)
-        }
-        rule => unreachable!("statement rule {rule:?}"),
-    };
-    Ok(Stmt {
-        kind,
-        span,
-        silent: false,
-    })
-}
-
-/// The statements of a block. Blocks inside a block stay inside it: only
-/// the top level may define functions.
-fn build_body(pair: Pair<Rule>, source: &str, place: Place) -> PResult<Vec<Stmt>> {
-    debug_assert_eq!(pair.as_rule(), Rule::body);
-    build_statements(
-        pair.into_inner(),
-        source,
-        Place {
-            top: false,
-            ..place
-        },
-    )
-}
-
-/// `x = v`, `A[i] = v`, and the compound forms: `x op= v` is read as
-/// `x = x op v` (`A[i] op= v` as `A[i] = A[i] op v`), so it displays,
-/// fails and changes the workspace exactly as the long form does.
-fn build_assign(pair: Pair<Rule>) -> PResult<StmtKind> {
-    let mut inner = pair.into_inner();
-    let name = inner.next().unwrap();
-    let name_span = span_of(&name);
-    let mut next = inner.next().unwrap();
-    let mut index = None;
-    let mut target_span = name_span;
-    if next.as_rule() == Rule::index {
-        target_span = name_span.to(span_of(&next));
-        index = Some(build_index_items(next)?);
-        next = inner.next().unwrap();
+            },
+        };
+        let value = Expr {
+            span: target.span.to(value.span),
+            kind: ExprKind::Binary {
+                op,
+                op_span,
+                lhs: Box::new(target),
+                rhs: Box::new(value),
+            },
+        };
+        Ok(StmtKind::Assign {
+            name: name.as_str().to_string(),
+            name_span,
+            index,
+            value,
+        })
     }
-    let op_pair = next;
-    let value = build_expr(inner.next().unwrap())?;
-    let op = match op_pair.as_str() {
-        "+=" => BinOp::Add,
-        "-=" => BinOp::Sub,
-        "*=" => BinOp::Mul,
-        "/=" => BinOp::Div,
-        "@=" => BinOp::MatMul,
-        _ => {
-            return Ok(StmtKind::Assign {
-                name: name.as_str().to_string(),
-                name_span,
-                index,
-                value,
+
+    /// A definition, one-line or block, with the comment lines right above it.
+    fn build_function(&self, pair: Pair<Rule>) -> PResult<FunctionDef> {
+        let span = self.span(&pair);
+        let short = pair.as_rule() == Rule::short_function;
+        let mut inner = pair.into_inner();
+        if !short {
+            inner.next(); // `function`
+        }
+        let name = inner.next().expect("a definition has a name");
+        let params_pair = inner.next().expect("a definition has parameters");
+        let mut params: Vec<Param> = Vec::new();
+        for p in params_pair.into_inner() {
+            let mut parts = p.into_inner();
+            let ident = parts.next().expect("a parameter has a name");
+            let pname = ident.as_str().to_string();
+            let pspan = self.span(&ident);
+            if let Some(first) = params.iter().find(|q| q.name == pname) {
+                return Err(syntax_error(
+                    pspan,
+                    format!("parameter `{pname}` appears twice"),
+                    "again here",
+                )
+                .secondary(first.span, "first here"));
+            }
+            let default = parts.next().map(|p| self.build_expr(p)).transpose()?;
+            if default.is_none()
+                && let Some(d) = params.iter().find(|q| q.default.is_some())
+            {
+                return Err(syntax_error(
+                    pspan,
+                    "a parameter without a default cannot follow one with a default",
+                    "no default",
+                )
+                .secondary(d.span, "has a default")
+                .help("put the parameters with defaults last: f(x, a=1)"));
+            }
+            params.push(Param {
+                name: pname,
+                span: pspan,
+                default,
             });
         }
-    };
-    let op_span = span_of(&op_pair);
-    let op_span = Span::new(op_span.start, op_span.end - 1);
-    let target_name = Expr {
-        kind: ExprKind::Name(name.as_str().to_string()),
-        span: name_span,
-    };
-    let target = match &index {
-        None => target_name,
-        Some(items) => Expr {
-            span: target_span,
-            kind: ExprKind::Index {
-                target: Box::new(target_name),
-                items: items.clone(),
+        let body_pair = inner.next().expect("a definition has a body");
+        let body = if short {
+            FunctionBody::Expr(self.build_expr(body_pair)?)
+        } else {
+            FunctionBody::Block(self.build_body(
+                body_pair,
+                Place {
+                    in_loop: false,
+                    in_function: true,
+                    top: false,
+                },
+            )?)
+        };
+        let (doc, text_start) = doc_comments(self.source, span.start);
+        Ok(FunctionDef {
+            name: name.as_str().to_string(),
+            name_span: self.span(&name),
+            params,
+            body,
+            doc,
+            text: self.source[text_start..span.end].to_string(),
+            text_start,
+            span,
+        })
+    }
+
+    fn build_expr(&self, pair: Pair<Rule>) -> PResult<Expr> {
+        debug_assert_eq!(pair.as_rule(), Rule::expr);
+        self.pratt_expr(pair.into_inner())
+    }
+
+    fn pratt_expr(&self, pairs: Pairs<Rule>) -> PResult<Expr> {
+        pratt()
+            .map_primary(|p| self.build_primary(p))
+            .map_prefix(|op, operand| {
+                let operand = operand?;
+                let op_span = self.span(&op);
+                let op_kind = match op.as_rule() {
+                    Rule::neg => UnOp::Neg,
+                    Rule::plus => UnOp::Plus,
+                    Rule::not => UnOp::Not,
+                    rule => unreachable!("prefix {rule:?}"),
+                };
+                Ok(Expr {
+                    span: op_span.to(operand.span),
+                    kind: ExprKind::Unary {
+                        op: op_kind,
+                        op_span,
+                        operand: Box::new(operand),
+                    },
+                })
+            })
+            .map_postfix(|operand, op| {
+                let operand = operand?;
+                let op_span = self.span(&op);
+                let span = operand.span.to(op_span);
+                let kind = match op.as_rule() {
+                    Rule::transpose => ExprKind::Transpose {
+                        op_span,
+                        operand: Box::new(operand),
+                    },
+                    Rule::index => ExprKind::Index {
+                        target: Box::new(operand),
+                        items: self.build_index_items(op)?,
+                    },
+                    rule => unreachable!("postfix {rule:?}"),
+                };
+                Ok(Expr { kind, span })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let op_kind = match op.as_rule() {
+                    Rule::logical_or => BinOp::Or,
+                    Rule::logical_and => BinOp::And,
+                    Rule::eq => BinOp::Eq,
+                    Rule::ne => BinOp::Ne,
+                    Rule::lt => BinOp::Lt,
+                    Rule::le => BinOp::Le,
+                    Rule::gt => BinOp::Gt,
+                    Rule::ge => BinOp::Ge,
+                    Rule::add => BinOp::Add,
+                    Rule::sub => BinOp::Sub,
+                    Rule::mul => BinOp::Mul,
+                    Rule::div => BinOp::Div,
+                    Rule::floor_div => BinOp::FloorDiv,
+                    Rule::modulo => BinOp::Mod,
+                    Rule::left_div => BinOp::LeftDiv,
+                    Rule::matmul => BinOp::MatMul,
+                    Rule::pow => BinOp::Pow,
+                    rule => unreachable!("infix {rule:?}"),
+                };
+                Ok(Expr {
+                    span: lhs.span.to(rhs.span),
+                    kind: ExprKind::Binary {
+                        op: op_kind,
+                        op_span: self.span(&op),
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                })
+            })
+            .parse(pairs)
+    }
+
+    fn build_primary(&self, pair: Pair<Rule>) -> PResult<Expr> {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let kind = match pair.as_rule() {
+            Rule::number if text.ends_with(['j', 'J']) => {
+                ExprKind::Imag(parse_float(&text[..text.len() - 1], span)?)
+            }
+            Rule::number if text.contains(['.', 'e', 'E']) => {
+                ExprKind::Float(parse_float(text, span)?)
+            }
+            Rule::number => match text.parse::<i64>() {
+                Ok(v) => ExprKind::Int(v),
+                Err(_) => {
+                    return Err(Diagnostic::error(
+                        ErrorKind::Syntax,
+                        "integer literal does not fit in int64",
+                    )
+                    .primary(span, format!("the largest int64 is {}", i64::MAX))
+                    .help(format!("write it as a float: {text}.0")));
+                }
             },
-        },
-    };
-    let value = Expr {
-        span: target.span.to(value.span),
-        kind: ExprKind::Binary {
-            op,
-            op_span,
-            lhs: Box::new(target),
-            rhs: Box::new(value),
-        },
-    };
-    Ok(StmtKind::Assign {
-        name: name.as_str().to_string(),
-        name_span,
-        index,
-        value,
-    })
+            Rule::string => ExprKind::Str(unescape(pair.into_inner().next().unwrap().as_str())),
+            Rule::ident => ExprKind::Name(text.to_string()),
+            Rule::paren => {
+                let inner = pair.into_inner().next().unwrap();
+                ExprKind::Paren(Box::new(self.build_expr(inner)?))
+            }
+            Rule::array => self.build_array(pair)?,
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let name = inner.next().unwrap();
+                let mut args = Vec::new();
+                for arg in inner {
+                    args.push(match arg.as_rule() {
+                        Rule::kwarg => {
+                            let mut kv = arg.into_inner();
+                            let key = kv.next().unwrap();
+                            Arg {
+                                keyword: Some((key.as_str().to_string(), self.span(&key))),
+                                value: self.build_expr(kv.next().unwrap())?,
+                            }
+                        }
+                        _ => Arg {
+                            keyword: None,
+                            value: self.build_expr(arg)?,
+                        },
+                    });
+                }
+                ExprKind::Call {
+                    name: name.as_str().to_string(),
+                    name_span: self.span(&name),
+                    args,
+                }
+            }
+            Rule::expr => return self.build_expr(pair),
+            rule => unreachable!("primary {rule:?}"),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    /// `[a, b; c, d]` becomes `[[a, b], [c, d]]`; `[a, b]` stays flat.
+    fn build_array(&self, pair: Pair<Rule>) -> PResult<ExprKind> {
+        let rows: Vec<Pair<Rule>> = pair.into_inner().collect();
+        if rows.len() == 1 {
+            let row = rows.into_iter().next().unwrap();
+            return Ok(ExprKind::Array(self.build_row(row)?));
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let span = self.span(&row);
+            out.push(Expr {
+                kind: ExprKind::Array(self.build_row(row)?),
+                span,
+            });
+        }
+        Ok(ExprKind::Array(out))
+    }
+
+    fn build_row(&self, row: Pair<Rule>) -> PResult<Vec<Expr>> {
+        row.into_inner().map(|p| self.build_expr(p)).collect()
+    }
+
+    fn build_index_items(&self, pair: Pair<Rule>) -> PResult<Vec<IndexItem>> {
+        let mut items = Vec::new();
+        for item in pair.into_inner() {
+            let span = self.span(&item);
+            items.push(match item.as_rule() {
+            Rule::ellipsis => IndexItem::Ellipsis(span),
+            Rule::slice => {
+                // Up to three parts separated by colons, each may be empty.
+                let mut parts: [Option<Expr>; 3] = [None, None, None];
+                let mut colons = 0;
+                for p in item.into_inner() {
+                    match p.as_rule() {
+                        Rule::colon => colons += 1,
+                        _ => parts[colons] = Some(self.build_expr(p)?),
+                    }
+                }
+                let [start, stop, step] = parts;
+                match (colons, start) {
+                    (0, Some(e)) => IndexItem::Expr(e),
+                    (0, None) => {
+                        return Err(syntax_error(
+                            span,
+                            "empty index",
+                            "expected an index: a number, a slice like 1:3, `...`, an index array or a mask",
+                        ));
+                    }
+                    (_, start) => IndexItem::Slice {
+                        start,
+                        stop,
+                        step,
+                        span,
+                    },
+                }
+            }
+            rule => unreachable!("index item {rule:?}"),
+        });
+        }
+        Ok(items)
+    }
 }
 
-/// A definition, one-line or block, with the comment lines right above it.
-fn build_function(pair: Pair<Rule>, source: &str) -> PResult<FunctionDef> {
-    let span = span_of(&pair);
-    let short = pair.as_rule() == Rule::short_function;
-    let mut inner = pair.into_inner();
-    if !short {
-        inner.next(); // `function`
-    }
-    let name = inner.next().expect("a definition has a name");
-    let params_pair = inner.next().expect("a definition has parameters");
-    let mut params: Vec<Param> = Vec::new();
-    for p in params_pair.into_inner() {
-        let mut parts = p.into_inner();
-        let ident = parts.next().expect("a parameter has a name");
-        let pname = ident.as_str().to_string();
-        let pspan = span_of(&ident);
-        if let Some(first) = params.iter().find(|q| q.name == pname) {
-            return Err(syntax_error(
-                pspan,
-                format!("parameter `{pname}` appears twice"),
-                "again here",
-            )
-            .secondary(first.span, "first here"));
+fn parse_float(text: &str, span: Span) -> PResult<f64> {
+    text.parse::<f64>()
+        .map_err(|_| syntax_error(span, "malformed number", "not a number"))
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
         }
-        let default = parts.next().map(build_expr).transpose()?;
-        if default.is_none()
-            && let Some(d) = params.iter().find(|q| q.default.is_some())
-        {
-            return Err(syntax_error(
-                pspan,
-                "a parameter without a default cannot follow one with a default",
-                "no default",
-            )
-            .secondary(d.span, "has a default")
-            .help("put the parameters with defaults last: f(x, a=1)"));
-        }
-        params.push(Param {
-            name: pname,
-            span: pspan,
-            default,
-        });
     }
-    let body_pair = inner.next().expect("a definition has a body");
-    let body = if short {
-        FunctionBody::Expr(build_expr(body_pair)?)
-    } else {
-        FunctionBody::Block(build_body(
-            body_pair,
-            source,
-            Place {
-                in_loop: false,
-                in_function: true,
-                top: false,
-            },
-        )?)
-    };
-    let (doc, text_start) = doc_comments(source, span.start);
-    Ok(FunctionDef {
-        name: name.as_str().to_string(),
-        name_span: span_of(&name),
-        params,
-        body,
-        doc,
-        text: source[text_start..span.end].to_string(),
-        text_start,
-        span,
-    })
+    out
 }
 
 /// The `#` lines directly above `start` (the line `start` is on must hold
@@ -689,227 +980,6 @@ fn doc_comments(source: &str, start: usize) -> (Vec<String>, usize) {
     doc.reverse();
     let first = if doc.is_empty() { start } else { first };
     (doc, first)
-}
-
-fn build_expr(pair: Pair<Rule>) -> PResult<Expr> {
-    debug_assert_eq!(pair.as_rule(), Rule::expr);
-    pratt_expr(pair.into_inner())
-}
-
-fn pratt_expr(pairs: Pairs<Rule>) -> PResult<Expr> {
-    pratt()
-        .map_primary(build_primary)
-        .map_prefix(|op, operand| {
-            let operand = operand?;
-            let op_span = span_of(&op);
-            let op_kind = match op.as_rule() {
-                Rule::neg => UnOp::Neg,
-                Rule::plus => UnOp::Plus,
-                Rule::not => UnOp::Not,
-                rule => unreachable!("prefix {rule:?}"),
-            };
-            Ok(Expr {
-                span: op_span.to(operand.span),
-                kind: ExprKind::Unary {
-                    op: op_kind,
-                    op_span,
-                    operand: Box::new(operand),
-                },
-            })
-        })
-        .map_postfix(|operand, op| {
-            let operand = operand?;
-            let op_span = span_of(&op);
-            let span = operand.span.to(op_span);
-            let kind = match op.as_rule() {
-                Rule::transpose => ExprKind::Transpose {
-                    op_span,
-                    operand: Box::new(operand),
-                },
-                Rule::index => ExprKind::Index {
-                    target: Box::new(operand),
-                    items: build_index_items(op)?,
-                },
-                rule => unreachable!("postfix {rule:?}"),
-            };
-            Ok(Expr { kind, span })
-        })
-        .map_infix(|lhs, op, rhs| {
-            let (lhs, rhs) = (lhs?, rhs?);
-            let op_kind = match op.as_rule() {
-                Rule::logical_or => BinOp::Or,
-                Rule::logical_and => BinOp::And,
-                Rule::eq => BinOp::Eq,
-                Rule::ne => BinOp::Ne,
-                Rule::lt => BinOp::Lt,
-                Rule::le => BinOp::Le,
-                Rule::gt => BinOp::Gt,
-                Rule::ge => BinOp::Ge,
-                Rule::add => BinOp::Add,
-                Rule::sub => BinOp::Sub,
-                Rule::mul => BinOp::Mul,
-                Rule::div => BinOp::Div,
-                Rule::floor_div => BinOp::FloorDiv,
-                Rule::modulo => BinOp::Mod,
-                Rule::left_div => BinOp::LeftDiv,
-                Rule::matmul => BinOp::MatMul,
-                Rule::pow => BinOp::Pow,
-                rule => unreachable!("infix {rule:?}"),
-            };
-            Ok(Expr {
-                span: lhs.span.to(rhs.span),
-                kind: ExprKind::Binary {
-                    op: op_kind,
-                    op_span: span_of(&op),
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-            })
-        })
-        .parse(pairs)
-}
-
-fn build_primary(pair: Pair<Rule>) -> PResult<Expr> {
-    let span = span_of(&pair);
-    let text = pair.as_str();
-    let kind = match pair.as_rule() {
-        Rule::number if text.ends_with(['j', 'J']) => {
-            ExprKind::Imag(parse_float(&text[..text.len() - 1], span)?)
-        }
-        Rule::number if text.contains(['.', 'e', 'E']) => ExprKind::Float(parse_float(text, span)?),
-        Rule::number => match text.parse::<i64>() {
-            Ok(v) => ExprKind::Int(v),
-            Err(_) => {
-                return Err(Diagnostic::error(
-                    ErrorKind::Syntax,
-                    "integer literal does not fit in int64",
-                )
-                .primary(span, format!("the largest int64 is {}", i64::MAX))
-                .help(format!("write it as a float: {text}.0")));
-            }
-        },
-        Rule::string => ExprKind::Str(unescape(pair.into_inner().next().unwrap().as_str())),
-        Rule::ident => ExprKind::Name(text.to_string()),
-        Rule::paren => {
-            let inner = pair.into_inner().next().unwrap();
-            ExprKind::Paren(Box::new(build_expr(inner)?))
-        }
-        Rule::array => build_array(pair)?,
-        Rule::call => {
-            let mut inner = pair.into_inner();
-            let name = inner.next().unwrap();
-            let mut args = Vec::new();
-            for arg in inner {
-                args.push(match arg.as_rule() {
-                    Rule::kwarg => {
-                        let mut kv = arg.into_inner();
-                        let key = kv.next().unwrap();
-                        Arg {
-                            keyword: Some((key.as_str().to_string(), span_of(&key))),
-                            value: build_expr(kv.next().unwrap())?,
-                        }
-                    }
-                    _ => Arg {
-                        keyword: None,
-                        value: build_expr(arg)?,
-                    },
-                });
-            }
-            ExprKind::Call {
-                name: name.as_str().to_string(),
-                name_span: span_of(&name),
-                args,
-            }
-        }
-        Rule::expr => return build_expr(pair),
-        rule => unreachable!("primary {rule:?}"),
-    };
-    Ok(Expr { kind, span })
-}
-
-fn parse_float(text: &str, span: Span) -> PResult<f64> {
-    text.parse::<f64>()
-        .map_err(|_| syntax_error(span, "malformed number", "not a number"))
-}
-
-fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `[a, b; c, d]` becomes `[[a, b], [c, d]]`; `[a, b]` stays flat.
-fn build_array(pair: Pair<Rule>) -> PResult<ExprKind> {
-    let rows: Vec<Pair<Rule>> = pair.into_inner().collect();
-    if rows.len() == 1 {
-        let row = rows.into_iter().next().unwrap();
-        return Ok(ExprKind::Array(build_row(row)?));
-    }
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let span = span_of(&row);
-        out.push(Expr {
-            kind: ExprKind::Array(build_row(row)?),
-            span,
-        });
-    }
-    Ok(ExprKind::Array(out))
-}
-
-fn build_row(row: Pair<Rule>) -> PResult<Vec<Expr>> {
-    row.into_inner().map(build_expr).collect()
-}
-
-fn build_index_items(pair: Pair<Rule>) -> PResult<Vec<IndexItem>> {
-    let mut items = Vec::new();
-    for item in pair.into_inner() {
-        let span = span_of(&item);
-        items.push(match item.as_rule() {
-            Rule::ellipsis => IndexItem::Ellipsis(span),
-            Rule::slice => {
-                // Up to three parts separated by colons, each may be empty.
-                let mut parts: [Option<Expr>; 3] = [None, None, None];
-                let mut colons = 0;
-                for p in item.into_inner() {
-                    match p.as_rule() {
-                        Rule::colon => colons += 1,
-                        _ => parts[colons] = Some(build_expr(p)?),
-                    }
-                }
-                let [start, stop, step] = parts;
-                match (colons, start) {
-                    (0, Some(e)) => IndexItem::Expr(e),
-                    (0, None) => {
-                        return Err(syntax_error(
-                            span,
-                            "empty index",
-                            "expected an index: a number, a slice like 1:3, `...`, an index array or a mask",
-                        ));
-                    }
-                    (_, start) => IndexItem::Slice {
-                        start,
-                        stop,
-                        step,
-                        span,
-                    },
-                }
-            }
-            rule => unreachable!("index item {rule:?}"),
-        });
-    }
-    Ok(items)
 }
 
 /// Rewrites pest's rule lists into plain words.
@@ -1340,6 +1410,32 @@ mod tests {
         assert_eq!(branches.len(), 2);
         assert_eq!(otherwise.as_ref().map(Vec::len), Some(1));
         assert!(branches[0].1[0].silent);
+    }
+
+    /// `parse_run` makes room for the input's nesting: input nested as deep
+    /// as the default limit allows, in every way the grammar nests, parses
+    /// on a 2 MiB thread (the smallest a test thread gets), even in this
+    /// unoptimised build, where a level takes most stack.
+    #[test]
+    fn input_at_the_default_nesting_limit_parses_on_a_small_stack() {
+        let n = MAX_NESTING;
+        let inputs = [
+            format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}1{}", "[".repeat(n), "]".repeat(n)),
+            format!("{}1{}", "f(".repeat(n), ")".repeat(n)),
+            format!("x{}", "[0]".repeat(n)),
+            format!("{}{}", "if true\n".repeat(n), "end\n".repeat(n)),
+        ];
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                for src in &inputs {
+                    assert!(parse(src).is_ok(), "{}", &src[..20]);
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]
