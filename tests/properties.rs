@@ -25,12 +25,15 @@ fn run_all(src: &str) {
     }
 }
 
-/// A session whose loops and recursion end on a budget: random programs
-/// may well say `while true end`.
+/// A session whose loops and recursion end on a budget (random programs
+/// may well say `while true end`), in the sandbox: they also call `save`
+/// and `savez` with whatever string comes up, which must not write files
+/// into the directory the tests run in.
 fn budgeted() -> Session {
     let mut config = tensorcalc::session::Config::default();
     config.limits.max_steps = 1_000;
     config.limits.max_recursion = 50;
+    config.limits.sandbox = true;
     Session::with_config(config)
 }
 
