@@ -104,6 +104,37 @@ pub struct Args {
 }
 
 impl Args {
+    /// These arguments with every shape-only one of two possible dtypes
+    /// (`int64 or float64`) taken as its other dtype; `None` when no
+    /// argument has two. The checker runs a rule on both and keeps either
+    /// answer (`Kind::either`), so a dtype the values decide stays open.
+    pub fn other_dtypes(&self) -> Option<Args> {
+        let other = |v: &Rc<Value>| match &**v {
+            Value::Shaped(m) => m.other_dtype().map(|m| Rc::new(Value::Shaped(m))),
+            _ => None,
+        };
+        let any = self.pos.iter().any(|p| other(&p.0).is_some())
+            || self.kw.iter().any(|k| other(&k.2).is_some());
+        any.then(|| Args {
+            builtin: self.builtin,
+            call_span: self.call_span,
+            name_span: self.name_span,
+            pos: self
+                .pos
+                .iter()
+                .map(|(v, s)| (other(v).unwrap_or_else(|| v.clone()), *s))
+                .collect(),
+            kw: self
+                .kw
+                .iter()
+                .map(|(k, ks, v, vs)| (k.clone(), *ks, other(v).unwrap_or_else(|| v.clone()), *vs))
+                .collect(),
+            source: self.source.clone(),
+            exec: self.exec.clone(),
+            limits: self.limits,
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.pos.len()
     }

@@ -405,7 +405,10 @@ impl Evaluator {
                         .secondary(operand.span, v.describe())
                 };
                 let m = self.meta_of(&v, operand.span)?;
-                let predicted = Kind::Array(arith::unary_rule(*op, &m).map_err(fail)?);
+                let mut predicted = Kind::Array(arith::unary_rule(*op, &m).map_err(fail)?);
+                if let Some(Ok(other)) = m.other_dtype().map(|m| arith::unary_rule(*op, &m)) {
+                    predicted = predicted.either(Kind::Array(other));
+                }
                 if !self.computes(&[&v], &predicted) {
                     return Ok(Rc::new(predicted.shaped()));
                 }
@@ -839,7 +842,23 @@ impl Evaluator {
             Value::Array(b) => arith::exponent_nonneg(b),
             _ => None,
         };
-        let predicted = arith::binary_rule(op, &ma, &mb, nonneg).map_err(|err| {
+        let first = arith::binary_rule(op, &ma, &mb, nonneg);
+        // An operand of two possible dtypes: the rule for the other one too
+        // (either answer may be the values').
+        let other = (ma.alt.is_some() || mb.alt.is_some()).then(|| {
+            let oa = ma.other_dtype().unwrap_or_else(|| ma.clone());
+            let ob = mb.other_dtype().unwrap_or_else(|| mb.clone());
+            arith::binary_rule(op, &oa, &ob, nonneg)
+        });
+        let first = match (first, other) {
+            (Ok(p), Some(Ok(q))) => match Kind::Array(p).either(Kind::Array(q)) {
+                Kind::Array(m) => Ok(m),
+                _ => unreachable!("either of two arrays is an array"),
+            },
+            (Err(_), Some(Ok(q))) => Ok(q),
+            (first, _) => first,
+        };
+        let predicted = first.map_err(|err| {
             let l = Operand {
                 shape: ma.shape.clone(),
                 span: lhs.1,
@@ -1220,7 +1239,7 @@ impl Evaluator {
         if unknown.clone().any(|v| matches!(**v, Value::Unknown)) {
             return Ok(Rc::new(Value::Unknown));
         }
-        let predicted = match (builtin.rule)(&call) {
+        let predicted = match either_rule(builtin.rule, &call) {
             Ok(k) => k,
             // A size or an axis that only the values would tell: the
             // checker goes on with an unknown result; evaluation says why.
@@ -1266,6 +1285,22 @@ impl Evaluator {
     fn check_fits(&self, predicted: &Kind, op: &str, span: Span) -> EResult<()> {
         self.admit(predicted)
             .map_err(|e| generic_error(op, e).primary(span, "too large"))
+    }
+}
+
+/// A builtin's rule, run again with the other dtype of any argument that
+/// may have two (`Args::other_dtypes`): the prediction is either answer, and
+/// an error only when both runs refuse (the first run's).
+fn either_rule(rule: fn(&Args) -> EResult<Kind>, call: &Args) -> EResult<Kind> {
+    let first = rule(call);
+    let Some(other) = call.other_dtypes() else {
+        return first;
+    };
+    match (first, rule(&other)) {
+        (Ok(p), Ok(q)) => Ok(p.either(q)),
+        (Ok(p), Err(_)) => Ok(p),
+        (Err(_), Ok(q)) => Ok(q),
+        (Err(e), Err(_)) => Err(e),
     }
 }
 

@@ -260,6 +260,12 @@ impl Meta {
         }
     }
 
+    /// This metadata with its other possible dtype as the only one, if it
+    /// has two.
+    pub fn other_dtype(&self) -> Option<Meta> {
+        self.alt.map(|alt| self.retyped(alt))
+    }
+
     /// Either dtype, as the values decide.
     pub fn or_dtype(mut self, alt: DType) -> Meta {
         if alt != self.dtype {
@@ -393,6 +399,25 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// One prediction for two runs of a rule, the second with every input
+    /// of two possible dtypes (`int64 or float64`) taken as its other one:
+    /// where the two give different dtypes, the result may be either.
+    pub fn either(self, other: Kind) -> Kind {
+        match (self, other) {
+            (Kind::Array(p), Kind::Array(q)) if p.alt.is_none() && p.ndim() == q.ndim() => {
+                let dtype = q.dtype;
+                Kind::Array(p.or_dtype(dtype))
+            }
+            (Kind::Tuple(ps), Kind::Tuple(qs)) if ps.len() == qs.len() => Kind::Tuple(
+                ps.into_iter()
+                    .zip(qs)
+                    .map(|((name, p), (_, q))| (name, p.either(q)))
+                    .collect(),
+            ),
+            (first, _) => first,
+        }
+    }
+
     /// The value that stands for this prediction when nothing is computed.
     pub fn shaped(self) -> Value {
         match self {
