@@ -167,7 +167,7 @@ impl Args {
             .note(format!("signature: {}", self.builtin.signature))
     }
 
-    fn type_error(&self, i: usize, expected: &str) -> Diagnostic {
+    pub fn type_error(&self, i: usize, expected: &str) -> Diagnostic {
         let got = self.pos[i].0.describe();
         self.error(
             ErrorKind::Type,

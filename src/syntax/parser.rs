@@ -831,17 +831,33 @@ impl Builder<'_> {
                 ExprKind::Paren(Box::new(self.build_expr(inner)?))
             }
             Rule::array => self.build_array(pair)?,
+            // A name, or a call when its arguments follow.
             Rule::call => {
                 let mut inner = pair.into_inner();
                 let name = inner.next().unwrap();
+                let Some(arg_list) = inner.next() else {
+                    return Ok(Expr {
+                        kind: ExprKind::Name(name.as_str().to_string()),
+                        span: self.span(&name),
+                    });
+                };
                 let mut args = Vec::new();
-                for arg in inner {
+                for arg in arg_list.into_inner() {
                     args.push(match arg.as_rule() {
                         Rule::kwarg => {
                             let mut kv = arg.into_inner();
+                            // `name =`: the name is the leading name characters.
                             let key = kv.next().unwrap();
+                            let key_text = key.as_str();
+                            let len = key_text
+                                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                                .unwrap_or(key_text.len());
+                            let start = self.span(&key).start;
                             Arg {
-                                keyword: Some((key.as_str().to_string(), self.span(&key))),
+                                keyword: Some((
+                                    key_text[..len].to_string(),
+                                    Span::new(start, start + len),
+                                )),
                                 value: self.build_expr(kv.next().unwrap())?,
                             }
                         }
@@ -1243,7 +1259,7 @@ fn describe_expected(rules: &[Rule]) -> String {
             Rule::transpose | Rule::index => "an operator",
             Rule::EOI | Rule::semicolon => "the end of the statement",
             Rule::slice | Rule::ellipsis | Rule::colon => "an index",
-            Rule::kwarg => "an argument",
+            Rule::kwarg | Rule::kwarg_name => "an argument",
             Rule::kw_end => "`end`",
             Rule::kw_else | Rule::kw_elseif => "`else`, `elseif`",
             Rule::kw_in => "`in`",

@@ -53,6 +53,11 @@ fn xy(a: &Args) -> EResult<bool> {
 /// The rule sees it only when it is a constant.
 fn cuts(a: &Args) -> EResult<Option<Cuts>> {
     let Some(x) = known(a, 1) else {
+        // Shape-only sections wait for the values; anything else that is
+        // not an array (a string) is refused here, in the rule.
+        if !matches!(&*a.pos[1].0, Value::Shaped(_) | Value::Sizes(_)) {
+            a.array(1)?;
+        }
         return Ok(None);
     };
     if x.is_scalar() {
@@ -81,7 +86,9 @@ fn split_rule(a: &Args, equal: bool) -> EResult<Kind> {
 }
 
 fn split_run(a: &Args, equal: bool) -> EResult<Value> {
-    let c = cuts(a)?.expect("evaluation knows its constants");
+    let Some(c) = cuts(a)? else {
+        return Err(a.type_error(1, "a number of sections or a list of indices"));
+    };
     ar::split(a.array(0)?, &c, split_axis(a)?, equal)
         .map(|p| tuple_value("part", p))
         .map_err(|e| a.op_err(e))
