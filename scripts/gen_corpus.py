@@ -2330,11 +2330,353 @@ def gen_everyday():
                 add("everyday", cid, f"a = {lit(a)}; {program}", lambda a=a, f=f: f(a))
 
 
+@own_rng(20261214, "everyday2")
+def gen_everyday2():
+    """Issue 14's remaining everyday functions (the *_like constructors,
+    identity, logspace, the reshaping helpers, argwhere, unique, the
+    predicates, NumPy's further elementwise math and the deep-learning
+    helpers) over dtypes and shapes, with their axis arguments and the
+    cases where NumPy raises (area "everyday2"). Needs SciPy for
+    log_softmax and expit."""
+    import scipy.special as sps
+
+    area = "everyday2"
+    shapes = [(), (0,), (4,), (2, 3), (0, 3), (2, 3, 2)]
+
+    def case(cid, program, compute):
+        add(area, f"{area}/{cid}", program, compute)
+
+    # -------------------------------------------------- constructors
+    def np_full_like(a, v, dt=None):
+        # The fill value is converted (complex to real, nan to int64 are
+        # errors even for an empty array), then broadcast.
+        v = np_cast(np.asarray(v), dt or a.dtype.name)
+        return np.array(np.broadcast_to(v, a.shape))
+
+    for dt in DTYPES:
+        for sh in shapes:
+            a = make(sh, dt)
+            pre = f"a = {lit(a)}; "
+            tag = f"{dt}/{dims(sh)}"
+            case(f"zeros_like/{tag}", pre + "zeros_like(a)", lambda a=a: np.zeros_like(a))
+            case(f"ones_like/{tag}", pre + "ones_like(a)", lambda a=a: np.ones_like(a))
+            # empty_like's data is whatever NumPy's memory held: compare
+            # the shape and the dtype only.
+            case(f"empty_like-shape/{tag}", pre + "shape(empty_like(a))",
+                 lambda a=a: np.array(np.empty_like(a).shape, dtype=np.int64))
+            case(f"empty_like-dtype/{tag}", pre + "dtype(empty_like(a))", lambda a=a: np.empty_like(a).dtype.name)
+            for v in [2, -1.5, True, 1j, 3.75]:
+                case(f"full_like/{tag}/{v!r}", pre + f"full_like(a, {lit(np.asarray(v))})",
+                     lambda a=a, v=v: np_full_like(a, v))
+        for to in DTYPES:
+            a = make((2, 3), dt)
+            pre = f"a = {lit(a)}; "
+            tag = f"{dt}-{to}"
+            case(f"zeros_like-dtype/{tag}", pre + f'zeros_like(a, dtype="{to}")',
+                 lambda a=a, to=to: np.zeros_like(a, dtype=to))
+            case(f"ones_like-dtype/{tag}", pre + f'ones_like(a, dtype="{to}")',
+                 lambda a=a, to=to: np.ones_like(a, dtype=to))
+            case(f"empty_like-dtype/{tag}", pre + f'dtype(empty_like(a, dtype="{to}"))',
+                 lambda a=a, to=to: np.empty_like(a, dtype=to).dtype.name)
+            case(f"full_like-dtype/{tag}", pre + f'full_like(a, 2.5, dtype="{to}")',
+                 lambda a=a, to=to: np_full_like(a, 2.5, to))
+    for dt in DTYPES:
+        a = make((2, 3), dt)
+        pre = f"a = {lit(a)}; "
+        for v in ([7, 8, 9], [[1], [2]], [1, 2], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]):
+            va = np.array(v)
+            case(f"full_like-array/{dt}/{dims(va.shape)}", pre + f"full_like(a, {lit(va)})",
+                 lambda a=a, va=va: np_full_like(a, va))
+    for v in ["nan", "inf"]:
+        case(f"full_like/int64/{v}", f"full_like([1, 2], {v})",
+             lambda v=v: np_full_like(np.array([1, 2]), float(v)))
+    for n in [0, 1, 3]:
+        for dt in [None] + DTYPES:
+            kw = "" if dt is None else f', dtype="{dt}"'
+            case(f"identity/{n}/{dt}", f"identity({n}{kw})", lambda n=n, dt=dt: np.identity(n, dtype=dt or "float64"))
+    case("identity/negative", "identity(-1)", lambda: np.identity(-1))
+    case("identity/float", "identity(2.5)", lambda: np.identity(2.5))
+    for args in [(0, 3, 4), (0, 3), (1, -1, 5), (0, 1, 1), (0, 1, 0), (-2, 2, 5), (0.5, 2.5, 3), (0, 1, -1),
+                 (0, 3, 4, False), (0, 3, 1, False), (0, 10, 11, True, 2), (0, 4, 5, True, 0.5),
+                 (1, 3, 3, False, 2.718281828459045), (0, 5, 6, True, -2), (0, 1, -1, True, 2)]:
+        form = ", ".join({True: "true", False: "false"}.get(x, repr(x)) if isinstance(x, bool) else repr(x)
+                         for x in args)
+        case(f"logspace/{form}", f"logspace({form})", lambda args=args: np.logspace(*args))
+        if len(args) == 5:
+            names = ["num", "endpoint", "base"]
+            kw = dict(zip(names, args[2:]))
+            kform = ", ".join(f"{k}={'true' if v is True else 'false' if v is False else repr(v)}"
+                              for k, v in kw.items())
+            case(f"logspace-kw/{form}", f"logspace({args[0]!r}, {args[1]!r}, {kform})",
+                 lambda args=args, kw=kw: np.logspace(args[0], args[1], **kw))
+            case(f"logspace-base/{form}", f"logspace({args[0]!r}, {args[1]!r}, {args[2]!r}, base={args[4]!r})",
+                 lambda args=args: np.logspace(args[0], args[1], args[2], base=args[4]))
+
+    # -------------------------------------------------- shapes
+    for dt in DTYPES:
+        for sh in shapes:
+            a = make(sh, dt)
+            pre = f"a = {lit(a)}; "
+            tag = f"{dt}/{dims(sh)}"
+            for reps in ["2", "[2, 1]", "[1, 2, 2]", "[2]", "0", "[0, 2]", "[1]"]:
+                r = json.loads(reps)
+                case(f"tile/{tag}/{reps}", pre + f"tile(a, {reps})", lambda a=a, r=r: np.tile(a, r))
+            case(f"fliplr/{tag}", pre + "fliplr(a)", lambda a=a: np.fliplr(a))
+            case(f"flipud/{tag}", pre + "flipud(a)", lambda a=a: np.flipud(a))
+            for i, j in [(0, 1), (-1, 0), (0, 0), (1, -1), (0, 2), (0, 3), (-4, 0)]:
+                case(f"swapaxes/{tag}/{i},{j}", pre + f"swapaxes(a, {i}, {j})",
+                     lambda a=a, i=i, j=j: np.swapaxes(a, i, j))
+                case(f"moveaxis/{tag}/{i},{j}", pre + f"moveaxis(a, {i}, {j})",
+                     lambda a=a, i=i, j=j: np.moveaxis(a, i, j))
+            case(f"atleast_1d/{tag}", pre + "atleast_1d(a)", lambda a=a: np.atleast_1d(a))
+            case(f"atleast_2d/{tag}", pre + "atleast_2d(a)", lambda a=a: np.atleast_2d(a))
+            case(f"ravel/{tag}", pre + "ravel(a)", lambda a=a: np.ravel(a))
+            case(f"argwhere/{tag}", pre + "argwhere(a)", lambda a=a: np.argwhere(a))
+            case(f"unique/{tag}", pre + "unique(a)", lambda a=a: np.unique(a))
+            case(f"unique-counts/{tag}", pre + "v, c = unique(a, return_counts=true); c",
+                 lambda a=a: np.unique(a, return_counts=True)[1].astype(np.int64))
+            case(f"unique-values/{tag}", pre + "v, c = unique(a, return_counts=true); v",
+                 lambda a=a: np.unique(a, return_counts=True)[0])
+    for k in range(3):
+        for dt in ["float64", "float32", "complex128"]:
+            a = make((8,), dt, special=True)
+            a[k] = a[k + 3] = np.nan
+            pre = f"a = {lit(a)}; "
+            case(f"unique/{dt}/special{k}", pre + "unique(a)", lambda a=a: np.unique(a))
+            case(f"unique-counts/{dt}/special{k}", pre + "v, c = unique(a, return_counts=true); c",
+                 lambda a=a: np.unique(a, return_counts=True)[1].astype(np.int64))
+            case(f"argwhere/{dt}/special{k}", pre + "argwhere(a)", lambda a=a: np.argwhere(a))
+    a = np.array([3, 1, 3, 3, 2, 1, 0, 3], dtype=np.int64).reshape(2, 4)
+    case("unique/int64/repeats", f"v, c = unique({lit(a)}, return_counts=true); c",
+         lambda: np.unique(a, return_counts=True)[1].astype(np.int64))
+
+    # -------------------------------------------------- predicates
+    for dt in DTYPES:
+        for sh in shapes:
+            a = make(sh, dt)
+            tag = f"{dt}/{dims(sh)}"
+            case(f"isinf/{tag}", f"isinf({lit(a)})", lambda a=a: np.isinf(a))
+            case(f"isfinite/{tag}", f"isfinite({lit(a)})", lambda a=a: np.isfinite(a))
+        if dt in ("float32", "float64", "complex128"):
+            for k in range(3):
+                a = make((6,), dt, special=True)
+                case(f"isinf/{dt}/special{k}", f"isinf({lit(a)})", lambda a=a: np.isinf(a))
+                case(f"isfinite/{dt}/special{k}", f"isfinite({lit(a)})", lambda a=a: np.isfinite(a))
+    pairs = [((4,), (4,)), ((2, 3), (3,)), ((), (2, 2)), ((0,), (1,)), ((2,), (3,)), ((2, 1, 3), (2, 1))]
+    for da, db in itertools.product(DTYPES, DTYPES):
+        for sa, sb in pairs:
+            a, b = make(sa, da), make(sb, db)
+            if sa == sb:
+                b = b.copy()
+                b.ravel()[::2] = a.ravel()[::2].astype(db) if np.can_cast(a.dtype, b.dtype) else b.ravel()[::2]
+            pre = f"a = {lit(a)}; b = {lit(b)}; "
+            tag = f"{da}-{db}/{dims(sa)}-{dims(sb)}"
+            case(f"isclose/{tag}", pre + "isclose(a, b)", lambda a=a, b=b: np.isclose(a, b))
+            case(f"allclose/{tag}", pre + "allclose(a, b)", lambda a=a, b=b: np.bool_(np.allclose(a, b)))
+            case(f"array_equal/{tag}", pre + "array_equal(a, b)", lambda a=a, b=b: np.bool_(np.array_equal(a, b)))
+    for dt in ["float64", "float32", "complex128"]:
+        for k in range(3):
+            a = make((6,), dt, special=True)
+            b = a.copy()
+            b[::2] = make((3,), dt, special=True)
+            pre = f"a = {lit(a)}; b = {lit(b)}; "
+            tag = f"{dt}/special{k}"
+            case(f"isclose/{tag}", pre + "isclose(a, b)", lambda a=a, b=b: np.isclose(a, b))
+            case(f"isclose-nan/{tag}", pre + "isclose(a, b, equal_nan=true)",
+                 lambda a=a, b=b: np.isclose(a, b, equal_nan=True))
+            case(f"allclose-nan/{tag}", pre + "allclose(a, a, equal_nan=true)",
+                 lambda a=a: np.bool_(np.allclose(a, a, equal_nan=True)))
+            case(f"array_equal/{tag}", pre + "array_equal(a, a)", lambda a=a: np.bool_(np.array_equal(a, a)))
+    x = np.array([1.0, 100.0, 1e-9, 0.0, -5.0])
+    y = np.array([1.00002, 100.002, 0.0, 1e-9, -5.0001])
+    pre = f"x = {lit(x)}; y = {lit(y)}; "
+    for args, kw in [("", {}), (", 1e-3", {"rtol": 1e-3}), (", 0, 1e-3", {"rtol": 0, "atol": 1e-3}),
+                     (", rtol=1e-4", {"rtol": 1e-4}), (", atol=0", {"atol": 0}),
+                     (", rtol=0, atol=0", {"rtol": 0, "atol": 0})]:
+        case(f"isclose/tol{args}", pre + f"isclose(x, y{args})", lambda kw=kw: np.isclose(x, y, **kw))
+        case(f"isclose/tol-swapped{args}", pre + f"isclose(y, x{args})", lambda kw=kw: np.isclose(y, x, **kw))
+        case(f"allclose/tol{args}", pre + f"allclose(x, y{args})", lambda kw=kw: np.bool_(np.allclose(x, y, **kw)))
+
+    # -------------------------------------------------- elementwise math
+    unary = [
+        ("exp2", np.exp2, DTYPES),
+        ("deg2rad", np.deg2rad, DTYPES),
+        ("rad2deg", np.rad2deg, DTYPES),
+    ]
+    for name, f, dts in unary:
+        g = float16_rule(f)
+        for dt in dts:
+            for sh in shapes:
+                a = make(sh, dt)
+                case(f"{name}/{dt}/{dims(sh)}", f"{name}({lit(a)})", lambda g=g, a=a: g(a))
+            if dt in ("float32", "float64", "complex128"):
+                a = make((6,), dt, special=True)
+                case(f"{name}/{dt}/special", f"{name}({lit(a)})", lambda g=g, a=a: g(a))
+
+    def np_reciprocal(a):
+        if a.dtype.kind in "bi" and np.any(a == 0):
+            deviate("int-div-zero", Err)
+        r = np.reciprocal(a)
+        if r.dtype == np.int8 and MODE[0] == "tc":
+            return deviate("bool-int8", r.astype(np.int64))
+        return r
+
+    for dt in DTYPES:
+        for sh in shapes:
+            a = make(sh, dt)
+            if dt in ("bool", "int64"):
+                a = np.where(a == 0, 1, a).astype(dt)
+            case(f"reciprocal/{dt}/{dims(sh)}", f"reciprocal({lit(a)})", lambda a=a: np_reciprocal(a))
+        if dt in ("float32", "float64", "complex128"):
+            a = make((6,), dt, special=True)
+            case(f"reciprocal/{dt}/special", f"reciprocal({lit(a)})", lambda a=a: np_reciprocal(a))
+    for dt in ("int64", "bool"):
+        a = np.array([1, 0], dtype=dt)
+        case(f"reciprocal/{dt}/zero", f"reciprocal({lit(a)})", lambda a=a: np_reciprocal(a))
+
+    def real2(f):
+        """hypot and arctan2: weak scalars; bools give float16 in NumPy."""
+
+        def g(a, b):
+            a, b = operands(a, b)
+            r = np.asarray(f(a, b))
+            if r.dtype == np.float16 and MODE[0] == "tc":
+                return deviate("bool-float16", np.asarray(f(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))))
+            return r
+
+        return g
+
+    def np_fmod(a, b):
+        a, b = operands(a, b)
+        np.broadcast_shapes(np.shape(a), np.shape(b))
+        if np.asarray(a).dtype.kind == "c" or np.asarray(b).dtype.kind == "c":
+            return np.fmod(a, b)
+        int_div_checks(a, b, "int-div-zero")
+        return bool_small_int("bool-int8", np.fmod, a, b)
+
+    binary = [
+        ("hypot", real2(np.hypot)),
+        ("arctan2", real2(np.arctan2)),
+        ("power", np_pow),
+        ("mod", np_mod),
+        ("fmod", np_fmod),
+    ]
+    bpairs = [((4,), (4,)), ((2, 3), (3,)), ((), (2, 2)), ((), ()), ((0,), (1,)), ((2,), (3,)), ((2, 1, 3), (2, 1))]
+    for name, f in binary:
+        for da, db in itertools.product(DTYPES, DTYPES):
+            for sa, sb in bpairs:
+                a, b = make(sa, da), make(sb, db)
+                if name in ("mod", "fmod") and db in ("bool", "int64"):
+                    b = np.where(b == 0, 3, b).astype(db)
+                if name == "power" and db == "int64":
+                    b = np.abs(b) % 4
+                case(f"{name}/{da}-{db}/{dims(sa)}-{dims(sb)}", f"{name}({lit(a)}, {lit(b)})",
+                     lambda f=f, a=a, b=b: f(a, b))
+        for dt in ("float64", "float32"):
+            a, b = make((6,), dt, special=True), make((6,), dt, special=True)
+            case(f"{name}/{dt}/special", f"{name}({lit(a)}, {lit(b)})", lambda f=f, a=a, b=b: f(a, b))
+    for name, f in (("mod", np_mod), ("fmod", np_fmod)):
+        a = np.array([-7, 7, -7, 7, 0])
+        b = np.array([3, 3, -3, -3, 5])
+        case(f"{name}/int64/signs", f"{name}({lit(a)}, {lit(b)})", lambda f=f: f(a, b))
+        af = a.astype(np.float64) + 0.5
+        case(f"{name}/float64/signs", f"{name}({lit(af)}, {lit(b)})", lambda f=f, af=af: f(af, b))
+        case(f"{name}/int64/zero", f"{name}([1, 2], [1, 0])", lambda f=f: f(np.array([1, 2]), np.array([1, 0])))
+        case(f"{name}/float64/zero", f"{name}([1.5, -2.0], 0.0)", lambda f=f: f(np.array([1.5, -2.0]), np.array(0.0)))
+    case("power/int64/negative", "power([2, 4], [-1, 2])", lambda: np_pow(np.array([2, 4]), np.array([-1, 2])))
+    case("power/float64/fractional", "power([-8.0, 4.0], [1 / 3, 0.5])",
+         lambda: np_pow(np.array([-8.0, 4.0]), np.array([1 / 3, 0.5])))
+
+    # -------------------------------------------------- deep learning
+    def np_log_softmax(a, axis):
+        # The softmax family shifts by the maximum: complex has no order.
+        complex_order(a)
+        try:
+            return sps.log_softmax(a, axis=axis)
+        except np.exceptions.AxisError:
+            raise
+        except ValueError:
+            # SciPy's maximum of an empty lane; tensorcalc: nothing in,
+            # nothing out.
+            if a.size == 0 and MODE[0] == "tc":
+                return deviate("softmax-empty", np.zeros(a.shape, np.float32 if a.dtype == np.float32 else np.float64))
+            raise
+
+    def soft_case(cid, program, a, axis):
+        case(cid, program, lambda: np_log_softmax(a, axis))
+        if a.dtype == np.float32:
+            # SciPy computes in float32 (log of a sum near 1); tensorcalc in
+            # float64, then rounds: an absolute tolerance for SciPy's error.
+            CASES[area][-1]["atol"] = 1e-6
+
+    for dt in DTYPES[1:]:
+        for sh in shapes:
+            a = make(sh, dt)
+            pre = f"a = {lit(a)}; "
+            tag = f"{dt}/{dims(sh)}"
+            soft_case(f"log_softmax/{tag}", pre + "log_softmax(a)", a, -1)
+            for ax in (0, 1, -2, None):
+                soft_case(f"log_softmax/{tag}/axis{ax}", pre + f"log_softmax(a, axis={'None' if ax is None else ax})",
+                          a, ax)
+    for dt in ("float64", "float32"):
+        a = np.array([[1000.0, 1000.0, -1000.0], [-1e300, 0.0, 1.0]], dtype=dt)
+        soft_case(f"log_softmax/{dt}/large", f"log_softmax({lit(a)})", a, -1)
+
+    def np_expit(a):
+        r = np.asarray(sps.expit(a))
+        if r.dtype == np.float16 and MODE[0] == "tc":
+            return deviate("bool-float16", sps.expit(a.astype(np.float64)))
+        return r
+
+    def np_relu(a):
+        complex_order(a)
+        if a.dtype == np.bool_ and MODE[0] == "tc":
+            # max(b, false) is b: bools stay bools (NumPy's maximum(b, 0): int64).
+            return deviate("relu-bool", a)
+        return np.maximum(a, 0)
+
+    for dt in DTYPES:
+        for sh in shapes:
+            a = make(sh, dt)
+            tag = f"{dt}/{dims(sh)}"
+            for name in ("sigmoid", "expit"):
+                case(f"{name}/{tag}", f"{name}({lit(a)})", lambda a=a: np_expit(a))
+            case(f"relu/{tag}", f"relu({lit(a)})", lambda a=a: np_relu(a))
+        if dt in ("float32", "float64"):
+            a = make((6,), dt, special=True)
+            case(f"sigmoid/{dt}/special", f"sigmoid({lit(a)})", lambda a=a: np_expit(a))
+            case(f"relu/{dt}/special", f"relu({lit(a)})", lambda a=a: np_relu(a))
+            a = np.array([-1000.0, -40.0, -1e-8, 0.0, 1e-8, 40.0, 1000.0], dtype=dt)
+            case(f"sigmoid/{dt}/tails", f"sigmoid({lit(a)})", lambda a=a: np_expit(a))
+
+    def np_one_hot(labels, n=None):
+        labels = np.asarray(labels)
+        if n is None:
+            n = int(np.max(labels)) + 1
+        if labels.dtype.kind == "i" and np.any(labels < 0):
+            # PyTorch's rule: a label is a class, 0 to n - 1 (NumPy's
+            # eye(n)[labels] counts a negative one from the end).
+            deviate("one-hot-negative", Err)
+        return np.eye(n, dtype=np.int64)[labels]
+
+    for sh in shapes:
+        labels = np.array([RNG.randint(0, 4) for _ in range(int(np.prod(sh)))], dtype=np.int64).reshape(sh)
+        for n in (None, 5, 4):
+            arg = "" if n is None else f", {n}"
+            case(f"one_hot/{dims(sh)}/{n}", f"one_hot({lit(labels)}{arg})",
+                 lambda labels=labels, n=n: np_one_hot(labels, n))
+        case(f"one_hot-kw/{dims(sh)}", f"one_hot({lit(labels)}, n=6)", lambda labels=labels: np_one_hot(labels, 6))
+    case("one_hot/too-small", "one_hot([0, 3], 3)", lambda: np_one_hot([0, 3], 3))
+    case("one_hot/negative", "one_hot([0, -1], 3)", lambda: np_one_hot([0, -1], 3))
+    case("one_hot/float", "one_hot([0.0, 1.0], 3)", lambda: np_one_hot(np.array([0.0, 1.0]), 3))
+    case("one_hot/zero-classes", "one_hot(zeros(0, dtype=\"int64\"), 0)", lambda: np_one_hot(np.zeros(0, dtype=np.int64), 0))
+
+
 def main():
     # `gen_corpus.py AREA...` rewrites only those areas' files (the others
     # stay as committed, whatever NumPy version runs this).
     only = set(sys.argv[1:])
-    alone = [gen_stats, gen_einops]
+    alone = [gen_stats, gen_einops, gen_everyday2]
     if only and only <= {g.area for g in alone}:
         for g in alone:
             if g.area in only:

@@ -26,6 +26,8 @@ pub enum EverydayError {
     Label { value: i64, classes: usize },
     /// Integer input where whole numbers are required and floats were given.
     NotIndices { dtype: DType },
+    /// `one_hot` of no labels without `n`: there is no largest label.
+    NoLabels,
 }
 
 fn fail_at(arg: usize, err: EverydayError) -> OpError {
@@ -132,7 +134,7 @@ pub fn math_rule(f: Math, x: &Meta) -> OpResult<Meta> {
         (Math::Trunc | Math::Square | Math::Relu | Math::Reciprocal, Int64) => Int64,
         (Math::Trunc | Math::Relu, Bool) => Bool,
         (Math::Reciprocal, Bool) => Int64,
-        (Math::Square | Math::Reciprocal, Complex128) => Complex128,
+        (Math::Square | Math::Reciprocal | Math::Exp2, Complex128) => Complex128,
         (_, Complex128) => return Err(OpError::dtype(f.name(), Complex128)),
         (_, Bool | Int64) => Float64,
         (_, other) => other,
@@ -189,6 +191,16 @@ pub fn math(f: Math, a: &Array) -> OpResult<Array> {
         }
         (_, Array::C128(z), _) => Array::C128(match f {
             Math::Square => z.mapv(|v| v * v),
+            // NumPy's exp2 of a complex z: exp(z·ln 2), a real z kept real
+            // (exp's rule, so exp2(1000+0j) is inf+0j, not inf+nanj).
+            Math::Exp2 => z.mapv(|v| {
+                let w = v * std::f64::consts::LN_2;
+                if w.im == 0.0 {
+                    C64::new(w.re.exp(), w.im)
+                } else {
+                    w.exp()
+                }
+            }),
             _ => z.mapv(|v| C64::new(1.0, 0.0) / v),
         }),
         (_, Array::F32(x), _) => Array::F32(x.mapv(|v| f.real(v as f64) as f32)),
@@ -218,7 +230,8 @@ pub fn math2_rule(f: Math2, x: &Meta, y: &Meta) -> OpResult<Meta> {
     let dt = promote(x.dtype, x.is_scalar(), y.dtype, y.is_scalar());
     let dt = match dt {
         DType::Complex128 => return Err(OpError::dtype(f.name(), dt)),
-        DType::Int64 if f == Math2::Fmod => DType::Int64,
+        // Two bools are integers here, as for `%` (NumPy: int8).
+        DType::Bool | DType::Int64 if f == Math2::Fmod => DType::Int64,
         DType::Bool | DType::Int64 => DType::Float64,
         other => other,
     };
@@ -320,6 +333,7 @@ pub enum Soft {
 /// softmax and log_softmax keep the shape; logsumexp reduces the axis (or
 /// everything when `axis` is None). Float out; complex refused.
 pub fn soft_rule(kind: Soft, x: &Meta, axis: Option<i64>, keepdims: bool) -> OpResult<Meta> {
+    let axis = scalar_axis(x.ndim(), axis);
     let dt = match x.dtype {
         DType::Complex128 => {
             let name = match kind {
@@ -356,6 +370,15 @@ pub fn soft_rule(kind: Soft, x: &Meta, axis: Option<i64>, keepdims: bool) -> OpR
     Ok(Meta::with_dims(shape, dt))
 }
 
+/// A 0-d array's only lane is itself: axis 0 or -1 means all of it, as
+/// for NumPy's reductions (and SciPy's softmax family).
+fn scalar_axis(ndim: usize, axis: Option<i64>) -> Option<i64> {
+    match axis {
+        Some(0 | -1) if ndim == 0 => None,
+        other => other,
+    }
+}
+
 /// max-shifted log-sum-exp of one lane; -inf for an empty or all -inf lane.
 fn lse(lane: &[f64]) -> f64 {
     let m = lane.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -370,6 +393,7 @@ fn lse(lane: &[f64]) -> f64 {
 
 pub fn soft(kind: Soft, a: &Array, axis: Option<i64>, keepdims: bool) -> OpResult<Array> {
     let out = soft_rule(kind, &Meta::of(a), axis, keepdims)?;
+    let axis = scalar_axis(a.ndim(), axis);
     let x = a.to_f64_array().expect("real");
     let result: ArrayD<f64> = match axis {
         None => {
@@ -440,12 +464,11 @@ pub fn one_hot(labels: &Array, n: Option<i64>, limits: &Limits) -> OpResult<Arra
     let l = labels.to_i64_array().expect("ints");
     let n = match n {
         Some(n) => n as usize,
-        // PyTorch: one more than the largest label.
-        None => l
-            .iter()
-            .copied()
-            .max()
-            .map_or(0, |m| (m.max(-1) + 1) as usize),
+        // PyTorch: one more than the largest label; no labels, no count.
+        None => match l.iter().copied().max() {
+            Some(m) => (m.max(-1) + 1) as usize,
+            None => return Err(fail_at(0, EverydayError::NoLabels)),
+        },
     };
     let mut shape = l.shape().to_vec();
     shape.push(n);
@@ -1091,22 +1114,18 @@ pub fn tile(a: &Array, reps: &[i64], limits: &Limits) -> OpResult<Array> {
     }))
 }
 
-/// logspace(start, stop, num, base): 10^linspace, float64.
-pub fn logspace(start: f64, stop: f64, num: usize, base: f64, limits: &Limits) -> OpResult<Array> {
-    check_alloc(&[num], DType::Float64, limits)?;
-    let v: Vec<f64> = (0..num)
-        .map(|i| {
-            let t = if num == 1 {
-                start
-            } else if i == num - 1 {
-                stop
-            } else {
-                start + (stop - start) * i as f64 / (num - 1) as f64
-            };
-            base.powf(t)
-        })
-        .collect();
+/// logspace(start, stop, num, endpoint, base): base^linspace, float64
+/// (NumPy's `power(base, linspace(start, stop, num, endpoint))`).
+pub fn logspace(
+    start: f64,
+    stop: f64,
+    num: usize,
+    endpoint: bool,
+    base: f64,
+    limits: &Limits,
+) -> OpResult<Array> {
+    let t = super::construct::linspace(start, stop, num, endpoint, limits)?;
     Ok(Array::F64(
-        ArrayD::from_shape_vec(IxDyn(&[num]), v).expect("len"),
+        t.to_f64_array().expect("real").mapv(|t| base.powf(t)),
     ))
 }

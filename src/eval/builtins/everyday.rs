@@ -30,6 +30,28 @@ fn like_fn(a: &Args, v: f64) -> EResult<Value> {
     like(a, Some(&Array::scalar_f64(v)))
 }
 
+/// logspace's num, endpoint and base, positional (NumPy's order) or by
+/// keyword; a negative num is refused as by linspace.
+fn logspace_args(a: &Args) -> EResult<(usize, bool, f64)> {
+    a.f64(0)?;
+    a.f64(1)?;
+    let num = match a.opt_int(2, "num")? {
+        Some(n) if n < 0 => {
+            return Err(a.error(
+                ErrorKind::Domain,
+                None,
+                format!("num must be ≥ 0, got {n}"),
+                "",
+            ));
+        }
+        Some(n) => n as usize,
+        None => 50,
+    };
+    let endpoint = a.opt_bool(3, "endpoint", true)?;
+    let base = a.opt_f64(4, "base")?.unwrap_or(10.0);
+    Ok((num, endpoint, base))
+}
+
 /// An optional axis where None (the default) means "flattened".
 fn opt_axis(a: &Args, i: usize) -> EResult<Option<i64>> {
     a.axis(i)
@@ -125,23 +147,19 @@ pub(super) static TABLE: &[Builtin] = &[
     builtin!(
         "construction",
         "logspace",
-        "logspace(start, stop, num=50, base=10)",
+        "logspace(start, stop, num=50, endpoint=true, base=10)",
         2,
-        4,
-        ["num", "base"],
-        "num values from base^start to base^stop, evenly spaced on a log scale (float64).",
+        5,
+        ["num", "endpoint", "base"],
+        "num values from base^start to base^stop, evenly spaced on a log scale (float64); with endpoint=false base^stop itself is left out.",
         "logspace(0, 3, 4)",
         rule: |a| {
-            a.f64(0)?;
-            a.f64(1)?;
-            let num = a.opt_int(2, "num")?.unwrap_or(50);
-            a.opt_f64(3, "base")?;
-            predicted(a, construct::linspace_rule(num.max(0) as usize))
+            let l = logspace_args(a)?;
+            predicted(a, construct::linspace_rule(l.0))
         },
         run: |_, a| {
-            let num = a.opt_int(2, "num")?.unwrap_or(50).max(0) as usize;
-            let base = a.opt_f64(3, "base")?.unwrap_or(10.0);
-            done(a, ev::logspace(a.f64(0)?, a.f64(1)?, num, base, &a.limits))
+            let (num, endpoint, base) = logspace_args(a)?;
+            done(a, ev::logspace(a.f64(0)?, a.f64(1)?, num, endpoint, base, &a.limits))
         }
     ),
     builtin!(

@@ -32,6 +32,11 @@ pub(super) fn diagnostic(op: &str, err: &EverydayError) -> Diagnostic {
             ErrorKind::Type,
             format!("expected whole numbers (bool or int64), got {dtype}"),
         ),
+        E::NoLabels => (
+            ErrorKind::Shape,
+            "no labels to count the classes from: give the number of classes, one_hot(labels, n)"
+                .to_string(),
+        ),
     };
     Diagnostic::error(kind, format!("{op}: {message}"))
 }
