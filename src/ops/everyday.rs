@@ -454,6 +454,11 @@ pub fn one_hot_rule(labels: &Meta, n: Option<i64>) -> OpResult<Meta> {
             ));
         }
         Some(n) => shape.push(Dim::Known(n as usize)),
+        // No labels (an axis known to be 0): no largest label to count
+        // from, a shape fact the checker sees too.
+        None if labels.shape.iter().any(|d| d.value() == Some(0)) => {
+            return Err(fail_at(0, EverydayError::NoLabels));
+        }
         None => shape.push(Dim::Unknown),
     }
     Ok(Meta::with_dims(shape, DType::Int64))
