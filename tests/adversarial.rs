@@ -409,6 +409,19 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             Json(r#"{"shape":[],"dtype":"int64","data":1}"#),
         ),
         ("index_scalar_assignment", "a = 1; a[0] = 2".into(), Error),
+        // einops lengths whose product does not fit in a size (found by
+        // the einops fuzz target: the rule took it as unknown, the kernel
+        // panicked).
+        (
+            "einops_lengths_past_a_size",
+            "reduce(ones(2, 3, 4), \"b c (666666666666666666666666 h w) -> h\", \"sum\", h=2)".into(),
+            Error,
+        ),
+        (
+            "einops_new_axes_past_a_size",
+            "repeat(ones(2), \"h -> h (6666666666 7777777777)\")".into(),
+            Error,
+        ),
         ("empty_program", "".into(), Want::Json("")),
         ("only_separators", ";;;\n\n;".into(), Want::Json("")),
     ]

@@ -60,6 +60,9 @@ pub enum EinopsError {
     Divide { at: At, len: Dim, by: Dim },
     /// A group with two or more unknown lengths.
     Infer { at: At, names: Vec<String> },
+    /// A group whose lengths, all numbers, multiply past the largest size
+    /// there is (`usize::MAX`).
+    Overflow { at: At },
 }
 
 impl EinopsError {
@@ -77,7 +80,8 @@ impl EinopsError {
             | E::NewAxisLength { at, .. }
             | E::Product { at, .. }
             | E::Divide { at, .. }
-            | E::Infer { at, .. } => Some(*at),
+            | E::Infer { at, .. }
+            | E::Overflow { at } => Some(*at),
             E::Arrow | E::UnusedLength { .. } | E::Rank { .. } => None,
         }
     }
@@ -403,7 +407,7 @@ pub fn plan(op: Op, pattern: &str, shape: &[Dim], lengths: &[(String, Dim)]) -> 
             })
             .collect();
         let unknown: Vec<usize> = (0..sizes.len()).filter(|&i| sizes[i].is_none()).collect();
-        let known = Dim::product(sizes.iter().flatten());
+        let known = group_product(g.at, sizes.iter().flatten())?;
         match unknown.as_slice() {
             [] => {
                 if known.clash(len) {
@@ -457,9 +461,10 @@ pub fn plan(op: Op, pattern: &str, shape: &[Dim], lengths: &[(String, Dim)]) -> 
     let mut next = 0;
     for g in &right {
         let n = g.items.len();
-        out_shape.push(Dim::product(
+        out_shape.push(group_product(
+            g.at,
             right_plan[next..next + n].iter().map(|(_, d)| d),
-        ));
+        )?);
         next += n;
     }
     Ok(Plan {
@@ -489,6 +494,18 @@ pub fn rule(op: Op, x: &Meta, pattern: &str, lengths: &[(String, Dim)]) -> OpRes
         _ => x.dtype,
     };
     Ok(Meta::with_dims(p.shape, dtype))
+}
+
+/// The product of a group's lengths, refused when they are all numbers and
+/// it does not fit in a size (it would otherwise be unknown, which matches
+/// any axis, and the kernel needs every length).
+fn group_product<'a>(at: At, dims: impl IntoIterator<Item = &'a Dim> + Clone) -> OpResult<Dim> {
+    let product = Dim::product(dims.clone());
+    let numbers = dims.into_iter().all(|d| matches!(d, Dim::Known(_)));
+    if numbers && product.value().is_none() {
+        return fail(EinopsError::Overflow { at });
+    }
+    Ok(product)
 }
 
 impl Plan {
@@ -640,6 +657,29 @@ mod tests {
         assert_eq!(r.shape(), [4, 3]);
         let Array::Int(v) = &r else { panic!() };
         assert_eq!(v[[2, 1]], 1);
+    }
+
+    #[test]
+    fn lengths_that_multiply_past_a_size_are_refused_at_their_group() {
+        // Unknown would match any axis, and the kernel needs every length
+        // (found by the einops fuzz target: the rule accepted, the kernel
+        // panicked).
+        let x = arange(&[2, 3, 4]);
+        let big = "b c (66666666666666666666666666666666 h w) -> h";
+        for kind in [Reduce::Sum, Reduce::Max] {
+            let e = err(run(Op::Reduce(kind), &x, big, &[("h", 2)]));
+            assert!(matches!(e, EinopsError::Overflow { at: (4, _) }), "{e:?}");
+        }
+        let v = arange(&[2]);
+        let e = err(run(Op::Repeat, &v, "h -> h (6666666666 7777777777)", &[]));
+        assert!(matches!(e, EinopsError::Overflow { at: (7, _) }), "{e:?}");
+        let e = err(run(
+            Op::Repeat,
+            &v,
+            "h -> (h a b)",
+            &[("a", 6666666666), ("b", 7777777777)],
+        ));
+        assert!(matches!(e, EinopsError::Overflow { .. }), "{e:?}");
     }
 
     #[test]

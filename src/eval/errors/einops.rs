@@ -11,6 +11,7 @@ pub fn label(err: &EinopsError) -> String {
         E::Divide { len, by, .. } => format!("{by} does not divide {}", len.with_value()),
         E::Product { len, product, .. } => format!("{product} ≠ {}", len.with_value()),
         E::Infer { .. } => "two unknown lengths".into(),
+        E::Overflow { .. } => "too large".into(),
         E::OneSide { left: true, .. } => "only on the left".into(),
         E::OneSide { left: false, .. } => "only on the right".into(),
         E::NewAxisLength { .. } => "no length".into(),
@@ -112,6 +113,11 @@ pub(super) fn diagnostic(op: &str, err: &EinopsError) -> Diagnostic {
                 len.with_value()
             ),
             "give lengths whose product is the axis' length".into(),
+        ),
+        E::Overflow { .. } => (
+            ErrorKind::Limit,
+            "the group's lengths multiply past the largest size there is".into(),
+            "give smaller lengths".into(),
         ),
         E::Divide { len, by, .. } => (
             ErrorKind::Shape,
