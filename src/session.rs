@@ -168,7 +168,9 @@ impl Session {
     pub fn run_source(&mut self, source: &str, sink: &mut Sink<'_>) {
         let limits = self.evaluator.limits.parse_limits();
         let mut script = match Script::new(source, &limits) {
-            Ok(s) => s,
+            // `--threads` parse runs at once (what a long script's check
+            // mostly costs).
+            Ok(s) => s.with_threads(self.evaluator.exec.threads()),
             Err(d) => {
                 sink(self, Outcome::Diagnostic(d));
                 return;

@@ -3,7 +3,7 @@
 //! diagnostic can underline the operator and each operand separately.
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A half-open byte range `start..end` into the source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -205,8 +205,9 @@ pub enum StmtKind {
     },
     /// `f(x) = ...` or `function f(x) ... end`. Shared, so the workspace
     /// keeps the parsed definition after the program that made it is gone
-    /// (a call never parses again).
-    Function(Rc<FunctionDef>),
+    /// (a call never parses again). `Arc`, so that statements can be
+    /// parsed on another thread (`syntax::Script`).
+    Function(Arc<FunctionDef>),
     /// `if c ... elseif c ... else ... end`: the conditions in order, each
     /// with its body, then the `else` body.
     If {

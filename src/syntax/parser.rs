@@ -5,8 +5,7 @@
 //!   < `^ **` (right-associative) < postfix `'`, `[...]`.
 //! Calls `f(...)` are primaries, so `shape(A)[0]` indexes the call's result.
 
-use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pest::Parser;
 use pest::iterators::{Pair, Pairs};
@@ -472,7 +471,7 @@ impl Builder<'_> {
                     return Err(syntax_error(span, what, "define it at the top level")
                         .help("define the function before the block, then call it inside"));
                 }
-                StmtKind::Function(Rc::new(self.build_function(pair)?))
+                StmtKind::Function(Arc::new(self.build_function(pair)?))
             }
             Rule::if_block => {
                 let mut branches = Vec::new();

@@ -11,6 +11,14 @@
 //! the error is believed; a run that parses is a sequence of whole
 //! statements, and the statements that follow it start afresh (a newline
 //! ends a statement, and `;` at the start of a line is never a cut).
+//!
+//! With more than one thread (`with_threads`), the next few runs are parsed
+//! at once, one per thread, and handed out in order: the cuts come from the
+//! lexer alone, so they are known before any run is parsed. A run that fails
+//! is parsed again alone, as above, so the statements and the first error
+//! are the same whatever the number of threads.
+
+use std::collections::VecDeque;
 
 use super::ast::Stmt;
 use super::lex::{Lexer, Tok};
@@ -31,7 +39,15 @@ pub struct Script<'s> {
     run_bytes: usize,
     /// The deepest nesting in the source (from the prescan).
     depth: usize,
+    /// How many runs are parsed at once.
+    threads: usize,
+    /// Runs parsed ahead, with where each ends, in order.
+    ready: VecDeque<(usize, Vec<Stmt>)>,
 }
+
+/// A thread that parses runs ahead reserves this much stack (`parse_run`
+/// grows it further for deeper input).
+const PARSE_STACK: usize = 16 << 20;
 
 impl<'s> Script<'s> {
     /// Checks the nesting limits over the whole source (as `parse` does,
@@ -44,13 +60,26 @@ impl<'s> Script<'s> {
             limits: *limits,
             run_bytes: RUN_BYTES,
             depth,
+            threads: 1,
+            ready: VecDeque::new(),
         })
     }
 
     /// The same statements from `pos` on, a position this iterator reported
     /// with `position`.
     pub fn resume(&self, pos: usize) -> Script<'s> {
-        Script { pos, ..*self }
+        Script {
+            pos,
+            ready: VecDeque::new(),
+            ..*self
+        }
+    }
+
+    /// Parses up to `n` runs at once, one per thread (see the module
+    /// comment); 1 parses on the caller's thread only.
+    pub fn with_threads(mut self, n: usize) -> Script<'s> {
+        self.threads = n.max(1);
+        self
     }
 
     /// Runs of about `bytes` bytes instead of `RUN_BYTES` (tests cut small
@@ -64,12 +93,62 @@ impl<'s> Script<'s> {
     pub fn position(&self) -> usize {
         self.pos
     }
+
+    /// Parses the next `threads` runs at once into `ready`, up to the first
+    /// that fails (which `next` then parses again alone).
+    fn parse_ahead(&mut self) {
+        let (source, mut start) = (self.source, self.pos);
+        let mut cuts = Vec::with_capacity(self.threads);
+        while cuts.len() < self.threads && start < source.len() {
+            let end = run_end(source, start, self.run_bytes);
+            cuts.push((start, end));
+            start = end;
+        }
+        if cuts.len() < 2 {
+            return;
+        }
+        let (limits, depth) = (&self.limits, self.depth);
+        let parsed: Vec<Option<Vec<Stmt>>> = std::thread::scope(|scope| {
+            let others: Vec<_> = cuts[1..]
+                .iter()
+                .map(|&(s, e)| {
+                    std::thread::Builder::new()
+                        .name("tensorcalc-parse".into())
+                        .stack_size(PARSE_STACK)
+                        .spawn_scoped(scope, move || parse_run(source, s, e, limits, depth).ok())
+                })
+                .collect();
+            let (s, e) = cuts[0];
+            let first = parse_run(source, s, e, limits, depth).ok();
+            std::iter::once(first)
+                .chain(others.into_iter().map(|h| match h {
+                    // A thread that cannot start or that failed leaves
+                    // its run to `next`.
+                    Ok(h) => h.join().ok().flatten(),
+                    Err(_) => None,
+                }))
+                .collect()
+        });
+        for (statements, (_, end)) in parsed.into_iter().zip(cuts) {
+            match statements {
+                Some(statements) => self.ready.push_back((end, statements)),
+                None => break,
+            }
+        }
+    }
 }
 
 impl Iterator for Script<'_> {
     type Item = Result<Vec<Stmt>, Diagnostic>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.ready.is_empty() && self.threads > 1 {
+            self.parse_ahead();
+        }
+        if let Some((end, statements)) = self.ready.pop_front() {
+            self.pos = end;
+            return Some(Ok(statements));
+        }
         let (source, start) = (self.source, self.pos);
         if start >= source.len() {
             return None;
@@ -155,14 +234,51 @@ fn ends_statement(tok: Tok, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::{StmtKind, parse};
+    use crate::syntax::{Span, StmtKind, parse};
 
     fn runs(src: &str, bytes: usize) -> Vec<Vec<Stmt>> {
+        runs_on(src, bytes, 1)
+    }
+
+    fn runs_on(src: &str, bytes: usize, threads: usize) -> Vec<Vec<Stmt>> {
         Script::new(src, &ParseLimits::default())
             .unwrap()
             .with_run_bytes(bytes)
+            .with_threads(threads)
             .collect::<Result<_, _>>()
             .unwrap()
+    }
+
+    #[test]
+    fn runs_parsed_on_several_threads_are_the_same_runs_in_order() {
+        let src = "x = 1\ny = [1,\n 2] +\n 3\nif x > 0\n  z = 2\nend\n# doc\nf(a) = a'\nw = x \\\n + 1\nv = 2\n; u = 3\n";
+        for bytes in [1, 3, 7, 20, 1000] {
+            let one = runs_on(src, bytes, 1);
+            for threads in [2, 3, 8] {
+                let many = runs_on(src, bytes, threads);
+                let spans = |r: &[Vec<Stmt>]| -> Vec<Vec<(Span, bool)>> {
+                    r.iter()
+                        .map(|run| run.iter().map(|s| (s.span, s.silent)).collect())
+                        .collect()
+                };
+                assert_eq!(
+                    spans(&many),
+                    spans(&one),
+                    "{bytes} bytes, {threads} threads"
+                );
+            }
+        }
+        // Positions advance run by run, as with one thread.
+        let mut script = Script::new(src, &ParseLimits::default())
+            .unwrap()
+            .with_run_bytes(3)
+            .with_threads(4);
+        let mut last = 0;
+        while script.next().is_some() {
+            assert!(script.position() > last);
+            last = script.position();
+        }
+        assert_eq!(last, src.len());
     }
 
     #[test]
@@ -197,11 +313,14 @@ mod tests {
         let src = "a = 1\nb = 2\nc = (3 +\nd = 4\ne = 5\n";
         let whole = parse(src, &ParseLimits::default()).unwrap_err();
         for bytes in [1, 4, 9, 30] {
-            let mut script = Script::new(src, &ParseLimits::default())
-                .unwrap()
-                .with_run_bytes(bytes);
-            let err = script.find_map(Result::err).unwrap();
-            assert_eq!(err, whole, "run length {bytes}");
+            for threads in [1, 2, 5] {
+                let mut script = Script::new(src, &ParseLimits::default())
+                    .unwrap()
+                    .with_run_bytes(bytes)
+                    .with_threads(threads);
+                let err = script.find_map(Result::err).unwrap();
+                assert_eq!(err, whole, "run length {bytes}, {threads} threads");
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ const STACK_SEGMENT: usize = 8 << 20;
 /// A function of the workspace.
 #[derive(Debug)]
 pub struct UserFunction {
-    pub def: Rc<FunctionDef>,
+    pub def: Arc<FunctionDef>,
     /// The text the definition was parsed from (its spans point into it).
     source: Rc<str>,
     /// The same, with the name it is reported under, for diagnostics.
@@ -135,7 +135,7 @@ impl Evaluator {
 
     /// `f(x) = ...` or `function f(x) ... end`: adds the function to the
     /// workspace, replacing one of the same name.
-    pub(super) fn define(&mut self, def: &Rc<FunctionDef>) -> EResult<()> {
+    pub(super) fn define(&mut self, def: &Arc<FunctionDef>) -> EResult<()> {
         let name = def.name.as_str();
         if let Some(b) = builtins::find(name) {
             return Err(Diagnostic::error(
