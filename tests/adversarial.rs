@@ -417,6 +417,30 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             "reduce(ones(2, 3, 4), \"b c (666666666666666666666666 h w) -> h\", \"sum\", h=2)".into(),
             Error,
         ),
+        // An empty array may have an axis of any length: indexing and
+        // repeat used to list its positions (16 bytes each: killed for
+        // memory at 10^10), and an empty result still counts its other
+        // axes as ndarray does.
+        (
+            "index_an_empty_array_with_a_long_axis",
+            "x = zeros(0, 10000000000); size(x[None, :, ::-1])".into(),
+            Json(r#"{"shape":[],"dtype":"int64","data":0}"#),
+        ),
+        (
+            "index_arrays_into_an_empty_array",
+            "x = zeros(0, 10, 10); i = zeros(100000, 1, dtype=\"int64\"); j = zeros(1, 100000, dtype=\"int64\"); size(x[:, i, j])".into(),
+            Json(r#"{"shape":[],"dtype":"int64","data":0}"#),
+        ),
+        (
+            "repeat_an_empty_array_along_a_long_axis",
+            "size(repeat(zeros(0, 1), 10000000000, axis=1))".into(),
+            Json(r#"{"shape":[],"dtype":"int64","data":0}"#),
+        ),
+        (
+            "empty_result_past_ndarrays_count",
+            "tile(zeros(0), [10000000000, 10000000000, 1])".into(),
+            Error,
+        ),
         (
             "einops_new_axes_past_a_size",
             "repeat(ones(2), \"h -> h (6666666666 7777777777)\")".into(),

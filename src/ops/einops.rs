@@ -493,7 +493,10 @@ pub fn rule(op: Op, x: &Meta, pattern: &str, lengths: &[(String, Dim)]) -> OpRes
         }
         _ => x.dtype,
     };
-    Ok(Meta::with_dims(p.shape, dtype))
+    let m = Meta::with_dims(p.shape, dtype);
+    // An empty result's other axes still count (ndarray's bound).
+    super::construct::fits(&m)?;
+    Ok(m)
 }
 
 /// The product of a group's lengths, refused when they are all numbers and
@@ -680,6 +683,20 @@ mod tests {
             &[("a", 6666666666), ("b", 7777777777)],
         ));
         assert!(matches!(e, EinopsError::Overflow { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn an_empty_result_with_axes_past_a_size_is_refused_by_the_rule() {
+        // Found by the einops fuzz target: repeat of a 0-d array to new
+        // axes 0 and many long ones; the kernel's broadcast panicked.
+        let x = arange(&[]);
+        let pattern = "-> 0 5000000000 5000000000";
+        let m = Meta::of(&x);
+        assert!(rule(Op::Repeat, &m, pattern, &[]).is_err());
+        assert!(run(Op::Repeat, &x, pattern, &[]).is_err());
+        // Empty and countable is fine.
+        let r = run(Op::Repeat, &x, "-> 0 5000000000", &[]).unwrap();
+        assert_eq!(r.shape(), [0, 5000000000]);
     }
 
     #[test]

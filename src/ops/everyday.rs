@@ -1039,12 +1039,6 @@ pub fn repeat(a: &Array, repeats: &[i64], axis: Option<i64>, limits: &Limits) ->
             0,
         ),
     };
-    let len = src.shape()[k];
-    let counts: Vec<usize> = if repeats.len() == 1 {
-        vec![repeats[0] as usize; len]
-    } else {
-        repeats.iter().map(|&v| v as usize).collect()
-    };
     let shape = match m.concrete() {
         Some(s) => s,
         None => {
@@ -1057,6 +1051,19 @@ pub fn repeat(a: &Array, repeats: &[i64], axis: Option<i64>, limits: &Limits) ->
         }
     };
     check_alloc(&shape, a.dtype(), limits)?;
+    // An empty result may have an axis of any length: no list of picks.
+    if shape.contains(&0) {
+        return Ok(
+            map_array!(&src, _x => ArrayD::from_shape_vec(IxDyn(&shape), Vec::new())
+            .expect("no elements")),
+        );
+    }
+    let len = src.shape()[k];
+    let counts: Vec<usize> = if repeats.len() == 1 {
+        vec![repeats[0] as usize; len]
+    } else {
+        repeats.iter().map(|&v| v as usize).collect()
+    };
     let picks: Vec<usize> = counts
         .iter()
         .enumerate()

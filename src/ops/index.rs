@@ -289,11 +289,56 @@ pub struct Selection {
 /// position adds (the source axis's stride already applied).
 enum AxisIndex {
     Fixed(usize),
-    Range(Vec<usize>),
+    /// A slice, walked only when the result has elements: an empty array
+    /// may have an axis of any length (`zeros(0, 10^10)`), and its indices
+    /// would not fit in memory.
+    Range(Walk),
     /// Indexed by an array (or an int alongside arrays).
     Advanced,
     /// `None`: a result axis of length 1 that reads no source axis.
     New,
+}
+
+/// The positions a slice visits: `len` of them from `start`, `step` apart.
+#[derive(Clone, Copy, Debug)]
+struct Walk {
+    start: i128,
+    step: i128,
+    len: usize,
+}
+
+impl Walk {
+    /// Python's slice rule: clamp, then walk with `step` (not 0).
+    fn of(len: usize, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> Walk {
+        let (start, stop, step) = slice_bounds(len, start, stop, step);
+        let span = if step > 0 { stop - start } else { start - stop };
+        let count = if span <= 0 {
+            0
+        } else {
+            (span + step.abs() - 1) / step.abs()
+        };
+        Walk {
+            start,
+            step,
+            len: count as usize,
+        }
+    }
+
+    /// Every position of an axis of `len`.
+    fn all(len: usize) -> Walk {
+        Walk {
+            start: 0,
+            step: 1,
+            len,
+        }
+    }
+
+    /// The positions, each times `stride`.
+    fn offsets(&self, stride: usize) -> Vec<usize> {
+        (0..self.len)
+            .map(|k| (self.start + k as i128 * self.step) as usize * stride)
+            .collect()
+    }
 }
 
 /// Python's slice rule: clamp, then walk with `step`.
@@ -306,14 +351,7 @@ pub fn slice_indices(
     if step == Some(0) {
         return Err(OpError::BadIndex(IndexError::SliceStepZero));
     }
-    let (start, stop, step) = slice_bounds(len, start, stop, step);
-    let mut out = Vec::new();
-    let mut i = start;
-    while (step > 0 && i < stop) || (step < 0 && i > stop) {
-        out.push(i as usize);
-        i += step;
-    }
-    Ok(out)
+    Ok(Walk::of(len, start, stop, step).offsets(1))
 }
 
 fn normalize(index: i64, len: usize, axis: usize) -> OpResult<usize> {
@@ -343,9 +381,6 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
     for k in (0..ndim.saturating_sub(1)).rev() {
         strides[k] = strides[k + 1] * shape[k + 1];
     }
-    let range = |r: Vec<usize>, axis: usize| {
-        AxisIndex::Range(r.iter().map(|&i| i * strides[axis]).collect())
-    };
 
     // Expand into one entry per source axis (and per new axis).
     let mut per_axis: Vec<AxisIndex> = Vec::with_capacity(ndim);
@@ -361,7 +396,7 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
             }
             IndexSpec::Ellipsis => {
                 for _ in 0..ndim - consumed {
-                    per_axis.push(range((0..shape[axis]).collect(), axis));
+                    per_axis.push(AxisIndex::Range(Walk::all(shape[axis])));
                     axis += 1;
                 }
                 continue;
@@ -376,10 +411,15 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
                 }
             }
             IndexSpec::Slice { start, stop, step } => {
-                per_axis.push(range(
-                    slice_indices(shape[axis], *start, *stop, *step).map_err(at)?,
-                    axis,
-                ));
+                if *step == Some(0) {
+                    return Err(at(OpError::BadIndex(IndexError::SliceStepZero)));
+                }
+                per_axis.push(AxisIndex::Range(Walk::of(
+                    shape[axis],
+                    *start,
+                    *stop,
+                    *step,
+                )));
             }
             IndexSpec::IntArray(idx) => {
                 let mut norm = Vec::with_capacity(idx.len());
@@ -412,7 +452,7 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
         axis += 1;
     }
     while axis < ndim {
-        per_axis.push(range((0..shape[axis]).collect(), axis));
+        per_axis.push(AxisIndex::Range(Walk::all(shape[axis])));
         axis += 1;
     }
 
@@ -422,9 +462,60 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
         // The rule checked that the index arrays broadcast together.
         block_shape = broadcast_shapes(&block_shape, arr.shape()).map_err(|e| (None, e))?;
     }
-    let block_offsets: Vec<usize> = if advanced.is_empty() {
-        Vec::new()
-    } else {
+    let adv_axes: Vec<usize> = (0..per_axis.len())
+        .filter(|&k| matches!(per_axis[k], AxisIndex::Advanced))
+        .collect();
+    let adjacent = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
+
+    // Result axes in order: each is a list of offset contributions, made
+    // only once the result is known to have elements (an empty result of
+    // an empty array may have axes of any length).
+    enum Part {
+        Axis(Walk, usize),
+        New,
+        Block,
+    }
+    let mut base = 0usize;
+    let mut parts: Vec<Part> = Vec::new();
+    let mut out_shape: Vec<usize> = Vec::new();
+    let mut block_placed = false;
+    if !adv_axes.is_empty() && !adjacent {
+        parts.push(Part::Block);
+        out_shape.extend(&block_shape);
+        block_placed = true;
+    }
+    let mut source_axis = 0;
+    for entry in &per_axis {
+        match entry {
+            AxisIndex::Fixed(offset) => base += offset,
+            AxisIndex::Range(w) => {
+                parts.push(Part::Axis(*w, strides[source_axis]));
+                out_shape.push(w.len);
+            }
+            AxisIndex::New => {
+                parts.push(Part::New);
+                out_shape.push(1);
+            }
+            AxisIndex::Advanced => {
+                if !block_placed {
+                    parts.push(Part::Block);
+                    out_shape.extend(&block_shape);
+                    block_placed = true;
+                }
+            }
+        }
+        if !matches!(entry, AxisIndex::New) {
+            source_axis += 1;
+        }
+    }
+    if out_shape.contains(&0) {
+        return Ok(Selection {
+            shape: out_shape,
+            offsets: Vec::new(),
+        });
+    }
+    // The whole block is one "dimension" of contributions, reshaped later.
+    let block_offsets = || {
         let n: usize = block_shape.iter().product();
         let mut offs = vec![0usize; n];
         for (axis, arr) in &advanced {
@@ -434,44 +525,14 @@ pub fn select(shape: &[usize], items: &[IndexSpec]) -> Result<Selection, ItemErr
         }
         offs
     };
-    let adv_axes: Vec<usize> = (0..per_axis.len())
-        .filter(|&k| matches!(per_axis[k], AxisIndex::Advanced))
+    let dims: Vec<Vec<usize>> = parts
+        .iter()
+        .map(|p| match p {
+            Part::Axis(w, stride) => w.offsets(*stride),
+            Part::New => vec![0],
+            Part::Block => block_offsets(),
+        })
         .collect();
-    let adjacent = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
-
-    // Result axes in order: each is a list of offset contributions.
-    let mut base = 0usize;
-    let mut dims: Vec<Vec<usize>> = Vec::new();
-    let mut out_shape: Vec<usize> = Vec::new();
-    let mut block_placed = false;
-    let place_block = |dims: &mut Vec<Vec<usize>>, out_shape: &mut Vec<usize>| {
-        // The whole block is one "dimension" of contributions, reshaped later.
-        dims.push(block_offsets.clone());
-        out_shape.extend(&block_shape);
-    };
-    if !adv_axes.is_empty() && !adjacent {
-        place_block(&mut dims, &mut out_shape);
-        block_placed = true;
-    }
-    for entry in &per_axis {
-        match entry {
-            AxisIndex::Fixed(offset) => base += offset,
-            AxisIndex::Range(r) => {
-                dims.push(r.clone());
-                out_shape.push(r.len());
-            }
-            AxisIndex::New => {
-                dims.push(vec![0]);
-                out_shape.push(1);
-            }
-            AxisIndex::Advanced => {
-                if !block_placed {
-                    place_block(&mut dims, &mut out_shape);
-                    block_placed = true;
-                }
-            }
-        }
-    }
     let total: usize = dims.iter().map(Vec::len).product();
     let mut offsets = Vec::with_capacity(total);
     offsets.push(base);

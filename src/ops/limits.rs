@@ -97,11 +97,19 @@ pub fn check_alloc(shape: &[usize], dtype: DType, limits: &Limits) -> OpResult<(
 /// by the data) are bounded by their inputs and count as 0 here.
 pub fn check_meta(m: &crate::value::Meta, limits: &Limits) -> OpResult<()> {
     // The common case without building a shape: it fits.
-    if let Some(n) = m.elements()
+    let elements = m.elements();
+    if let Some(n) = elements
+        && n > 0
         && n.checked_mul(m.dtype.size())
             .is_some_and(|b| b <= limits.max_bytes)
     {
         return Ok(());
+    }
+    // An empty array takes no memory, but ndarray still counts its other
+    // axes (`0×10^10×10^10` would panic there): the bound every rule's
+    // prediction meets, whichever rule made it.
+    if elements.is_none_or(|n| n == 0) {
+        super::construct::fits(m)?;
     }
     match m.concrete() {
         Some(shape) => check_alloc(&shape, m.dtype, limits),
