@@ -493,8 +493,14 @@ pub fn rule(op: Op, x: &Meta, pattern: &str, lengths: &[(String, Dim)]) -> OpRes
         }
         _ => x.dtype,
     };
+    // The kernel's steps (the input split into the left side's axes, the
+    // right side's axes before they are grouped) and the result: an empty
+    // one's other axes still count (ndarray's bound).
+    let right: Vec<Dim> = p.right.iter().map(|(_, d)| d.clone()).collect();
+    for dims in [&p.left_sizes, &right] {
+        super::construct::fits(&Meta::with_dims(dims.clone(), dtype))?;
+    }
     let m = Meta::with_dims(p.shape, dtype);
-    // An empty result's other axes still count (ndarray's bound).
     super::construct::fits(&m)?;
     Ok(m)
 }
@@ -697,6 +703,28 @@ mod tests {
         // Empty and countable is fine.
         let r = run(Op::Repeat, &x, "-> 0 5000000000", &[]).unwrap();
         assert_eq!(r.shape(), [0, 5000000000]);
+        // The same for the kernel's steps: the input split into the left
+        // side's axes, and the new axes before they are grouped (both
+        // found by the fuzz target too).
+        let e = arange(&[0, 3]);
+        let split = "(a 88888888888888888888 c) b -> a (b c)";
+        assert!(run(Op::Rearrange, &e, split, &[("a", 1)]).is_err());
+        let v = arange(&[2]);
+        let grouped = "h -> (h a b)";
+        let lengths = [("a", 0), ("b", 5000000000000000000)];
+        assert!(
+            rule(
+                Op::Repeat,
+                &Meta::of(&v),
+                grouped,
+                &[
+                    ("a".into(), Dim::Known(0)),
+                    ("b".into(), Dim::Known(5000000000000000000))
+                ]
+            )
+            .is_err()
+        );
+        assert!(run(Op::Repeat, &v, grouped, &lengths).is_err());
     }
 
     #[test]
