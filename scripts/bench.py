@@ -214,6 +214,8 @@ def main():
     ap.add_argument("--only", default="", help="run cases whose label contains one of these comma-separated texts")
     ap.add_argument("--plot", action="store_true", help="only the pictures of 10^7 points")
     ap.add_argument("--loops", action="store_true", help="only the loops and the 10 000 statements")
+    ap.add_argument("--processes", action="store_true",
+                    help="only the whole-process table (statements, start-up, --check, long scripts)")
     args = ap.parse_args()
     PY = sys.executable
     preamble(args.rounds, args.calls)
@@ -223,7 +225,7 @@ def main():
     if args.loops:
         loop_cases(args.bin, args.rounds)
         return
-    for c in cases(args.quick):
+    for c in [] if args.processes else cases(args.quick):
         if args.only and not any(o in c["label"] for o in args.only.split(",")):
             continue
         calls = min(args.calls, 3) if c.get("heavy") else args.calls
