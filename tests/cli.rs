@@ -487,3 +487,39 @@ fn a_syntax_error_in_the_last_line_of_a_long_script_means_nothing_ran() {
         &err[..err.len().min(300)]
     );
 }
+
+#[test]
+fn check_output_is_buffered_but_stays_in_order_with_its_errors() {
+    // `--check` writes values in blocks; every diagnostic flushes them
+    // first, so one stream holding both reads in statement order.
+    let mut src = String::new();
+    for i in 0..3000 {
+        src += &format!("v{i} = ones(2, 3)\n");
+    }
+    src += "bad = ones(2, 3) @ ones(2, 3)\nlast = ones(4)\n";
+    let script = temp_file("check_order.la", src.as_bytes());
+    let log = temp_file("check_order.log", b"");
+    let file = std::fs::File::create(&log).unwrap();
+    let status = tc()
+        .args(["--check", path(&script)])
+        .stdout(Stdio::from(file.try_clone().unwrap()))
+        .stderr(Stdio::from(file))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let value = text
+        .find("v2999 = 2×3 int64")
+        .or(text.find("v2999 = 2×3 float64"));
+    let error = text.find("error: matmul");
+    let last = text.find("last = 4 float64");
+    assert!(
+        value.is_some() && error.is_some() && last.is_some(),
+        "{text}"
+    );
+    assert!(
+        value < error && error < last,
+        "{}",
+        &text[text.len() - 600..]
+    );
+}

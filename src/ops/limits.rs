@@ -105,14 +105,16 @@ pub fn check_meta(m: &crate::value::Meta, limits: &Limits) -> OpResult<()> {
     {
         return Ok(());
     }
-    // An empty array takes no memory, but ndarray still counts its other
-    // axes (`0×10^10×10^10` would panic there): the bound every rule's
-    // prediction meets, whichever rule made it.
-    if elements.is_none_or(|n| n == 0) {
-        super::construct::fits(m)?;
-    }
     match m.concrete() {
-        Some(shape) => check_alloc(&shape, m.dtype, limits),
+        Some(shape) => {
+            // An empty array takes no memory, but ndarray still counts its
+            // other axes (`0×10^10×10^10` would panic there): the bound
+            // every rule's prediction meets, whichever rule made it.
+            if shape.contains(&0) {
+                super::construct::fits(m)?;
+            }
+            check_alloc(&shape, m.dtype, limits)
+        }
         None => Ok(()),
     }
 }
