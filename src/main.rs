@@ -9,6 +9,9 @@ mod repl;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use tensorcalc::Session;
@@ -337,7 +340,8 @@ fn run() -> Result<ExitCode> {
         }
         inputs.push(Input::Stdin);
     }
-    install_script_interrupt(&session);
+    let interrupts = Interrupts::default();
+    install_script_interrupt(&session, interrupts.clone());
     #[cfg(unix)]
     repl::signals::default_action();
     let mut runner = Runner {
@@ -347,6 +351,7 @@ fn run() -> Result<ExitCode> {
         err_color,
         worst: 0,
         buffered: options.check,
+        interrupts,
     };
     for input in inputs {
         let (name, text) = match input {
@@ -414,18 +419,49 @@ fn read_capped(path: &str, cap: usize) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A source's name and text.
+type Named = (String, Arc<str>);
+
+/// The script being run, for the Ctrl-C handler: its name and text, and
+/// whether the one line about an interrupt has been written (by the run or
+/// by the handler, whichever comes first).
+#[derive(Clone, Default)]
+struct Interrupts {
+    current: Arc<Mutex<Option<Named>>>,
+    reported: Arc<AtomicBool>,
+}
+
+/// How long a computation has to stop after Ctrl-C before the handler ends
+/// the process itself (the bound is 200 ms from the key).
+const STOP_GRACE: Duration = Duration::from_millis(100);
+
 /// In a script, Ctrl-C (SIGINT) asks the running computation to stop (the
 /// kernels poll the session's cancel token); the script then ends with
-/// status 130 after one line naming the statement. A second press leaves
-/// at once, in case a computation does not stop.
-fn install_script_interrupt(session: &Session) {
+/// status 130 after one line naming the statement. A kernel that polls no
+/// token (a factorization inside faer, a sort) would finish first, so if the
+/// run has not reported the interrupt within `STOP_GRACE`, the handler names
+/// the running statement and leaves with 130 itself: in a script the
+/// workspace ends with the process either way, and every line already
+/// written stays written. A second press leaves at once.
+fn install_script_interrupt(session: &Session, interrupts: Interrupts) {
     let cancel = session.cancel_token();
-    let pressed = std::sync::atomic::AtomicBool::new(false);
+    let running = session.running_statement();
+    let pressed = AtomicBool::new(false);
     let _ = ctrlc::set_handler(move || {
-        if pressed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        if pressed.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
         cancel.request();
+        std::thread::sleep(STOP_GRACE);
+        if interrupts.reported.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let current = interrupts.current.lock().ok().and_then(|c| c.clone());
+        if let Some((name, text)) = current {
+            let at = running.load(Ordering::Relaxed).min(text.len());
+            eprintln!("{}", interrupted_line_at(&name, &text, at));
+        }
+        std::process::exit(130);
     });
 }
 
@@ -437,6 +473,15 @@ fn interrupted_line(name: &str, text: &str, d: &Diagnostic) -> String {
         .iter()
         .find(|l| l.primary)
         .map_or(0, |l| l.span.start.min(text.len()));
+    interrupted_line_at(name, text, at)
+}
+
+/// The same line for the statement at byte `at` of `text`.
+fn interrupted_line_at(name: &str, text: &str, at: usize) -> String {
+    let at = (0..=at.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = text[..at].matches('\n').count() + 1;
@@ -457,6 +502,8 @@ struct Runner {
     /// statement there computes for long, so nothing waits in the buffer;
     /// it is flushed before every diagnostic and at the end).
     buffered: bool,
+    /// Shared with the Ctrl-C handler.
+    interrupts: Interrupts,
 }
 
 impl Runner {
@@ -507,6 +554,10 @@ impl Runner {
             text,
             first_line: 0,
         };
+        if let Ok(mut current) = self.interrupts.current.lock() {
+            *current = Some((name.to_string(), Arc::from(text)));
+        }
+        let reported = self.interrupts.reported.clone();
         let (json, out_color, err_color) = (self.json, self.out_color, self.err_color);
         let worst = &mut self.worst;
         let mut stop = false;
@@ -537,11 +588,14 @@ impl Runner {
                     // Ctrl-C: one line naming the statement, then exit 130.
                     Outcome::Diagnostic(d) if d.kind == ErrorKind::Interrupted => {
                         out.flush()?;
-                        writeln!(
-                            std::io::stderr().lock(),
-                            "{}",
-                            interrupted_line(name, text, d)
-                        )?;
+                        // Unless the Ctrl-C handler has said it already.
+                        if !reported.swap(true, Ordering::SeqCst) {
+                            writeln!(
+                                std::io::stderr().lock(),
+                                "{}",
+                                interrupted_line(name, text, d)
+                            )?;
+                        }
                         *worst = 130;
                         stop = true;
                     }

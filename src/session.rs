@@ -4,6 +4,8 @@
 //! token), so sessions in one process never affect each other.
 
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
 use crate::eval::shadow::{Shadow, gives_dim_a_value};
@@ -78,6 +80,10 @@ pub struct Session {
     /// The checker's copy of the workspace, once a `dim` has given a size a
     /// value, so shape errors name the symbols.
     shadow: Option<Shadow>,
+    /// Where the top-level statement that runs now starts (a byte offset
+    /// into its source; `usize::MAX` between runs): what a Ctrl-C handler
+    /// on another thread names when a kernel does not stop in time.
+    running: Arc<AtomicUsize>,
 }
 
 impl Default for Session {
@@ -97,7 +103,15 @@ impl Session {
             format: FormatOptions::default(),
             keep_going: false,
             shadow: None,
+            running: Arc::new(AtomicUsize::new(usize::MAX)),
         }
+    }
+
+    /// Where the top-level statement running now starts, as a byte offset
+    /// into the source given to `run_source` (`usize::MAX` when none
+    /// runs); shared, so another thread can read it while it runs.
+    pub fn running_statement(&self) -> Arc<AtomicUsize> {
+        self.running.clone()
     }
 
     /// The session's configuration (cheap: the pool and the cancel token are
@@ -230,6 +244,7 @@ impl Session {
         sink: &mut Sink<'_>,
     ) -> bool {
         for stmt in statements {
+            self.running.store(stmt.span.start, Ordering::Relaxed);
             if self.shadow.is_none() && !self.evaluator.shape_only && gives_dim_a_value(stmt) {
                 self.shadow = Some(Shadow::of(&self.evaluator));
             }
