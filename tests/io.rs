@@ -55,7 +55,7 @@ fn every_numpy_fixture_reads_bit_for_bit() {
             continue;
         };
         let file = entry["file"].as_str().unwrap();
-        let loaded = npy::read_file(&fixture(file), &Limits::default())
+        let loaded = npy::read_file(&fixture(file), &Limits::default(), 1)
             .unwrap_or_else(|e| panic!("{file}: {e:?}"));
         let a = &loaded.array;
         assert_eq!(a.dtype().name(), entry["dtype"].as_str().unwrap(), "{file}");
@@ -88,8 +88,8 @@ fn every_numpy_fixture_reads_bit_for_bit() {
 
 #[test]
 fn fortran_order_files_keep_their_values_and_layout() {
-    let c = npy::read_file(&fixture("float64_C_le.npy"), &Limits::default()).unwrap();
-    let f = npy::read_file(&fixture("float64_F_be.npy"), &Limits::default()).unwrap();
+    let c = npy::read_file(&fixture("float64_C_le.npy"), &Limits::default(), 1).unwrap();
+    let f = npy::read_file(&fixture("float64_F_be.npy"), &Limits::default(), 1).unwrap();
     assert_eq!(c.array, f.array);
 }
 
@@ -101,7 +101,7 @@ fn non_numeric_dtypes_are_errors_naming_the_dtype() {
         ("structured.npy", "structured"),
         ("object.npy", "object"),
     ] {
-        match npy::read_file(&fixture(file), &Limits::default()) {
+        match npy::read_file(&fixture(file), &Limits::default(), 1) {
             Err(e) => match e.fault {
                 Fault::Unsupported { name: n, .. } => assert_eq!(n, name, "{file}"),
                 other => panic!("{file}: {other:?}"),
@@ -109,7 +109,7 @@ fn non_numeric_dtypes_are_errors_naming_the_dtype() {
             Ok(_) => panic!("{file} read"),
         }
     }
-    let e = npy::read_file(&fixture("uint64_too_big.npy"), &Limits::default()).unwrap_err();
+    let e = npy::read_file(&fixture("uint64_too_big.npy"), &Limits::default(), 1).unwrap_err();
     assert_eq!(
         e.fault,
         Fault::Uint64Overflow {
@@ -187,10 +187,11 @@ fn files_we_write_match_numpys_bytes() {
         let theirs = std::fs::read(fixture(&format!("written_by_numpy_{name}.npy"))).unwrap();
         let mine = std::fs::read(&ours).unwrap();
         // The headers may differ in padding only; the data must be NumPy's.
-        let a = npy::read_file(&ours, &Limits::default()).unwrap().array;
+        let a = npy::read_file(&ours, &Limits::default(), 1).unwrap().array;
         let b = npy::read_file(
             &fixture(&format!("written_by_numpy_{name}.npy")),
             &Limits::default(),
+            1,
         )
         .unwrap()
         .array;
@@ -260,7 +261,7 @@ fn corrupt_and_lying_files_are_errors_before_allocating() {
     lying.extend([0u8; 64]);
     let dir = scratch("corrupt");
     std::fs::write(dir.join("lying.npy"), &lying).unwrap();
-    let e = npy::read_file(&dir.join("lying.npy"), &limits).unwrap_err();
+    let e = npy::read_file(&dir.join("lying.npy"), &limits, 1).unwrap_err();
     assert!(matches!(e.fault, Fault::TooLarge { .. }), "{e:?}");
     // Within the limit but larger than the file: truncated, not allocated.
     let dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000,), }";
@@ -268,7 +269,7 @@ fn corrupt_and_lying_files_are_errors_before_allocating() {
     short.extend((dict.len() as u16).to_le_bytes());
     short.extend(dict.as_bytes());
     std::fs::write(dir.join("short.npy"), &short).unwrap();
-    let e = npy::read_file(&dir.join("short.npy"), &limits).unwrap_err();
+    let e = npy::read_file(&dir.join("short.npy"), &limits, 1).unwrap_err();
     assert!(matches!(e.fault, Fault::Truncated { .. }), "{e:?}");
     // A header with a 4 GB length field.
     let mut long = b"\x93NUMPY\x02\x00".to_vec();
@@ -470,4 +471,58 @@ fn the_workspace_refuses_keywords_and_constants_as_names_with_the_reason() {
     let out = run(&mut s, &format!("e_ = load(\"{p}\", \"end\")"));
     assert!(errors(&out).is_empty(), "{:?}", errors(&out));
     assert_eq!(var(&s, "e_"), var(&s, "ok"));
+}
+
+/// A large array is read by several threads at once, each into its own
+/// part of the buffer: the same elements, bit for bit, in either order,
+/// and a file that is one byte short is still refused.
+#[test]
+fn a_large_array_read_in_parallel_is_the_array_written() {
+    let dir = std::env::temp_dir().join(format!("tensorcalc-io-par-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // 72 MiB of float64, past the parallel threshold, not a whole number
+    // of 2 MiB parts per thread.
+    let n = 9 * (1 << 20) + 3;
+    let v: Vec<f64> = (0..n)
+        .map(|i| (i as f64).sqrt() * if i % 3 == 0 { -1.0 } else { 1.0 })
+        .collect();
+    for fortran in [false, true] {
+        let shape = ndarray::IxDyn(&[3, n / 3]);
+        let a = if fortran {
+            ndarray::ArrayD::from_shape_vec(ndarray::ShapeBuilder::f(shape), v.clone()).unwrap()
+        } else {
+            ndarray::ArrayD::from_shape_vec(shape, v.clone()).unwrap()
+        };
+        let path = dir.join(format!("big_{fortran}.npy"));
+        let file = std::fs::File::create(&path).unwrap();
+        npy::write(
+            &tensorcalc::value::Array::F64(a.clone()),
+            std::io::BufWriter::new(file),
+        )
+        .unwrap();
+        for threads in [1, 2, 3] {
+            let got = npy::read_file(&path, &Limits::default(), threads)
+                .unwrap()
+                .array;
+            let tensorcalc::value::Array::F64(got) = got else {
+                panic!("dtype")
+            };
+            assert_eq!(got.shape(), a.shape());
+            assert!(
+                got.iter()
+                    .zip(a.iter())
+                    .all(|(x, y)| x.to_bits() == y.to_bits()),
+                "{threads} threads, fortran {fortran}"
+            );
+        }
+        let len = std::fs::metadata(&path).unwrap().len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(len - 1)
+            .unwrap();
+        assert!(npy::read_file(&path, &Limits::default(), 2).is_err());
+        std::fs::remove_file(&path).unwrap();
+    }
 }

@@ -457,8 +457,11 @@ pub fn f16_to_f32(h: u16) -> f32 {
     f32::from_bits(bits)
 }
 
-/// Reads one `.npy` file, checked against `limits` before allocating.
-pub fn read_file(path: &Path, limits: &Limits) -> Result<Loaded, IoError> {
+/// Reads one `.npy` file, checked against `limits` before allocating; a
+/// large array in our dtypes and byte order is read by `threads` threads at
+/// once, each into its own part of the buffer (page faults and the copy
+/// from the page cache are the cost of a load, and they run in parallel).
+pub fn read_file(path: &Path, limits: &Limits, threads: usize) -> Result<Loaded, IoError> {
     let err = |f| IoError::new(path, f);
     let file = File::open(path).map_err(|e| err(Fault::os(&e)))?;
     let size = file.metadata().map_err(|e| err(Fault::os(&e)))?.len();
@@ -470,7 +473,91 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<Loaded, IoError> {
         limits.max_bytes,
     )
     .map_err(err)?;
+    #[cfg(unix)]
+    if let Some(array) = read_parallel(&r, &h, size, threads).map_err(err)? {
+        return Ok(Loaded {
+            array,
+            widened_from: None,
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = threads;
     read_data(&mut r, &h).map_err(err)
+}
+
+/// A large array in our dtypes and byte order, read in parallel (see
+/// `read_file`); `None` for any other file.
+#[cfg(unix)]
+fn read_parallel(
+    r: &BufReader<File>,
+    h: &Header,
+    size: u64,
+    threads: usize,
+) -> Result<Option<Array>, Fault> {
+    let stored = h.data_bytes()?;
+    let native = h.big_endian == cfg!(target_endian = "big");
+    if threads > 1 && native && stored >= PARALLEL_READ && size == h.len as u64 + stored {
+        let (file, n, at) = (r.get_ref(), h.elements(), h.len as u64);
+        return Ok(match h.stored {
+            Stored::I64 => Some(Array::Int(shaped(h, raw_at(file, at, n, threads)?))),
+            Stored::F32 => Some(Array::F32(shaped(h, raw_at(file, at, n, threads)?))),
+            Stored::F64 => Some(Array::F64(shaped(h, raw_at(file, at, n, threads)?))),
+            Stored::C128 => Some(Array::C128(shaped(h, raw_at(file, at, n, threads)?))),
+            _ => None,
+        });
+    }
+    Ok(None)
+}
+
+/// From this many bytes of data on, a load is read by several threads.
+const PARALLEL_READ: u64 = 64 << 20;
+
+#[cfg(unix)]
+/// `n` elements at byte `at` of `file` (which holds exactly them after
+/// `at`), read in `threads` parts at once with positioned reads.
+fn raw_at<T: Plain + Send>(
+    file: &File,
+    at: u64,
+    n: usize,
+    threads: usize,
+) -> Result<Vec<T>, Fault> {
+    use std::os::unix::fs::FileExt;
+    let mut v = alloc::zeroed::<T>(n).ok_or_else(|| {
+        Fault::Os(
+            io::ErrorKind::OutOfMemory,
+            "the system refused the memory".into(),
+        )
+    })?;
+    let bytes = alloc::bytes_mut(&mut v);
+    // Parts of whole 2 MiB pages, so no page is faulted by two threads.
+    let part = bytes.len().div_ceil(threads).next_multiple_of(2 << 20);
+    let failed: Option<io::Error> = std::thread::scope(|scope| {
+        let readers: Vec<_> = bytes
+            .chunks_mut(part)
+            .enumerate()
+            .map(|(i, chunk)| {
+                let offset = at + (i * part) as u64;
+                scope.spawn(move || file.read_exact_at(chunk, offset))
+            })
+            .collect();
+        readers
+            .into_iter()
+            .filter_map(|h| match h.join() {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e),
+                Err(_) => Some(io::Error::other("a reader thread failed")),
+            })
+            .next()
+    });
+    match failed {
+        None => Ok(v),
+        // The file shrank while it was read.
+        Some(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(Fault::Truncated {
+            expected: 0,
+            found: 0,
+        }),
+        Some(e) => Err(Fault::os(&e)),
+    }
 }
 
 /// Writes `a` as `.npy` (version 1.0, our dtype, C order, or Fortran order

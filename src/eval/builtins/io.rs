@@ -83,7 +83,8 @@ fn load(cx: &mut Ctx, a: &Args) -> EResult<Value> {
                 "not an archive",
             ));
         }
-        let l = npy::read_file(&p, &a.limits).map_err(|e| fail(a, "read", &shown, e))?;
+        let l = npy::read_file(&p, &a.limits, a.exec.threads())
+            .map_err(|e| fail(a, "read", &shown, e))?;
         widened(cx, a, None, &l);
         return Ok(Value::Array(l.array));
     }
