@@ -391,13 +391,18 @@ impl Header {
 /// `n` elements stored in our own type and byte order: the bytes are read
 /// straight into the array's buffer (one read of the file for the whole
 /// array, into memory faulted in by that read, 2 MiB at a time).
-fn raw<T: Plain, R: Read>(r: &mut R, n: usize) -> Result<Vec<T>, Fault> {
-    let mut v = alloc::zeroed::<T>(n).ok_or_else(|| {
+/// A buffer of `n` zeroed elements, or the error when the system refuses it.
+fn zeroed<T: Plain>(n: usize) -> Result<Vec<T>, Fault> {
+    alloc::zeroed::<T>(n).ok_or_else(|| {
         Fault::Os(
             io::ErrorKind::OutOfMemory,
             "the system refused the memory".into(),
         )
-    })?;
+    })
+}
+
+fn raw<T: Plain, R: Read>(r: &mut R, n: usize) -> Result<Vec<T>, Fault> {
+    let mut v = zeroed::<T>(n)?;
     r.read_exact(alloc::bytes_mut(&mut v))
         .map_err(|e| match e.kind() {
             // How much was there is not known here: an archive entry
@@ -522,12 +527,7 @@ fn raw_at<T: Plain + Send>(
     threads: usize,
 ) -> Result<Vec<T>, Fault> {
     use std::os::unix::fs::FileExt;
-    let mut v = alloc::zeroed::<T>(n).ok_or_else(|| {
-        Fault::Os(
-            io::ErrorKind::OutOfMemory,
-            "the system refused the memory".into(),
-        )
-    })?;
+    let mut v = zeroed::<T>(n)?;
     let bytes = alloc::bytes_mut(&mut v);
     // Parts of whole 2 MiB pages, so no page is faulted by two threads.
     let part = bytes.len().div_ceil(threads).next_multiple_of(2 << 20);
