@@ -15,6 +15,7 @@ pub mod dispatch;
 pub mod elementwise;
 pub mod exec;
 pub mod float;
+pub mod fs;
 pub mod int;
 pub mod sum;
 
