@@ -164,3 +164,40 @@ fn loop_rows_are_copies_whoever_keeps_them() {
     assert_eq!(shown(&mut s, "ans"), ["3.5"]);
     assert_eq!(shown(&mut s, "x"), ["4.5"]);
 }
+
+/// Inside a block a silent `x = x op y` takes the statement shortcut
+/// (`exec_scalar_update`): with `y` a number or a scalar's name, its
+/// value, dtype and error are those of the same update at the top level,
+/// and a name that shared `x`'s value before the loop keeps it.
+#[test]
+fn updates_in_a_loop_body_agree_with_the_plain_statement() {
+    let mut g = Gen(0x100b5);
+    for _ in 0..400 {
+        let a = *g.pick(&OPERANDS);
+        let b = *g.pick(&OPERANDS);
+        let op = *g.pick(&OPERATORS);
+        let by_name = g.pick(&[false, true]).to_owned();
+        let (set_y, y) = if by_name {
+            (format!("y = {b};\n"), "y".to_string())
+        } else {
+            (String::new(), b.to_string())
+        };
+        let plain = format!("{set_y}x = {a};\nx = x {op} {y}\nx");
+        let looped =
+            format!("{set_y}x = {a};\nt = x;\nfor k in arange(1)\n  x = x {op} {y};\nend\nx");
+        let want = shown(&mut Session::new(), &plain);
+        let mut s = Session::new();
+        let got = shown(&mut s, &looped);
+        match want.as_slice() {
+            [_, value] if !value.contains("error") => {
+                assert_eq!(got, std::slice::from_ref(value), "{looped}");
+            }
+            _ => assert_eq!(gist(&got)[0], gist(&want)[0], "{looped}"),
+        }
+        assert_eq!(
+            shown(&mut s, "t"),
+            shown(&mut Session::new(), a),
+            "{looped}"
+        );
+    }
+}

@@ -160,6 +160,14 @@ impl Evaluator {
         let mut last = None;
         for stmt in body {
             self.tick(stmt.span)?;
+            // A running sum or counter that displays nothing: the scalar
+            // path's shortcut (`fast.rs`), else the statement as usual.
+            if (!display || stmt.silent)
+                && let Some(p) = self.exec_scalar_update(stmt)?
+            {
+                last = Some(p);
+                continue;
+            }
             let flow = self.exec_flow(stmt, display)?;
             self.dedupe_warnings();
             match flow {

@@ -124,3 +124,66 @@ impl Evaluator {
             .map(|v| Some((v, false)))
     }
 }
+
+impl Evaluator {
+    /// A statement `x = x op y` (or `x op= y`) where `x` is a scalar of
+    /// this scope and `y` a number or the name of a scalar, run straight
+    /// from the block without the statement machinery around it: the new
+    /// number goes into `x`'s own buffer. The same checks come first as on
+    /// the plain path, and everything else (a value to display, `x` shared
+    /// or not a scalar, an operator or dtype the scalar path leaves to the
+    /// general one, the checker's mode) returns `Ok(None)` with nothing
+    /// evaluated, so the plain path runs it and gives its values and errors.
+    pub(super) fn exec_scalar_update(&mut self, stmt: &Stmt) -> EResult<Option<Produced>> {
+        let StmtKind::Assign {
+            name,
+            name_span,
+            index: None,
+            value,
+        } = &stmt.kind
+        else {
+            return Ok(None);
+        };
+        let ExprKind::Binary { op, lhs, rhs, .. } = &value.kind else {
+            return Ok(None);
+        };
+        if self.shape_only
+            || matches!(op, BinOp::MatMul | BinOp::LeftDiv)
+            || !matches!(&lhs.kind, ExprKind::Name(n) if n == name)
+        {
+            return Ok(None);
+        }
+        let y = match &rhs.kind {
+            ExprKind::Int(v) => Scalar::Int(*v),
+            ExprKind::Float(v) => Scalar::F64(*v),
+            ExprKind::Name(n) if n != name => match self.read_var(n).map(|v| &**v) {
+                Some(Value::Array(a)) => match Scalar::of(a) {
+                    Some(y) => y,
+                    None => return Ok(None),
+                },
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        check_assignable(name, *name_span)?;
+        self.check_store(name, *name_span)?;
+        let max_bytes = self.limits.max_bytes;
+        let Some(slot) = self.scope_mut().get_mut(name.as_str()) else {
+            return Ok(None);
+        };
+        let Some(Value::Array(a)) = Rc::get_mut(slot) else {
+            return Ok(None);
+        };
+        let Some(out) = Scalar::of(a).and_then(|x| scalar::binary(*op, x, y)) else {
+            return Ok(None);
+        };
+        if out.dtype().size() > max_bytes || !out.store(a) {
+            return Ok(None);
+        }
+        let value = slot.clone();
+        Ok(Some(Produced {
+            name: self.shows(stmt).then(|| name.clone()),
+            value,
+        }))
+    }
+}
