@@ -56,6 +56,11 @@ impl<'a, T> MatRef<'a, T> {
     pub fn new(view: ArrayView2<'a, T>) -> Self {
         MatRef { view, conj: false }
     }
+
+    /// The same operand, conjugated when `conj` says so.
+    pub fn conj_if(self, conj: bool) -> Self {
+        MatRef { conj, ..self }
+    }
 }
 
 /// The output operand.

@@ -205,6 +205,14 @@ fn batched<T: Copy + Default + Send + Sync>(
     kernel: impl Fn(&Exec, MatRef<T>, MatRef<T>, ndarray::ArrayViewMut2<T>) + Sync,
 ) -> OpResult<ArrayD<T>> {
     let (aconj, bconj) = (a.conj, b.conj);
+    // The kernel on one entry, with the operands' conjugation.
+    let run = |exec: &Exec,
+               x: ndarray::ArrayView2<'_, T>,
+               y: ndarray::ArrayView2<'_, T>,
+               o: ndarray::ArrayViewMut2<'_, T>| {
+        let lhs = MatRef::new(x).conj_if(aconj);
+        kernel(exec, lhs, MatRef::new(y).conj_if(bconj), o)
+    };
     let (a, b) = (a.view(), b.view());
     let (a_nd, b_nd) = (a.ndim(), b.ndim());
     // Two matrices whose product is one panel: straight to the kernel, none
@@ -218,18 +226,7 @@ fn batched<T: Copy + Default + Send + Sync>(
         let mut out = ndarray::Array2::from_shape_vec((m, n), kernel::alloc::filled(m * n))
             .expect("length matches the shape");
         exec.check()?;
-        kernel(
-            exec,
-            MatRef {
-                view: x,
-                conj: aconj,
-            },
-            MatRef {
-                view: y,
-                conj: bconj,
-            },
-            out.view_mut(),
-        );
+        run(exec, x, y, out.view_mut());
         return Ok(out.into_dyn());
     }
     let a2 = if a.ndim() == 1 {
@@ -306,18 +303,7 @@ fn batched<T: Copy + Default + Send + Sync>(
                         return;
                     }
                     let (x, y) = entry(idx.slice());
-                    kernel(
-                        &single,
-                        MatRef {
-                            view: x,
-                            conj: aconj,
-                        },
-                        MatRef {
-                            view: y,
-                            conj: bconj,
-                        },
-                        o.view_mut(),
-                    );
+                    run(&single, x, y, o.view_mut());
                 });
         });
         if stopped.load(Ordering::Relaxed) {
@@ -339,16 +325,10 @@ fn batched<T: Copy + Default + Send + Sync>(
             loop {
                 exec.check()?;
                 let end = (start + panel).min(m);
-                kernel(
+                run(
                     exec,
-                    MatRef {
-                        view: a2.slice(s![start..end, ..]),
-                        conj: aconj,
-                    },
-                    MatRef {
-                        view: b2.view(),
-                        conj: bconj,
-                    },
+                    a2.slice(s![start..end, ..]),
+                    b2.view(),
                     o2.slice_mut(s![start..end, ..]),
                 );
                 start = end;
