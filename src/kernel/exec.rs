@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::dispatch::{self, Isa};
+use super::team::Team;
 
 /// A shared stop flag: long kernels look at it between blocks, so a request
 /// (from a Ctrl-C handler on another thread) stops them within milliseconds
@@ -51,6 +52,9 @@ pub struct Exec {
     /// many as there are cores); `None` if the system refused the threads,
     /// and then the work runs on the calling thread.
     pool: Arc<OnceLock<Option<rayon::ThreadPool>>>,
+    /// The helpers that stay awake between matrix products (`team`), built
+    /// on first use like the pool.
+    team: Arc<OnceLock<Option<Team>>>,
 }
 
 impl fmt::Debug for Exec {
@@ -74,6 +78,7 @@ impl Exec {
             isa: supported(isa),
             cancel: CancelToken::new(),
             pool: Arc::new(OnceLock::new()),
+            team: Arc::new(OnceLock::new()),
         }
     }
 
@@ -93,6 +98,7 @@ impl Exec {
         Exec {
             threads: n.max(1),
             pool: Arc::new(OnceLock::new()),
+            team: Arc::new(OnceLock::new()),
             ..self
         }
     }
@@ -127,6 +133,7 @@ impl Exec {
             isa: self.isa,
             cancel: self.cancel.clone(),
             pool: Arc::new(OnceLock::new()),
+            team: Arc::new(OnceLock::new()),
         }
     }
 
@@ -155,6 +162,30 @@ impl Exec {
         match pool {
             Some(pool) => pool.install(f),
             None => f(),
+        }
+    }
+}
+
+impl Exec {
+    /// Calls `f(i)` for every `i < threads()` at once, `f(0)` on this
+    /// thread and the others on this value's team (built on first use),
+    /// whose helpers stay awake a little between calls; see `team`. With
+    /// one thread, or if the system refused the helpers, only `f(0)` runs.
+    pub fn on_team(&self, f: &(dyn Fn(usize) + Sync)) {
+        if self.threads <= 1 {
+            return f(0);
+        }
+        match self.team.get_or_init(|| Team::new(self.threads)) {
+            Some(team) => team.run(f),
+            None => f(0),
+        }
+    }
+
+    /// From inside `on_team`: how many helpers have joined the job so far.
+    pub fn helpers_joined(&self) -> usize {
+        match self.team.get() {
+            Some(Some(team)) => team.joined(),
+            _ => 0,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! than the arithmetic; the portable loop is the oracle for both.
 
 use std::ops::{Add, Mul};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use num_complex::Complex;
@@ -16,6 +17,9 @@ use super::exec::Exec;
 pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output = Self> {
     const ZERO: Self;
     const ONE: Self;
+    /// Real multiply-adds in one multiply-add of this type (for the
+    /// threshold of threads).
+    const WEIGHT: usize = 1;
     /// The complex conjugate (identity for real types).
     fn conj(self) -> Self;
 }
@@ -39,6 +43,7 @@ impl Elem for f64 {
 impl Elem for Complex<f64> {
     const ZERO: Self = Complex::new(0.0, 0.0);
     const ONE: Self = Complex::new(1.0, 0.0);
+    const WEIGHT: usize = 4;
     fn conj(self) -> Self {
         Complex::conj(&self)
     }
@@ -68,7 +73,8 @@ pub type MatMut<'a, T> = ArrayViewMut2<'a, T>;
 
 /// Products with at most this many multiply-adds use the small loop.
 const SMALL: usize = 16 * 16 * 16;
-/// Products with at least this many multiply-adds may use several threads.
+/// Products with at least this many real multiply-adds (`Elem::WEIGHT`
+/// each) may use several threads: from 96×96 real matrices, 61×61 complex.
 const PARALLEL: usize = 96 * 96 * 96;
 
 /// `c = op(a) @ op(b)`, where `op` conjugates when the operand says so.
@@ -207,13 +213,17 @@ fn small_body<T: Elem>(a: MatRef<'_, T>, b: MatRef<'_, T>, mut c: MatMut<'_, T>)
     }
 }
 
-/// Raw pointers made `Send` so a rayon pool can run the `gemm` call.
+/// Raw pointers made `Send` and `Sync` so the team can run `gemm` calls on
+/// disjoint blocks of the output.
 #[derive(Clone, Copy)]
 struct Ptrs<T>(*const T, *const T, *mut T);
 // SAFETY: the pointers come from views borrowed for the whole call of
-// `simd`, which waits for the pool to finish before returning, and `T` is
-// itself `Send + Sync` (required by `Elem`).
+// `simd`, which waits for the team to finish before returning; the threads
+// only read through the first two and write disjoint blocks through the
+// third; `T` is itself `Send + Sync` (required by `Elem`).
 unsafe impl<T: Send + Sync> Send for Ptrs<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send + Sync> Sync for Ptrs<T> {}
 
 impl<T> Ptrs<T> {
     fn get(self) -> (*const T, *const T, *mut T) {
@@ -221,7 +231,15 @@ impl<T> Ptrs<T> {
     }
 }
 
-/// The `gemm` crate, with strides taken straight from the views.
+/// Below this many multiply-adds a parallel product is cut into two chunks
+/// per thread, so a helper that wakes late leaves less to the others; above
+/// it into one per thread, as every chunk packs the whole other operand.
+const FINE_CHUNKS: usize = 384 * 384 * 384;
+
+/// The `gemm` crate, with strides taken straight from the views. Large
+/// products are cut into blocks of rows (or of columns, when there are more
+/// columns than rows), which the threads of the team take one by one, each
+/// in a one-thread `gemm` call.
 fn simd<T: Elem>(
     exec: &Exec,
     a: MatRef<'_, T>,
@@ -238,56 +256,137 @@ fn simd<T: Elem>(
         c.fill(T::ZERO);
         return;
     }
-    let nthreads = if work >= PARALLEL { exec.threads() } else { 1 };
-    let (ars, acs) = (a.view.strides()[0], a.view.strides()[1]);
-    let (brs, bcs) = (b.view.strides()[0], b.view.strides()[1]);
-    let (crs, ccs) = (c.strides()[0], c.strides()[1]);
+    let strides = [
+        a.view.strides()[0],
+        a.view.strides()[1],
+        b.view.strides()[0],
+        b.view.strides()[1],
+        c.strides()[0],
+        c.strides()[1],
+    ];
+    let [ars, _, _, bcs, crs, ccs] = strides;
     let ptrs = Ptrs(a.view.as_ptr(), b.view.as_ptr(), c.as_mut_ptr());
-    let (aconj, bconj) = (a.conj, b.conj);
-    let run = move || {
-        // A method call captures the whole `Ptrs` (which is `Send`), not its
+    let conj = (a.conj, b.conj);
+    let threads = if work.saturating_mul(T::WEIGHT) >= PARALLEL {
+        exec.threads()
+    } else {
+        1
+    };
+    if threads <= 1 {
+        // SAFETY: the whole of the three views, as checked in `matmul`.
+        unsafe { gemm_block(ptrs, m, n, k, strides, conj) };
+        return;
+    }
+    let by_rows = m >= n;
+    let len = if by_rows { m } else { n };
+    let chunks = if work < FINE_CHUNKS {
+        2 * threads
+    } else {
+        threads
+    };
+    let step = len.div_ceil(chunks).next_multiple_of(16).min(len);
+    let count = len.div_ceil(step);
+    let next = AtomicUsize::new(0);
+    // Rows (or columns) start..end of `c`, on the calling thread.
+    let block = |start: usize, end: usize| {
+        // A method call captures the whole `Ptrs` (which is `Sync`), not its
         // fields (which are not).
         let (ap, bp, cp) = ptrs.get();
-        let parallelism = if nthreads > 1 {
-            gemm::Parallelism::Rayon(nthreads)
-        } else {
-            gemm::Parallelism::None
-        };
-        // SAFETY: `gemm` reads m×k elements at `ap + i*ars + p*acs`, k×n at
-        // `bp + p*brs + j*bcs` and writes m×n at `cp + i*crs + j*ccs`. Those
-        // are exactly the elements of the three ndarray views, whose shapes
-        // were checked by the assert in `matmul` (and m, n, k > 0 here), so
-        // every access is in bounds. `c` is a unique borrow, so it aliases
-        // neither input; `read_dst = false`, so its old contents (which are
-        // initialised anyway) are not read. T is f32, f64 or Complex<f64>,
-        // the types `gemm` accepts (Elem is implemented for no others).
+        // SAFETY: start..end lies inside 0..len, the rows (or columns) of
+        // `a` and `c` (or `b` and `c`), so the offsets stay inside the
+        // views; the callers below hand each range to exactly one thread
+        // (chunk indices come from one atomic counter, each index once), so
+        // the blocks written are disjoint.
         unsafe {
-            gemm::gemm(
-                m,
-                n,
-                k,
-                cp,
-                ccs,
-                crs,
-                false,
-                ap,
-                acs,
-                ars,
-                bp,
-                bcs,
-                brs,
-                T::ZERO,
-                T::ONE,
-                false,
-                aconj,
-                bconj,
-                parallelism,
-            );
+            if by_rows {
+                let p = Ptrs(
+                    ap.offset(start as isize * ars),
+                    bp,
+                    cp.offset(start as isize * crs),
+                );
+                gemm_block(p, end - start, n, k, strides, conj);
+            } else {
+                let p = Ptrs(
+                    ap,
+                    bp.offset(start as isize * bcs),
+                    cp.offset(start as isize * ccs),
+                );
+                gemm_block(p, m, end - start, k, strides, conj);
+            }
         }
     };
-    if nthreads > 1 {
-        exec.with_pool(run)
-    } else {
-        run()
+    exec.on_team(&|who| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= count {
+                break;
+            }
+            let (start, end) = (i * step, ((i + 1) * step).min(len));
+            if who == 0 && exec.helpers_joined() == 0 {
+                // Alone so far: take every chunk left (the swap hands them
+                // to this thread only) and do chunk `i` and the rest in as
+                // few calls as possible, not repacking the other operand
+                // once per chunk for nobody's benefit.
+                let rest = next.swap(count, Ordering::Relaxed).min(count);
+                if rest == i + 1 {
+                    block(start, len);
+                } else {
+                    block(start, end);
+                    if rest < count {
+                        block(rest * step, len);
+                    }
+                }
+                break;
+            }
+            block(start, end);
+        }
+    });
+}
+
+/// One single-threaded `gemm` call: `c = op(a) @ op(b)` for an m×k `a`,
+/// k×n `b` and m×n `c` at `ptrs` with `strides` (a's rows and columns, b's,
+/// c's), conjugating as `conj` says.
+///
+/// # Safety
+/// The three pointers with those strides must address m×k, k×n and m×n
+/// elements inside live arrays of `T`; `c`'s must alias neither input nor
+/// any block another thread uses; m, n, k > 0.
+unsafe fn gemm_block<T: Elem>(
+    ptrs: Ptrs<T>,
+    m: usize,
+    n: usize,
+    k: usize,
+    strides: [isize; 6],
+    conj: (bool, bool),
+) {
+    let Ptrs(ap, bp, cp) = ptrs;
+    let [ars, acs, brs, bcs, crs, ccs] = strides;
+    // SAFETY: `gemm` reads m×k elements at `ap + i*ars + p*acs`, k×n at
+    // `bp + p*brs + j*bcs` and writes m×n at `cp + i*crs + j*ccs`: in bounds
+    // and unaliased by this function's contract. `read_dst = false`, so the
+    // old contents of `c` are not read. T is f32, f64 or Complex<f64>, the
+    // types `gemm` accepts (Elem is implemented for no others).
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            cp,
+            ccs,
+            crs,
+            false,
+            ap,
+            acs,
+            ars,
+            bp,
+            bcs,
+            brs,
+            T::ZERO,
+            T::ONE,
+            false,
+            conj.0,
+            conj.1,
+            gemm::Parallelism::None,
+        );
     }
 }

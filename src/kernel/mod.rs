@@ -18,6 +18,7 @@ pub mod float;
 pub mod fs;
 pub mod int;
 pub mod sum;
+pub mod team;
 
 pub mod linalg;
 pub mod linalg_exact;
