@@ -195,8 +195,9 @@ impl<'a, T> Operand<'a, T> {
 /// Runs a 2-D kernel over every batch entry. Shapes were checked by
 /// `matmul_shape`; vectors are viewed as 1×k or k×1 matrices. Batches of
 /// small products run their entries on several threads (each entry on one);
-/// big products run in panels of rows, checking the cancel flag between
-/// panels, and the kernel spreads each panel over the threads.
+/// big products run in panels of columns (of rows when there are few
+/// columns), checking the cancel flag between panels, and the kernel
+/// spreads each panel over the threads.
 fn batched<T: Copy + Default + Send + Sync>(
     a: Operand<'_, T>,
     b: Operand<'_, T>,
@@ -220,7 +221,7 @@ fn batched<T: Copy + Default + Send + Sync>(
     if let (Ok(x), Ok(y)) = (
         a.view().into_dimensionality::<Ix2>(),
         b.view().into_dimensionality::<Ix2>(),
-    ) && x.nrows() * x.ncols() * y.ncols() <= PANEL_WORK
+    ) && x.nrows() * x.ncols() * y.ncols() <= PANEL_WORK.saturating_mul(exec.threads())
     {
         let (m, n) = (x.nrows(), y.ncols());
         let mut out = ndarray::Array2::from_shape_vec((m, n), kernel::alloc::filled(m * n))
@@ -310,10 +311,18 @@ fn batched<T: Copy + Default + Send + Sync>(
             return Err(OpError::Interrupted);
         }
     } else {
-        // Big products run in panels of rows so a cancel request is seen
-        // between panels; a panel is never so thin that the kernel's packing
-        // of `b` dominates.
-        let panel = (PANEL_WORK / (k * n).max(1)).max(MIN_PANEL_ROWS);
+        // Big products run in panels so a cancel request is seen between
+        // them. Panels of columns cost nothing: the kernel packs the right
+        // operand a block of columns at a time anyway, while every panel of
+        // rows repacks all of it (5% at 2048×2048 on one thread, 25% on
+        // two). Rows only when there are too few columns for a wide panel.
+        let budget = PANEL_WORK.saturating_mul(exec.threads());
+        let by_cols = n >= m || budget / (m * k).max(1) >= MIN_PANEL;
+        let (len, panel) = if by_cols {
+            (n, (budget / (m * k).max(1)).max(MIN_PANEL))
+        } else {
+            (m, (budget / (k * n).max(1)).max(MIN_PANEL / 2))
+        };
         for idx in ndarray::indices(IxDyn(batch)) {
             let (a2, b2) = entry(idx.slice());
             let mut ov = out.view_mut();
@@ -324,15 +333,24 @@ fn batched<T: Copy + Default + Send + Sync>(
             let mut start = 0;
             loop {
                 exec.check()?;
-                let end = (start + panel).min(m);
-                run(
-                    exec,
-                    a2.slice(s![start..end, ..]),
-                    b2.view(),
-                    o2.slice_mut(s![start..end, ..]),
-                );
+                let end = (start + panel).min(len);
+                if by_cols {
+                    run(
+                        exec,
+                        a2.view(),
+                        b2.slice(s![.., start..end]),
+                        o2.slice_mut(s![.., start..end]),
+                    );
+                } else {
+                    run(
+                        exec,
+                        a2.slice(s![start..end, ..]),
+                        b2.view(),
+                        o2.slice_mut(s![start..end, ..]),
+                    );
+                }
                 start = end;
-                if start >= m {
+                if start >= len {
                     break;
                 }
             }
@@ -343,16 +361,14 @@ fn batched<T: Copy + Default + Send + Sync>(
         .expect("same number of elements"))
 }
 
-/// Multiply-adds between two looks at the cancel flag (about 20 ms on one
-/// core of a current CPU for float64).
+/// Multiply-adds per thread between two looks at the cancel flag (about
+/// 20 ms on one core of a current CPU for float64).
 const PANEL_WORK: usize = 1 << 30;
-/// The thinnest panel of rows handed to the kernel.
+/// The narrowest panel of columns handed to the kernel (rows: half this).
 ///
-/// Each panel repacks the right operand (a memory-bound copy of k×n), so
-/// thin panels cost speed; thick ones delay Ctrl-C. 128 rows keeps the
-/// repacking near 5% while a 4000×4000 product still sees the flag about
-/// every 50–100 ms (issue: Ctrl-C must stop it within 200 ms). Products up
-/// to 2048×2048 are unaffected: PANEL_WORK already gives them 256 rows.
-const MIN_PANEL_ROWS: usize = 128;
+/// Thin panels cost speed (each packs its operand afresh); wide ones delay
+/// Ctrl-C. 256 columns of a 4000×4000 product are ~4·10^9 multiply-adds,
+/// about 80 ms on one core (issue: Ctrl-C must stop it within 200 ms).
+const MIN_PANEL: usize = 256;
 /// Batch entries below this many multiply-adds run one per thread.
 const PARALLEL_ENTRY: usize = 1 << 24;
