@@ -4,7 +4,10 @@ recording the machine's load, and summarising.
 
 One process on each side builds the inputs, makes one untimed call (the
 first call pays for one-time set-up: thread pool, packing buffers, page
-faults), then times CALLS calls one by one (tensorcalc with tic()/toc(),
+faults) and repeats it untimed until WARM seconds have passed (a thread
+started by the first call was seen to take 2-4 ms to run for the first time
+on these virtual machines; OpenBLAS's threads start when NumPy is imported,
+before anything is timed), then times CALLS calls one by one (tensorcalc with tic()/toc(),
 NumPy with perf_counter). A call that is too short to time alone is a group
 of REPS statements, timed together and divided by REPS, so the interpreter's
 cost per statement is counted. Rounds alternate which side goes first, so a
@@ -22,6 +25,10 @@ import sys
 # OpenBLAS workarounds that may be set on this machine slow a current NumPy:
 # drop them for the NumPy side only.
 NP_ENV = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+
+
+# Seconds of untimed repetition of the warm-up call, on both sides.
+WARM = 0.02
 
 
 def load1():
@@ -51,7 +58,7 @@ def tc_times(binary, setup, warm, stmt, calls, reps, threads):
     body = "; ".join([stmt] * reps)
     timed = " ".join(f"tic(); {body}; t{i} = toc();" for i in range(calls))
     names = ", ".join(f"t{i}" for i in range(calls))
-    prog = f"{setup} {warm}; {timed} [{names}]"
+    prog = f"{setup} {warm}; tic(); while toc() < {WARM}; {warm}; end; {timed} [{names}]"
     env = dict(os.environ, TENSORCALC_THREADS=str(threads))
     r = subprocess.run([binary, "--json", "-e", prog], capture_output=True, text=True, env=env, check=True)
     return [t / reps for t in json.loads(r.stdout.strip().splitlines()[-1])["data"]]
@@ -66,6 +73,9 @@ def np_times(setup, warm, stmt, calls, reps, threads):
         setup,
         f"with threadpool_limits({threads}):",
         f"    {warm}",
+        "    w0 = time.perf_counter()",
+        f"    while time.perf_counter() - w0 < {WARM}:",
+        f"        {warm}",
         "    ts = []",
         f"    for _ in range({calls}):",
         "        t0 = time.perf_counter()",
