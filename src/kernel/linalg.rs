@@ -25,7 +25,11 @@ use crate::value::{C64, Elem};
 
 /// Matrices with fewer elements than this are factored on one thread: below
 /// it, handing the work to a pool costs more than the second core saves.
-const PARALLEL: usize = 96 * 96;
+/// A factorization is many parallel regions in a row, and each wakes
+/// rayon's sleeping workers again (0.1 to 4 ms on these virtual machines):
+/// at 128×128, two threads made `cholesky` 24%, `inv` 15% and `eigh` 6%
+/// slower than one (scripts/bench --linalg, 2026-12-03).
+const PARALLEL: usize = 256 * 256;
 
 /// Matrices with fewer elements than this are LU-factored on one thread.
 const LU_PARALLEL: usize = 1536 * 1536;
