@@ -368,3 +368,67 @@ fn forced_portable_path_agrees_end_to_end() {
     assert_eq!(fast[5], portable[5]);
     assert_eq!(fast[6], portable[6]);
 }
+
+#[test]
+fn fresh_results_and_two_thread_blocks_match_portable() {
+    // Big enough for several threads (rows split when m ≥ n, columns when
+    // n > m), odd edges, a transposed operand; the fresh result is written
+    // into memory that was never zeroed, so a missed element would show.
+    let mut g = Gen(7);
+    for &(m, k, n) in &[
+        (130, 100, 120),
+        (97, 100, 250),
+        (161, 99, 17),
+        (5, 300, 700),
+    ] {
+        let a = g.matrix(k, m).reversed_axes();
+        let b = g.matrix(k, n);
+        let mut want = Array2::<f64>::zeros((m, n));
+        float::portable(
+            MatRef::new(a.view()),
+            MatRef::new(b.view()),
+            want.view_mut(),
+        );
+        for threads in [1, 2, 3] {
+            let ex = exec().with_threads(threads);
+            let fresh = float::matmul_fresh(&ex, MatRef::new(a.view()), MatRef::new(b.view()));
+            let mut into = Array2::<f64>::from_elem((m, n), f64::NAN);
+            float::matmul(
+                &ex,
+                MatRef::new(a.view()),
+                MatRef::new(b.view()),
+                into.view_mut(),
+            );
+            for got in [&fresh, &into] {
+                assert_eq!(got.dim(), (m, n));
+                for (x, y) in got.iter().zip(&want) {
+                    assert!(
+                        close(*x, *y, k, 1e-14),
+                        "{m}x{k}x{n} t={threads}: {x} vs {y}"
+                    );
+                }
+            }
+        }
+    }
+    let c = |g: &mut Gen, r, c| Array2::from_shape_fn((r, c), |_| Complex64::new(g.f64(), g.f64()));
+    let (a, b) = (c(&mut g, 70, 66), c(&mut g, 66, 75));
+    let (ar, br) = (
+        MatRef {
+            view: a.view(),
+            conj: true,
+        },
+        MatRef {
+            view: b.view(),
+            conj: false,
+        },
+    );
+    let mut want = Array2::<Complex64>::zeros((70, 75));
+    float::portable(ar, br, want.view_mut());
+    let got = float::matmul_fresh(&exec().with_threads(2), ar, br);
+    for (x, y) in got.iter().zip(&want) {
+        assert!(
+            (x - y).norm() <= 1e-13 * 66.0,
+            "complex 70x66x75: {x} vs {y}"
+        );
+    }
+}

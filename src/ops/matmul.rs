@@ -121,6 +121,7 @@ pub fn matmul_adjoint(
                         ok.store(false, Ordering::Relaxed);
                     }
                 },
+                None,
             )?;
             if !ok.load(Ordering::Relaxed) {
                 return Err(OpError::overflow("matmul"));
@@ -135,6 +136,7 @@ pub fn matmul_adjoint(
                 &out_shape,
                 exec,
                 kernel::float::matmul,
+                Some(kernel::float::matmul_fresh),
             )?)
         }
         DType::Float64 => {
@@ -145,6 +147,7 @@ pub fn matmul_adjoint(
                 &out_shape,
                 exec,
                 kernel::float::matmul,
+                Some(kernel::float::matmul_fresh),
             )?)
         }
         DType::Complex128 => {
@@ -155,6 +158,7 @@ pub fn matmul_adjoint(
                 &out_shape,
                 exec,
                 kernel::float::matmul,
+                Some(kernel::float::matmul_fresh),
             )?)
         }
     })
@@ -204,6 +208,7 @@ fn batched<T: Copy + Default + Send + Sync>(
     out_shape: &[usize],
     exec: &Exec,
     kernel: impl Fn(&Exec, MatRef<T>, MatRef<T>, ndarray::ArrayViewMut2<T>) + Sync,
+    fresh: Option<fn(&Exec, MatRef<T>, MatRef<T>) -> ndarray::Array2<T>>,
 ) -> OpResult<ArrayD<T>> {
     let (aconj, bconj) = (a.conj, b.conj);
     // The kernel on one entry, with the operands' conjugation.
@@ -223,10 +228,14 @@ fn batched<T: Copy + Default + Send + Sync>(
         b.view().into_dimensionality::<Ix2>(),
     ) && x.nrows() * x.ncols() * y.ncols() <= PANEL_WORK.saturating_mul(exec.threads())
     {
+        exec.check()?;
+        if let Some(fresh) = fresh {
+            let lhs = MatRef::new(x).conj_if(aconj);
+            return Ok(fresh(exec, lhs, MatRef::new(y).conj_if(bconj)).into_dyn());
+        }
         let (m, n) = (x.nrows(), y.ncols());
         let mut out = ndarray::Array2::from_shape_vec((m, n), kernel::alloc::filled(m * n))
             .expect("length matches the shape");
-        exec.check()?;
         run(exec, x, y, out.view_mut());
         return Ok(out.into_dyn());
     }
