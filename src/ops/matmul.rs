@@ -196,6 +196,10 @@ impl<'a, T> Operand<'a, T> {
     }
 }
 
+/// A kernel that returns the product of two matrices in a new one, written
+/// without zeroing it first (`kernel::float::matmul_fresh`).
+type Fresh<T> = fn(&Exec, MatRef<T>, MatRef<T>) -> ndarray::Array2<T>;
+
 /// Runs a 2-D kernel over every batch entry. Shapes were checked by
 /// `matmul_shape`; vectors are viewed as 1×k or k×1 matrices. Batches of
 /// small products run their entries on several threads (each entry on one);
@@ -208,7 +212,7 @@ fn batched<T: Copy + Default + Send + Sync>(
     out_shape: &[usize],
     exec: &Exec,
     kernel: impl Fn(&Exec, MatRef<T>, MatRef<T>, ndarray::ArrayViewMut2<T>) + Sync,
-    fresh: Option<fn(&Exec, MatRef<T>, MatRef<T>) -> ndarray::Array2<T>>,
+    fresh: Option<Fresh<T>>,
 ) -> OpResult<ArrayD<T>> {
     let (aconj, bconj) = (a.conj, b.conj);
     // The kernel on one entry, with the operands' conjugation.
