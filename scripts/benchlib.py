@@ -134,7 +134,7 @@ def preamble(rounds, calls):
     version, blas = numpy_info()
     print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; NumPy {version}; BLAS: {blas}")
     print(f"load average at start: {open('/proc/loadavg').read().strip()}")
-    print(f"{rounds} alternating rounds, {calls} timed calls per process after one untimed call; "
+    print(f"{rounds} alternating rounds, {calls} timed calls per process after a 20 ms warm-up; "
           "median and minimum over all calls")
     print("ratio = NumPy time / tensorcalc time, > 1 means tensorcalc is faster; spread = slowest "
           "process median / fastest; load = 1-minute load average during the case\n")
