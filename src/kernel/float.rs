@@ -374,11 +374,13 @@ unsafe fn simd_raw<T: Elem>(
                 break;
             }
             let (start, end) = (i * step, ((i + 1) * step).min(len));
-            if who == 0 && exec.helpers_joined() == 0 {
-                // Alone so far: take every chunk left (the swap hands them
-                // to this thread only) and do chunk `i` and the rest in as
-                // few calls as possible, not repacking the other operand
-                // once per chunk for nobody's benefit.
+            if who == 0 && i > 0 && exec.helpers_joined() == 0 {
+                // No helper joined during a whole chunk: take every chunk
+                // left (the swap hands them to this thread only) and do
+                // chunk `i` and the rest in as few calls as possible, not
+                // repacking the other operand once per chunk for nobody's
+                // benefit. (Not at the first chunk: a helper that is awake
+                // needs a moment to see the job.)
                 let rest = next.swap(count, Ordering::Relaxed).min(count);
                 if rest == i + 1 {
                     block(start, len);
