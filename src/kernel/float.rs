@@ -18,6 +18,7 @@ use super::exec::Exec;
 pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output = Self> {
     const ZERO: Self;
     const ONE: Self;
+    const MINUS_ONE: Self;
     /// Real multiply-adds in one multiply-add of this type (for the
     /// threshold of threads).
     const WEIGHT: usize = 1;
@@ -28,6 +29,7 @@ pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output =
 impl Elem for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    const MINUS_ONE: Self = -1.0;
     fn conj(self) -> Self {
         self
     }
@@ -36,6 +38,7 @@ impl Elem for f32 {
 impl Elem for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    const MINUS_ONE: Self = -1.0;
     fn conj(self) -> Self {
         self
     }
@@ -44,6 +47,7 @@ impl Elem for f64 {
 impl Elem for Complex<f64> {
     const ZERO: Self = Complex::new(0.0, 0.0);
     const ONE: Self = Complex::new(1.0, 0.0);
+    const MINUS_ONE: Self = Complex::new(-1.0, 0.0);
     const WEIGHT: usize = 4;
     fn conj(self) -> Self {
         Complex::conj(&self)
@@ -442,5 +446,84 @@ unsafe fn gemm_block<T: Elem>(
             conj.1,
             gemm::Parallelism::None,
         );
+    }
+}
+
+/// The lower triangle (and the diagonal blocks whole) of `c -= p · pᴴ` for
+/// an r×k `p` and an r×r `c`, both column-major with leading dimension
+/// `ld` (one buffer may hold both, disjointly): the trailing update of a
+/// blocked Cholesky, which is most of its work. Column blocks of `c`, each
+/// from its diagonal block down, are handed out to the team's threads one
+/// by one, the tallest first; each is one `gemm` call. `conj` conjugates
+/// `pᴴ` (complex types).
+///
+/// # Safety
+/// `p` must address r×k elements at `p + i + j·ld` and `c` r×r at
+/// `c + i + j·ld`, all inside live arrays of `T`; the two regions must not
+/// overlap, and nothing else may touch them during the call.
+pub unsafe fn sub_gram_lower<T: Elem>(
+    exec: &Exec,
+    p: *const T,
+    c: *mut T,
+    r: usize,
+    k: usize,
+    ld: usize,
+    conj: bool,
+) {
+    const BLOCK: usize = 128;
+    if r == 0 || k == 0 {
+        return;
+    }
+    let blocks = r.div_ceil(BLOCK);
+    let ld_i = ld as isize;
+    let ptrs = Ptrs(p, p, c);
+    let threads = if r * r * k / 2 >= PARALLEL / T::WEIGHT.max(1) {
+        exec.threads()
+    } else {
+        1
+    };
+    let next = AtomicUsize::new(0);
+    let work = |_: usize| {
+        loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b >= blocks {
+                break;
+            }
+            let (c0, c1) = (b * BLOCK, ((b + 1) * BLOCK).min(r));
+            let (pp, _, cp) = ptrs.get();
+            // SAFETY: rows c0..r of `p` (r - c0 rows, k columns), the rows
+            // c0..c1 of `p` read as the k×(c1 - c0) matrix pᴴ (row stride
+            // ld, column stride 1), and rows c0..r of columns c0..c1 of `c`:
+            // all inside the regions of this function's contract; each block
+            // of `c` is taken by one thread only (one atomic counter).
+            unsafe {
+                gemm::gemm(
+                    r - c0,
+                    c1 - c0,
+                    k,
+                    cp.add(c0 + c0 * ld),
+                    ld_i,
+                    1,
+                    true,
+                    pp.add(c0),
+                    ld_i,
+                    1,
+                    pp.add(c0),
+                    1,
+                    ld_i,
+                    T::ONE,
+                    T::MINUS_ONE,
+                    false,
+                    false,
+                    conj,
+                    gemm::Parallelism::None,
+                );
+            }
+        }
+    };
+    if threads > 1 {
+        exec.on_team(&work);
+    } else {
+        work(0);
     }
 }
