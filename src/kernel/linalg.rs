@@ -939,7 +939,7 @@ mod blocked_cholesky_tests {
             })
         });
         for i in 0..n {
-            g[[i, i]] = g[[i, i]] + T::from_real(n as f64);
+            g[[i, i]] += T::from_real(n as f64);
         }
         g
     }
