@@ -450,24 +450,24 @@ unsafe fn gemm_block<T: Elem>(
 }
 
 /// The lower triangle (and the diagonal blocks whole) of `c -= p · pᴴ` for
-/// an r×k `p` and an r×r `c`, both column-major with leading dimension
-/// `ld` (one buffer may hold both, disjointly): the trailing update of a
-/// blocked Cholesky, which is most of its work. Column blocks of `c`, each
+/// an r×k `p` and an r×r `c`, with the same row and column strides
+/// `(rs, cs)` (one buffer may hold both, disjointly): the trailing update of
+/// a blocked Cholesky, which is most of its work. Column blocks of `c`, each
 /// from its diagonal block down, are handed out to the team's threads one
 /// by one, the tallest first; each is one `gemm` call. `conj` conjugates
 /// `pᴴ` (complex types).
 ///
 /// # Safety
-/// `p` must address r×k elements at `p + i + j·ld` and `c` r×r at
-/// `c + i + j·ld`, all inside live arrays of `T`; the two regions must not
-/// overlap, and nothing else may touch them during the call.
+/// `p` must address r×k elements at `p + i·rs + j·cs` and `c` r×r at
+/// `c + i·rs + j·cs`, all inside live arrays of `T`; the two regions must
+/// not overlap, and nothing else may touch them during the call.
 pub unsafe fn sub_gram_lower<T: Elem>(
     exec: &Exec,
     p: *const T,
     c: *mut T,
     r: usize,
     k: usize,
-    ld: usize,
+    (rs, cs): (isize, isize),
     conj: bool,
 ) {
     const BLOCK: usize = 128;
@@ -475,7 +475,6 @@ pub unsafe fn sub_gram_lower<T: Elem>(
         return;
     }
     let blocks = r.div_ceil(BLOCK);
-    let ld_i = ld as isize;
     let ptrs = Ptrs(p, p, c);
     let threads = if r * r * k / 2 >= PARALLEL / T::WEIGHT.max(1) {
         exec.threads()
@@ -491,26 +490,27 @@ pub unsafe fn sub_gram_lower<T: Elem>(
             }
             let (c0, c1) = (b * BLOCK, ((b + 1) * BLOCK).min(r));
             let (pp, _, cp) = ptrs.get();
+            let o = c0 as isize;
             // SAFETY: rows c0..r of `p` (r - c0 rows, k columns), the rows
             // c0..c1 of `p` read as the k×(c1 - c0) matrix pᴴ (row stride
-            // ld, column stride 1), and rows c0..r of columns c0..c1 of `c`:
-            // all inside the regions of this function's contract; each block
-            // of `c` is taken by one thread only (one atomic counter).
+            // cs, column stride rs), and rows c0..r of columns c0..c1 of
+            // `c`: all inside the regions of this function's contract; each
+            // block of `c` is taken by one thread only (one atomic counter).
             unsafe {
                 gemm::gemm(
                     r - c0,
                     c1 - c0,
                     k,
-                    cp.add(c0 + c0 * ld),
-                    ld_i,
-                    1,
+                    cp.offset(o * rs + o * cs),
+                    cs,
+                    rs,
                     true,
-                    pp.add(c0),
-                    ld_i,
-                    1,
-                    pp.add(c0),
-                    1,
-                    ld_i,
+                    pp.offset(o * rs),
+                    cs,
+                    rs,
+                    pp.offset(o * rs),
+                    rs,
+                    cs,
                     T::ONE,
                     T::MINUS_ONE,
                     false,

@@ -770,37 +770,90 @@ pub fn cholesky<T: Field>(exec: &Exec, a: ArrayView2<T>) -> Option<Array2<T>> {
 /// second thread at 2048 (145 vs 158 ms; LAPACK 110 ms).
 const BLOCKED_CHOLESKY: usize = 512;
 const CHOLESKY_BLOCK: usize = 256;
+/// Rows of a panel one thread solves at a time.
+const PANEL_ROWS: usize = 128;
 
-/// Right-looking blocked Cholesky of the lower triangle of `a`, in a
-/// column-major copy; `None` if a diagonal block is not positive definite.
+/// A pointer into the matrix being factored, shared by the team's threads,
+/// which use it on disjoint blocks (see the SAFETY comments at its uses).
+#[derive(Clone, Copy)]
+struct Shared<T>(*mut T);
+// SAFETY: only a way to lend the buffer to the team for the duration of
+// one `on_team` call; every access is to a block one thread owns, or a
+// read of a block no thread writes during that call. `T` is Send + Sync.
+unsafe impl<T: Send + Sync> Sync for Shared<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send + Sync> Send for Shared<T> {}
+
+impl<T> Shared<T> {
+    fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+/// Right-looking blocked Cholesky of the lower triangle of `a`, in one
+/// row-major copy (read and written in order); `None` if a diagonal block
+/// is not positive definite.
 fn cholesky_blocked<T: Field>(exec: &Exec, a: ArrayView2<T>) -> Option<Array2<T>> {
     let n = a.nrows();
-    // One fresh buffer, the result, faulted in once (first touches of
-    // memory are expensive on these virtual machines): a column-major copy
-    // of `a` under the huge-page advice, factored in place.
+    // One fresh buffer, the result, faulted in once under the huge-page
+    // advice (first touches of memory are expensive on these virtual
+    // machines), filled in order and factored in place.
     let mut buf = super::alloc::with_capacity::<T>(n * n);
-    for j in 0..n {
-        buf.extend(a.column(j).iter().copied());
+    match a.as_slice() {
+        Some(s) => buf.extend_from_slice(s),
+        None => buf.extend(a.iter().copied()),
     }
     let ld = n;
-    {
-        let mut l = MatMut::from_column_major_slice_mut(&mut buf, n, n);
-        let mut j0 = 0;
-        while j0 < n {
-            let jb = CHOLESKY_BLOCK.min(n - j0);
+    let mut j0 = 0;
+    while j0 < n {
+        let jb = CHOLESKY_BLOCK.min(n - j0);
+        {
+            let mut l = MatMut::from_row_major_slice_mut(&mut buf, n, n);
             let f = par(exec, 0, || {
                 l.as_ref().submatrix(j0, j0, jb, jb).llt(Side::Lower).ok()
             })?;
             l.as_mut().submatrix_mut(j0, j0, jb, jb).copy_from(f.L());
-            let r = n - j0 - jb;
-            if r == 0 {
-                break;
-            }
-            {
-                let (top, bottom) = l.as_mut().split_at_row_mut(j0 + jb);
-                let l11 = top.as_ref().submatrix(j0, j0, jb, jb);
-                let p = bottom.submatrix_mut(0, j0, r, jb);
-                // X · L11ᴴ = P, i.e. conj(L11) · Xᵀ = Pᵀ.
+        }
+        let r = n - j0 - jb;
+        if r == 0 {
+            break;
+        }
+        let base = buf.as_mut_ptr();
+        // The panel: X · L11ᴴ = P, i.e. conj(L11) · Xᵀ = Pᵀ; the rows of P
+        // are independent, so blocks of rows go to the team's threads.
+        let at = Shared(base);
+        let blocks = r.div_ceil(PANEL_ROWS);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let solve = |_: usize| {
+            loop {
+                let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if b >= blocks {
+                    break;
+                }
+                let (r0, r1) = (b * PANEL_ROWS, ((b + 1) * PANEL_ROWS).min(r));
+                let base = at.get();
+                // SAFETY: L11 is rows and columns j0..j0+jb of the n×n
+                // row-major `buf` (only read during this call); the block is
+                // rows j0+jb+r0..j0+jb+r1 of columns j0..j0+jb, below L11,
+                // taken by one thread only (one atomic counter).
+                let (l11, p) = unsafe {
+                    (
+                        MatRef::<T>::from_raw_parts(
+                            base.add(j0 * ld + j0).cast_const(),
+                            jb,
+                            jb,
+                            ld as isize,
+                            1,
+                        ),
+                        MatMut::<T>::from_raw_parts_mut(
+                            base.add((j0 + jb + r0) * ld + j0),
+                            r1 - r0,
+                            jb,
+                            ld as isize,
+                            1,
+                        ),
+                    )
+                };
                 faer::linalg::triangular_solve::solve_lower_triangular_in_place_with_conj(
                     l11,
                     if T::COMPLEX { Conj::Yes } else { Conj::No },
@@ -808,30 +861,30 @@ fn cholesky_blocked<T: Field>(exec: &Exec, a: ArrayView2<T>) -> Option<Array2<T>
                     Par::Seq,
                 );
             }
-            let base = l.as_mut().as_ptr_mut();
-            // SAFETY: `l` views the n×n column-major `buf` (column stride
-            // n = ld): the panel is rows j0+jb..n of columns j0..j0+jb, the
-            // trailing matrix rows and columns j0+jb..n; they do not overlap
-            // (different columns), and nothing else touches `buf` meanwhile.
-            unsafe {
-                super::float::sub_gram_lower(
-                    exec,
-                    base.add(j0 + jb + j0 * ld).cast_const(),
-                    base.add(j0 + jb + (j0 + jb) * ld),
-                    r,
-                    jb,
-                    ld,
-                    T::COMPLEX,
-                );
-            }
-            j0 += jb;
+        };
+        exec.on_team(&solve);
+        // SAFETY: in the n×n row-major `buf` (row stride ld = n, column
+        // stride 1), the panel is rows j0+jb..n of columns j0..j0+jb and the
+        // trailing matrix rows and columns j0+jb..n: disjoint (different
+        // columns), and nothing else touches `buf` during the call.
+        unsafe {
+            super::float::sub_gram_lower(
+                exec,
+                base.add((j0 + jb) * ld + j0).cast_const(),
+                base.add((j0 + jb) * ld + j0 + jb),
+                r,
+                jb,
+                (ld as isize, 1),
+                T::COMPLEX,
+            );
         }
+        j0 += jb;
     }
-    // The strict upper triangle (column j, rows 0..j) is zero in a factor.
-    for (j, col) in buf.chunks_exact_mut(n).enumerate() {
-        col[..j].fill(T::from_real(0.0));
+    // The strict upper triangle (row i, columns i+1..n) is zero in a factor.
+    for (i, row) in buf.chunks_exact_mut(n).enumerate() {
+        row[i + 1..].fill(T::from_real(0.0));
     }
-    Some(Array2::from_shape_vec((n, n).f(), buf).expect("n·n elements"))
+    Some(Array2::from_shape_vec((n, n), buf).expect("n·n elements"))
 }
 
 #[cfg(test)]

@@ -296,6 +296,13 @@ fn stack<T: Clone, D: ndarray::Dimension>(
     shape: &[usize],
     parts: &[ndarray::Array<T, D>],
 ) -> ArrayD<T> {
+    if let [one] = parts
+        && let Some(s) = one.as_slice()
+    {
+        // One part in order (most calls): a single sequential copy.
+        return ArrayD::from_shape_vec(IxDyn(shape), s.to_vec())
+            .expect("the part has the whole shape");
+    }
     let data: Vec<T> = parts.iter().flat_map(|p| p.iter().cloned()).collect();
     ArrayD::from_shape_vec(IxDyn(shape), data).expect("every part has the inner shape")
 }
