@@ -329,7 +329,7 @@ fn batched<T: Copy + Default + Send + Sync>(
         // operand a block of columns at a time anyway, while every panel of
         // rows repacks all of it (5% at 2048×2048 on one thread, 25% on
         // two). Rows only when there are too few columns for a wide panel.
-        let budget = PANEL_WORK.saturating_mul(exec.threads());
+        let budget = PANEL_WORK;
         // A left operand read down its columns (`A' @ B`) is packed whole
         // for each call, m rows at a time: panels of its rows keep that
         // buffer small (4096×4096 `A' @ B`: 527 MiB peak on two threads in
@@ -379,14 +379,15 @@ fn batched<T: Copy + Default + Send + Sync>(
         .expect("same number of elements"))
 }
 
-/// Multiply-adds per thread between two looks at the cancel flag (about
-/// 20 ms on one core of a current CPU for float64).
+/// Multiply-adds between two looks at the cancel flag (about 20 ms on one
+/// core of a current CPU for float64; whatever the number of threads, as a
+/// helper may not join).
 const PANEL_WORK: usize = 1 << 30;
 /// The narrowest panel of columns handed to the kernel (rows: half this).
 ///
 /// Thin panels cost speed (each packs its operand afresh); wide ones delay
-/// Ctrl-C. 256 columns of a 4000×4000 product are ~4·10^9 multiply-adds,
-/// about 80 ms on one core (issue: Ctrl-C must stop it within 200 ms).
-const MIN_PANEL: usize = 256;
+/// Ctrl-C. 128 columns of a 4000×4000 product are ~2·10^9 multiply-adds,
+/// about 40 ms on one core (issue: Ctrl-C must stop it within 200 ms).
+const MIN_PANEL: usize = 128;
 /// Batch entries below this many multiply-adds run one per thread.
 const PARALLEL_ENTRY: usize = 1 << 24;
