@@ -4,7 +4,7 @@
 //! each other's settings, pools or Ctrl-C.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::dispatch::{self, Isa};
@@ -178,6 +178,27 @@ impl Exec {
         match self.team.get_or_init(|| Team::new(self.threads)) {
             Some(team) => team.run(f),
             None => f(0),
+        }
+    }
+
+    /// Calls `f(i)` once for every `i < count`, the indices handed out one
+    /// by one (an atomic counter) to this thread and, when `threads` > 1,
+    /// to the team's helpers as they join.
+    pub fn on_team_chunks(&self, threads: usize, count: usize, f: &(dyn Fn(usize) + Sync)) {
+        let next = AtomicUsize::new(0);
+        let work = |_: usize| {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                f(i);
+            }
+        };
+        if threads > 1 {
+            self.on_team(&work);
+        } else {
+            work(0);
         }
     }
 

@@ -322,15 +322,11 @@ unsafe fn simd_raw<T: Elem>(
     let [ars, _, _, bcs, crs, ccs] = strides;
     let ptrs = Ptrs(a.view.as_ptr(), b.view.as_ptr(), out.0);
     let conj = (a.conj, b.conj);
-    let threads = if work.saturating_mul(T::WEIGHT) >= PARALLEL {
-        exec.threads()
-    } else {
-        1
-    };
+    let threads = threads_for::<T>(exec, work);
     if threads <= 1 {
         // SAFETY: the whole of `a`, `b` and `out`: this function's
         // contract and the shapes checked in `matmul`/`matmul_fresh`.
-        unsafe { gemm_block(ptrs, m, n, k, strides, conj) };
+        unsafe { gemm_block(ptrs, m, n, k, strides, conj, Write::Set) };
         return;
     }
     let by_rows = m >= n;
@@ -360,14 +356,14 @@ unsafe fn simd_raw<T: Elem>(
                     bp,
                     cp.offset(start as isize * crs),
                 );
-                gemm_block(p, end - start, n, k, strides, conj);
+                gemm_block(p, end - start, n, k, strides, conj, Write::Set);
             } else {
                 let p = Ptrs(
                     ap,
                     bp.offset(start as isize * bcs),
                     cp.offset(start as isize * ccs),
                 );
-                gemm_block(p, m, end - start, k, strides, conj);
+                gemm_block(p, m, end - start, k, strides, conj, Write::Set);
             }
         }
     };
@@ -401,14 +397,24 @@ unsafe fn simd_raw<T: Elem>(
     });
 }
 
-/// One single-threaded `gemm` call: `c = op(a) @ op(b)` for an m×k `a`,
+/// What a `gemm_block` call does with `c`.
+#[derive(Clone, Copy, PartialEq)]
+enum Write {
+    /// `c = op(a) @ op(b)`; the old contents are not read (may be
+    /// uninitialised).
+    Set,
+    /// `c -= op(a) @ op(b)`.
+    Subtract,
+}
+
+/// One single-threaded `gemm` call on `c` as `write` says, for an m×k `a`,
 /// k×n `b` and m×n `c` at `ptrs` with `strides` (a's rows and columns, b's,
 /// c's), conjugating as `conj` says.
 ///
 /// # Safety
 /// The three pointers with those strides must address m×k, k×n and m×n
-/// elements inside live arrays of `T`; `c`'s must alias neither input nor
-/// any block another thread uses; m, n, k > 0.
+/// elements inside live arrays of `T` (initialised for `Subtract`); `c`'s
+/// must alias neither input nor any block another thread uses; m, n, k > 0.
 unsafe fn gemm_block<T: Elem>(
     ptrs: Ptrs<T>,
     m: usize,
@@ -416,14 +422,21 @@ unsafe fn gemm_block<T: Elem>(
     k: usize,
     strides: [isize; 6],
     conj: (bool, bool),
+    write: Write,
 ) {
     let Ptrs(ap, bp, cp) = ptrs;
     let [ars, acs, brs, bcs, crs, ccs] = strides;
+    // gemm computes dst = alpha·dst + beta·lhs·rhs, reading dst only when
+    // asked to.
+    let (read_dst, alpha, beta) = match write {
+        Write::Set => (false, T::ZERO, T::ONE),
+        Write::Subtract => (true, T::ONE, T::MINUS_ONE),
+    };
     // SAFETY: `gemm` reads m×k elements at `ap + i*ars + p*acs`, k×n at
-    // `bp + p*brs + j*bcs` and writes m×n at `cp + i*crs + j*ccs`: in bounds
-    // and unaliased by this function's contract. `read_dst = false`, so the
-    // old contents of `c` are not read. T is f32, f64 or Complex<f64>, the
-    // types `gemm` accepts (Elem is implemented for no others).
+    // `bp + p*brs + j*bcs` and reads (for `Subtract`) and writes m×n at
+    // `cp + i*crs + j*ccs`: in bounds, initialised where read, and unaliased
+    // by this function's contract. T is f32, f64 or Complex<f64>, the types
+    // `gemm` accepts (Elem is implemented for no others).
     unsafe {
         gemm::gemm(
             m,
@@ -432,20 +445,29 @@ unsafe fn gemm_block<T: Elem>(
             cp,
             ccs,
             crs,
-            false,
+            read_dst,
             ap,
             acs,
             ars,
             bp,
             bcs,
             brs,
-            T::ZERO,
-            T::ONE,
+            alpha,
+            beta,
             false,
             conj.0,
             conj.1,
             gemm::Parallelism::None,
         );
+    }
+}
+
+/// The threads a product of `work` multiply-adds of `T` may use.
+fn threads_for<T: Elem>(exec: &Exec, work: usize) -> usize {
+    if work.saturating_mul(T::WEIGHT) >= PARALLEL {
+        exec.threads()
+    } else {
+        1
     }
 }
 
@@ -474,56 +496,32 @@ pub unsafe fn sub_gram_lower<T: Elem>(
     if r == 0 || k == 0 {
         return;
     }
-    let blocks = r.div_ceil(BLOCK);
     let ptrs = Ptrs(p, p, c);
-    let threads = if r * r * k / 2 >= PARALLEL / T::WEIGHT.max(1) {
-        exec.threads()
-    } else {
-        1
-    };
-    let next = AtomicUsize::new(0);
-    let work = |_: usize| {
-        loop {
-            let b = next.fetch_add(1, Ordering::Relaxed);
-            if b >= blocks {
-                break;
-            }
-            let (c0, c1) = (b * BLOCK, ((b + 1) * BLOCK).min(r));
-            let (pp, _, cp) = ptrs.get();
-            let o = c0 as isize;
-            // SAFETY: rows c0..r of `p` (r - c0 rows, k columns), the rows
-            // c0..c1 of `p` read as the k×(c1 - c0) matrix pᴴ (row stride
-            // cs, column stride rs), and rows c0..r of columns c0..c1 of
-            // `c`: all inside the regions of this function's contract; each
-            // block of `c` is taken by one thread only (one atomic counter).
-            unsafe {
-                gemm::gemm(
-                    r - c0,
-                    c1 - c0,
-                    k,
+    let block = |b: usize| {
+        let (c0, c1) = (b * BLOCK, ((b + 1) * BLOCK).min(r));
+        let (pp, _, cp) = ptrs.get();
+        let o = c0 as isize;
+        // SAFETY: rows c0..r of `p` (r - c0 rows, k columns), the rows
+        // c0..c1 of `p` read as the k×(c1 - c0) matrix pᴴ (row stride cs,
+        // column stride rs), and rows c0..r of columns c0..c1 of `c`: all
+        // inside the regions of this function's contract; each block of `c`
+        // is given to one thread only (`on_team_chunks`).
+        unsafe {
+            gemm_block(
+                Ptrs(
+                    pp.offset(o * rs),
+                    pp.offset(o * rs),
                     cp.offset(o * rs + o * cs),
-                    cs,
-                    rs,
-                    true,
-                    pp.offset(o * rs),
-                    cs,
-                    rs,
-                    pp.offset(o * rs),
-                    rs,
-                    cs,
-                    T::ONE,
-                    T::MINUS_ONE,
-                    false,
-                    false,
-                    conj,
-                    gemm::Parallelism::None,
-                );
-            }
+                ),
+                r - c0,
+                c1 - c0,
+                k,
+                [rs, cs, cs, rs, rs, cs],
+                (false, conj),
+                Write::Subtract,
+            );
         }
     };
-    if threads > 1 {
-        exec.on_team(&work);
-    } else {
-        work(0);
-    }
+    let threads = threads_for::<T>(exec, r * r * k / 2);
+    exec.on_team_chunks(threads, r.div_ceil(BLOCK), &block);
 }

@@ -822,47 +822,39 @@ fn cholesky_blocked<T: Field>(exec: &Exec, a: ArrayView2<T>) -> Option<Array2<T>
         // The panel: X · L11ᴴ = P, i.e. conj(L11) · Xᵀ = Pᵀ; the rows of P
         // are independent, so blocks of rows go to the team's threads.
         let at = Shared(base);
-        let blocks = r.div_ceil(PANEL_ROWS);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let solve = |_: usize| {
-            loop {
-                let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if b >= blocks {
-                    break;
-                }
-                let (r0, r1) = (b * PANEL_ROWS, ((b + 1) * PANEL_ROWS).min(r));
-                let base = at.get();
-                // SAFETY: L11 is rows and columns j0..j0+jb of the n×n
-                // row-major `buf` (only read during this call); the block is
-                // rows j0+jb+r0..j0+jb+r1 of columns j0..j0+jb, below L11,
-                // taken by one thread only (one atomic counter).
-                let (l11, p) = unsafe {
-                    (
-                        MatRef::<T>::from_raw_parts(
-                            base.add(j0 * ld + j0).cast_const(),
-                            jb,
-                            jb,
-                            ld as isize,
-                            1,
-                        ),
-                        MatMut::<T>::from_raw_parts_mut(
-                            base.add((j0 + jb + r0) * ld + j0),
-                            r1 - r0,
-                            jb,
-                            ld as isize,
-                            1,
-                        ),
-                    )
-                };
-                faer::linalg::triangular_solve::solve_lower_triangular_in_place_with_conj(
-                    l11,
-                    if T::COMPLEX { Conj::Yes } else { Conj::No },
-                    p.transpose_mut(),
-                    Par::Seq,
-                );
-            }
+        let solve = |b: usize| {
+            let (r0, r1) = (b * PANEL_ROWS, ((b + 1) * PANEL_ROWS).min(r));
+            let base = at.get();
+            // SAFETY: L11 is rows and columns j0..j0+jb of the n×n row-major
+            // `buf` (only read during this call); the block is rows
+            // j0+jb+r0..j0+jb+r1 of columns j0..j0+jb, below L11, given to
+            // one thread only (`on_team_chunks`).
+            let (l11, p) = unsafe {
+                (
+                    MatRef::<T>::from_raw_parts(
+                        base.add(j0 * ld + j0).cast_const(),
+                        jb,
+                        jb,
+                        ld as isize,
+                        1,
+                    ),
+                    MatMut::<T>::from_raw_parts_mut(
+                        base.add((j0 + jb + r0) * ld + j0),
+                        r1 - r0,
+                        jb,
+                        ld as isize,
+                        1,
+                    ),
+                )
+            };
+            faer::linalg::triangular_solve::solve_lower_triangular_in_place_with_conj(
+                l11,
+                if T::COMPLEX { Conj::Yes } else { Conj::No },
+                p.transpose_mut(),
+                Par::Seq,
+            );
         };
-        exec.on_team(&solve);
+        exec.on_team_chunks(exec.threads(), r.div_ceil(PANEL_ROWS), &solve);
         // SAFETY: in the n×n row-major `buf` (row stride ld = n, column
         // stride 1), the panel is rows j0+jb..n of columns j0..j0+jb and the
         // trailing matrix rows and columns j0+jb..n: disjoint (different

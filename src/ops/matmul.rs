@@ -196,6 +196,17 @@ impl<'a, T> Operand<'a, T> {
     }
 }
 
+/// An entry's two matrices as the kernels take them, conjugated as the
+/// operands say.
+fn mats<'x, T>(
+    x: ndarray::ArrayView2<'x, T>,
+    y: ndarray::ArrayView2<'x, T>,
+    aconj: bool,
+    bconj: bool,
+) -> (MatRef<'x, T>, MatRef<'x, T>) {
+    (MatRef::new(x).conj_if(aconj), MatRef::new(y).conj_if(bconj))
+}
+
 /// A kernel that returns the product of two matrices in a new one, written
 /// without zeroing it first (`kernel::float::matmul_fresh`).
 type Fresh<T> = fn(&Exec, MatRef<T>, MatRef<T>) -> ndarray::Array2<T>;
@@ -220,8 +231,8 @@ fn batched<T: Copy + Default + Send + Sync>(
                x: ndarray::ArrayView2<'_, T>,
                y: ndarray::ArrayView2<'_, T>,
                o: ndarray::ArrayViewMut2<'_, T>| {
-        let lhs = MatRef::new(x).conj_if(aconj);
-        kernel(exec, lhs, MatRef::new(y).conj_if(bconj), o)
+        let (lhs, rhs) = mats(x, y, aconj, bconj);
+        kernel(exec, lhs, rhs, o)
     };
     let (a, b) = (a.view(), b.view());
     let (a_nd, b_nd) = (a.ndim(), b.ndim());
@@ -230,12 +241,12 @@ fn batched<T: Copy + Default + Send + Sync>(
     if let (Ok(x), Ok(y)) = (
         a.view().into_dimensionality::<Ix2>(),
         b.view().into_dimensionality::<Ix2>(),
-    ) && x.nrows() * x.ncols() * y.ncols() <= PANEL_WORK.saturating_mul(exec.threads())
+    ) && x.nrows() * x.ncols() * y.ncols() <= PANEL_WORK
     {
         exec.check()?;
         if let Some(fresh) = fresh {
-            let lhs = MatRef::new(x).conj_if(aconj);
-            return Ok(fresh(exec, lhs, MatRef::new(y).conj_if(bconj)).into_dyn());
+            let (lhs, rhs) = mats(x, y, aconj, bconj);
+            return Ok(fresh(exec, lhs, rhs).into_dyn());
         }
         let (m, n) = (x.nrows(), y.ncols());
         let mut out = ndarray::Array2::from_shape_vec((m, n), kernel::alloc::filled(m * n))
@@ -329,17 +340,16 @@ fn batched<T: Copy + Default + Send + Sync>(
         // operand a block of columns at a time anyway, while every panel of
         // rows repacks all of it (5% at 2048×2048 on one thread, 25% on
         // two). Rows only when there are too few columns for a wide panel.
-        let budget = PANEL_WORK;
         // A left operand read down its columns (`A' @ B`) is packed whole
         // for each call, m rows at a time: panels of its rows keep that
         // buffer small (4096×4096 `A' @ B`: 527 MiB peak on two threads in
         // panels of columns, 392 MiB in panels of rows).
         let lhs_rows = a2.strides()[a2.ndim() - 1] == 1;
-        let by_cols = lhs_rows && (n >= m || budget / (m * k).max(1) >= MIN_PANEL);
+        let by_cols = lhs_rows && (n >= m || PANEL_WORK / (m * k).max(1) >= MIN_PANEL);
         let (len, panel) = if by_cols {
-            (n, (budget / (m * k).max(1)).max(MIN_PANEL))
+            (n, (PANEL_WORK / (m * k).max(1)).max(MIN_PANEL))
         } else {
-            (m, (budget / (k * n).max(1)).max(MIN_PANEL / 2))
+            (m, (PANEL_WORK / (k * n).max(1)).max(MIN_PANEL / 2))
         };
         for idx in ndarray::indices(IxDyn(batch)) {
             let (a2, b2) = entry(idx.slice());
