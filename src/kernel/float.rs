@@ -122,7 +122,7 @@ pub fn matmul_fresh<T: Elem>(exec: &Exec, a: MatRef<'_, T>, b: MatRef<'_, T>) ->
     // here; m, n, k > 0 (work > 0); `simd_raw` writes all of its elements,
     // so `assume_init` below sees every element initialised.
     unsafe {
-        simd_raw(exec, a, b, out, work);
+        simd_raw(exec, a, b, out, work, false);
         c.assume_init()
     }
 }
@@ -292,7 +292,7 @@ fn simd<T: Elem>(
     let out = (c.as_mut_ptr(), c.strides()[0], c.strides()[1]);
     // SAFETY: the pointer and strides are those of the view `c`, an m×n
     // unique borrow alive for the whole call.
-    unsafe { simd_raw(exec, a, b, out, work) }
+    unsafe { simd_raw(exec, a, b, out, work, true) }
 }
 
 /// `simd` onto an output given as a pointer and its row and column strides,
@@ -308,6 +308,7 @@ unsafe fn simd_raw<T: Elem>(
     b: MatRef<'_, T>,
     out: (*mut T, isize, isize),
     work: usize,
+    stoppable: bool,
 ) {
     let (m, k) = a.view.dim();
     let n = b.view.dim().1;
@@ -369,6 +370,13 @@ unsafe fn simd_raw<T: Elem>(
     };
     exec.on_team(&|who| {
         loop {
+            // A stop request leaves the rest of an initialised output
+            // undone: the caller (ops) looks at the flag after the kernel
+            // and discards the result. A fresh output is always finished,
+            // so every element is written before `assume_init`.
+            if stoppable && exec.cancel().is_requested() {
+                break;
+            }
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= count {
                 break;

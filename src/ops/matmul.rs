@@ -246,12 +246,16 @@ fn batched<T: Copy + Default + Send + Sync>(
         exec.check()?;
         if let Some(fresh) = fresh {
             let (lhs, rhs) = mats(x, y, aconj, bconj);
-            return Ok(fresh(exec, lhs, rhs).into_dyn());
+            let out = fresh(exec, lhs, rhs);
+            // The kernel stops early on a stop request.
+            exec.check()?;
+            return Ok(out.into_dyn());
         }
         let (m, n) = (x.nrows(), y.ncols());
         let mut out = ndarray::Array2::from_shape_vec((m, n), kernel::alloc::filled(m * n))
             .expect("length matches the shape");
         run(exec, x, y, out.view_mut());
+        exec.check()?;
         return Ok(out.into_dyn());
     }
     let a2 = if a.ndim() == 1 {
@@ -383,6 +387,8 @@ fn batched<T: Copy + Default + Send + Sync>(
                 }
             }
         }
+        // The kernel stops early on a stop request, the last panel too.
+        exec.check()?;
     }
     Ok(out
         .into_shape_with_order(IxDyn(out_shape))
