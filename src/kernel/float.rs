@@ -482,10 +482,8 @@ fn threads_for<T: Elem>(exec: &Exec, work: usize) -> usize {
 /// The lower triangle (and the diagonal blocks whole) of `c -= p · pᴴ` for
 /// an r×k `p` and an r×r `c`, with the same row and column strides
 /// `(rs, cs)` (one buffer may hold both, disjointly): the trailing update of
-/// a blocked Cholesky, which is most of its work. Column blocks of `c`, each
-/// from its diagonal block down, are handed out to the team's threads one
-/// by one, the tallest first; each is one `gemm` call. `conj` conjugates
-/// `pᴴ` (complex types).
+/// a blocked Cholesky, which is most of its work. `conj` conjugates `pᴴ`
+/// (complex types). See `sub_product_lower`.
 ///
 /// # Safety
 /// `p` must address r×k elements at `p + i·rs + j·cs` and `c` r×r at
@@ -497,20 +495,45 @@ pub unsafe fn sub_gram_lower<T: Elem>(
     c: *mut T,
     r: usize,
     k: usize,
-    (rs, cs): (isize, isize),
+    strides: (isize, isize),
+    conj: bool,
+) {
+    // SAFETY: this function's contract, with `q` = `p` (only read).
+    unsafe { sub_product_lower(exec, (p, p, strides), (c, strides), r, k, conj) }
+}
+
+/// The lower triangle (and the diagonal blocks whole) of `c -= p · qᴴ` for
+/// r×k `p` and `q` sharing the strides `pq.2` and an r×r `c` with strides
+/// `c.1`: the trailing updates of blocked Cholesky (`q` = `p`) and of the
+/// blocked tridiagonal reduction (`p` = [V W], `q` = [W V]). Column blocks
+/// of `c`, each from its diagonal block down, are handed out to the team's
+/// threads one by one, the tallest first; each is one `gemm` call. `conj`
+/// conjugates `qᴴ` (complex types).
+///
+/// # Safety
+/// `p` and `q` must each address r×k elements at `x + i·rs + j·cs`, and `c`
+/// r×r at `c + i·crs + j·ccs`, all inside live arrays of `T`; `c`'s region
+/// must overlap neither of the others, and nothing else may write any of
+/// them during the call.
+pub unsafe fn sub_product_lower<T: Elem>(
+    exec: &Exec,
+    (p, q, (rs, cs)): (*const T, *const T, (isize, isize)),
+    (c, (crs, ccs)): (*mut T, (isize, isize)),
+    r: usize,
+    k: usize,
     conj: bool,
 ) {
     const BLOCK: usize = 128;
     if r == 0 || k == 0 {
         return;
     }
-    let ptrs = Ptrs(p, p, c);
+    let ptrs = Ptrs(p, q, c);
     let block = |b: usize| {
         let (c0, c1) = (b * BLOCK, ((b + 1) * BLOCK).min(r));
-        let (pp, _, cp) = ptrs.get();
+        let (pp, qp, cp) = ptrs.get();
         let o = c0 as isize;
         // SAFETY: rows c0..r of `p` (r - c0 rows, k columns), the rows
-        // c0..c1 of `p` read as the k×(c1 - c0) matrix pᴴ (row stride cs,
+        // c0..c1 of `q` read as the k×(c1 - c0) matrix qᴴ (row stride cs,
         // column stride rs), and rows c0..r of columns c0..c1 of `c`: all
         // inside the regions of this function's contract; each block of `c`
         // is given to one thread only (`on_team_chunks`).
@@ -518,13 +541,13 @@ pub unsafe fn sub_gram_lower<T: Elem>(
             gemm_block(
                 Ptrs(
                     pp.offset(o * rs),
-                    pp.offset(o * rs),
-                    cp.offset(o * rs + o * cs),
+                    qp.offset(o * rs),
+                    cp.offset(o * crs + o * ccs),
                 ),
                 r - c0,
                 c1 - c0,
                 k,
-                [rs, cs, cs, rs, rs, cs],
+                [rs, cs, cs, rs, crs, ccs],
                 (false, conj),
                 Write::Subtract,
             );

@@ -630,6 +630,9 @@ pub fn eigh<T: Field>(
     if n == 0 {
         return Some((Array1::zeros(0), vectors.then(|| Array2::zeros((0, 0)))));
     }
+    if !T::COMPLEX && n >= BLOCKED_EIGH {
+        return eigh_blocked(exec, a, upper, vectors);
+    }
     // Build the Hermitian matrix from the chosen triangle so that the other
     // triangle, which NumPy ignores, cannot change the answer.
     let h = Array2::from_shape_fn((n, n), |(i, j)| {
@@ -656,6 +659,134 @@ pub fn eigh<T: Field>(
         })?;
         Some((Array1::from(w), None))
     }
+}
+
+/// Real symmetric matrices from this size are reduced to tridiagonal form
+/// in panels (`tridiag`). faer's unblocked reduction goes through the
+/// trailing triangle twice per column, which costs little while the matrix
+/// stays in the last-level cache (32 MiB on the machines measured: at 1024
+/// and 1536 both took the same time on one thread, and faer's was 10-50%
+/// faster on two), and much once it does not (2048: 2.86 s against 1.78 s
+/// on one thread).
+const BLOCKED_EIGH: usize = 1800;
+
+/// `eigh` of the real symmetric matrix given by one triangle of `a` (the
+/// upper if `upper`): our panel reduction to tridiagonal form, then faer's
+/// tridiagonal eigensolver (divide and conquer with vectors, QR without)
+/// and its blocked back-transformation: the steps of faer's
+/// `self_adjoint_evd`, with the first one replaced. `None` if the triangle
+/// holds a NaN or an infinity.
+fn eigh_blocked<T: Field>(
+    exec: &Exec,
+    a: ArrayView2<T>,
+    upper: bool,
+    vectors: bool,
+) -> Option<(Array1<f64>, Option<Array2<T>>)> {
+    use faer::linalg::evd::{
+        ComputeEigenvectors, self_adjoint_evd_scratch, tridiagonal_self_adjoint_evd,
+    };
+    use faer::linalg::householder::{
+        apply_block_householder_sequence_on_the_left_in_place_scratch,
+        apply_block_householder_sequence_on_the_left_in_place_with_conj,
+        upgrade_householder_factor,
+    };
+    let n = a.nrows();
+    let mut a = lower_column_major(if upper { a.t() } else { a });
+    if !(0..n).all(|j| a[j * n + j..(j + 1) * n].iter().all(|v| v.is_finite())) {
+        return None;
+    }
+    let mut tau = vec![0.0f64; n - 1];
+    super::tridiag::tridiagonalize(exec, &mut a, n, &mut tau);
+    let diag: Vec<f64> = (0..n).map(|i| a[i * n + i]).collect();
+    let sub: Vec<f64> = (0..n)
+        .map(|i| if i + 1 < n { a[i * n + i + 1] } else { 0.0 })
+        .collect();
+    let want = if vectors {
+        ComputeEigenvectors::Yes
+    } else {
+        ComputeEigenvectors::No
+    };
+    par(exec, n * n, || {
+        let par = faer::get_global_parallelism();
+        let mut s = vec![0.0f64; n];
+        let mut u = vectors.then(|| Mat::<f64>::zeros(n, n));
+        let mut buf = MemBuffer::new(self_adjoint_evd_scratch::<f64>(
+            n,
+            want,
+            par,
+            Default::default(),
+        ));
+        tridiagonal_self_adjoint_evd(
+            faer::ColRef::from_slice(&diag).as_diagonal(),
+            faer::ColRef::from_slice(&sub).as_diagonal(),
+            faer::ColMut::from_slice_mut(&mut s).as_diagonal_mut(),
+            u.as_mut().map(|u| u.as_mut()),
+            par,
+            MemStack::new(&mut buf),
+            Default::default(),
+        )
+        .ok()?;
+        let w = Array1::from(s);
+        let Some(mut u) = u else {
+            return Some((w, None));
+        };
+        // Q = H_0 … H_{n-2} onto the tridiagonal matrix's eigenvectors, in
+        // blocks of reflectors (their factors built as faer does).
+        let basis = MatRef::from_column_major_slice(&a, n, n).submatrix(1, 0, n - 1, n - 1);
+        let bs = faer::linalg::qr::no_pivoting::factor::recommended_block_size::<f64>(n, n);
+        let mut factors = Mat::<f64>::zeros(bs, n - 1);
+        let mut j = 0;
+        while j < n - 1 {
+            let b = bs.min(n - 1 - j);
+            let mut f = factors.as_mut().submatrix_mut(0, j, b, b);
+            for k in 0..b {
+                f[(k, k)] = tau[j + k];
+            }
+            upgrade_householder_factor(f, basis.submatrix(j, j, n - 1 - j, b), b, 1, par);
+            j += b;
+        }
+        let mut buf = MemBuffer::new(
+            apply_block_householder_sequence_on_the_left_in_place_scratch::<f64>(n - 1, bs, n),
+        );
+        apply_block_householder_sequence_on_the_left_in_place_with_conj(
+            basis,
+            factors.as_ref(),
+            Conj::No,
+            u.as_mut().subrows_mut(1, n - 1),
+            par,
+            MemStack::new(&mut buf),
+        );
+        let mut v = Vec::with_capacity(n * n);
+        for j in 0..n {
+            let col = u
+                .col(j)
+                .try_as_col_major()
+                .expect("a Mat's columns are contiguous");
+            v.extend(col.as_slice().iter().map(|&x| T::from_real(x)));
+        }
+        let v = Array2::from_shape_vec((n, n).f(), v).expect("n·n elements");
+        Some((w, Some(v)))
+    })
+}
+
+/// The lower triangle (diagonal included) of the real square `s`, copied
+/// into a column-major buffer (the strict upper triangle left zero), in
+/// 64×64 tiles so that neither side is walked across its rows.
+fn lower_column_major<T: Field>(s: ArrayView2<T>) -> Vec<f64> {
+    const TILE: usize = 64;
+    let n = s.nrows();
+    let mut out = vec![0.0f64; n * n];
+    for jb in (0..n).step_by(TILE) {
+        for ib in (jb..n).step_by(TILE) {
+            for i in ib..(ib + TILE).min(n) {
+                let row = s.row(i);
+                for j in jb..(jb + TILE).min(i + 1) {
+                    out[j * n + i] = row[j].re_part();
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Eigenvalues and, if asked, unit-norm right eigenvectors of a general
@@ -1031,5 +1162,39 @@ mod blocked_cholesky_tests {
         check(spd(Array2::from_shape_fn((n, n), |(i, j)| {
             C64::new(mixed(i, j, 7919, 104_729), mixed(i, j, 31, 17))
         })));
+    }
+
+    #[test]
+    fn blocked_eigh_gives_faers_eigenvalues_and_orthonormal_vectors() {
+        // Several panels, the parallel product, faer's remainder; then the
+        // divide-and-conquer eigenvectors carried back by the reflectors.
+        let n = 700;
+        let a = Array2::from_shape_fn((n, n), |(i, j)| mixed(i.min(j), i.max(j), 7919, 104_729));
+        let faer = with_faer(a.view(), |m| {
+            m.self_adjoint_eigenvalues(Side::Lower).unwrap()
+        });
+        for threads in [1, 2] {
+            let exec = Exec::new(threads, Isa::detect());
+            let (w, u) = eigh_blocked(&exec, a.view(), false, true).expect("finite");
+            let u = u.expect("vectors asked for");
+            for (x, y) in w.iter().zip(&faer) {
+                assert!((x - y).abs() < 1e-10, "{x} against faer's {y}");
+            }
+            let au = a.dot(&u);
+            let utu = u.t().dot(&u);
+            for ((i, j), &v) in au.indexed_iter() {
+                assert!(
+                    (v - u[[i, j]] * w[j]).abs() < 1e-10,
+                    "A u = w u at ({i}, {j})"
+                );
+                let id = if i == j { 1.0 } else { 0.0 };
+                assert!((utu[[i, j]] - id).abs() < 1e-10, "uᵀu = I at ({i}, {j})");
+            }
+            let (values, none) = eigh_blocked(&exec, a.view(), true, false).expect("finite");
+            assert!(none.is_none());
+            for (x, y) in values.iter().zip(&w) {
+                assert!((x - y).abs() < 1e-10, "values alone {x}, with vectors {y}");
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ pub mod fs;
 pub mod int;
 pub mod sum;
 pub mod team;
+pub mod tridiag;
 
 pub mod linalg;
 pub mod linalg_exact;
