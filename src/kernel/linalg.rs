@@ -698,9 +698,7 @@ fn eigh_blocked<T: Field>(
     let mut tau = vec![0.0f64; n - 1];
     super::tridiag::tridiagonalize(exec, &mut a, n, &mut tau);
     let diag: Vec<f64> = (0..n).map(|i| a[i * n + i]).collect();
-    let sub: Vec<f64> = (0..n)
-        .map(|i| if i + 1 < n { a[i * n + i + 1] } else { 0.0 })
-        .collect();
+    let sub: Vec<f64> = (0..n - 1).map(|i| a[i * n + i + 1]).collect();
     let want = if vectors {
         ComputeEigenvectors::Yes
     } else {

@@ -313,8 +313,9 @@ fn stack<T: Clone, D: ndarray::Dimension>(
         // misses).
         const TILE: usize = 32;
         let (rows, cols) = (*rows, *cols);
-        let mut data = Vec::with_capacity(rows * cols);
-        data.extend_from_slice(s);
+        // Every element is overwritten below; the copy only sizes the
+        // vector without a `Default` bound.
+        let mut data = s.to_vec();
         for ib in (0..rows).step_by(TILE) {
             for jb in (0..cols).step_by(TILE) {
                 for i in ib..(ib + TILE).min(rows) {
