@@ -502,6 +502,52 @@ pub unsafe fn sub_gram_lower<T: Elem>(
     unsafe { sub_product_lower(exec, (p, p, strides), (c, strides), r, k, conj) }
 }
 
+/// `c -= p · qᵀ` for an r×k `p`, an s×k `q` sharing the strides `pq.2`,
+/// and an r×s `c` with strides `c.1`: the trailing update of the panel
+/// bidiagonalization (`p` = [U X], `q` = [Y V]). Column blocks of `c` are
+/// handed out to the team's threads; each is one `gemm` call. Real types
+/// only (nothing is conjugated).
+///
+/// # Safety
+/// `p` must address r×k elements at `p + i·rs + j·cs`, `q` s×k the same
+/// way, and `c` r×s at `c + i·crs + j·ccs`, all inside live arrays of `T`;
+/// `c`'s region must overlap neither of the others, and nothing else may
+/// write any of them during the call.
+pub unsafe fn sub_product<T: Elem>(
+    exec: &Exec,
+    (p, q, (rs, cs)): (*const T, *const T, (isize, isize)),
+    (c, (crs, ccs)): (*mut T, (isize, isize)),
+    (r, s, k): (usize, usize, usize),
+) {
+    const BLOCK: usize = 128;
+    if r == 0 || s == 0 || k == 0 {
+        return;
+    }
+    let ptrs = Ptrs(p, q, c);
+    let block = |b: usize| {
+        let (c0, c1) = (b * BLOCK, ((b + 1) * BLOCK).min(s));
+        let (pp, qp, cp) = ptrs.get();
+        let o = c0 as isize;
+        // SAFETY: all of `p`, the rows c0..c1 of `q` read as the
+        // k×(c1 - c0) matrix qᵀ (row stride cs, column stride rs), and
+        // columns c0..c1 of `c`: inside the regions of this function's
+        // contract; each block of `c` is given to one thread only.
+        unsafe {
+            gemm_block(
+                Ptrs(pp, qp.offset(o * rs), cp.offset(o * ccs)),
+                r,
+                c1 - c0,
+                k,
+                [rs, cs, cs, rs, crs, ccs],
+                (false, false),
+                Write::Subtract,
+            );
+        }
+    };
+    let threads = threads_for::<T>(exec, r * s * k);
+    exec.on_team_chunks(threads, s.div_ceil(BLOCK), &block);
+}
+
 /// The lower triangle (and the diagonal blocks whole) of `c -= p · qᴴ` for
 /// r×k `p` and `q` sharing the strides `pq.2` and an r×r `c` with strides
 /// `c.1`: the trailing updates of blocked Cholesky (`q` = `p`) and of the

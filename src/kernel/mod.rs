@@ -11,6 +11,8 @@
 //! compiler vectorises the same code for each instruction set.
 
 pub mod alloc;
+pub mod bidiag;
+mod bidiag_svd;
 pub mod dispatch;
 pub mod elementwise;
 pub mod exec;

@@ -269,7 +269,10 @@ fn dot_axpy_body(a: &[f64], x: &[f64], y: &mut [f64], xj: f64) -> f64 {
     total + acc.iter().sum::<f64>()
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+/// `Σ a[i]·b[i]` with eight partial sums (also `bidiag`'s thin products
+/// and, inlined into its vector entry points, its column tails).
+#[inline(always)]
+pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 8];
     let mut ac = a.chunks_exact(8);
     let mut bc = b.chunks_exact(8);
