@@ -150,6 +150,13 @@ impl Prompt {
     /// moment (the editor repaints the line as it is typed, so an earlier
     /// `>> ` may be a repaint); returns the text since the last match.
     pub fn idle_prompt(&mut self) -> String {
+        self.wait_for_prompt(false)
+    }
+
+    /// `idle_prompt`, but when `fresh` only a prompt on a new line since
+    /// the last match counts: after Enter, on a loaded machine, the old
+    /// prompt can sit quiet for 50 ms before the echo arrives.
+    fn wait_for_prompt(&mut self, fresh: bool) -> String {
         let deadline = Instant::now() + PATIENCE;
         let mut quiet_since = Instant::now();
         loop {
@@ -158,7 +165,8 @@ impl Prompt {
                 continue;
             }
             let text = plain(&self.raw);
-            let at_prompt = text.ends_with(">> ") || text.ends_with(".. ");
+            let fresh_enough = !fresh || text[self.seen..].contains('\n');
+            let at_prompt = fresh_enough && (text.ends_with(">> ") || text.ends_with(".. "));
             if at_prompt && quiet_since.elapsed() > Duration::from_millis(50) {
                 let got = text[self.seen..].to_string();
                 self.seen = text.len();
@@ -178,7 +186,7 @@ impl Prompt {
     pub fn enter(&mut self, line: &str) -> String {
         self.send(line);
         self.send("\r");
-        let shown = self.idle_prompt();
+        let shown = self.wait_for_prompt(true);
         // The output starts on the line after the echo of the entry.
         let start = shown.find('\n').map_or(shown.len(), |i| i + 1);
         shown[start..shown.len() - 3].to_string()
