@@ -641,32 +641,8 @@ fn svd_blocked<T: Field>(
 ) -> Option<(Array2<T>, Array1<f64>, Array2<T>)> {
     let (s, u, v) = svd_blocked_parts(exec, a, Some(full))?;
     let (u, v) = (u.expect("vectors asked"), v.expect("vectors asked"));
-    let to_array = |m: &Mat<f64>, transpose: bool| {
-        let (r, c) = if transpose {
-            (m.ncols(), m.nrows())
-        } else {
-            (m.nrows(), m.ncols())
-        };
-        let mut out = Vec::with_capacity(r * c);
-        // Column-major of the result: columns of m, or rows of m.
-        if transpose {
-            for i in 0..m.nrows() {
-                out.extend((0..m.ncols()).map(|j| T::from_real(m[(i, j)])));
-            }
-            Array2::from_shape_vec((r, c).f(), out)
-        } else {
-            for j in 0..m.ncols() {
-                let col = m
-                    .col(j)
-                    .try_as_col_major()
-                    .expect("a Mat's columns are contiguous");
-                out.extend(col.as_slice().iter().map(|&x| T::from_real(x)));
-            }
-            Array2::from_shape_vec((r, c).f(), out)
-        }
-        .expect("r·c elements")
-    };
-    Some((to_array(&u, false), s, to_array(&v, true)))
+    let real = |m: MatRef<'_, f64>| from_mat(m).mapv(T::from_real);
+    Some((real(u.as_ref()), s, real(v.as_ref().transpose())))
 }
 
 /// The singular values (largest first) of the real m×n `a` and, when
@@ -686,7 +662,6 @@ fn svd_blocked_parts<T: Field>(
     use faer::linalg::householder::{
         apply_block_householder_sequence_on_the_left_in_place_scratch,
         apply_block_householder_sequence_on_the_left_in_place_with_conj,
-        upgrade_householder_factor,
     };
     if !all_finite(a) {
         return None;
@@ -694,19 +669,7 @@ fn svd_blocked_parts<T: Field>(
     let wide = a.nrows() < a.ncols();
     let a = if wide { a.t() } else { a };
     let (m, n) = a.dim();
-    // Column-major copy, in 64×64 tiles.
-    let mut bid = vec![0.0f64; m * n];
-    const TILE: usize = 64;
-    for ib in (0..m).step_by(TILE) {
-        for jb in (0..n).step_by(TILE) {
-            for i in ib..(ib + TILE).min(m) {
-                let row = a.row(i);
-                for j in jb..(jb + TILE).min(n) {
-                    bid[j * m + i] = row[j].re_part();
-                }
-            }
-        }
-    }
+    let mut bid: Vec<f64> = col_major(a).into_iter().map(|x| x.re_part()).collect();
     let mut tl = vec![0.0f64; n];
     let mut tr = vec![0.0f64; n - 1];
     super::bidiag::bidiagonalize(exec, &mut bid, m, n, &mut tl, &mut tr);
@@ -751,27 +714,7 @@ fn svd_blocked_parts<T: Field>(
             return Some((s, None, None));
         };
         let bs = faer::linalg::qr::no_pivoting::factor::recommended_block_size::<f64>(m, n);
-        let factors = |basis: MatRef<'_, f64>, tau: &[f64]| {
-            let k = tau.len();
-            let mut f = Mat::<f64>::zeros(bs, k);
-            let mut j = 0;
-            while j < k {
-                let w = bs.min(k - j);
-                let mut g = f.as_mut().submatrix_mut(0, j, w, w);
-                for q in 0..w {
-                    g[(q, q)] = tau[j + q];
-                }
-                upgrade_householder_factor(
-                    g,
-                    basis.submatrix(j, j, basis.nrows() - j, w),
-                    w,
-                    1,
-                    par,
-                );
-                j += w;
-            }
-            f
-        };
+        let factors = |basis, tau: &[f64]| block_factors(basis, tau, bs, par);
         let ucols = if full { m } else { n };
         let mut u = Mat::<f64>::zeros(m, ucols);
         u.as_mut().submatrix_mut(0, 0, n, n).copy_from(vb.as_ref());
@@ -888,7 +831,6 @@ fn eigh_blocked<T: Field>(
     use faer::linalg::householder::{
         apply_block_householder_sequence_on_the_left_in_place_scratch,
         apply_block_householder_sequence_on_the_left_in_place_with_conj,
-        upgrade_householder_factor,
     };
     let n = a.nrows();
     let mut a = lower_column_major(if upper { a.t() } else { a });
@@ -932,17 +874,7 @@ fn eigh_blocked<T: Field>(
         // blocks of reflectors (their factors built as faer does).
         let basis = MatRef::from_column_major_slice(&a, n, n).submatrix(1, 0, n - 1, n - 1);
         let bs = faer::linalg::qr::no_pivoting::factor::recommended_block_size::<f64>(n, n);
-        let mut factors = Mat::<f64>::zeros(bs, n - 1);
-        let mut j = 0;
-        while j < n - 1 {
-            let b = bs.min(n - 1 - j);
-            let mut f = factors.as_mut().submatrix_mut(0, j, b, b);
-            for k in 0..b {
-                f[(k, k)] = tau[j + k];
-            }
-            upgrade_householder_factor(f, basis.submatrix(j, j, n - 1 - j, b), b, 1, par);
-            j += b;
-        }
+        let factors = block_factors(basis, &tau, bs, par);
         let mut buf = MemBuffer::new(
             apply_block_householder_sequence_on_the_left_in_place_scratch::<f64>(n - 1, bs, n),
         );
@@ -965,6 +897,26 @@ fn eigh_blocked<T: Field>(
         let v = Array2::from_shape_vec((n, n).f(), v).expect("n·n elements");
         Some((w, Some(v)))
     })
+}
+
+/// The block factors (blocks of `bs`) of the reflectors whose essential
+/// parts are the columns of `basis` and whose τ are `tau`, built as faer
+/// builds them, for its blocked `apply_block_householder_sequence_*`.
+fn block_factors(basis: MatRef<'_, f64>, tau: &[f64], bs: usize, par: faer::Par) -> Mat<f64> {
+    use faer::linalg::householder::upgrade_householder_factor;
+    let k = tau.len();
+    let mut f = Mat::<f64>::zeros(bs, k);
+    let mut j = 0;
+    while j < k {
+        let w = bs.min(k - j);
+        let mut g = f.as_mut().submatrix_mut(0, j, w, w);
+        for q in 0..w {
+            g[(q, q)] = tau[j + q];
+        }
+        upgrade_householder_factor(g, basis.submatrix(j, j, basis.nrows() - j, w), w, 1, par);
+        j += w;
+    }
+    f
 }
 
 /// The lower triangle (diagonal included) of the real square `s`, copied
