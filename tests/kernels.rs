@@ -6,7 +6,7 @@ use ndarray::{Array2, ArrayView2, s};
 use num_complex::Complex64;
 use tensorcalc::kernel::elementwise::{self, Src};
 use tensorcalc::kernel::sum::{Pairwise, pairwise};
-use tensorcalc::kernel::{Exec, Isa, MatRef, float, int};
+use tensorcalc::kernel::{Exec, Isa, MatRef, direct, float, int};
 
 /// The fast paths, whatever `TENSORCALC_KERNEL` says: the portable loops
 /// are the oracle they are checked against.
@@ -134,6 +134,89 @@ fn float32_matmul_matches_portable() {
             );
         }
     }
+}
+
+/// One direct product of `T` (float32 or float64 data from `a` and `b`)
+/// into the n leftmost columns of a wider output filled with a sentinel:
+/// every element of the product matches the oracle, and no column beyond n
+/// is touched (the masked stores of the last register).
+fn direct_case<T>(isa: Isa, a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, eps: f64) -> bool
+where
+    T: float::Elem + Into<f64> + From<f32> + std::fmt::Debug,
+{
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let sentinel = T::from(7.5);
+    let mut want = Array2::<T>::from_elem((m, n), T::ZERO);
+    float::portable(MatRef::new(a), MatRef::new(b), want.view_mut());
+    let mut wide = Array2::<T>::from_elem((m, n + 5), sentinel);
+    let took = direct::product(
+        isa,
+        MatRef::new(a),
+        MatRef::new(b),
+        wide.slice_mut(s![.., ..n]),
+    );
+    if took {
+        for ((i, j), x) in wide.indexed_iter() {
+            let x: f64 = (*x).into();
+            if j < n {
+                let y: f64 = want[[i, j]].into();
+                assert!(close(x, y, k, eps), "{m}x{k}x{n} at [{i}, {j}]: {x} vs {y}");
+            } else {
+                assert_eq!(
+                    x, 7.5,
+                    "{m}x{k}x{n}: column {j} past the product was written"
+                );
+            }
+        }
+    }
+    took
+}
+
+#[test]
+fn direct_products_cover_every_tile_and_mask() {
+    // Every tile height (1 to 8), one to four registers of columns with a
+    // partial last one, a transposed `a`, a `b` whose rows are wider than
+    // its columns; float64 and float32. The kernel runs whenever the CPU
+    // has AVX-512 (and declines, leaving `c` alone, when it does not).
+    let isa = Isa::detect();
+    let mut g = Gen(11);
+    for &m in &[1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17] {
+        for &n in &[
+            1, 7, 8, 9, 16, 17, 24, 31, 32, 33, 40, 48, 63, 64, 65, 72, 130,
+        ] {
+            for &k in &[1, 5, 40] {
+                let a = g.matrix(k, m);
+                let a = a.t();
+                let wide_b = g.matrix(k, n + 3);
+                let b = wide_b.slice(s![.., ..n]);
+                let took = direct_case(isa, a, b, 1e-14);
+                assert_eq!(took, isa == Isa::Avx512, "{m}x{k}x{n} float64");
+                let (a32, b32) = (a.mapv(|v| v as f32), b.mapv(|v| v as f32));
+                let took = direct_case(isa, a32.view(), b32.view(), 1e-6);
+                assert_eq!(took, isa == Isa::Avx512, "{m}x{k}x{n} float32");
+            }
+        }
+    }
+    // Layouts it must decline: a `b` with columns apart in memory, and a
+    // conjugated operand (complex types have no direct kernel at all).
+    let a = g.matrix(9, 9);
+    let b = g.matrix(9, 9);
+    let mut c = Array2::<f64>::zeros((9, 9));
+    assert!(!direct::product(
+        isa,
+        MatRef::new(a.view()),
+        MatRef::new(b.t()),
+        c.view_mut()
+    ));
+    let cb = b.mapv(|v| Complex64::new(v, 1.0));
+    let mut cc = Array2::<Complex64>::zeros((9, 9));
+    assert!(!direct::product(
+        isa,
+        MatRef::new(cb.view()),
+        MatRef::new(cb.view()),
+        cc.view_mut()
+    ));
 }
 
 #[test]

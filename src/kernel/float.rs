@@ -2,7 +2,8 @@
 //! path is the `gemm` crate (BLAS-free, its own run-time CPU detection, and
 //! arbitrary strides, so transposed operands are never copied); tiny products
 //! use a register-friendly loop of our own, as a call into `gemm` costs more
-//! than the arithmetic; the portable loop is the oracle for both.
+//! than the arithmetic; mid-size real ones on AVX-512 the unpacked kernel of
+//! `direct`; the portable loop is the oracle for all of them.
 
 use std::mem::MaybeUninit;
 use std::ops::{Add, Mul};
@@ -11,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use num_complex::Complex;
 
+use super::direct;
 use super::dispatch::Isa;
 use super::exec::Exec;
 
@@ -24,9 +26,12 @@ pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output =
     const WEIGHT: usize = 1;
     /// The complex conjugate (identity for real types).
     fn conj(self) -> Self;
+    /// The unpacked mid-size product (`direct`), for the types that have one.
+    const DIRECT: Option<direct::Kernel<Self>> = None;
 }
 
 impl Elem for f32 {
+    const DIRECT: Option<direct::Kernel<Self>> = direct::F32;
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const MINUS_ONE: Self = -1.0;
@@ -36,6 +41,7 @@ impl Elem for f32 {
 }
 
 impl Elem for f64 {
+    const DIRECT: Option<direct::Kernel<Self>> = direct::F64;
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const MINUS_ONE: Self = -1.0;
@@ -324,6 +330,24 @@ unsafe fn simd_raw<T: Elem>(
     let ptrs = Ptrs(a.view.as_ptr(), b.view.as_ptr(), out.0);
     let conj = (a.conj, b.conj);
     let threads = threads_for::<T>(exec, work);
+    if work < PARALLEL
+        && direct::fits(exec.isa(), &a, &b, out.2)
+        && let Some(kernel) = T::DIRECT
+    {
+        // SAFETY: `fits` saw AVX-512 detected and unit column strides
+        // for `b` and `out`; the pointers and strides are those of the
+        // views and of `out`, which this function's contract says holds
+        // m×n elements nothing else touches.
+        unsafe {
+            kernel(
+                (m, n, k),
+                (ptrs.0, ars, strides[1]),
+                (ptrs.1, strides[2]),
+                (out.0, crs),
+            )
+        };
+        return;
+    }
     if threads <= 1 {
         // SAFETY: the whole of `a`, `b` and `out`: this function's
         // contract and the shapes checked in `matmul`/`matmul_fresh`.

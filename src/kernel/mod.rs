@@ -13,6 +13,7 @@
 pub mod alloc;
 pub mod bidiag;
 mod bidiag_svd;
+pub mod direct;
 pub mod dispatch;
 pub mod elementwise;
 pub mod exec;

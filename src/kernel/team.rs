@@ -151,7 +151,7 @@ impl Team {
         let mut rounds = 0u32;
         while shared.done.load(Ordering::Acquire) < joined {
             rounds += 1;
-            if rounds % 64 == 0 {
+            if rounds.is_multiple_of(64) {
                 std::thread::yield_now();
             } else {
                 std::hint::spin_loop();
@@ -202,7 +202,7 @@ fn helper(shared: &Shared, index: usize) {
                 break join(shared, &mut slot, &mut seen);
             }
             rounds += 1;
-            if rounds % 64 == 0 {
+            if rounds.is_multiple_of(64) {
                 if start.elapsed() > SPIN {
                     break park(shared, &mut seen);
                 }

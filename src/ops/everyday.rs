@@ -824,7 +824,7 @@ fn lane_orders(a: &Array, k: usize, cancel: &CancelToken) -> OpResult<ArrayD<i64
         let mut idx: Vec<usize> = (0..vals.len()).collect();
         idx.sort_by(|&i, &j| {
             count = count.wrapping_add(1);
-            if count % CANCEL_EVERY == 0 && cancel.is_requested() {
+            if count.is_multiple_of(CANCEL_EVERY) && cancel.is_requested() {
                 stopped = true;
             }
             if stopped {

@@ -15,7 +15,7 @@ pub fn dash_on(pattern: u8, x: usize) -> bool {
     match pattern % 4 {
         0 => true,
         1 => x % 6 < 4,
-        2 => x % 2 == 0,
+        2 => x.is_multiple_of(2),
         _ => x % 6 < 2,
     }
 }

@@ -159,7 +159,7 @@ impl Dim {
 
     /// `a / b` when it divides exactly (reshape's `-1`); unknown otherwise.
     pub fn div_exact(a: &Dim, b: &Dim) -> Dim {
-        let numbers = |x: usize, y: usize| (y != 0 && x % y == 0).then(|| x / y);
+        let numbers = |x: usize, y: usize| (y != 0 && x.is_multiple_of(y)).then(|| x / y);
         match Dim::combine(a, b, numbers, SymSize::div_exact) {
             // `d·n / 2·n` with d = 64 is 32: divide again with the values in.
             Dim::Unknown if matches!(a, Dim::Sym(_)) || matches!(b, Dim::Sym(_)) => {
